@@ -1,0 +1,1 @@
+"""Backprop Explorer: step through backpropagation one derivative at a time."""
