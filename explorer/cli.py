@@ -1,0 +1,176 @@
+"""Command line: ``python -m explorer steps | train | app``.
+
+``steps`` prints the walkthrough of one iteration (text, markdown or JSON),
+``train`` prints the error at checkpoints and the final outputs, ``app``
+serves the classroom page.  Bad arguments exit with status 2 and one line
+naming the argument and what it accepts; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+import numpy as np
+
+from . import validation as v
+from .formatting import number
+from .functions import ACTIVATIONS, LOSSES
+from .network import BIAS_MODES, ORDERS, Network
+from .presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
+from .training import MODES, check_iterations, train
+from .walkthrough import PHASES, walkthrough
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage too)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _values(field: str):
+    def parse(text: str) -> list[float]:
+        parts = [p for p in text.split(",")]
+        return [v.parse_number(field, p) for p in parts]
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m explorer",
+                     description="Backprop Explorer: backpropagation one derivative at a time.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def network_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--layers", help="layer sizes, e.g. 2,3,2 (default: the seed's 2,2,2 network)")
+        p.add_argument("--seed", default="0", help="random seed for --layers weights (default 0)")
+        p.add_argument("--activation", default="sigmoid", help=f"one of {', '.join(ACTIVATIONS)}")
+        p.add_argument("--loss", default="squared", help=f"one of {', '.join(LOSSES)}")
+        p.add_argument("--biases", default="shared", help="shared (one per layer, the seed's) or per-neuron")
+        p.add_argument("--update-biases", action="store_true", help="train the biases too")
+        p.add_argument("--lr", default="0.5", help="learning rate eta (default 0.5)")
+        p.add_argument("--order", default="textbook", help="textbook (default) or seed")
+        p.add_argument("--inputs", help="comma-separated inputs (default 0.05,0.10 or random)")
+        p.add_argument("--targets", help="comma-separated targets (default 0.01,0.99 or random)")
+
+    steps = commands.add_parser("steps", help="print every step of one training iteration")
+    network_options(steps)
+    steps.add_argument("--format", default="text", help="text, markdown or json")
+
+    training = commands.add_parser("train", help="train and print the error at checkpoints")
+    network_options(training)
+    training.add_argument("--iterations", default="10000", help="number of iterations (default 10000)")
+    training.add_argument("--mode", default="online", help="online (default) or batch")
+
+    commands.add_parser("app", help="serve the classroom page (see python -m explorer app --help)",
+                        add_help=False)
+    return parser
+
+
+def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]:
+    """The network, inputs and targets the arguments describe (validated)."""
+    options = dict(
+        activations=v.check_choice("--activation", args.activation, tuple(ACTIVATIONS)),
+        loss=v.check_choice("--loss", args.loss, tuple(LOSSES)),
+        update_biases=args.update_biases,
+        learning_rate=v.parse_learning_rate(args.lr, "--lr"),
+        order=v.check_choice("--order", args.order, ORDERS),
+    )
+    bias_mode = v.check_choice("--biases", args.biases, BIAS_MODES)
+    if args.layers is None:
+        network = seed_network(bias_mode="shared", **options)
+        if bias_mode == "per-neuron":
+            network = Network(network.weights, [np.repeat(b, n) for b, n in zip(network.biases, (2, 2))],
+                              bias_mode="per-neuron", **options)
+        inputs, targets = np.array(SEED_INPUTS), np.array(SEED_TARGETS)
+    else:
+        try:
+            sizes = v.parse_layers(args.layers)
+        except v.InputError as error:
+            raise v.InputError("--layers", error.message) from None
+        seed = args.seed.strip()
+        if not seed.isdigit():
+            raise v.InputError("--seed", f"enter a whole number of 0 or more (got {args.seed!r})")
+        network = random_network(sizes, seed=int(seed), bias_mode=bias_mode, **options)
+        data = random_data(network, 1, int(seed))
+        inputs, targets = data[0][0], data[1][0]
+    if args.inputs is not None:
+        inputs = v.check_vector("--inputs", _values("--inputs")(args.inputs), network.sizes[0])
+    if args.targets is not None:
+        targets = v.check_vector("--targets", _values("--targets")(args.targets), network.sizes[-1])
+    x, t = network.check_data(inputs, targets)
+    return network, x[0], t[0]
+
+
+def _steps(args: argparse.Namespace) -> str:
+    fmt = v.check_choice("--format", args.format, ("text", "markdown", "json"))
+    network, x, t = _problem(args)
+    walk = walkthrough(network, x, t)
+    if fmt == "json":
+        document = {
+            "network": network.to_dict(),
+            "inputs": x.tolist(),
+            "targets": t.tolist(),
+            "learning_rate": network.learning_rate,
+            "order": network.order,
+            "steps": [step.to_dict() for step in walk.steps],
+            "gradients": {"weights": [g.tolist() for g in walk.gradients.weights],
+                          "biases": [g.tolist() for g in walk.gradients.biases]},
+            "after": {"weights": [w.tolist() for w in walk.after.weights],
+                      "biases": [b.tolist() for b in walk.after.biases],
+                      "E_total": walk.error_after},
+        }
+        return json.dumps(document, indent=2)
+    lines = [f"{network!r}", f"inputs {', '.join(map(number, x))}; targets {', '.join(map(number, t))}", ""]
+    for phase in PHASES:
+        phase_steps = [s for s in walk.steps if s.phase == phase]
+        if not phase_steps:
+            continue
+        if fmt == "markdown":
+            lines += [f"## {phase.capitalize()}", "", "| # | symbol | value | formula |", "|---|---|---|---|"]
+            lines += [f"| {walk.steps.index(s) + 1} | `{s.symbol}` | {number(s.value)} | ${s.latex}$ |"
+                      for s in phase_steps]
+        else:
+            lines.append(f"{phase.upper()}")
+            lines += [f"  {walk.steps.index(s) + 1:3d}. {s.text():<40s} {s.meaning}" for s in phase_steps]
+        lines.append("")
+    lines.append(f"E_total after this update: {number(walk.error_after)}")
+    return "\n".join(lines)
+
+
+def _train(args: argparse.Namespace) -> str:
+    iterations = check_iterations(args.iterations, "--iterations")
+    mode = v.check_choice("--mode", args.mode, MODES)
+    network, x, t = _problem(args)
+    result = train(network, x, t, iterations, mode=mode)
+    lines = [f"{network!r}", f"{'iteration':>10s}  E_total"]
+    checkpoints = sorted({0, 1, *[10 ** k for k in range(1, 8)], iterations})
+    for i in checkpoints:
+        if i <= result.iterations:
+            lines.append(f"{i:>10,d}  {number(float(result.errors[i]))}")
+    if result.diverged_at is not None:
+        lines.append(f"diverged at iteration {result.diverged_at}: the learning rate is too large")
+    else:
+        outputs = result.network.forward(x).output
+        lines.append("outputs   " + ", ".join(f"{o}: {number(float(y))} (target {number(float(tt))})"
+                                             for o, y, tt in zip(network.names.neurons[-1], outputs, t)))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["app"]:
+        from .app import main as app_main  # Voila is only needed here
+        return app_main(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        output = _steps(args) if args.command == "steps" else _train(args)
+    except v.InputError as error:
+        print(f"python -m explorer {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    try:
+        print(output)
+    except BrokenPipeError:  # e.g. piped into head
+        pass
+    return 0
