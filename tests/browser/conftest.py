@@ -1,0 +1,180 @@
+"""Fixtures for tests that drive Debian's Chromium against JupyterLab and Voila.
+
+One JupyterLab, one Voila per notebook and one Chromium are shared by the
+whole session (a cold Lab costs seconds on 2 cores); each test gets a fresh
+browser context.  Every test here carries the ``browser`` marker
+(``-m "not browser"`` leaves them out).
+
+Typical use::
+
+    def test_next_step(lab_server, page):
+        open_notebook_in_lab(page, lab_server, "01_step_by_step.ipynb")
+        page.get_by_role("button", name="Next step").click()
+
+    def test_page(voila_server, page, external_requests):
+        open_voila(page, voila_server("01"))
+        ...
+        assert external_requests == []
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from . import helpers
+
+HERE = Path(__file__).resolve().parent
+ARTIFACTS = HERE.parent / "artifacts"  # git-ignored
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the item so `page` can screenshot failures.
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_required():
+    """Skip the browser tests without Chromium; fail instead under CI."""
+    if helpers.CHROMIUM.exists():
+        return
+    reason = f"Chromium not found at {helpers.CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"browser tests cannot run under CI: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def browser_workdir(tmp_path_factory) -> Path:
+    """Throwaway Jupyter config, runtime, settings and logs for the session's servers."""
+    return tmp_path_factory.mktemp("browser")
+
+
+@pytest.fixture(scope="session")
+def lab_server(browser_workdir):
+    """JupyterLab serving a temporary copy of notebooks/ (``lab_server.root``).
+
+    A copy, so that Lab's autosave never writes outputs into the committed
+    notebooks.  Tests may add notebooks of their own under ``lab_server.root``.
+    """
+    root = browser_workdir / "lab-root"
+    if helpers.NOTEBOOKS.is_dir():
+        shutil.copytree(helpers.NOTEBOOKS, root,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    root.mkdir(exist_ok=True)
+    with helpers.lab_server(root, browser_workdir / "lab") as lab:
+        yield lab
+
+
+@pytest.fixture(autouse=True)
+def _lab_kernels_per_test(request):
+    """Shut down the kernels a test started in the shared Lab (memory, isolation)."""
+    yield
+    if "lab_server" in request.fixturenames:
+        request.getfixturevalue("lab_server").shutdown_sessions()
+
+
+@pytest.fixture(scope="session")
+def voila_server(browser_workdir):
+    """Factory: ``voila_server("01")`` or ``voila_server(path)`` -> a running VoilaServer.
+
+    Started through explorer.app's own command line (offline template
+    included) and shared by the session, one server per notebook.
+    """
+    servers: dict[Path, helpers.VoilaServer] = {}
+    with contextlib.ExitStack() as stack:
+        def start(notebook: str | Path = "01") -> helpers.VoilaServer:
+            if isinstance(notebook, str) and notebook in helpers.app.NOTEBOOKS:
+                notebook = helpers.NOTEBOOKS / helpers.app.NOTEBOOKS[notebook]
+            notebook = Path(notebook).resolve()
+            if not notebook.is_file():
+                pytest.fail(f"notebook not found: {notebook}", pytrace=False)
+            if notebook not in servers:
+                workdir = browser_workdir / f"voila-{len(servers)}-{notebook.stem}"
+                servers[notebook] = stack.enter_context(helpers.voila_server(notebook, workdir))
+            return servers[notebook]
+
+        yield start
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = helpers.launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def external_requests() -> list[str]:
+    """URLs of requests ``page`` tried to send beyond 127.0.0.1 (all were aborted)."""
+    return []
+
+
+@pytest.fixture
+def page_errors() -> list[str]:
+    """Uncaught JavaScript errors raised in ``page``."""
+    return []
+
+
+@pytest.fixture
+def artifacts(request):
+    """Screenshots for this test: ``artifacts.screenshot(page, "after-click")``."""
+    return Artifacts(request.node)
+
+
+class Artifacts:
+    """Writes ``tests/artifacts/<test name>__<state>.png``, one file per state."""
+
+    def __init__(self, node):
+        self.dir = ARTIFACTS
+        self.prefix = re.sub(r"[^\w.-]+", "_", node.name).strip("_")
+
+    def path(self, state: str, suffix: str = ".png") -> Path:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        state = re.sub(r"[^\w.-]+", "_", state)
+        return self.dir / f"{self.prefix}__{state}{suffix}"
+
+    def screenshot(self, page, state: str, scroll_to=None) -> Path:
+        """Screenshot the viewport; in Lab, ``scroll_to`` (a locator) is scrolled into view first."""
+        if scroll_to is not None:
+            helpers.scroll_lab_to(page, scroll_to)
+        path = self.path(state)
+        page.screenshot(path=str(path))
+        return path
+
+
+@pytest.fixture
+def page(request, browser, external_requests, page_errors, artifacts):
+    """A fresh page that cannot reach beyond 127.0.0.1; screenshotted if the test fails."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    helpers.block_external_requests(context, external_requests)
+    page = context.new_page()
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(artifacts.path("FAILED")))
+        context.close()
