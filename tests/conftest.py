@@ -16,17 +16,25 @@ SEED_WEIGHTS = ([[0.15, 0.20], [0.25, 0.30]],   # w1 w2 -> h1, w3 w4 -> h2
 SEED_BIASES = (0.35, 0.60)                      # b1, b2
 
 
-@pytest.fixture
+def _read_only(values) -> np.ndarray:
+    array = np.array(values, dtype=float)
+    array.flags.writeable = False  # shared by every test: nothing may change it
+    return array
+
+
+@pytest.fixture(scope="session")
 def seed_inputs() -> np.ndarray:
-    return np.array([0.05, 0.10])
+    """i1, i2."""
+    return _read_only([0.05, 0.10])
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seed_targets() -> np.ndarray:
-    return np.array([0.01, 0.99])
+    """Targets for o1, o2."""
+    return _read_only([0.01, 0.99])
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_seed_network():
     """``make_seed_network(order="seed", ...)``: the seed's network with options."""
     def make(**options) -> Network:
