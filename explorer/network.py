@@ -32,6 +32,9 @@ from .naming import Names, names
 
 ORDERS = ("textbook", "seed")
 BIAS_MODES = ("shared", "per-neuron")
+#: Parameters given in code may be large (a trained network's); typed ones
+#: are held to validation.VALUE_LIMIT by ``with_parameter``.
+PARAMETER_LIMIT = 1e6
 
 
 @dataclass(frozen=True)
@@ -136,14 +139,14 @@ class Network:
         array = np.array(w, dtype=object)
         if array.ndim != 2 or 0 in array.shape:
             raise v.InputError(field, "expected a non-empty matrix (rows = receiving neurons)")
-        return np.stack([v.check_vector(field, row, array.shape[1]) for row in array])
+        return np.stack([v.check_vector(field, row, array.shape[1], PARAMETER_LIMIT) for row in array])
 
     def _check_bias(self, l: int, b: object) -> np.ndarray:
         size = 1 if self.bias_mode == "shared" else self.sizes[l + 1]
         values = np.atleast_1d(np.array(b, dtype=object))
         if self.bias_mode == "shared" and values.size > 1 and len(set(values.tolist())) == 1:
             values = values[:1]  # a shared bias written out once per neuron
-        return v.check_vector(f"biases[{l}]", values, size)
+        return v.check_vector(f"biases[{l}]", values, size, PARAMETER_LIMIT)
 
     @property
     def names(self) -> Names:
@@ -153,15 +156,29 @@ class Network:
         return copy.deepcopy(self)
 
     def with_options(self, **options: object) -> "Network":
-        """A copy with other options (learning_rate, order, update_biases, loss, activations)."""
-        kwargs = dict(weights=self.weights, biases=self.biases, activations=self.activations,
-                      loss=self.loss, bias_mode=self.bias_mode, update_biases=self.update_biases,
-                      learning_rate=self.learning_rate, order=self.order)
-        unknown = set(options) - set(kwargs)
-        if unknown:
-            raise TypeError(f"unknown options: {', '.join(sorted(unknown))}")
-        kwargs.update(options)
-        return Network(**kwargs)  # type: ignore[arg-type]
+        """A copy with other options: learning_rate, order, update_biases, loss, activations.
+
+        Parameters are copied as they are (a trained network may hold values
+        no one could type), only the new options are checked.
+        """
+        new = self.copy()
+        for name, value in options.items():
+            if name == "learning_rate":
+                new.learning_rate = v.parse_learning_rate(value)
+            elif name == "order":
+                new.order = v.check_choice("order", value, ORDERS)
+            elif name == "update_biases":
+                new.update_biases = bool(value)
+            elif name == "loss":
+                new.loss = v.check_choice("loss", value, tuple(LOSSES))
+            elif name == "activations":
+                names = [value] * len(self.weights) if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+                if len(names) != len(self.weights):
+                    raise v.InputError("activation", f"expected {len(self.weights)} names, got {len(names)}")
+                new.activations = tuple(v.check_choice("activation", a, tuple(ACTIVATIONS)) for a in names)
+            else:
+                raise TypeError(f"unknown option: {name}")
+        return new
 
     def with_parameter(self, name: str, value: object) -> "Network":
         """A copy with one weight or bias (by its seed-style name) set to ``value``."""

@@ -59,9 +59,9 @@ def parse_number(field: str, text: object, limit: float = VALUE_LIMIT) -> float:
     return value
 
 
-def parse_learning_rate(text: object, field: str = "learning rate") -> float:
-    """A positive finite learning rate within :data:`LEARNING_RATE_RANGE`."""
-    low, high = LEARNING_RATE_RANGE
+def parse_learning_rate(text: object, field: str = "learning rate",
+                        low: float = LEARNING_RATE_RANGE[0], high: float = LEARNING_RATE_RANGE[1]) -> float:
+    """A positive finite learning rate within ``[low, high]``."""
     accepted = f"enter a positive number from {low:g} to {high:g}"
     try:
         value = parse_number(field, text, limit=math.inf)
