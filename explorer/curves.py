@@ -1,0 +1,107 @@
+"""The error curve: E_total against iteration, with kept runs as labelled ghosts.
+
+Artists are created once; a refresh only calls ``set_data`` on them, rescales
+and asks for one ``draw_idle``.  Long runs are thinned for display (the full
+history stays in the caller's hands), so a redraw costs the same after ten
+iterations or ten million.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+#: Okabe-Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+MAX_GHOSTS = 8
+DISPLAY_POINTS = 2000
+
+
+def thin(iterations: np.ndarray, errors: np.ndarray, points: int = DISPLAY_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """At most about ``points`` samples, always keeping the first and last."""
+    n = len(errors)
+    if n <= points:
+        return iterations, errors
+    index = np.unique(np.append(np.linspace(0, n - 1, points).astype(int), n - 1))
+    return iterations[index], errors[index]
+
+
+class ErrorCurve:
+    """E_total against iteration on one matplotlib ``Axes``.
+
+    Parameters
+    ----------
+    ax : Axes, optional
+        Where to draw; by default a new figure of ``figsize``.
+    """
+
+    def __init__(self, ax: Axes | None = None, figsize: tuple[float, float] = (6.0, 2.8)):
+        if ax is None:
+            ax = Figure(figsize=figsize, layout="constrained").add_subplot()
+        self.ax = ax
+        self.figure = ax.figure
+        ax.set_xlabel("iteration")
+        ax.set_ylabel("E_total")
+        ax.grid(True, alpha=0.3)
+        (self.line,) = ax.plot([], [], color=PALETTE[0], lw=2, label="current run", zorder=3)
+        (self.marker,) = ax.plot([], [], "o", color=PALETTE[1], ms=6, zorder=4)
+        self.cursor = ax.axvline(0, color=PALETTE[1], lw=1, alpha=0.6, zorder=2)
+        self.ghosts: list = []
+        self._legend()
+
+    # ----------------------------------------------------------------- data
+    def show(self, errors: Sequence[float], label: str | None = None) -> None:
+        """Plot ``errors[i]`` at iteration ``i`` and mark the last one; one redraw."""
+        errors = np.asarray(errors, dtype=float)
+        x, y = thin(np.arange(len(errors)), errors)
+        finite = np.isfinite(y)
+        self.line.set_data(x[finite], y[finite])
+        if label is not None:
+            self.line.set_label(label)
+            self._legend()
+        last = len(errors) - 1
+        if last >= 0 and np.isfinite(errors[-1]):
+            self.marker.set_data([last], [errors[-1]])
+        else:
+            self.marker.set_data([], [])
+        self.cursor.set_xdata([max(last, 0)] * 2)
+        self._rescale()
+
+    def keep(self, label: str) -> bool:
+        """Freeze the current curve as a ghost labelled ``label``; False if there is none."""
+        x, y = self.line.get_data()
+        if len(x) == 0:
+            return False
+        if len(self.ghosts) >= MAX_GHOSTS:  # drop the oldest
+            self.ghosts.pop(0).remove()
+        color = PALETTE[(len(self.ghosts) + 2) % len(PALETTE)]
+        (ghost,) = self.ax.plot(x, y, color=color, lw=1.3, alpha=0.75, ls="--", label=label, zorder=1)
+        self.ghosts.append(ghost)
+        self._legend()
+        self._rescale()
+        return True
+
+    def clear_ghosts(self) -> None:
+        for ghost in self.ghosts:
+            ghost.remove()
+        self.ghosts.clear()
+        self._legend()
+        self._rescale()
+
+    def set_log(self, log: bool) -> None:
+        self.ax.set_yscale("log" if log else "linear")
+        self._rescale()
+
+    # -------------------------------------------------------------- drawing
+    def _legend(self) -> None:
+        self.ax.legend(loc="upper right", fontsize=8, frameon=False)
+
+    def _rescale(self) -> None:
+        self.ax.relim()
+        self.ax.autoscale_view()
+        x = self.line.get_xdata()
+        self.ax.set_xlim(left=0, right=max(1, *(g.get_xdata()[-1] for g in self.ghosts), *(x[-1:] if len(x) else [1])))
+        self.figure.canvas.draw_idle()

@@ -1,0 +1,216 @@
+"""The explorer's state: where the student is in the iteration, and the run so far.
+
+One :class:`Session` is the single source of truth behind a panel.  Its
+traits (``step``, ``learning_rate``, ``iteration``, ``training``) are what
+widgets link to; every operation validates first and changes state after,
+so an :class:`~explorer.validation.InputError` leaves the session exactly
+as it was.  No widgets here: the session works, and is tested, on its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import traitlets
+
+from . import validation as v
+from .network import ORDERS, Network
+from .presets import SEED_INPUTS, SEED_TARGETS, seed_network
+from .training import train
+from .walkthrough import PHASES, Walkthrough, walkthrough
+
+#: The learning-rate slider's range (log scale).
+LEARNING_RATE_LIMITS = (0.001, 10.0)
+
+
+class ErrorHistory:
+    """E_total after 0, 1, 2, ... iterations, in a buffer that grows by doubling."""
+
+    def __init__(self, first: float):
+        self._data = np.empty(1024)
+        self._data[0] = first
+        self._size = 1
+
+    def extend(self, values: np.ndarray) -> None:
+        values = np.asarray(values, dtype=float)
+        needed = self._size + len(values)
+        if needed > len(self._data):
+            grown = np.empty(max(needed, 2 * len(self._data)))
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        self._data[self._size:needed] = values
+        self._size = needed
+
+    @property
+    def values(self) -> np.ndarray:
+        """A read-only view of the recorded errors."""
+        view = self._data[: self._size]
+        view.flags.writeable = False
+        return view
+
+    def __len__(self) -> int:
+        return self._size
+
+
+class Session(traitlets.HasTraits):
+    """A network, its example(s), the current iteration's walkthrough and the run's errors.
+
+    ``step`` counts the walkthrough steps done (0 = none yet, ``len(walk)`` =
+    the update has been worked out).  The network only changes when the
+    next iteration starts, or by training, editing or resetting.
+    """
+
+    step = traitlets.Int(0)
+    iteration = traitlets.Int(0)
+    learning_rate = traitlets.Float(0.5)
+    training = traitlets.Bool(False)
+    #: bumped whenever the network, example or options change (views redraw)
+    revision = traitlets.Int(0)
+
+    def __init__(self, network: Network | None = None, inputs: object = None, targets: object = None):
+        super().__init__()
+        if network is None:
+            network = seed_network()
+            inputs = SEED_INPUTS if inputs is None else inputs
+            targets = SEED_TARGETS if targets is None else targets
+        elif inputs is None or targets is None:
+            raise v.InputError("inputs", "give the inputs and targets for your network")
+        self.inputs, self.targets = network.check_data(inputs, targets)
+        self.initial = network.copy()
+        self.network = network.copy()
+        self.learning_rate = network.learning_rate
+        self.example = 0
+        self.errors = ErrorHistory(self.dataset_error())
+        self.walk = self._walkthrough()
+
+    # ------------------------------------------------------------ queries
+    @property
+    def current(self):
+        """The step last done, or None before the first."""
+        return self.walk.steps[self.step - 1] if self.step else None
+
+    @property
+    def phase(self) -> str | None:
+        return self.current.phase if self.current else None
+
+    @property
+    def finished(self) -> bool:
+        return self.step == len(self.walk)
+
+    def dataset_error(self, network: Network | None = None) -> float:
+        return (network or self.network).forward(self.inputs, self.targets).total_error
+
+    def done_values(self) -> tuple[dict[str, float], dict[str, float]]:
+        """(values of the steps done, new values of parameters updated so far)."""
+        done = self.walk.steps[: self.step]
+        values = {s.symbol: s.value for s in done}
+        updated = {s.symbol[:-1]: s.value for s in done if s.phase == "update"}
+        return values, updated
+
+    # ----------------------------------------------------------- stepping
+    def next_step(self) -> None:
+        """One step on; past the last, the update is applied and the next iteration begins."""
+        if self.finished:
+            self.start_next_iteration()
+        self.step += 1
+
+    def previous_step(self) -> None:
+        self.step = max(0, self.step - 1)
+
+    def next_phase(self) -> None:
+        """To the first step of the next phase (the end of the update phase from there)."""
+        if self.finished:
+            self.start_next_iteration()
+        index = PHASES.index(self.phase) + 1 if self.phase else 0
+        starts = [self.walk.phase_start(p) for p in PHASES[index:]]
+        starts = [s for s in starts if s < len(self.walk)]
+        self.step = starts[0] + 1 if starts and self.step <= starts[0] else len(self.walk)
+
+    def finish_iteration(self) -> None:
+        self.step = len(self.walk)
+
+    def reset_iteration(self) -> None:
+        self.step = 0
+
+    def go_to(self, step: int) -> None:
+        if not 0 <= step <= len(self.walk):
+            raise v.InputError("step", f"choose a step from 0 to {len(self.walk)}")
+        self.step = step
+
+    def start_next_iteration(self) -> None:
+        """Apply the worked-out update (to one example; a pass ends after the last)."""
+        self.network = self.walk.after
+        self.example = (self.example + 1) % self.inputs.shape[0]
+        if self.example == 0:
+            self.errors.extend([self.dataset_error()])
+            self.iteration += 1
+        self._restart()
+
+    # ------------------------------------------------------------ training
+    def train(self, iterations: int) -> int | None:
+        """Train from the start of the current pass; returns the divergence iteration, if any."""
+        result = train(self.network, self.inputs, self.targets, iterations, mode="online")
+        self.network = result.network
+        self.example = 0
+        self.errors.extend(result.errors[1:])
+        self.iteration += result.iterations
+        self._restart()
+        return None if result.diverged_at is None else self.iteration
+
+    # ------------------------------------------------------------- editing
+    def set_parameter(self, name: str, text: object) -> None:
+        self._replace(self.network.with_parameter(name, text))
+
+    def set_input(self, index: int, text: object) -> None:
+        value = v.parse_number(self.network.names.neurons[0][index], text)
+        inputs = self.inputs.copy()
+        inputs[self.example, index] = value
+        self._set_data(inputs, self.targets)
+
+    def set_target(self, index: int, text: object) -> None:
+        name = f"target {self.network.names.neurons[-1][index]}"
+        value = v.parse_number(name, text)
+        targets = self.targets.copy()
+        targets[self.example, index] = value
+        self._set_data(self.inputs, targets)
+
+    def set_learning_rate(self, text: object) -> None:
+        low, high = LEARNING_RATE_LIMITS
+        rate = v.parse_learning_rate(text, "Learning rate", low, high)
+        self._replace(self.network.with_options(learning_rate=rate), keep_step=True)
+        self.learning_rate = rate
+
+    def set_order(self, order: str) -> None:
+        self._replace(self.network.with_options(order=v.check_choice("Update order", order, ORDERS)))
+
+    def set_update_biases(self, on: bool) -> None:
+        self._replace(self.network.with_options(update_biases=bool(on)))
+
+    def reset_weights(self) -> None:
+        """Back to exactly the initial parameters (options as they are now); a new run."""
+        self.network = self.initial.with_options(learning_rate=self.network.learning_rate,
+                                                 order=self.network.order,
+                                                 update_biases=self.network.update_biases)
+        self.example = 0
+        self.errors = ErrorHistory(self.dataset_error())
+        self.iteration = 0
+        self._restart()
+
+    # ------------------------------------------------------------ internals
+    def _walkthrough(self) -> Walkthrough:
+        return walkthrough(self.network, self.inputs, self.targets, self.example)
+
+    def _replace(self, network: Network, keep_step: bool = False) -> None:
+        self.network = network
+        self._restart(keep_step)
+
+    def _set_data(self, inputs: np.ndarray, targets: np.ndarray) -> None:
+        self.inputs, self.targets = self.network.check_data(inputs, targets)
+        self._restart()
+
+    def _restart(self, keep_step: bool = False) -> None:
+        """Rebuild the walkthrough; an edit restarts the iteration's steps."""
+        self.walk = self._walkthrough()
+        step = min(self.step, len(self.walk)) if keep_step else 0
+        with self.hold_trait_notifications():
+            self.step = step
+            self.revision += 1
