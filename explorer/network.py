@@ -129,6 +129,7 @@ class Network:
             raise v.InputError("activation", f"expected {len(self.weights)} names, got {len(activations)}")
         self.activations = tuple(v.check_choice("activation", a, tuple(ACTIVATIONS)) for a in activations)
         self.loss = v.check_choice("loss", loss, tuple(LOSSES))
+        _check_loss_fits(self.loss, self.activations)
         self.update_biases = bool(update_biases)
         self.learning_rate = v.parse_learning_rate(learning_rate)
         self.order = v.check_choice("order", order, ORDERS)
@@ -178,6 +179,7 @@ class Network:
                 new.activations = tuple(v.check_choice("activation", a, tuple(ACTIVATIONS)) for a in names)
             else:
                 raise TypeError(f"unknown option: {name}")
+        _check_loss_fits(new.loss, new.activations)
         return new
 
     def with_parameter(self, name: str, value: object) -> "Network":
@@ -297,6 +299,13 @@ class Network:
         if self.loss == "bce" and (np.any(t < 0) or np.any(t > 1)):
             raise v.InputError("targets", "binary cross-entropy needs targets from 0 to 1")
         return x, t
+
+
+def _check_loss_fits(loss: str, activations: Sequence[str]) -> None:
+    # cross-entropy takes logarithms of the outputs: they must lie in (0, 1)
+    if loss == "bce" and activations[-1] != "sigmoid":
+        raise v.InputError("loss", "binary cross-entropy (bce) needs sigmoid outputs; "
+                           f"the output layer is {activations[-1]}")
 
 
 def _mean_over_examples(per_example: np.ndarray, batched: bool) -> np.ndarray:

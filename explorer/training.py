@@ -137,9 +137,11 @@ def train_many(network: Network, inputs: object, targets: object,
     iterations = check_iterations(iterations)
     rates = np.array([v.parse_learning_rate(r) for r in np.atleast_1d(np.asarray(learning_rates, dtype=object))])
     K = rates.size
-    eta = rates[:, None, None]
-    W = [np.broadcast_to(w, (K,) + w.shape).copy() for w in network.weights]
-    B = [np.broadcast_to(b, (K,) + b.shape).copy() for b in network.biases]
+    # The K copies run along the LAST axis, so every array operation works on
+    # contiguous rows of K values: several times faster than K leading.
+    W = [np.repeat(w[:, :, None], K, axis=2) for w in network.weights]   # (n_out, n_in, K)
+    B = [np.repeat(b[:, None], K, axis=1) for b in network.biases]       # (1 or n_out, K)
+    a0 = np.repeat(x[:, None], K, axis=1)                                 # (n_0, K)
     acts = [ACTIVATIONS[name] for name in network.activations]
     loss = LOSSES[network.loss]
     shared = network.bias_mode == "shared"
@@ -147,29 +149,26 @@ def train_many(network: Network, inputs: object, targets: object,
     record_every = max(1, int(record_every))
     history = []
 
-    def forward():
-        outs, nets = [np.broadcast_to(x, (K, x.size))], []
-        for Wl, bl, act in zip(W, B, acts):
-            z = np.einsum("kij,kj->ki", Wl, outs[-1]) + bl
-            nets.append(z)
-            outs.append(act.f(z))
-        return nets, outs
-
     with np.errstate(over="ignore", invalid="ignore"):
         for i in range(iterations + 1):
-            nets, outs = forward()
+            outs, nets = [a0], []
+            for Wl, bl, act in zip(W, B, acts):
+                z = np.einsum("ijk,jk->ik", Wl, outs[-1]) + bl
+                nets.append(z)
+                outs.append(act.f(z))
             if i % record_every == 0 or i == iterations:
-                history.append(loss.errors(outs[-1], t).sum(axis=-1))
+                # the loss table wants the output axis last
+                history.append(loss.errors(outs[-1].T, t).sum(axis=-1))
             if i == iterations:
                 break
-            d_out = loss.d_out(outs[-1], t)
+            d_out = loss.d_out(outs[-1].T, t).T
             for l in reversed(range(len(W))):
-                delta = d_out * acts[l].df(nets[l], outs[l + 1])
-                g = delta[:, :, None] * outs[l][:, None, :]
-                new_W = W[l] - eta * g
+                delta = d_out * acts[l].df(nets[l], outs[l + 1])              # (n_out, K)
+                new_W = W[l] - rates * (delta[:, None, :] * outs[l][None, :, :])
                 if l > 0:
-                    d_out = np.einsum("kij,ki->kj", new_W if seed_order else W[l], delta)
+                    d_out = np.einsum("ijk,ik->jk", new_W if seed_order else W[l], delta)
                 W[l] = new_W
                 if network.update_biases:
-                    B[l] = B[l] - eta[:, :, 0] * (delta.sum(axis=1, keepdims=True) if shared else delta)
-    return SweepResult(rates, np.array(history).T, tuple(W), tuple(B), record_every)
+                    B[l] = B[l] - rates * (delta.sum(axis=0, keepdims=True) if shared else delta)
+    return SweepResult(rates, np.array(history).T, tuple(np.moveaxis(w, 2, 0) for w in W),
+                       tuple(np.moveaxis(b, 1, 0) for b in B), record_every)
