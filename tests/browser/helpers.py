@@ -284,10 +284,22 @@ def open_notebook_in_lab(page, lab: LabServer, name: str, *, run_all: bool = Tru
         raise AssertionError(f"{name}: {len(errors)} cell(s) wrote errors:\n" + "\n---\n".join(errors))
 
 
-def open_voila(page, voila: VoilaServer, selector: str = ".widget-button",
-               timeout: int = PAGE_TIMEOUT) -> None:
-    """Load the classroom page and wait until ``selector`` (a rendered widget) is visible."""
+def open_voila(page, voila: VoilaServer, selector: str = ".widget-button", *,
+               allow_errors: bool = False, timeout: int = PAGE_TIMEOUT) -> None:
+    """Load the classroom page and wait until ``selector`` (a rendered widget) is visible.
+
+    Voila runs every cell while it streams the page and reveals
+    ``#rendered_cells`` only at the end, so once that is visible any failed
+    cell is on the page.  Voila stops at the first failing cell and shows
+    "There was an error when executing cell [n]" (no traceback unless
+    --show_tracebacks): raise AssertionError on it unless ``allow_errors``.
+    """
     page.goto(voila.url, timeout=timeout)
+    page.locator("#rendered_cells").wait_for(state="visible", timeout=timeout)
+    errors = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    if errors.count() and not allow_errors:
+        raise AssertionError(f"{voila.notebook.name} in Voila: " + " | ".join(errors.all_inner_texts())
+                             + f"\nVoila log tail:\n{log_tail(voila.log)}")
     page.locator(selector).first.wait_for(state="visible", timeout=timeout)
 
 
