@@ -205,10 +205,11 @@ def test_seed_order_sends_deltas_through_the_updated_weights(problem):
 
 
 @FAST
-@given(problems(order="seed"))
+@given(problems(order="seed", examples=st.integers(1, 3)))
 def test_seed_order_equals_textbook_backward_through_updated_outer_weights(problem):
     """Seed order == textbook backward, same forward pass, with every layer above
-    the first replaced by its updated weights."""
+    the first replaced by its updated weights (with several examples: updated
+    by the mean gradient, the weights the batch update really produces)."""
     network, x, t = problem
     seed = network.backward(x, t)
     replaced = network.with_options(order="textbook")
