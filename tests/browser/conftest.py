@@ -113,8 +113,11 @@ def voila_server(browser_workdir):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect()'s own default wait is 5 s, short for a Lab re-render on a
+    # loaded 2-core machine; a real failure still ends in 15 s.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         chromium = helpers.launch_chromium(playwright)
         try:
