@@ -1,0 +1,91 @@
+"""An accessible slider: a native range input inside a small anywidget.
+
+ipywidgets' sliders draw their handle as a ``div`` with no accessible name
+(the description label is not linked to it), so a screen reader announces
+"slider" and nothing more.  A native ``<input type="range">`` with an
+``aria-label`` is named, takes focus with Tab and moves one step per arrow
+key, in every browser.  ``log=True`` makes the position the base-10 exponent
+of the value (the learning rate runs from 0.001 to 10).
+"""
+
+from __future__ import annotations
+
+import anywidget
+import traitlets
+
+_ESM = r"""
+function render({ model, el }) {
+  const wrap = document.createElement("div");
+  wrap.className = "bp-slider";
+  const name = document.createElement("label");
+  const input = document.createElement("input");
+  const readout = document.createElement("output");
+  input.type = "range";
+  input.id = "bp-slider-" + Math.random().toString(36).slice(2);
+  name.htmlFor = input.id;
+  const log = () => model.get("log");
+  const toPosition = (v) => (log() ? Math.log10(v) : v);
+  const fromPosition = (p) => (log() ? Math.pow(10, p) : p);
+  const format = (v) => (log() ? String(Number(v.toPrecision(3))) : String(Math.round(v * 1e9) / 1e9));
+  function show(value) {
+    readout.textContent = format(value);
+    input.setAttribute("aria-valuetext", format(value));
+  }
+  function sync() {
+    name.textContent = model.get("label");
+    input.setAttribute("aria-label", model.get("label"));
+    input.min = toPosition(model.get("min"));
+    input.max = toPosition(model.get("max"));
+    input.step = model.get("step");
+    input.value = toPosition(model.get("value"));
+    input.disabled = model.get("disabled");
+    show(model.get("value"));
+  }
+  function commit() {
+    model.set("value", fromPosition(Number(input.value)));
+    model.save_changes();
+  }
+  input.addEventListener("input", () => {
+    show(fromPosition(Number(input.value)));
+    if (model.get("continuous")) commit();
+  });
+  input.addEventListener("change", commit);
+  for (const key of ["value", "min", "max", "step", "label", "disabled", "log"]) {
+    model.on("change:" + key, sync);
+  }
+  sync();
+  wrap.append(name, input, readout);
+  el.append(wrap);
+}
+export default { render };
+"""
+
+_CSS = """
+.bp-slider { display: flex; align-items: center; gap: 8px; font-family: var(--jp-ui-font-family, sans-serif);
+  font-size: var(--jp-widgets-font-size, 13px); color: var(--jp-ui-font-color1, #1a1a1a); margin: 2px 0; }
+.bp-slider label { min-width: 6em; }
+.bp-slider input[type=range] { width: 260px; accent-color: #0072B2; }
+.bp-slider input[type=range]:focus-visible { outline: 2px solid #E69F00; outline-offset: 2px; }
+.bp-slider output { min-width: 3.5em; font-variant-numeric: tabular-nums; }
+"""
+
+
+class Slider(anywidget.AnyWidget):
+    """A labelled range slider; ``value`` syncs when the user lets go (or while
+    dragging, with ``continuous=True``)."""
+
+    _esm = _ESM
+    _css = _CSS
+    value = traitlets.Float(0.0).tag(sync=True)
+    min = traitlets.Float(0.0).tag(sync=True)
+    max = traitlets.Float(1.0).tag(sync=True)
+    #: in position units: the exponent when ``log`` is set
+    step = traitlets.Float(1.0).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    log = traitlets.Bool(False).tag(sync=True)
+    continuous = traitlets.Bool(False).tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+
+    @traitlets.validate("value")
+    def _clamp(self, proposal: dict) -> float:
+        return min(max(proposal["value"], self.min), self.max)

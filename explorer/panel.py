@@ -1,0 +1,606 @@
+"""The explorer panel: the only module that imports ipywidgets.
+
+``Explorer()`` shows the seed's example: the network diagram with live
+weights, the current step's formula, the step controls, the training
+controls with the error curve, the learning rate, and a table to edit every
+number.  All state lives in one :class:`~explorer.session.Session`; handlers
+change it in a line or two and :meth:`Explorer.render` redraws the views.
+
+Long work (training, playing the steps) runs as an asyncio task that yields
+to the kernel between chunks, so Stop, the sliders and the step buttons are
+read while it runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import html
+import itertools
+import time
+import traceback
+from typing import Callable
+
+import ipywidgets as widgets
+import traitlets
+from ipympl.backend_nbagg import Canvas, FigureManager
+from matplotlib.figure import Figure
+
+from . import diagram
+from .controls import Slider
+from .curves import ErrorCurve
+from .formatting import number
+from .network import Network
+from .session import LEARNING_RATE_LIMITS, Session
+from .training import check_iterations
+from .validation import InputError
+from .walkthrough import PHASES
+
+#: Seconds between redraws of the curve and counters while training (>= 5 per second).
+REFRESH_SECONDS = 0.2
+#: Each training chunk computes for about this long before yielding to the kernel.
+CHUNK_SECONDS = 0.03
+PACES = {"watch (about 2,000 iterations/s)": 2000.0, "fast": None}
+STEP_SPEEDS = {"slow (1 step/s)": 1.0, "medium (3 steps/s)": 3.0, "fast (8 steps/s)": 8.0}
+_panel_ids = itertools.count(1)
+
+STYLE = """
+<style>
+.bp-panel { font-family: var(--jp-ui-font-family, sans-serif); color: var(--jp-ui-font-color1, #1a1a1a); }
+.bp-panel .bp-title { font-size: 1.25em; font-weight: 600; margin: 2px 0 4px 0; }
+.bp-panel .bp-subtitle { color: var(--jp-ui-font-color2, #555); font-size: 0.9em; }
+.bp-panel .bp-phases span { display: inline-block; padding: 2px 10px; margin-right: 4px; border-radius: 10px;
+  border: 1px solid var(--jp-border-color1, #bbb); color: var(--jp-ui-font-color2, #555); font-size: 0.9em; }
+.bp-panel .bp-phases span.bp-current { background: #E69F00; border-color: #E69F00; color: #000; font-weight: 600; }
+.bp-panel .bp-phases span.bp-done { border-color: #009E73; color: var(--jp-ui-font-color1, #1a1a1a); }
+.bp-panel .bp-equation { font-size: 1.15em; min-height: 3.2em; overflow-x: auto; }
+.bp-panel .bp-meaning { color: var(--jp-ui-font-color2, #444); font-style: italic; min-height: 1.5em; }
+.bp-panel .bp-log { display: flex; flex-direction: column-reverse; max-height: 190px; overflow-y: auto;
+  border: 1px solid var(--jp-border-color2, #ddd); border-radius: 4px; padding: 2px 8px;
+  font-family: var(--jp-code-font-family, monospace); font-size: 0.85em;
+  background: var(--jp-layout-color1, #fff); }
+.bp-panel .bp-log ol { margin: 0; padding-left: 2.6em; }
+.bp-panel .bp-log li.bp-newest { font-weight: 600; color: var(--jp-ui-font-color0, #000); }
+.bp-panel .bp-log .bp-phase-forward::marker { color: #0072B2; }
+.bp-panel .bp-message-error { color: var(--jp-error-color1, #D55E00); }
+.bp-panel .bp-message-info { color: var(--jp-ui-font-color2, #444); }
+.bp-panel .bp-field-message { color: var(--jp-error-color1, #D55E00); font-size: 0.85em; }
+.bp-panel .bp-invalid input { border-color: var(--jp-error-color1, #D55E00) !important; }
+.bp-panel .bp-section { font-weight: 600; margin-top: 6px; border-bottom: 1px solid var(--jp-border-color2, #ddd); }
+</style>
+"""
+
+
+def _handler(method: Callable) -> Callable:
+    """Run a widget callback; show any error in the panel instead of losing it."""
+
+    @functools.wraps(method)
+    def wrapper(self: "Explorer", *args: object) -> object:
+        try:
+            return method(self, *args)
+        except InputError as error:
+            self.say(str(error), error=True)
+        except Exception as error:  # noqa: BLE001 - a handler must never fail silently
+            self.say(f"Unexpected error ({type(error).__name__}: {error}). Your work is unchanged.",
+                     error=True, details=traceback.format_exc())
+        return None
+
+    return wrapper
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class Explorer(widgets.VBox):
+    """The interactive backpropagation explorer.
+
+    Parameters
+    ----------
+    network : Network, optional
+        Defaults to the seed's 2-2-2 example.
+    inputs, targets : array-like, optional
+        One example (a vector each) or several (rows); required with ``network``.
+    iterations : int
+        The default of the "Iterations" field next to Train.
+    """
+
+    def __init__(self, network: Network | None = None, inputs: object = None, targets: object = None,
+                 iterations: int = 10_000):
+        self.session = Session(network, inputs, targets)
+        self._prefix = f"bp{next(_panel_ids)}-"
+        self._syncing = False
+        self.training_task: asyncio.Task | None = None
+        self.steps_task: asyncio.Task | None = None
+        self._stop_requested = False
+        super().__init__()
+        self.add_class("bp-panel")
+        self._build(iterations)
+        self._link()
+        self.render()
+
+    # ------------------------------------------------------------ building
+    def _build(self, iterations: int) -> None:
+        s = self.session
+        self.title = widgets.HTML()
+        self.diagram = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.phases = widgets.HTML()
+        self.position = widgets.Label()
+        self.equation = widgets.HTMLMath(layout=widgets.Layout(width="100%"))
+        self.equation.add_class("bp-equation")
+        self.meaning = widgets.HTML()
+        self.meaning.add_class("bp-meaning")
+
+        button = functools.partial(widgets.Button, layout=widgets.Layout(width="auto"))
+        self.previous_button = button(description="Previous step",
+                                      tooltip="Go back one step")
+        self.next_button = button(description="Next step", button_style="primary",
+                                  tooltip="Work out the next quantity")
+        self.next_phase_button = button(description="Next phase",
+                                        tooltip="Jump to the start of the next phase")
+        self.finish_button = button(description="Finish iteration",
+                                    tooltip="Work out every remaining step of this iteration")
+        self.reset_iteration_button = button(description="Reset iteration",
+                                             tooltip="Back to the start of this iteration")
+        self.step_slider = Slider(label="Step", min=0, max=len(s.walk), step=1, value=0, continuous=True)
+        self.play_steps = widgets.ToggleButton(description="Play steps",
+                                               tooltip="Animate through the steps")
+        self.step_speed = widgets.Dropdown(description="Speed", options=STEP_SPEEDS, value=3.0,
+                                           layout=widgets.Layout(width="230px"))
+        self.step_log = widgets.HTML()
+
+        self.iterations_field = widgets.Text(description="Iterations", value=f"{iterations}",
+                                             continuous_update=False, layout=widgets.Layout(width="190px"))
+        self.train_button = button(description="Train", button_style="success",
+                                   tooltip="Train for the number of iterations given")
+        self.play_training = widgets.ToggleButton(description="Play",
+                                                  tooltip="Train continuously until paused")
+        self.stop_button = button(description="Stop", button_style="danger",
+                                  tooltip="Stop training", disabled=True)
+        self.pace = widgets.Dropdown(description="Pace", options=PACES, value=2000.0,
+                                     layout=widgets.Layout(width="300px"))
+        self.counter = widgets.Label()
+        self.progress = widgets.IntProgress(min=0, max=1, value=0, description="Progress",
+                                            layout=widgets.Layout(width="300px"))
+
+        figure = Figure(figsize=(6.4, 2.8), layout="constrained")
+        self.canvas = Canvas(figure)
+        FigureManager(self.canvas, 0)  # gives the canvas its toolbar and resize handling
+        self.canvas.header_visible = False
+        self.canvas.footer_visible = False
+        self.canvas.layout = widgets.Layout(width="auto", min_width="340px")
+        self.curve = ErrorCurve(figure.add_subplot())
+        self.log_scale = widgets.Checkbox(description="Log scale", value=False, indent=False,
+                                          layout=widgets.Layout(width="auto"))
+        self.keep_button = button(description="Keep curve",
+                                  tooltip="Freeze this curve, labelled with its learning rate")
+        self.clear_button = button(description="Clear kept curves")
+
+        low, high = LEARNING_RATE_LIMITS
+        self.lr_slider = Slider(label="Learning rate", log=True, min=low, max=high, step=0.01,
+                                value=s.learning_rate)
+        self.lr_text = widgets.Text(description="Learning rate value", value=number(s.learning_rate),
+                                    continuous_update=False, style={"description_width": "initial"},
+                                    layout=widgets.Layout(width="230px"))
+        self.lr_message = widgets.HTML()
+        self.lr_message.add_class("bp-field-message")
+        self.reset_weights_button = button(description="Reset weights",
+                                           tooltip="Restore exactly the initial weights and start a new run")
+
+        self.order = widgets.Dropdown(description="Update order", value=s.network.order,
+                                      options=[("textbook (gradients before any update)", "textbook"),
+                                               ("seed (hidden layer sees updated w5..w8)", "seed")],
+                                      style={"description_width": "initial"}, layout=widgets.Layout(width="380px"))
+        self.update_biases = widgets.Checkbox(description="Update biases", value=s.network.update_biases,
+                                              indent=False, layout=widgets.Layout(width="auto"))
+        self.fields: dict[str, widgets.Text] = {}
+        self.field_messages: dict[str, widgets.HTML] = {}
+        self.message = widgets.HTML()
+        self.details = widgets.Output()
+
+        self.children = [
+            widgets.HTML(STYLE), self.title,
+            widgets.HBox([self.diagram], layout=widgets.Layout(width="100%")),
+            widgets.HBox([self.phases, self.position]),
+            self.equation, self.meaning,
+            widgets.HBox([self.previous_button, self.next_button, self.next_phase_button,
+                          self.finish_button, self.reset_iteration_button],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.step_slider, self.play_steps, self.step_speed],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            self.step_log,
+            self.message,
+            self._section("Training"),
+            widgets.HBox([self.iterations_field, self.train_button, self.play_training, self.stop_button,
+                          self.pace], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.progress, self.counter]),
+            widgets.HBox([self.lr_slider, self.lr_text, self.reset_weights_button],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            self.lr_message,
+            self.canvas,
+            widgets.HBox([self.log_scale, self.keep_button, self.clear_button]),
+            self._section("Edit the example"),
+            widgets.HBox([self.order, self.update_biases], layout=widgets.Layout(flex_flow="row wrap")),
+            self._edit_table(),
+            self.details,
+        ]
+
+    @staticmethod
+    def _section(title: str) -> widgets.HTML:
+        label = widgets.HTML(html.escape(title))
+        label.add_class("bp-section")
+        return label
+
+    def _edit_table(self) -> widgets.Widget:
+        """Text fields for inputs, targets and every weight and bias, grouped by kind."""
+        s = self.session
+        rows = []
+        names = s.network.names
+        groups = [("Inputs", [(f"i:{j}", n) for j, n in enumerate(names.neurons[0])]),
+                  ("Targets", [(f"t:{k}", f"target {n}") for k, n in enumerate(names.neurons[-1])])]
+        for l in range(len(s.network.weights)):
+            weight_names = [w for row in names.weights[l] for w in row]
+            bias_names = list(dict.fromkeys(names.biases[l]))
+            groups.append((f"Layer {l + 1}", [(f"p:{n}", n) for n in weight_names + bias_names]))
+        for title, fields in groups:
+            boxes = []
+            for key, label in fields:
+                text = widgets.Text(description=label, continuous_update=False,
+                                    style={"description_width": "initial"}, layout=widgets.Layout(width="150px"))
+                text.observe(functools.partial(self._on_field, key), names="value")
+                message = widgets.HTML()
+                message.add_class("bp-field-message")
+                self.fields[key], self.field_messages[key] = text, message
+                boxes.append(widgets.VBox([text, message], layout=widgets.Layout(margin="0 6px 0 0")))
+            rows.append(widgets.HBox([widgets.HTML(f"<b>{html.escape(title)}</b>",
+                                                   layout=widgets.Layout(width="70px")), *boxes],
+                                     layout=widgets.Layout(flex_flow="row wrap")))
+        return widgets.VBox(rows)
+
+    def _link(self) -> None:
+        s = self.session
+        self.previous_button.on_click(self._on_previous)
+        self.next_button.on_click(self._on_next)
+        self.next_phase_button.on_click(self._on_next_phase)
+        self.finish_button.on_click(self._on_finish)
+        self.reset_iteration_button.on_click(self._on_reset_iteration)
+        self.step_slider.observe(self._on_slider, names="value")
+        self.play_steps.observe(self._on_play_steps, names="value")
+        self.train_button.on_click(self._on_train)
+        self.play_training.observe(self._on_play_training, names="value")
+        self.stop_button.on_click(self._on_stop)
+        self.log_scale.observe(self._on_log_scale, names="value")
+        self.keep_button.on_click(self._on_keep)
+        self.clear_button.on_click(self._on_clear)
+        self.lr_slider.observe(self._on_lr_slider, names="value")
+        self.lr_text.observe(self._on_lr_text, names="value")
+        self.reset_weights_button.on_click(self._on_reset_weights)
+        self.order.observe(self._on_order, names="value")
+        self.update_biases.observe(self._on_update_biases, names="value")
+        self.iterations_field.observe(self._on_iterations, names="value")
+        s.observe(lambda change: self.render_steps(), names="step")
+        # while training, the run's own refresh redraws (5 times a second), not every chunk
+        s.observe(lambda change: None if s.training else self.render(), names="revision")
+        s.observe(lambda change: self.render_training(), names=["iteration", "training"])
+
+    # ------------------------------------------------------------- messages
+    def say(self, text: str, error: bool = False, details: str | None = None) -> None:
+        """Show a message in the panel's message area (errors in the error colour)."""
+        kind = "error" if error else "info"
+        self.message.value = f'<div class="bp-message-{kind}" role="status">{html.escape(text)}</div>'
+        if details:
+            self.details.clear_output()
+            self.details.append_stdout(details)
+
+    # ------------------------------------------------------------ rendering
+    def render(self) -> None:
+        """Redraw every view from the session."""
+        s = self.session
+        net = s.network
+        shape = "-".join(map(str, net.sizes))
+        self.title.value = (f'<div class="bp-title">Backprop Explorer</div><div class="bp-subtitle">'
+                            f"{shape} network, {', '.join(dict.fromkeys(net.activations))} neurons, "
+                            f"{html.escape(net.loss)} error, update order {net.order}"
+                            f"{', biases updated' if net.update_biases else ''}</div>")
+        self._sync_fields()
+        self.render_steps()
+        self.render_training()
+        self.render_curve()
+
+    def render_steps(self) -> None:
+        """The diagram, the phase, the formula and the log, for the current step."""
+        s = self.session
+        walk, current = s.walk, s.current
+        values, updated = s.done_values()
+        self.diagram.value = diagram.render(walk.network, walk.inputs, walk.targets, values, updated,
+                                            current.elements if current else (), id_prefix=self._prefix)
+        phase = s.phase
+        done_phases = PHASES[: PHASES.index(phase)] if phase else ()
+        self.phases.value = '<div class="bp-phases" aria-label="phase">' + "".join(
+            f'<span class="{"bp-current" if p == phase else "bp-done" if p in done_phases else ""}">{p}</span>'
+            for p in PHASES if walk.phase_start(p) < len(walk)) + "</div>"
+        example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
+        self.position.value = f"step {s.step} of {len(walk)}  (iteration {s.iteration + 1}{example})"
+        if current is None:
+            self.equation.value = ("Press <b>Next step</b> to begin the forward pass "
+                                   f"(E_total now: {number(s.dataset_error())}).")
+            self.meaning.value = "Each step works out one number, the way the seed does it by hand."
+        else:
+            self.equation.value = f"$${current.latex}$$"
+            after = (f" E_total after this update: {number(walk.error_after)}."
+                     if s.finished else "")
+            self.meaning.value = html.escape(current.meaning + after)
+        items = "".join(
+            f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">{html.escape(st.text())}</li>'
+            for i, st in enumerate(walk.steps[: s.step]))
+        self.step_log.value = (f'<div class="bp-log" aria-label="steps done"><div><ol>{items}</ol></div></div>'
+                          if items else '<div class="bp-log"><div>No steps done yet in this iteration.</div></div>')
+        with self.step_slider.hold_trait_notifications():
+            self._syncing = True
+            try:
+                self.step_slider.max = len(walk)
+                self.step_slider.value = s.step
+            finally:
+                self._syncing = False
+        self.previous_button.disabled = s.step == 0
+
+    def render_training(self) -> None:
+        s = self.session
+        self.counter.value = f"iteration {s.iteration:,}   E_total {number(float(s.errors.values[-1]))}"
+        self.train_button.disabled = s.training
+        self.stop_button.disabled = not s.training
+
+    def render_curve(self) -> None:
+        self.curve.show(self.session.errors.values)
+
+    def _sync_fields(self) -> None:
+        """Show the session's current numbers in the edit table (without re-triggering edits)."""
+        s = self.session
+        params = s.network.parameters()
+        self._syncing = True
+        try:
+            for key, text in self.fields.items():
+                kind, name = key.split(":", 1)
+                if kind == "i":
+                    value = s.inputs[s.example, int(name)]
+                elif kind == "t":
+                    value = s.targets[s.example, int(name)]
+                else:
+                    value = params[name]
+                text.value = number(float(value))
+                text.remove_class("bp-invalid")
+                self.field_messages[key].value = ""
+            self.lr_text.value = number(s.network.learning_rate)
+            self.order.value = s.network.order
+            self.update_biases.value = s.network.update_biases
+        finally:
+            self._syncing = False
+
+    # ------------------------------------------------------------- stepping
+    @_handler
+    def _on_previous(self, _button: object = None) -> None:
+        self._pause_steps()
+        self.session.previous_step()
+
+    @_handler
+    def _on_next(self, _button: object = None) -> None:
+        self._stop_training()
+        self.session.next_step()
+
+    @_handler
+    def _on_next_phase(self, _button: object = None) -> None:
+        self._stop_training()
+        self.session.next_phase()
+
+    @_handler
+    def _on_finish(self, _button: object = None) -> None:
+        self._stop_training()
+        self.session.finish_iteration()
+
+    @_handler
+    def _on_reset_iteration(self, _button: object = None) -> None:
+        self._pause_steps()
+        self.session.reset_iteration()
+
+    @_handler
+    def _on_slider(self, change: dict) -> None:
+        if not self._syncing:
+            self._pause_steps()
+            self.session.go_to(int(round(change["new"])))
+
+    @_handler
+    def _on_play_steps(self, change: dict) -> None:
+        self.play_steps.description = "Pause steps" if change["new"] else "Play steps"
+        if change["new"]:
+            self._stop_training()
+            self.steps_task = self._spawn(self._play_steps())
+
+    async def _play_steps(self) -> None:
+        """Advance one step per tick until the iteration is finished or paused."""
+        s = self.session
+        try:
+            if s.finished:
+                s.start_next_iteration()
+            while self.play_steps.value and not s.finished:
+                s.next_step()
+                await asyncio.sleep(1.0 / self.step_speed.value)
+        finally:
+            self.play_steps.value = False
+
+    def _pause_steps(self) -> None:
+        self.play_steps.value = False
+
+    # ------------------------------------------------------------- training
+    @_handler
+    def _on_train(self, _button: object = None) -> None:
+        count = check_iterations(self.iterations_field.value, "Iterations")
+        self._start_training(count)
+
+    @_handler
+    def _on_play_training(self, change: dict) -> None:
+        self.play_training.description = "Pause" if change["new"] else "Play"
+        if change["new"] and not self.session.training:
+            if not _loop_running():
+                self.play_training.value = False
+                raise InputError("Play", "continuous training needs a running Jupyter kernel; use Train")
+            self._start_training(None)
+        elif not change["new"]:
+            self._stop_training()
+
+    @_handler
+    def _on_stop(self, _button: object = None) -> None:
+        self._stop_training()
+
+    @_handler
+    def _on_iterations(self, change: dict) -> None:
+        check_iterations(change["new"], "Iterations")
+        self.message.value = ""
+
+    def _start_training(self, count: int | None) -> None:
+        if self.session.training:
+            return
+        self._pause_steps()
+        self._stop_requested = False
+        self.session.training = True
+        self.progress.max = max(count or 1, 1)
+        self.progress.value = 0
+        self.training_task = self._spawn(self._train(count))
+
+    def _stop_training(self) -> None:
+        self._stop_requested = True
+        self.play_training.value = False
+
+    async def _train(self, count: int | None) -> None:
+        """Train in chunks, yielding to the kernel between them; redraw 5 times a second."""
+        s = self.session
+        done, per_iteration = 0, 1e-5
+        started = last_draw = time.perf_counter()
+        try:
+            while not self._stop_requested and (count is None or done < count):
+                pace = self.pace.value
+                chunk = max(1, int(CHUNK_SECONDS / per_iteration))
+                if pace is not None:  # watching: hold the rate to `pace` iterations per second
+                    chunk = max(1, min(chunk, int(pace * (time.perf_counter() - started)) - done))
+                if count is not None:
+                    chunk = min(chunk, count - done)
+                tic = time.perf_counter()
+                diverged = s.train(chunk)
+                per_iteration = max((time.perf_counter() - tic) / chunk, 1e-7)
+                done += chunk
+                self.progress.value = done if count is not None else 0
+                if diverged is not None:
+                    self.say(f"The error stopped being a finite number at iteration {diverged:,}: "
+                             "this learning rate diverges. Lower it and press Reset weights.", error=True)
+                    break
+                if time.perf_counter() - last_draw >= REFRESH_SECONDS:
+                    last_draw = time.perf_counter()
+                    self.render_curve()
+                    self.render_steps()
+                await asyncio.sleep(0.01 if pace is None else 0.02)
+        finally:
+            s.training = False
+            self.play_training.value = False
+            self.render()
+
+    # -------------------------------------------------------- curves and lr
+    @_handler
+    def _on_log_scale(self, change: dict) -> None:
+        self.curve.set_log(change["new"])
+
+    @_handler
+    def _on_keep(self, _button: object = None) -> None:
+        s = self.session
+        label = f"eta = {s.network.learning_rate:.3g} ({s.iteration:,} it.)"
+        if not self.curve.keep(label):
+            self.say("There is no curve to keep yet: train or step first.")
+
+    @_handler
+    def _on_clear(self, _button: object = None) -> None:
+        self.curve.clear_ghosts()
+
+    @_handler
+    def _on_lr_slider(self, change: dict) -> None:
+        if self._syncing:
+            return
+        self.session.set_learning_rate(change["new"])
+        self.lr_message.value = ""
+
+    @_handler
+    def _on_lr_text(self, change: dict) -> None:
+        if self._syncing:
+            return
+        try:
+            self.session.set_learning_rate(change["new"])
+        except InputError as error:
+            self.lr_message.value = html.escape(str(error))
+            return
+        self.lr_message.value = ""
+        self._syncing = True
+        try:
+            self.lr_slider.value = self.session.learning_rate
+        finally:
+            self._syncing = False
+
+    @_handler
+    def _on_reset_weights(self, _button: object = None) -> None:
+        self._stop_training()
+        self.session.reset_weights()
+        self.say("Weights restored to their initial values; a new run starts at iteration 0.")
+
+    # -------------------------------------------------------------- editing
+    @_handler
+    def _on_order(self, change: dict) -> None:
+        if not self._syncing:
+            self._stop_training()
+            self.session.set_order(change["new"])
+
+    @_handler
+    def _on_update_biases(self, change: dict) -> None:
+        if not self._syncing:
+            self._stop_training()
+            self.session.set_update_biases(change["new"])
+
+    @_handler
+    def _on_field(self, key: str, change: dict) -> None:
+        if self._syncing:
+            return
+        kind, name = key.split(":", 1)
+        s = self.session
+        try:
+            if kind == "i":
+                edit = functools.partial(s.set_input, int(name))
+            elif kind == "t":
+                edit = functools.partial(s.set_target, int(name))
+            else:
+                edit = functools.partial(s.set_parameter, name)
+            self._stop_training()
+            edit(change["new"])
+        except InputError as error:
+            self.fields[key].add_class("bp-invalid")
+            self.field_messages[key].value = html.escape(error.message)
+            return
+
+    # ------------------------------------------------------------ internals
+    def _spawn(self, coroutine) -> asyncio.Task | None:
+        """Run ``coroutine`` as a task on the kernel's loop, or to completion without one."""
+        if not _loop_running():  # plain Python, no event loop: run it here and now
+            asyncio.run(coroutine)
+            return None
+        task = asyncio.get_running_loop().create_task(coroutine)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            error = task.exception()
+            self.say(f"Unexpected error ({type(error).__name__}: {error}). Your work is unchanged.",
+                     error=True, details="".join(traceback.format_exception(error)))
+
+    def __repr__(self) -> str:
+        s = self.session
+        return (f"Explorer({s.network!r}, step {s.step} of {len(s.walk)}, "
+                f"iteration {s.iteration})")
