@@ -43,9 +43,14 @@ def ensure_venv() -> None:
         venv.create(VENV, with_pip=True)
     pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check"]
     print("Installing backprop-explorer and its dependencies into .venv ...", flush=True)
-    subprocess.run(pip + ["install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
+    # pip's output is shown only if the install fails: a working install is one line
+    install = subprocess.run(pip + ["install", "--quiet", "-e", f"{ROOT}[test]"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if install.returncode != 0:
+        print(install.stdout)
+        raise SystemExit(f"pip install failed (exit {install.returncode})")
     subprocess.run(pip + ["uninstall", "--quiet", "--yes", *UNNEEDED], check=False,
-                   stderr=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     STAMP.write_text(_fingerprint())
 
 

@@ -167,7 +167,7 @@ class Explorer(widgets.VBox):
         self.progress = widgets.IntProgress(min=0, max=1, value=0, description="Progress",
                                             layout=widgets.Layout(width="300px"))
 
-        figure = Figure(figsize=(6.4, 2.8), layout="constrained")
+        figure = Figure(figsize=(4.6, 2.7), layout="constrained")
         self.canvas = Canvas(figure)
         FigureManager(self.canvas, 0)  # gives the canvas its toolbar and resize handling
         self.canvas.header_visible = False
@@ -202,29 +202,31 @@ class Explorer(widgets.VBox):
         self.message = widgets.HTML()
         self.details = widgets.Output()
 
-        self.children = [
-            widgets.HTML(STYLE), self.title,
-            widgets.HBox([self.diagram], layout=widgets.Layout(width="100%")),
-            widgets.HBox([self.phases, self.position]),
+        row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        stepping = widgets.VBox([
+            row([self.phases, self.position]),
             self.equation, self.meaning,
-            widgets.HBox([self.previous_button, self.next_button, self.next_phase_button,
-                          self.finish_button, self.reset_iteration_button],
-                         layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HBox([self.step_slider, self.play_steps, self.step_speed],
-                         layout=widgets.Layout(flex_flow="row wrap")),
+            row([self.previous_button, self.next_button, self.next_phase_button,
+                 self.finish_button, self.reset_iteration_button]),
+            row([self.step_slider, self.play_steps, self.step_speed]),
             self.step_log,
-            self.message,
+        ], layout=widgets.Layout(flex="1 1 520px", min_width="0", margin="0 16px 0 0"))
+        training = widgets.VBox([
             self._section("Training"),
-            widgets.HBox([self.iterations_field, self.train_button, self.play_training, self.stop_button,
-                          self.pace], layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HBox([self.progress, self.counter]),
-            widgets.HBox([self.lr_slider, self.lr_text, self.reset_weights_button],
-                         layout=widgets.Layout(flex_flow="row wrap")),
+            row([self.iterations_field, self.train_button, self.play_training, self.stop_button]),
+            row([self.pace]),
+            row([self.progress, self.counter]),
+            row([self.lr_slider, self.lr_text, self.reset_weights_button]),
             self.lr_message,
             self.canvas,
-            widgets.HBox([self.log_scale, self.keep_button, self.clear_button]),
+            row([self.log_scale, self.keep_button, self.clear_button]),
+        ], layout=widgets.Layout(flex="1 1 440px", min_width="0"))
+        self.children = [
+            widgets.HTML(STYLE), self.title, self.message,
+            self.diagram,
+            widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
             self._section("Edit the example"),
-            widgets.HBox([self.order, self.update_biases], layout=widgets.Layout(flex_flow="row wrap")),
+            row([self.order, self.update_biases]),
             self._edit_table(),
             self.details,
         ]
