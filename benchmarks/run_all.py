@@ -1,0 +1,15 @@
+"""Run every kernel-side benchmark in turn (the browser one needs Chromium: run it alone).
+
+    .venv/bin/python benchmarks/run_all.py
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+for script in ("engine.py", "panel.py"):
+    print(f"=== {script}", flush=True)
+    subprocess.run([sys.executable, str(HERE / script)], check=True)
+print("=== browser latency: .venv/bin/python benchmarks/browser_latency.py --panel")
