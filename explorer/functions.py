@@ -36,23 +36,15 @@ class Activation(NamedTuple):
     f: Callable[[np.ndarray], np.ndarray]
     #: d out / d net, given net and out
     df: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    #: the derivative as the walkthrough writes it, with ``{out}``/``{net}`` placeholders
-    df_latex: str
-    f_latex: str
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("sigmoid", sigmoid, lambda net, out: out * (1.0 - out),
-                   r"{out}(1 - {out})", r"\frac{{1}}{{1 + e^{{-{net}}}}}"),
-        Activation("tanh", np.tanh, lambda net, out: 1.0 - out * out,
-                   r"1 - {out}^2", r"\tanh({net})"),
-        Activation("relu", lambda net: np.maximum(net, 0.0),
-                   lambda net, out: (net > 0).astype(float),
-                   r"[{net} > 0]", r"\max(0, {net})"),
-        Activation("linear", lambda net: net + 0.0, lambda net, out: np.ones_like(net),
-                   r"1", r"{net}"),
+        Activation("sigmoid", sigmoid, lambda net, out: out * (1.0 - out)),
+        Activation("tanh", np.tanh, lambda net, out: 1.0 - out * out),
+        Activation("relu", lambda net: np.maximum(net, 0.0), lambda net, out: (net > 0).astype(float)),
+        Activation("linear", lambda net: net + 0.0, lambda net, out: np.ones_like(net)),
     )
 }
 
