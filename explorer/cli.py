@@ -77,6 +77,9 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
         order=v.check_choice("--order", args.order, ORDERS),
     )
     bias_mode = v.check_choice("--biases", args.biases, BIAS_MODES)
+    seed = args.seed.strip()
+    if not seed.isdigit():
+        raise v.InputError("--seed", f"enter a whole number of 0 or more (got {args.seed!r})")
     if args.layers is None:
         network = seed_network(bias_mode="shared", **options)
         if bias_mode == "per-neuron":
@@ -88,9 +91,6 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
             sizes = v.parse_layers(args.layers)
         except v.InputError as error:
             raise v.InputError("--layers", error.message) from None
-        seed = args.seed.strip()
-        if not seed.isdigit():
-            raise v.InputError("--seed", f"enter a whole number of 0 or more (got {args.seed!r})")
         network = random_network(sizes, seed=int(seed), bias_mode=bias_mode, **options)
         data = random_data(network, 1, int(seed))
         inputs, targets = data[0][0], data[1][0]

@@ -102,40 +102,39 @@ class ScalarNetwork:
 
     def error(self, out: Sequence[float], t: Sequence[float]) -> float:
         """E_total: the per-output errors added in order."""
-        errors = list(map(self.loss, out, t, repeat(len(out))))
-        total = errors[0]
-        for e in errors[1:]:
-            total += e
-        return total
+        return _ordered_sum(list(map(self.loss, out, t, repeat(len(out)))))
 
-    def backward(self, nets: list[list[float]], outs: list[list[float]],
-                 t: Sequence[float]) -> tuple[list[Matrix], list[list[float]]]:
-        """Gradients (weights, biases) of E_total for one example."""
+    def backward(self, passes: Sequence[tuple[list[list[float]], list[list[float]]]],
+                 targets: Sequence[Sequence[float]]) -> tuple[list[Matrix], list[list[float]]]:
+        """Gradients (weights, biases) of E_total, averaged over the examples.
+
+        ``passes`` holds each example's ``(nets, outs)`` from :meth:`forward`.
+        Under the seed's order the deltas travel down through the weights as
+        the (mean) update leaves them, as in the engine.
+        """
         L = len(self.W)
-        out = outs[-1]
-        n = len(out)
-        d_out = [self.loss_d(out[k], t[k], n) for k in range(n)]
+        d_outs = []
+        for (_nets, outs), t in zip(passes, targets):
+            out = outs[-1]
+            d_outs.append([self.loss_d(o, tk, len(out)) for o, tk in zip(out, t)])
         g_w: list[Matrix] = [[]] * L
         g_b: list[list[float]] = [[]] * L
         for l in range(L - 1, -1, -1):
             df = self.acts[l][1]
-            z, a, a_prev = nets[l], outs[l + 1], outs[l]
-            delta = [d_out[k] * df(z[k], a[k]) for k in range(len(a))]
-            g_w[l] = [[d * ap for ap in a_prev] for d in delta]
-            if len(self.B[l]) == 1:
-                s = delta[0]
-                for d in delta[1:]:
-                    s += d
-                g_b[l] = [s]
-            else:
-                g_b[l] = delta
+            deltas = [[d * df(z, a) for d, z, a in zip(d_out, nets[l], outs[l + 1])]
+                      for d_out, (nets, outs) in zip(d_outs, passes)]
+            per_w = [[[d * ap for ap in outs[l]] for d in delta] for delta, (_n, outs) in zip(deltas, passes)]
+            per_b = [[_ordered_sum(delta)] if len(self.B[l]) == 1 else delta for delta in deltas]
+            g_w[l] = [[_mean([g[k][j] for g in per_w]) for j in range(len(per_w[0][k]))]
+                      for k in range(len(per_w[0]))]
+            g_b[l] = [_mean([g[k] for g in per_b]) for k in range(len(per_b[0]))]
             if l == 0:
                 break
             W = self.W[l]
             if self.seed_order:
                 eta = self.eta
                 W = [[w - eta * g for w, g in zip(row, grow)] for row, grow in zip(W, g_w[l])]
-            d_out = _backpropagate(W, delta)
+            d_outs = [_backpropagate(W, delta) for delta in deltas]
         return g_w, g_b
 
     def update(self, g_w: list[Matrix], g_b: list[list[float]]) -> None:
@@ -184,10 +183,7 @@ class ScalarNetwork:
             if self.update_biases:
                 b = self.B[l]
                 if len(b) == 1:
-                    total = delta[0]
-                    for d in delta[1:]:
-                        total += d
-                    b[0] = b[0] - eta * total
+                    b[0] = b[0] - eta * _ordered_sum(delta)
                 else:
                     self.B[l] = [bk - eta * d for bk, d in zip(b, delta)]
             if l > 0 and seed_order:
@@ -220,8 +216,7 @@ class ScalarNetwork:
                 if not isfinite(error):
                     return history
                 if batch:
-                    grads = [self.backward(*self.forward(x), t) for x, t in zip(inputs, targets)]
-                    self.update(*_mean_gradients(grads))
+                    self.update(*self.backward([self.forward(x) for x in inputs], targets))
                 else:
                     for x, t in zip(inputs, targets):
                         self.step(x, t)
@@ -240,19 +235,13 @@ def _backpropagate(W: Matrix, delta: list[float]) -> list[float]:
     return d_out
 
 
-def _mean_gradients(grads: list[tuple[list[Matrix], list[list[float]]]]) -> tuple[list[Matrix], list[list[float]]]:
-    """Average per-example gradients, adding examples in order."""
-    m = len(grads)
-    g_w, g_b = grads[0]
-    g_w = [[list(row) for row in layer] for layer in g_w]
-    g_b = [list(layer) for layer in g_b]
-    for other_w, other_b in grads[1:]:
-        for layer, other in zip(g_w, other_w):
-            for row, orow in zip(layer, other):
-                for j in range(len(row)):
-                    row[j] += orow[j]
-        for layer, other in zip(g_b, other_b):
-            for k in range(len(layer)):
-                layer[k] += other[k]
-    return ([[[g / m for g in row] for row in layer] for layer in g_w],
-            [[g / m for g in layer] for layer in g_b])
+def _ordered_sum(values: Sequence[float]) -> float:
+    total = values[0]
+    for value in values[1:]:
+        total += value
+    return total
+
+
+def _mean(values: Sequence[float]) -> float:
+    """The mean, adding in order; one value is returned as it is (x / 1 == x)."""
+    return _ordered_sum(values) / len(values) if len(values) > 1 else values[0]

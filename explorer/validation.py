@@ -83,13 +83,14 @@ def check_vector(field: str, values: Iterable[object], length: int,
 
 def check_examples(field: str, values: object, width: int) -> np.ndarray:
     """One example (a vector) or several (rows); returns shape (examples, width)."""
-    array = np.array(values, dtype=object)
-    if array.ndim == 1:
-        return check_vector(field, array, width)[None, :]
-    if array.ndim != 2 or array.shape[0] == 0:
+    items = _as_list(field, values)
+    rows = [row for row in items if not isinstance(row, (str, bytes)) and hasattr(row, "__iter__")]
+    if not rows:  # one example, written as a flat list of numbers
+        return check_vector(field, items, width)[None, :]
+    if len(rows) != len(items):
         raise InputError(field, f"expected a list of {width} values or a list of such lists")
     return np.stack([check_vector(f"{field}[example {k + 1}]", row, width)
-                     for k, row in enumerate(array)])
+                     for k, row in enumerate(rows)])
 
 
 def check_choice(field: str, value: object, choices: Sequence[str]) -> str:

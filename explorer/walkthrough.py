@@ -218,24 +218,28 @@ def walkthrough(network: Network, inputs: object, targets: object, example: int 
                      rf"{tex_term(d_out[k])} \cdot {tex_term(dact[k])} \cdot {tex_term(a_prev[j])}"],
                     f"The chain rule: how much E_total changes when {w} changes.",
                     [w, nm.neurons[l][j], neuron, *error_nodes])
+            if not shared:
+                g_b[l][k] = delta[k] * 1.0  # dnet/db = 1; shown as steps only when biases train
             if network.update_biases and not shared:
                 bias = nm.biases[l][k]
                 b.add("backward", f"dnet_{neuron}/d{bias}", 1.0, [],
                       f"The bias is multiplied by 1, so net_{neuron} moves one for one with it.",
                       bias_elements(l, k) + [neuron])
-                g_b[l][k] = b.add(
-                    "backward", f"dE_total/d{bias}", delta[k] * 1.0,
+                b.add(
+                    "backward", f"dE_total/d{bias}", g_b[l][k],
                     [rf"{tex_symbol(f'dE_total/dout_{neuron}')} \cdot {tex_symbol(s_act)} \cdot 1",
                      rf"{tex_term(d_out[k])} \cdot {tex_term(dact[k])} \cdot 1"],
                     f"How much E_total changes when the bias {bias} changes.",
                     bias_elements(l, k) + [neuron, *error_nodes])
         deltas[l] = delta
-        if network.update_biases and shared:
-            unit = nm.bias_units[l]
+        if shared:
             total = delta[0] * 1.0
             for d in delta[1:]:
                 total = total + d * 1.0
-            g_b[l][0] = b.add(
+            g_b[l][0] = total
+        if network.update_biases and shared:
+            unit = nm.bias_units[l]
+            b.add(
                 "backward", f"dE_total/d{unit}", total,
                 [" + ".join(rf"{tex_symbol(f'dE_total/dout_{n}')} \cdot {tex_symbol(f'dout_{n}/dnet_{n}')} \cdot 1"
                             for n in neurons),

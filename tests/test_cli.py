@@ -102,9 +102,6 @@ def test_json_agrees_with_the_engine(cli):
     assert_agrees_with_engine(steps_json(cli))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "explorer/walkthrough.py leaves bias gradients at 0 unless update_biases, and the CLI JSON "
-    "publishes them as the gradients of b1, b2"))
 def test_json_bias_gradients_are_the_real_ones(cli):
     document = steps_json(cli)
     network = network_from(document)

@@ -76,7 +76,7 @@ def test_forward_error_and_gradients_agree(problem):
         np.testing.assert_allclose(outs[l + 1], fw.outs[l + 1], rtol=1e-12, atol=1e-15)
     assert s.error(outs[-1], t.tolist()) == pytest.approx(fw.total_error, rel=1e-12, abs=1e-15)
     g = network.backward(x, t, fw)
-    g_w, g_b = s.backward(nets, outs, t.tolist())
+    g_w, g_b = s.backward([(nets, outs)], [t.tolist()])
     for l in range(len(network.weights)):
         np.testing.assert_allclose(g_w[l], g.weights[l], rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(g_b[l], g.biases[l], rtol=1e-12, atol=1e-15)
@@ -98,18 +98,6 @@ TRAINING_CASES = [
     (ACTIVATIONS[a], LOSSES[l], ORDERS[o], *_ROWS[(a + l + 2 * o) % 4], _SIZES[i % 5], 3 + i)
     for i, (a, l, o) in enumerate(itertools.product(range(4), range(3), range(2)))
 ]
-SCALAR_SEED_BATCH_BUG = (
-    "explorer/scalar.py ScalarNetwork.train, batch branch: under order='seed' each example's "
-    "backward() propagates through W - eta * (that example's own gradient) before averaging, "
-    "instead of through the weights actually updated, W - eta * (mean gradient)")
-
-
-def _mark(case):
-    if case[2] == "seed" and case[5] == "batch":
-        return pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=SCALAR_SEED_BATCH_BUG))
-    return case
-
-
 def test_training_cases_cover_every_pair_of_options():
     assert len({case[:3] for case in TRAINING_CASES}) == 24
     for i, j in itertools.combinations(range(6), 2):
@@ -118,7 +106,7 @@ def test_training_cases_cover_every_pair_of_options():
 
 
 @pytest.mark.parametrize("activation, loss, order, bias_mode, update_biases, mode, sizes, seed",
-                         [_mark(case) for case in TRAINING_CASES])
+                         TRAINING_CASES)
 def test_scalar_and_numpy_training_agree(activation, loss, order, bias_mode, update_biases, mode,
                                          sizes, seed):
     activations = [activation] * (len(sizes) - 1)
@@ -141,7 +129,7 @@ def test_scalar_and_numpy_training_agree(activation, loss, order, bias_mode, upd
 
 
 @pytest.mark.parametrize("backend", [
-    "numpy", pytest.param("scalar", marks=pytest.mark.xfail(strict=True, reason=SCALAR_SEED_BATCH_BUG))])
+    "numpy", "scalar"])
 def test_seed_order_batch_step_goes_through_the_updated_weights(backend):
     """One batch update under the seed's order, worked out here with plain numpy.
 

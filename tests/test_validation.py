@@ -131,10 +131,6 @@ def test_a_short_row_is_refused(seed_net):
     assert_unchanged(seed_net, before)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "explorer/validation.py check_examples(): np.array(ragged rows, dtype=object) is 1-D, so a "
-    "short row is reported as 'inputs[1]: enter a number ... (got [0.05, 0.1])' instead of naming "
-    "the short row and the expected count"))
 def test_a_short_row_is_named_with_the_expected_count(seed_net):
     refused(lambda: seed_net.check_data([[0.05, 0.1], [0.2]], [[0.01, 0.99]] * 2),
             "inputs[example 2]", "expected 2 values, got 1")
@@ -340,9 +336,6 @@ def test_cli_bad_argument(cli, argv, argument, phrase):
     assert_one_line_error(*cli(*argv), argument, phrase)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "explorer/cli.py _problem(): --seed is only checked inside `else:` (when --layers is given); "
-    "without --layers a malformed --seed is silently ignored and the command exits 0"))
 def test_cli_bad_seed_without_layers(cli):
     assert_one_line_error(*cli("steps", "--seed", "x"), "--seed", "whole number")
 

@@ -94,10 +94,6 @@ def test_random_networks_equal_the_engine_exactly(sizes, seed, activation, optio
     assert_exact(walk, *engine_step(network, x, t), biases=update_biases)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "explorer/walkthrough.py: g_b starts as zeros and is only filled when update_biases is True, "
-    "so Walkthrough.gradients.biases (and the CLI JSON 'gradients.biases') report 0 for the seed's "
-    "b1, b2 whose real gradients are nonzero"))
 def test_bias_gradients_are_reported_even_when_biases_stay_fixed(seed_net, seed_inputs, seed_targets):
     walk = walkthrough(seed_net, seed_inputs, seed_targets)
     gradients = seed_net.backward(seed_inputs, seed_targets)
