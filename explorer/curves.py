@@ -15,7 +15,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 #: Okabe-Ito: distinguishable with every common colour-vision deficiency.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999")
+#: A mid grey reads on JupyterLab's light and dark themes alike; the figure
+#: itself is transparent, because a PNG cannot follow the theme's colours.
+NEUTRAL = "#8a8a8a"
 MAX_GHOSTS = 8
 DISPLAY_POINTS = 2000
 
@@ -43,9 +46,14 @@ class ErrorCurve:
             ax = Figure(figsize=figsize, layout="constrained").add_subplot()
         self.ax = ax
         self.figure = ax.figure
-        ax.set_xlabel("iteration")
-        ax.set_ylabel("E_total")
-        ax.grid(True, alpha=0.3)
+        self.figure.patch.set_alpha(0.0)
+        ax.set_facecolor("none")
+        ax.set_xlabel("iteration", color=NEUTRAL)
+        ax.set_ylabel("E_total", color=NEUTRAL)
+        ax.tick_params(colors=NEUTRAL)
+        for spine in ax.spines.values():
+            spine.set_color(NEUTRAL)
+        ax.grid(True, color=NEUTRAL, alpha=0.25)
         (self.line,) = ax.plot([], [], color=PALETTE[0], lw=2, label="current run", zorder=3)
         (self.marker,) = ax.plot([], [], "o", color=PALETTE[1], ms=6, zorder=4)
         self.cursor = ax.axvline(0, color=PALETTE[1], lw=1, alpha=0.6, zorder=2)
@@ -59,7 +67,7 @@ class ErrorCurve:
         x, y = thin(np.arange(len(errors)), errors)
         finite = np.isfinite(y)
         self.line.set_data(x[finite], y[finite])
-        if label is not None:
+        if label is not None and label != self.line.get_label():
             self.line.set_label(label)
             self._legend()
         last = len(errors) - 1
@@ -97,7 +105,7 @@ class ErrorCurve:
 
     # -------------------------------------------------------------- drawing
     def _legend(self) -> None:
-        self.ax.legend(loc="upper right", fontsize=8, frameon=False)
+        self.ax.legend(loc="upper right", fontsize=8, frameon=False, labelcolor=NEUTRAL)
 
     def _rescale(self) -> None:
         self.ax.relim()

@@ -357,7 +357,8 @@ class Explorer(widgets.VBox):
         self.stop_button.disabled = not s.training
 
     def render_curve(self) -> None:
-        self.curve.show(self.session.errors.values)
+        s = self.session
+        self.curve.show(s.errors.values, label=f"current run, eta = {s.network.learning_rate:.3g}")
 
     def _sync_fields(self) -> None:
         """Show the session's current numbers in the edit table (without re-triggering edits)."""
