@@ -1,0 +1,417 @@
+"""The explorer's state on its own, no widgets: stepping, training, editing, resetting.
+
+Every figure is the seed's as it prints it; a printed figure is matched
+within one unit of its last digit (the seed rounds its intermediates).  A
+rejected operation must leave the session exactly as it was: the checks
+compare arrays, the walkthrough object and the traits before and after.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.presets import random_data, random_network, seed_network
+from explorer.session import ErrorHistory, Session
+from explorer.validation import InputError
+from explorer.walkthrough import PHASES
+
+FORWARD = [("net_h1", "0.3775"), ("out_h1", "0.593269992"), ("net_h2", "0.3925"),
+           ("out_h2", "0.596884378"), ("net_o1", "1.105905967"), ("out_o1", "0.75136507"),
+           ("net_o2", "1.2249214"), ("out_o2", "0.772928465")]
+ERRORS = [("E_o1", "0.274811083"), ("E_o2", "0.023560026"), ("E_total", "0.298371109")]
+UPDATED = {"w5": "0.35891648", "w6": "0.408666186", "w7": "0.51130127", "w8": "0.561370121",
+           "w1": "0.149780716", "w2": "0.19956143", "w3": "0.24975114", "w4": "0.29950229"}
+#: E_total after one update: textbook order, and the seed's own summary figure (seed order)
+ERROR_AFTER = {"textbook": "0.291027774", "seed": "0.291027924"}
+STEPS = 53  # 8 forward, 3 error, 34 backward, 8 update
+
+
+def close(value: float, printed: str) -> bool:
+    """``value`` agrees with a figure printed to len(decimals) places."""
+    decimals = len(printed.split(".")[1]) if "." in printed else 0
+    return abs(value - float(printed)) <= 10.0 ** -decimals + 1e-12
+
+
+def seed_weights():
+    return [np.array([[0.15, 0.20], [0.25, 0.30]]), np.array([[0.40, 0.45], [0.50, 0.55]])]
+
+
+def state(session: Session) -> dict:
+    """Everything an operation could change, copied."""
+    net = session.network
+    return {"weights": [w.copy() for w in net.weights], "biases": [b.copy() for b in net.biases],
+            "options": (net.learning_rate, net.order, net.update_biases),
+            "inputs": session.inputs.copy(), "targets": session.targets.copy(),
+            "walk": session.walk, "errors": session.errors.values.copy(),
+            "traits": (session.step, session.iteration, session.learning_rate, session.revision)}
+
+
+def assert_same(before: dict, after: dict) -> None:
+    for a, b in zip(before["weights"] + before["biases"], after["weights"] + after["biases"]):
+        assert np.array_equal(a, b)
+    assert before["options"] == after["options"]
+    assert np.array_equal(before["inputs"], after["inputs"])
+    assert np.array_equal(before["targets"], after["targets"])
+    assert before["walk"] is after["walk"]
+    assert np.array_equal(before["errors"], after["errors"])
+    assert before["traits"] == after["traits"]
+
+
+@pytest.fixture
+def session() -> Session:
+    return Session()
+
+
+# ------------------------------------------------------------------ building
+
+def test_the_default_session_is_the_seed(session):
+    assert np.array_equal(session.inputs, [[0.05, 0.10]])
+    assert np.array_equal(session.targets, [[0.01, 0.99]])
+    for got, want in zip(session.network.weights, seed_weights()):
+        assert np.array_equal(got, want)
+    assert [b.tolist() for b in session.network.biases] == [[0.35], [0.60]]
+    assert session.learning_rate == 0.5 and session.network.learning_rate == 0.5
+    assert (session.step, session.iteration, session.training) == (0, 0, False)
+    assert session.current is None and session.phase is None and not session.finished
+    assert len(session.walk) == STEPS
+    assert len(session.errors) == 1 and close(session.errors.values[0], "0.298371109")
+
+
+def test_another_shape():
+    network = random_network((3, 4, 2), seed=1)
+    inputs, targets = random_data(network, 1, seed=1)
+    session = Session(network, inputs, targets)
+    assert session.network.sizes == (3, 4, 2)
+    assert session.walk.steps[0].symbol == "net_h1"
+    assert {s.symbol for s in session.walk.steps} >= {"net_h4", "out_o2", "dE_total/dw20", "w20+"}
+    assert "dE_total/dw21" not in {s.symbol for s in session.walk.steps}
+
+
+@pytest.mark.parametrize("inputs, targets", [(None, None), ((0.05, 0.10), None), (None, (0.01, 0.99))])
+def test_a_network_needs_inputs_and_targets(inputs, targets):
+    with pytest.raises(InputError, match="inputs"):
+        Session(seed_network(), inputs, targets)
+
+
+def test_the_given_network_is_never_changed():
+    network = seed_network()
+    session = Session(network, (0.05, 0.10), (0.01, 0.99))
+    session.finish_iteration()
+    session.next_step()
+    session.train(20)
+    session.set_parameter("w5", "0.3")
+    for got, want in zip(network.weights, seed_weights()):
+        assert np.array_equal(got, want)
+
+
+# ------------------------------------------------------------------ stepping
+
+def test_stepping_through_the_forward_pass_and_the_errors(session):
+    for k, (symbol, printed) in enumerate(FORWARD + ERRORS, start=1):
+        session.next_step()
+        assert session.step == k
+        assert session.current.symbol == symbol
+        assert close(session.current.value, printed), symbol
+        assert session.phase == ("forward" if k <= len(FORWARD) else "error")
+    values, updated = session.done_values()
+    assert list(values) == [s for s, _ in FORWARD + ERRORS]
+    assert updated == {}
+
+
+def test_previous_step_goes_back_and_stops_at_zero(session):
+    session.next_step()
+    session.next_step()
+    session.previous_step()
+    assert session.step == 1 and session.current.symbol == "net_h1"
+    session.previous_step()
+    session.previous_step()
+    assert session.step == 0 and session.current is None
+
+
+def test_next_phase_lands_on_the_first_step_of_each_phase(session):
+    seen = []
+    for _ in PHASES:
+        session.next_phase()
+        seen.append((session.phase, session.current.symbol))
+    assert seen == [("forward", "net_h1"), ("error", "E_o1"),
+                    ("backward", "dE_total/dout_o1"), ("update", "w5+")]
+    session.next_phase()  # from the update phase: to its end
+    assert session.finished and session.iteration == 0
+    session.next_phase()  # from the end: the next iteration's first step
+    assert (session.iteration, session.step, session.current.symbol) == (1, 1, "net_h1")
+
+
+def test_next_phase_from_the_middle_of_a_phase(session):
+    session.go_to(3)  # net_h2, in the forward pass
+    session.next_phase()
+    assert session.current.symbol == "E_o1"
+
+
+def test_finish_iteration_shows_every_update(session):
+    session.finish_iteration()
+    assert session.finished and session.step == STEPS
+    _values, updated = session.done_values()
+    assert set(updated) == set(UPDATED)
+    for name, printed in UPDATED.items():
+        assert close(updated[name], printed), name
+    # finishing does not apply the update yet
+    for got, want in zip(session.network.weights, seed_weights()):
+        assert np.array_equal(got, want)
+
+
+def test_the_next_step_after_the_end_starts_iteration_two_from_the_updated_weights(session):
+    session.finish_iteration()
+    after = session.walk.after
+    session.next_step()
+    assert (session.iteration, session.step) == (1, 1)
+    for got, want in zip(session.network.weights, after.weights):
+        assert np.array_equal(got, want)
+    assert close(session.network.weights[1][0, 0], UPDATED["w5"])
+    assert session.walk.network is session.network
+    assert len(session.errors) == 2
+    assert close(session.errors.values[1], ERROR_AFTER["textbook"])
+    # the forward pass now runs through w1+ and w2+: 0.149780716 * 0.05 + 0.19956143 * 0.1 + 0.35
+    assert session.current.symbol == "net_h1"
+    assert close(session.current.value, "0.377445179")
+
+
+def test_reset_iteration_keeps_the_weights(session):
+    session.finish_iteration()
+    walk = session.walk
+    session.reset_iteration()
+    assert session.step == 0 and session.walk is walk and session.iteration == 0
+    for got, want in zip(session.network.weights, seed_weights()):
+        assert np.array_equal(got, want)
+
+
+def test_go_to_any_step_and_refuse_others(session):
+    session.go_to(16)
+    assert session.current.symbol == "dE_total/dw5"
+    assert close(session.current.value, "0.082167041")
+    session.go_to(STEPS)
+    assert session.finished
+    for bad in (-1, STEPS + 1):
+        before = state(session)
+        with pytest.raises(InputError, match=f"0 to {STEPS}"):
+            session.go_to(bad)
+        assert_same(before, state(session))
+
+
+def test_step_changes_notify_observers(session):
+    seen = []
+    session.observe(lambda change: seen.append(change["new"]), names="step")
+    session.next_step()
+    session.next_step()
+    session.previous_step()
+    session.go_to(10)
+    assert seen == [1, 2, 1, 10]
+
+
+def test_several_examples_take_turns_and_a_pass_counts_once():
+    network = random_network((2, 3, 2), seed=4)
+    inputs, targets = random_data(network, 2, seed=4)
+    session = Session(network, inputs, targets)
+    session.finish_iteration()
+    session.start_next_iteration()
+    assert (session.example, session.iteration, len(session.errors)) == (1, 0, 1)
+    assert np.array_equal(session.walk.inputs, inputs[1])
+    session.finish_iteration()
+    session.start_next_iteration()
+    assert (session.example, session.iteration, len(session.errors)) == (0, 1, 2)
+    assert np.isclose(session.errors.values[1], session.dataset_error())
+
+
+# ------------------------------------------------------------------ training
+
+def test_training_continues_the_run(session):
+    session.go_to(5)
+    assert session.train(200) is None
+    assert session.iteration == 200 and session.step == 0
+    errors = session.errors.values
+    assert len(errors) == 201
+    assert close(errors[0], "0.298371109") and close(errors[1], ERROR_AFTER["textbook"])
+    assert np.all(np.diff(errors) < 0)
+    assert errors[-1] < 0.01
+    assert session.walk.network is session.network
+    assert np.isclose(session.walk.steps[10].value, errors[-1], rtol=0, atol=1e-15)  # E_total
+    session.train(100)
+    assert session.iteration == 300 and len(session.errors) == 301
+
+
+def test_stepping_and_training_share_one_curve(session):
+    session.finish_iteration()
+    session.next_step()
+    stepped = session.errors.values.copy()
+    session.train(3)
+    reference = Session()
+    reference.train(4)
+    assert np.array_equal(session.errors.values[:2], stepped)
+    assert np.allclose(session.errors.values, reference.errors.values, rtol=0, atol=1e-15)
+
+
+def _diverging(rate: float) -> Session:
+    # linear neurons and inputs 3, 4: each update overshoots more than the last
+    return Session(seed_network(activations="linear", learning_rate=rate), (3, 4), (0.01, 0.99))
+
+
+def test_a_diverging_rate_reports_the_iteration():
+    session = _diverging(0.5)
+    diverged = session.train(2000)
+    assert diverged == session.iteration and 0 < diverged < 50
+    assert not np.isfinite(session.errors.values[-1])
+    assert np.all(np.isfinite(session.errors.values[:-1]))
+    assert session.walk.network is session.network
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "walkthrough.py:256 (and its other scalar products) computes on the diverged network's inf/nan "
+    "values outside np.errstate, so numpy warns 'invalid value encountered in scalar subtract'; "
+    "Session.train has already replaced the network when _restart raises, leaving a stale walk"))
+@pytest.mark.parametrize("rate", [1.0, 2.0, 5.0])
+def test_every_diverging_rate_is_reported_quietly(rate):
+    session = _diverging(rate)
+    diverged = session.train(2000)
+    assert diverged == session.iteration and 0 < diverged < 50
+    assert session.walk.network is session.network
+
+
+# ------------------------------------------------------------------- editing
+
+BAD_NUMBERS = ["abc", "", "   ", "nan", "inf", "-inf", "1e999", "101", "-100.5", "2*3", True]
+
+
+@pytest.mark.parametrize("bad", BAD_NUMBERS)
+@pytest.mark.parametrize("edit, field", [
+    (lambda s, text: s.set_parameter("w5", text), "w5"),
+    (lambda s, text: s.set_parameter("b1", text), "b1"),
+    (lambda s, text: s.set_input(0, text), "i1"),
+    (lambda s, text: s.set_target(1, text), "target o2"),
+])
+def test_a_bad_edit_names_its_field_and_range_and_changes_nothing(session, edit, field, bad):
+    session.go_to(7)
+    before = state(session)
+    with pytest.raises(InputError) as caught:
+        edit(session, bad)
+    assert caught.value.field == field
+    assert "-100 to 100" in caught.value.message
+    assert_same(before, state(session))
+
+
+def test_a_good_edit_restarts_the_iteration_and_keeps_the_curve(session):
+    session.train(5)
+    session.go_to(12)
+    errors, revision = session.errors.values.copy(), session.revision
+    session.set_parameter("w5", " 0.3 ")
+    assert session.network.parameters()["w5"] == 0.3
+    assert session.step == 0 and session.revision == revision + 1
+    assert np.array_equal(session.errors.values, errors)
+    assert session.walk.network is session.network
+    session.go_to(5)
+    assert session.current.symbol == "net_o1"
+    out_h1, out_h2 = session.walk.value("out_h1"), session.walk.value("out_h2")
+    w6 = session.network.parameters()["w6"]
+    b2 = session.network.parameters()["b2"]
+    assert session.current.value == pytest.approx(0.3 * out_h1 + w6 * out_h2 + b2, abs=1e-15)
+
+
+def test_editing_inputs_and_targets(session):
+    session.set_input(1, "-2.5")
+    session.set_target(0, "0.5")
+    assert np.array_equal(session.inputs, [[0.05, -2.5]])
+    assert np.array_equal(session.targets, [[0.5, 0.99]])
+    assert np.array_equal(session.walk.inputs, [0.05, -2.5])
+    assert session.walk.value("net_h1") == pytest.approx(0.15 * 0.05 + 0.2 * -2.5 + 0.35, abs=1e-15)
+    assert session.walk.value("E_o1") == pytest.approx(0.5 * (0.5 - session.walk.value("out_o1")) ** 2)
+
+
+@pytest.mark.parametrize("bad", ["abc", "", "nan", "inf", "0", "-1", "20", "0.0009", "10.5"])
+def test_a_bad_learning_rate_is_refused(session, bad):
+    session.go_to(46)
+    before = state(session)
+    with pytest.raises(InputError) as caught:
+        session.set_learning_rate(bad)
+    assert caught.value.field == "Learning rate"
+    assert "0.001 to 10" in caught.value.message
+    assert_same(before, state(session))
+
+
+def test_a_learning_rate_keeps_the_step_and_changes_the_update(session):
+    session.go_to(46)  # w5+
+    session.set_learning_rate("0.25")
+    assert session.learning_rate == 0.25 and session.network.learning_rate == 0.25
+    assert session.step == 46 and session.current.symbol == "w5+"
+    assert r"0.4 - 0.25 \cdot 0.082167041" in session.current.latex
+    assert close(session.current.value, "0.37945824")
+    for edge in ("0.001", "10", 0.001, 10):
+        session.set_learning_rate(edge)
+        assert session.learning_rate == float(edge)
+
+
+def test_the_seed_order_propagates_through_updated_weights(session):
+    session.set_order("seed")
+    assert session.network.order == "seed" and session.step == 0
+    assert close(session.walk.value("dnet_o1/dout_h1"), "0.35891648")
+    assert close(session.walk.error_after, ERROR_AFTER["seed"])
+    session.set_order("textbook")
+    assert session.walk.value("dnet_o1/dout_h1") == 0.4
+    before = state(session)
+    with pytest.raises(InputError, match="textbook, seed"):
+        session.set_order("backwards")
+    assert_same(before, state(session))
+
+
+def test_updating_biases_adds_their_steps(session):
+    symbols = {s.symbol for s in session.walk.steps}
+    assert "dE_total/db1" not in symbols
+    session.set_update_biases(True)
+    steps = {s.symbol: s for s in session.walk.steps}
+    assert {"dE_total/db1", "dE_total/db2", "b1+", "b2+"} <= set(steps)
+    assert len(session.walk) == STEPS + 4
+    assert steps["b2+"].value == pytest.approx(0.60 - 0.5 * steps["dE_total/db2"].value, abs=1e-15)
+    assert session.walk.after.biases[0][0] == steps["b1+"].value != 0.35
+    session.set_update_biases(False)
+    assert len(session.walk) == STEPS
+
+
+# ------------------------------------------------------------------ resetting
+
+def test_reset_weights_restores_exactly_the_initial_weights(session):
+    session.train(300)
+    session.set_parameter("w1", "-7")
+    session.set_parameter("b2", "3")
+    session.set_learning_rate("0.1")
+    session.go_to(9)
+    session.reset_weights()
+    for got, want in zip(session.network.weights, seed_weights()):
+        assert np.array_equal(got, want)
+    assert [b.tolist() for b in session.network.biases] == [[0.35], [0.60]]
+    assert session.network.learning_rate == 0.1  # options stay as they are
+    assert (session.step, session.iteration, len(session.errors)) == (0, 0, 1)
+    assert close(session.errors.values[0], "0.298371109")
+    assert session.walk.network is session.network
+
+
+def test_reset_weights_of_another_shape():
+    network = random_network((3, 4, 2), seed=1)
+    inputs, targets = random_data(network, 1, seed=1)
+    session = Session(network, inputs, targets)
+    session.train(50)
+    session.reset_weights()
+    for got, want in zip(session.network.weights + session.network.biases,
+                         network.weights + network.biases):
+        assert np.array_equal(got, want)
+
+
+# --------------------------------------------------------------- error history
+
+def test_the_error_history_grows_and_is_read_only():
+    history = ErrorHistory(1.0)
+    history.extend(np.arange(3000.0))
+    history.extend([])
+    history.extend([5.0])
+    values = history.values
+    assert len(history) == 3002 and values[0] == 1.0 and values[1] == 0.0
+    assert values[3000] == 2999.0 and values[-1] == 5.0
+    with pytest.raises(ValueError):
+        values[0] = 2.0
