@@ -1,0 +1,478 @@
+"""The SVG diagram, read back with xml.etree the way a browser would see it.
+
+Label boxes are estimated as the layout estimates them (font size x 0.6 per
+character, 1.2 x font size tall, centred on the text's y), from the font
+sizes the diagram publishes; the screenshots in the commit show the real
+rendering agrees.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import statistics
+import time
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+from explorer import diagram
+from explorer.diagram import element_ids, render
+from explorer.network import Network
+from explorer.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
+from explorer.walkthrough import walkthrough
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+# ---------------------------------------------------------------- helpers
+def parse(svg: str) -> ET.Element:
+    root = ET.fromstring(svg)
+    assert root.tag == NS + "svg"
+    return root
+
+
+def groups(root: ET.Element) -> dict[str, ET.Element]:
+    """data-id -> its <g>."""
+    found = {}
+    for g in root.iter(NS + "g"):
+        if "data-id" in g.attrib:
+            assert g.get("data-id") not in found, f"data-id {g.get('data-id')} twice"
+            found[g.get("data-id")] = g
+    return found
+
+
+def label(root: ET.Element, eid: str) -> ET.Element:
+    (g,) = [g for g in root.iter(NS + "g") if g.get("data-for") == eid]
+    return g
+
+
+def text_of(element: ET.Element) -> str:
+    """All the text drawn inside an element (titles excluded), lines joined by ' | '."""
+    lines = []
+    for t in element.iter(NS + "text"):
+        lines.append("".join(t.itertext()))
+    return " | ".join(lines)
+
+
+def classes(element: ET.Element) -> set[str]:
+    return set(element.get("class", "").split())
+
+
+def state_at(wt, index: int):
+    """values, updated and highlight after the step ``index`` of a walkthrough."""
+    done = wt.steps[: index + 1]
+    values = {s.symbol: s.value for s in done}
+    updated = {s.symbol[:-1]: s.value for s in done if s.phase == "update"}
+    return values, updated, wt.steps[index].elements
+
+
+def step_index(wt, symbol: str) -> int:
+    return next(i for i, s in enumerate(wt.steps) if s.symbol == symbol)
+
+
+def text_boxes(root: ET.Element):
+    """(owner, x0, y0, x1, y1, text) for every <text>: owner is its group's id (data-id or data-for)."""
+    boxes = []
+
+    def walk(element, owner):
+        for child in element:
+            own = child.get("data-id") or child.get("data-for") or owner
+            if child.tag == NS + "text":
+                cls = classes(child)
+                size = next(diagram.FONT_SIZES[c] for c in cls if c in diagram.FONT_SIZES)
+                content = "".join(child.itertext())
+                w = size * diagram.CHAR_WIDTH * len(content)
+                h = size * diagram.LINE_HEIGHT
+                x, y = float(child.get("x")), float(child.get("y"))
+                if "bp-end" in cls:
+                    x0 = x - w
+                elif "bp-key" in cls:
+                    x0 = x
+                else:
+                    x0 = x - w / 2
+                boxes.append((own, x0, y - h / 2, x0 + w, y + h / 2, content))
+            else:
+                walk(child, own)
+
+    walk(root, "root")
+    return boxes
+
+
+def overlaps(boxes_a, boxes_b=None, same_owner_ok=True):
+    """Pairs of boxes that overlap (sweep over x)."""
+    items = [(b, 0) for b in boxes_a] + ([(b, 1) for b in boxes_b] if boxes_b is not None else [])
+    items.sort(key=lambda item: item[0][1])
+    found, active = [], []
+    for box, side in items:
+        active = [a for a in active if a[0][3] > box[1]]
+        for other, other_side in active:
+            if boxes_b is not None and other_side == side:
+                continue
+            if same_owner_ok and other[0] == box[0]:
+                continue
+            if other[2] < box[4] and box[2] < other[4]:
+                found.append((other, box))
+        active.append((box, side))
+    return found
+
+
+def seed_svg(**kwargs) -> str:
+    return render(seed_network(), SEED_INPUTS, SEED_TARGETS, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def seed_walk():
+    return walkthrough(seed_network(), SEED_INPUTS, SEED_TARGETS)
+
+
+# ------------------------------------------------------------ the seed net
+def test_seed_has_every_neuron_bias_unit_and_weight():
+    root = parse(seed_svg())
+    g = groups(root)
+    for name in ("i1", "i2", "h1", "h2", "o1", "o2"):
+        assert g[name].find(NS + "circle") is not None
+        assert g[name].find(NS + "text").text == name
+        assert "bp-node" in classes(g[name])
+    for unit, value in (("b1", "0.35"), ("b2", "0.6")):
+        assert "bp-bias" in classes(g[unit])
+        assert g[unit].find(NS + "rect") is not None
+        assert f"{unit} = {value}" in text_of(g[unit])
+        assert "1" in text_of(g[unit]).split(" | ")  # the unit's constant output
+    weights = dict(w1=0.15, w2=0.2, w3=0.25, w4=0.3, w5=0.4, w6=0.45, w7=0.5, w8=0.55)
+    for w, value in weights.items():
+        assert "bp-edge" in classes(g[w])
+        assert g[w].find(NS + "line") is not None
+        assert text_of(label(root, w)) == f"{w} = {value}"
+    for e in ("E_o1", "E_o2", "E_total"):
+        assert "bp-error" in classes(g[e])
+    # inputs always shown, targets beside their error nodes, unknowns as "?"
+    assert "0.05" in text_of(g["i1"]) and "0.1" in text_of(g["i2"])
+    assert "target 0.01" in text_of(g["E_o1"]) and "target 0.99" in text_of(g["E_o2"])
+    assert text_of(g["h1"]) == "h1 | net ? | out ?"
+    assert text_of(g["E_total"]) == "E_total | ?"
+
+
+def test_seed_weights_connect_the_right_neurons():
+    """w1 runs from i1 to h1, w2 from i2 to h1, w5 from h1 to o1 (the seed's figure)."""
+    root = parse(seed_svg())
+    g = groups(root)
+
+    def centre(name):
+        c = g[name].find(NS + "circle")
+        return float(c.get("cx")), float(c.get("cy"))
+
+    for w, a, b in (("w1", "i1", "h1"), ("w2", "i2", "h1"), ("w3", "i1", "h2"), ("w5", "h1", "o1"),
+                    ("w7", "h1", "o2"), ("w8", "h2", "o2")):
+        line = g[w].find(NS + "line")
+        (ax, ay), (bx, by) = centre(a), centre(b)
+        x1, y1, x2, y2 = (float(line.get(k)) for k in ("x1", "y1", "x2", "y2"))
+        assert np.hypot(x1 - ax, y1 - ay) == pytest.approx(20, abs=0.2)  # starts on a's circle
+        assert np.hypot(x2 - bx, y2 - by) == pytest.approx(20, abs=0.2)  # ends on b's circle
+        # and its label sits on the line
+        t = label(root, w).find(NS + "text")
+        lx, ly = float(t.get("x")), float(t.get("y"))
+        assert abs((bx - ax) * (ly - ay) - (by - ay) * (lx - ax)) / np.hypot(bx - ax, by - ay) < 0.5
+
+
+def test_forward_values_appear_on_the_neurons(seed_walk):
+    values, updated, _ = state_at(seed_walk, step_index(seed_walk, "out_h1"))
+    g = groups(parse(seed_svg(values=values, updated=updated)))
+    assert text_of(g["h1"]) == "h1 | net 0.3775 | out 0.593269992"
+    assert text_of(g["h2"]) == "h2 | net ? | out ?"
+    values, _, _ = state_at(seed_walk, step_index(seed_walk, "E_total"))
+    g = groups(parse(seed_svg(values=values)))
+    assert text_of(g["o1"]) == "o1 | net 1.105905967 | out 0.75136507"
+    assert "0.274811083" in text_of(g["E_o1"])
+    assert text_of(g["E_total"]) == "E_total | 0.298371109"
+
+
+def test_gradient_shown_small_beside_its_weight(seed_walk):
+    values, _, _ = state_at(seed_walk, step_index(seed_walk, "dE_total/dw5"))
+    root = parse(seed_svg(values=values))
+    lines = label(root, "w5").findall(NS + "text")
+    assert "".join(lines[0].itertext()) == "w5 = 0.4"
+    assert "".join(lines[1].itertext()) == "∂E/∂w5 = 0.082167041"
+    assert "bp-l2" in classes(lines[1])  # the small, secondary line
+    assert text_of(label(root, "w6")) == "w6 = 0.45"  # not computed yet
+
+
+def test_updated_weight_shows_new_and_old_value():
+    root = parse(seed_svg(updated={"w5": 0.35891648}))
+    first, second = label(root, "w5").findall(NS + "text")
+    assert "".join(first.itertext()) == "w5 = 0.35891648"
+    assert "".join(second.itertext()) == "was 0.4"
+    (old,) = [t for t in second.iter(NS + "tspan") if "bp-old" in classes(t)]
+    assert old.text == "0.4"  # struck through by its class
+    assert re.search(r"\.bp-old\{[^}]*line-through", _style(root))
+    title = groups(root)["w5"].find(NS + "title").text
+    assert "w5 = 0.4 (weight from h1 to o1)" in title and "w5+ = 0.35891648" in title
+    assert text_of(label(root, "w6")) == "w6 = 0.45"
+
+
+def test_highlight_marks_exactly_the_steps_elements(seed_walk):
+    step = seed_walk.steps[step_index(seed_walk, "dE_total/dw5")]
+    assert set(step.elements) == {"w5", "h1", "o1", "E_o1"}
+    root = parse(seed_svg(highlight=step.elements))
+    g = groups(root)
+    active = {eid for eid, el in g.items() if "bp-active" in classes(el)}
+    # the link from o1 to its error node lights up with its two ends
+    assert active == set(step.elements) | {"o1-E_o1"}
+    for eid, el in g.items():
+        assert ("bp-dim" in classes(el)) == (eid not in active)
+    assert "bp-active" in classes(label(root, "w5")) and "bp-dim" in classes(label(root, "w6"))
+    # nothing highlighted: nothing dimmed either
+    plain = groups(parse(seed_svg()))
+    assert not any(classes(el) & {"bp-active", "bp-dim"} for el in plain.values())
+
+
+def test_shared_bias_unit_lights_only_the_links_of_the_step(seed_walk):
+    step = seed_walk.steps[step_index(seed_walk, "net_h1")]
+    g = groups(parse(seed_svg(highlight=step.elements)))
+    assert "bp-active" in classes(g["b1"]) and "bp-active" in classes(g["b1-h1"])
+    assert "bp-dim" in classes(g["b1-h2"])
+    # "b1" alone (its update) lights the unit and all of its links
+    g = groups(parse(seed_svg(highlight=["b1"])))
+    assert {"b1", "b1-h1", "b1-h2"} <= {e for e, el in g.items() if "bp-active" in classes(el)}
+
+
+def test_every_node_and_edge_has_a_full_precision_title(seed_walk):
+    values, updated, _ = state_at(seed_walk, len(seed_walk.steps) - 1)
+    root = parse(seed_svg(values=values, updated=updated))
+    g = groups(root)
+    for eid, el in g.items():
+        title = el.find(NS + "title")
+        assert title is not None and title.text, eid
+        assert el[0] is title, f"{eid}: the title comes first"
+    out_h1 = seed_walk.value("out_h1")
+    assert repr(out_h1) == "0.5932699921071872"
+    assert "out_h1 = 0.5932699921071872" in g["h1"].find(NS + "title").text
+    assert "net_h1 = 0.3775" in g["h1"].find(NS + "title").text
+    w5_grad = repr(seed_walk.value("dE_total/dw5"))
+    assert f"dE_total/dw5 = {w5_grad}" in g["w5"].find(NS + "title").text
+    assert f"E_total = {seed_walk.value('E_total')!r}" in g["E_total"].find(NS + "title").text
+    assert "i1 = 0.05 (input)" in g["i1"].find(NS + "title").text
+    # before anything is computed the title still names the weight and its ends
+    assert groups(parse(seed_svg()))["w5"].find(NS + "title").text == "w5 = 0.4 (weight from h1 to o1)"
+
+
+def test_colour_by_sign_and_width_by_magnitude():
+    net = Network([[[0.5, -1.0], [0.25, -0.125]], [[2.0, -0.5]]], [0.1, -0.2])
+    root = parse(render(net, [0.5, 0.5], [0.5]))
+    g = groups(root)
+    signs = {w: classes(g[w]) & {"bp-pos", "bp-neg"} for w in ("w1", "w2", "w3", "w4", "w5", "w6")}
+    assert signs == {"w1": {"bp-pos"}, "w2": {"bp-neg"}, "w3": {"bp-pos"}, "w4": {"bp-neg"},
+                     "w5": {"bp-pos"}, "w6": {"bp-neg"}}
+    style = _style(root)
+    assert re.search(r"\.bp-pos line\{stroke:var\(--bp-pos\)", style)
+    assert re.search(r"\.bp-neg line\{stroke:var\(--bp-neg\)", style)
+    assert "--bp-pos:#0072B2" in style and "--bp-neg:#D55E00" in style  # Okabe-Ito
+    width = {w: float(g[w].find(NS + "line").get("stroke-width")) for w in signs}
+    by_size = sorted(width, key=lambda w: abs(net.parameters()[w]))
+    assert [width[w] for w in by_size] == sorted(width.values())
+    assert width["w5"] == 4.0 and width["w4"] == pytest.approx(1 + 3 * 0.125 / 2.0, abs=0.05)
+    assert min(width.values()) >= 1.0
+
+
+def _style(root: ET.Element) -> str:
+    (style,) = root.iter(NS + "style")
+    return style.text
+
+
+def test_theme_variables_and_no_hard_coded_colours():
+    svg = seed_svg()
+    root = parse(svg)
+    style = _style(root)
+    for var in ("--jp-ui-font-color1", "--jp-layout-color1", "--jp-border-color1", "--jp-ui-font-family"):
+        assert re.search(r"var\(" + var + r"\b", style), var
+    assert re.search(r"\.bp-diagram text\{fill:var\(--bp-fg\)", style)
+    assert re.search(r"--bp-fg:var\(--jp-ui-font-color1,", style)
+    # every fill and stroke in the rules goes through a variable (or is none)
+    for prop, value in re.findall(r"(?<![-\w])(fill|stroke):([^;}]+)", style):
+        assert value.startswith("var(") or value == "none", (prop, value)
+    # rules are scoped to the diagram
+    for selector in re.findall(r"(?:^|})\s*([^{}]+)\{", style):
+        assert ".bp-diagram" in selector, selector
+    # no presentation colours or inline styles on the elements
+    assert len(list(root.iter(NS + "style"))) == 1
+    for el in root.iter():
+        assert not {"fill", "stroke", "color"} & set(el.attrib), el.attrib
+        assert "style" not in el.attrib or el is root
+    assert "black" not in svg and "#000" not in svg
+
+
+def test_standalone_and_scalable():
+    svg = seed_svg()
+    root = parse(svg)
+    assert "<script" not in svg and "href" not in svg and "url(" not in svg and "@import" not in svg
+    assert root.get("width") == "100%"
+    x0, y0, w, h = map(float, root.get("viewBox").split())
+    assert (x0, y0) == (0, 0) and 600 < w <= 1000 and h > 250
+    assert root.get("style") == f"max-width:{w:g}px"
+    assert parse(seed_svg(width=720)).get("style") == "max-width:720px"
+    # everything drawn lies inside the view box
+    for el in root.iter():
+        for key in ("x", "cx", "x1", "x2"):
+            if key in el.attrib:
+                assert 0 <= float(el.get(key)) <= w, (el.tag, el.attrib)
+        for key in ("y", "cy", "y1", "y2"):
+            if key in el.attrib:
+                assert 0 <= float(el.get(key)) <= h, (el.tag, el.attrib)
+
+
+# ------------------------------------------------------------- ids and ids
+def _walks():
+    seed = seed_network()
+    yield seed, SEED_INPUTS, SEED_TARGETS
+    yield seed_network(update_biases=True), SEED_INPUTS, SEED_TARGETS
+    for mode in ("shared", "per-neuron"):
+        net = random_network((3, 4, 3, 2), seed=3, bias_mode=mode, update_biases=True)
+        x, t = random_data(net)
+        yield net, x[0], t[0]
+    net = random_network((2, 3, 2), seed=4, bias_mode="per-neuron")
+    x, t = random_data(net)
+    yield net, x[0], t[0]
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_every_step_element_is_in_the_diagram(case):
+    net, x, t = list(_walks())[case]
+    ids = element_ids(net)
+    wt = walkthrough(net, x, t)
+    used = {e for step in wt.steps for e in step.elements}
+    assert used <= ids, used - ids
+    values, updated, hl = state_at(wt, len(wt.steps) - 1)
+    g = groups(parse(render(net, x, t, values, updated, hl)))
+    assert set(g) == ids  # element_ids lists exactly what is drawn
+    # each step's highlight lights every one of its elements
+    for i in range(0, len(wt.steps), 7):
+        values, updated, hl = state_at(wt, i)
+        g = groups(parse(render(net, x, t, values, updated, hl)))
+        assert all("bp-active" in classes(g[e]) for e in hl)
+
+
+def test_ids_unique_and_prefixed():
+    svg_a, svg_b = seed_svg(), seed_svg(id_prefix="right-")
+    ids_a = [el.get("id") for el in parse(svg_a).iter() if "id" in el.attrib]
+    ids_b = [el.get("id") for el in parse(svg_b).iter() if "id" in el.attrib]
+    assert len(ids_a) == len(set(ids_a)) and len(ids_b) == len(set(ids_b))
+    assert not set(ids_a) & set(ids_b)
+    assert all(i.startswith("bp-") for i in ids_a) and all(i.startswith("right-") for i in ids_b)
+    g = groups(parse(svg_a))
+    assert g["w5"].get("id") == "bp-w5" and g["E_total"].get("id") == "bp-E_total"
+    # the same data-ids on both panels, so a step highlights both alike
+    assert set(groups(parse(svg_b))) == set(g)
+
+
+def test_render_is_pure(seed_walk):
+    net = seed_network()
+    before = copy.deepcopy(net.to_dict())
+    values, updated, hl = state_at(seed_walk, len(seed_walk.steps) - 1)
+    values_copy, updated_copy = dict(values), dict(updated)
+    first = render(net, SEED_INPUTS, SEED_TARGETS, values, updated, hl)
+    second = render(net, SEED_INPUTS, SEED_TARGETS, values, updated, tuple(hl))
+    assert first == second
+    assert net.to_dict() == before and values == values_copy and updated == updated_copy
+    assert render(net, SEED_INPUTS, SEED_TARGETS) == seed_svg()
+
+
+def test_bad_data_is_refused_in_one_sentence():
+    from explorer.validation import InputError
+    with pytest.raises(InputError, match="inputs"):
+        render(seed_network(), [0.05], SEED_TARGETS)
+
+
+# ------------------------------------------------------------------ layout
+SHAPES = [(2, 2, 2), (2, 3, 2), (3, 4, 3, 2), (8, 8, 8, 8), (4, 8, 8, 2), (1, 1), (16, 1), (1, 5, 1)]
+
+
+def _final_state(net, x, t):
+    wt = walkthrough(net, x, t)
+    return state_at(wt, len(wt.steps) - 1)
+
+
+def _gradients_only(net, x, t):
+    wt = walkthrough(net, x, t)
+    return state_at(wt, wt.phase_start("update") - 1)
+
+
+@pytest.mark.parametrize("mode", ["shared", "per-neuron"])
+@pytest.mark.parametrize("sizes", SHAPES, ids=lambda s: "-".join(map(str, s)))
+def test_no_two_texts_overlap(sizes, mode):
+    net = random_network(sizes, seed=7, bias_mode=mode, update_biases=True)
+    xs, ts = random_data(net)
+    x, t = xs[0], ts[0]
+    for values, updated, hl in (({}, {}, ()), _gradients_only(net, x, t), _final_state(net, x, t)):
+        root = parse(render(net, x, t, values, updated, hl))
+        boxes = text_boxes(root)
+        clashes = overlaps(boxes)
+        assert not clashes, clashes[:3]
+        # and no label covers a neuron
+        circles = []
+        for g in groups(root).values():
+            c = g.find(NS + "circle")
+            if c is not None:
+                cx, cy, r = (float(c.get(k)) for k in ("cx", "cy", "r"))
+                circles.append((g.get("data-id"), cx - r, cy - r, cx + r, cy + r, ""))
+        labels = [b for b in boxes if b[0].startswith(("w", "b_"))]
+        assert not overlaps(labels, circles), overlaps(labels, circles)[:3]
+
+
+@pytest.mark.parametrize("sizes", [(8, 8, 8, 8), (4, 8, 8, 2)], ids=lambda s: "-".join(map(str, s)))
+def test_four_layers_of_eight_still_show_weight_values(sizes):
+    net = random_network(sizes, seed=2)
+    xs, ts = random_data(net)
+    root = parse(render(net, xs[0], ts[0]))
+    w = net.names.weights[1][3][5]
+    assert text_of(label(root, w)) == f"{w} = {diagram.number(net.parameters()[w])}"
+
+
+def test_largest_shapes_keep_names_without_overlap():
+    for mode in ("shared", "per-neuron"):
+        net = random_network((16,) * 6, seed=1, bias_mode=mode)
+        xs, ts = random_data(net)
+        root = parse(render(net, xs[0], ts[0]))
+        assert not overlaps(text_boxes(root))
+        # names at least, values in the tooltip
+        assert text_of(label(root, "w300")).startswith("w300")
+        assert "w300 = " in groups(root)["w300"].find(NS + "title").text
+
+
+def test_layers_in_columns_neurons_centred():
+    net = random_network((3, 4, 3, 2), seed=1)
+    xs, ts = random_data(net)
+    g = groups(parse(render(net, xs[0], ts[0])))
+    cols = []
+    for layer in net.names.neurons:
+        pts = [(float(g[n].find(NS + "circle").get("cx")), float(g[n].find(NS + "circle").get("cy")))
+               for n in layer]
+        assert len({x for x, _ in pts}) == 1  # one column per layer
+        ys = [y for _, y in pts]
+        assert ys == sorted(ys) and len(set(np.round(np.diff(ys), 1))) <= 1  # evenly spaced, in order
+        cols.append((pts[0][0], (ys[0] + ys[-1]) / 2))
+    assert [c[0] for c in cols] == sorted(c[0] for c in cols)
+    assert len({round(c[1], 1) for c in cols}) == 1  # centred on one line
+    # error nodes right of the outputs, the total right of them
+    assert float(g["E_o1"].find(NS + "rect").get("x")) > cols[-1][0]
+    assert float(g["E_total"].find(NS + "rect").get("x")) > float(g["E_o1"].find(NS + "rect").get("x"))
+
+
+# ------------------------------------------------------------------ timing
+def _median_ms(net, x, t, repeats=60):
+    wt = walkthrough(net, x, t)
+    values, updated, hl = state_at(wt, len(wt.steps) // 2)
+    render(net, x, t, values, updated, hl)  # the layout is cached per shape
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        render(net, x, t, values, updated, hl)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def test_fast_enough_to_redraw_on_every_click():
+    assert _median_ms(seed_network(), SEED_INPUTS, SEED_TARGETS) < 2.0
+    net = random_network((8, 8, 8, 8), seed=1)
+    xs, ts = random_data(net)
+    assert _median_ms(net, xs[0], ts[0], repeats=15) < 15.0
