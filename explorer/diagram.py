@@ -222,7 +222,7 @@ def _unit_x(gap: float) -> float:
 
 def _attempt(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts):
     edges, obstacles = _pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts)
-    reach = _R + _PAD + box[0] / 2
+    reach = _R + 2 * _PAD + box[0] / 2  # a label keeps clear of the circles at both ends
     return _place_pair(edges, box, obstacles, reach, gap - reach)
 
 
@@ -258,7 +258,7 @@ def _solve_pair(n_s: int, n_r: int, n_max: int, box: tuple[float, float, float],
 
 def _min_pair_gap(box: tuple[float, float, float]) -> float:
     """No gap is narrower than one label column between two circles."""
-    return 2 * (_R + _PAD) + box[0] + 2 * _COLUMN_STEP
+    return 2 * (_R + 2 * _PAD) + box[0] + 2 * _COLUMN_STEP
 
 
 def _pair_box(nm: Names, shared: bool, level: str, l: int) -> tuple[float, float, float]:
@@ -410,7 +410,7 @@ font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",Roboto,"H
 .bp-diagram .bp-node circle,.bp-diagram .bp-unit,.bp-diagram .bp-error rect{fill:var(--bp-node);stroke:var(--bp-line);stroke-width:1.5px}
 .bp-diagram .bp-total rect{stroke-width:2px}
 .bp-diagram .bp-active circle,.bp-diagram .bp-active .bp-unit,.bp-diagram .bp-error.bp-active rect{stroke:var(--bp-accent);stroke-width:3.5px}
-.bp-diagram .bp-dim{opacity:.38}
+.bp-diagram .bp-dim{opacity:.42}
 .bp-diagram .bp-name{font-size:13px;font-weight:600}
 .bp-diagram .bp-one{font-size:12px;fill:var(--bp-fg2)}
 .bp-diagram .bp-l1{font-size:12px}
@@ -563,16 +563,12 @@ def render(network: Network, inputs: object, targets: object,
     level = lay.level
     L = len(network.weights)
 
+    # line widths scale with |value| against the largest finite parameter shown
     biggest = 0.0
-    for W in network.weights:
-        biggest = max(biggest, float(np.max(np.abs(W))))
-    for b in network.biases:
-        biggest = max(biggest, float(np.max(np.abs(b))))
-    for v in updated.values():
-        if math.isfinite(v):
-            biggest = max(biggest, abs(v))
-    if not math.isfinite(biggest):
-        biggest = 0.0
+    for array in (*network.weights, *network.biases, np.fromiter(updated.values(), float, len(updated))):
+        magnitudes = np.abs(array[np.isfinite(array)])
+        if magnitudes.size:
+            biggest = max(biggest, float(magnitudes.max()))
 
     edges: list[str] = []
     labels: list[str] = []

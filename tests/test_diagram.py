@@ -476,3 +476,71 @@ def test_fast_enough_to_redraw_on_every_click():
     net = random_network((8, 8, 8, 8), seed=1)
     xs, ts = random_data(net)
     assert _median_ms(net, xs[0], ts[0], repeats=15) < 15.0
+
+
+def test_a_diverged_network_still_draws():
+    net = seed_network()
+    net.update_biases = True
+    net.weights[0] = np.array([[np.inf, 0.2], [np.nan, -np.inf]])
+    svg = render(net, SEED_INPUTS, SEED_TARGETS, {"net_h1": np.inf, "out_h1": np.nan}, {"w5": -np.inf})
+    g = groups(parse(svg))
+    assert "net inf" in text_of(g["h1"]) and "out nan" in text_of(g["h1"])
+    assert float(g["w1"].find(NS + "line").get("stroke-width")) == 1.0
+    assert float(g["w6"].find(NS + "line").get("stroke-width")) > 1.0  # still scaled by the finite ones
+
+
+# ------------------------------------------------------------- in a browser
+_MEASURE = """() => {
+  const texts = [], spills = [];
+  for (const t of document.querySelectorAll('svg.bp-diagram text')) {
+    const b = t.getBBox(), g = t.closest('[data-id],[data-for]');
+    texts.push([g ? (g.dataset.id || g.dataset.for) : 'root', b.x, b.y, b.x + b.width, b.y + b.height,
+                t.textContent]);
+  }
+  for (const g of document.querySelectorAll('svg.bp-diagram [data-for]')) {
+    const chip = g.querySelector('rect.bp-chip').getBBox();
+    for (const t of g.querySelectorAll('text')) {
+      const b = t.getBBox();
+      if (b.x < chip.x - 0.5 || b.x + b.width > chip.x + chip.width + 0.5) spills.push(t.textContent);
+    }
+  }
+  const svg = document.querySelector('svg.bp-diagram');
+  const fill = getComputedStyle(svg.querySelector('.bp-name')).fill;
+  return [texts, spills, fill, svg.viewBox.baseVal.width, svg.getBoundingClientRect().width];
+}"""
+_DARK = ("<style>:root{--jp-ui-font-color1:rgb(240, 240, 240);--jp-layout-color1:rgb(33, 33, 33)}</style>"
+         '<body data-jp-theme-light="false">')
+
+
+@pytest.mark.browser
+def test_real_text_fits_in_chromium():
+    """Chromium's own text boxes: no two overlap, every label fits its chip, the theme applies."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from pathlib import Path
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("Debian's chromium is not installed")
+    cases = []
+    for sizes, mode in (((2, 2, 2), "shared"), ((3, 4, 3, 2), "per-neuron"), ((8, 8, 8, 8), "shared")):
+        net = (seed_network(update_biases=True) if sizes == (2, 2, 2)
+               else random_network(sizes, seed=7, bias_mode=mode, update_biases=True))
+        x, t = (SEED_INPUTS, SEED_TARGETS) if sizes == (2, 2, 2) else (v[0] for v in random_data(net))
+        for values, updated, hl in (_gradients_only(net, x, t), _final_state(net, x, t)):
+            cases.append(render(net, x, t, values, updated, hl))
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            for svg in cases:
+                page.set_content(f"<div style='width:4000px'>{svg}</div>")
+                texts, spills, fill, view_width, shown_width = page.evaluate(_MEASURE)
+                assert not overlaps([tuple(b) for b in texts]), overlaps([tuple(b) for b in texts])[:3]
+                assert not spills
+                assert fill == "rgb(26, 26, 26)"  # the fallback, outside JupyterLab
+                assert shown_width == pytest.approx(view_width)  # max-width: natural size, no larger
+            page.set_content(_DARK + f"<div style='width:500px'>{cases[0]}</div></body>")
+            _texts, _spills, fill, view_width, shown_width = page.evaluate(_MEASURE)
+            assert fill == "rgb(240, 240, 240)"  # JupyterLab's variable wins
+            assert shown_width == pytest.approx(500)  # width 100%: scales down to its container
+        finally:
+            browser.close()
