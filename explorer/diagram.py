@@ -65,9 +65,9 @@ _COLUMN_STEP = 12.0     # spacing of the candidate label columns
 _NO_FIT = (math.inf, 0.0)
 _GAP_STEP = 8.0         # precision of the layer gap search
 _BIAS_RISE = 74.0        # bias row above the top neuron
-_FIT = (960.0, 680.0)    # the size a diagram should fit at 1:1 if it can
+_FIT = (980.0, 760.0)    # the size a diagram should fit at 1:1 if it can
 _LEVELS = ("full", "compact", "names")  # label detail, most first
-_LEVEL_LIMIT = {"full": 1.05, "compact": 2.2, "names": math.inf}  # largest acceptable shrink
+_LEVEL_LIMIT = {"full": 1.35, "compact": 2.2, "names": math.inf}  # largest acceptable shrink, detail first
 
 _VAL_FS = FONT_SIZES["bp-val"]
 _VAL_W = _VAL_FS * CHAR_WIDTH * (4 + VALUE_CHARS)   # "out -0.123456789"
@@ -142,13 +142,13 @@ def _insert(starts: list[float], ends: list[float], lo: float, hi: float) -> Non
 
 def _place_pair(edges: list[tuple[float, float, float, float]], box: tuple[float, float, float],
                 obstacles: list[tuple[float, float, float, float]], x_lo: float, x_hi: float,
-                ) -> tuple[tuple[float, float], ...] | None:
+                from_sender: bool = True) -> tuple[tuple[float, float], ...] | None:
     """Label anchors for the connections between two layers, or None if they don't fit.
 
     ``edges`` are (x0, y0, x1, y1) with x0 < x1; ``box`` a label's (width,
     top, bottom) about its anchor.  Labels are centred on their line at one of a row
     of candidate columns between ``x_lo`` and ``x_hi``, tried from the
-    sending side; each column keeps the union of the y-ranges blocked by
+    sending side (or the receiving side); each column keeps the union of the y-ranges blocked by
     everything that overlaps its x-range, so a test is one bisection.
     """
     width, top, bottom = box
@@ -168,8 +168,10 @@ def _place_pair(edges: list[tuple[float, float, float, float]], box: tuple[float
     # columns whose label boxes overlap column c's
     reach = [[d for d, xd in enumerate(xs) if abs(xd - xc) < width] for xc in xs]
     anchors = []
+    order = list(range(count)) if from_sender else list(range(count - 1, -1, -1))
     for x0, y0, x1, y1 in edges:
-        for c, xc in enumerate(xs):
+        for c in order:
+            xc = xs[c]
             if not x0 + 1 < xc < x1 - 1:
                 continue
             y = y0 + (y1 - y0) * (xc - x0) / (x1 - x0)
@@ -223,7 +225,11 @@ def _unit_x(gap: float) -> float:
 def _attempt(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts):
     edges, obstacles = _pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts)
     reach = _R + 2 * _PAD + box[0] / 2  # a label keeps clear of the circles at both ends
-    return _place_pair(edges, box, obstacles, reach, gap - reach)
+    for from_sender in (True, False):  # each packs some shapes tighter
+        found = _place_pair(edges, box, obstacles, reach, gap - reach, from_sender)
+        if found is not None:
+            return found
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -234,26 +240,20 @@ def _solve_pair(n_s: int, n_r: int, n_max: int, box: tuple[float, float, float],
     None if no gap up to ``max_gap`` does.
     """
     args = (n_s, n_r, n_max, box, shared, level, dy)
-    lo = _min_pair_gap(box)
-    if lo > max_gap:
-        return None
-    found = _attempt(*args, lo, sender_texts)
-    if found is not None:
-        return lo, found
-    hi = lo
-    while found is None:  # grow until it fits, then bisect back down
-        if hi >= max_gap or hi > 40 * box[0]:
-            return None
-        lo, hi = hi, min(hi * 1.5, max_gap)
-        found = _attempt(*args, hi, sender_texts)
-    while hi - lo > _GAP_STEP:
-        mid = (lo + hi) / 2
-        got = _attempt(*args, mid, sender_texts)
-        if got is None:
-            lo = mid
-        else:
-            hi, found = mid, got
-    return hi, found
+    # Whether labels fit is not monotonic in the gap (a wider gap moves every
+    # crossing), so scan upward in coarse steps, then refine below the first fit.
+    gap, limit = _min_pair_gap(box), min(max_gap, 40 * box[0])
+    while gap <= limit:
+        found = _attempt(*args, gap, sender_texts)
+        if found is not None:
+            for finer in (gap - 2 * _GAP_STEP, gap - _GAP_STEP):
+                if finer >= _min_pair_gap(box):
+                    got = _attempt(*args, finer, sender_texts)
+                    if got is not None:
+                        return finer, got
+            return gap, found
+        gap += 3 * _GAP_STEP
+    return None
 
 
 def _min_pair_gap(box: tuple[float, float, float]) -> float:
