@@ -398,7 +398,7 @@ _STYLE = """
 --bp-fg3:var(--jp-ui-font-color3,#8a8f98);--bp-bg:var(--jp-layout-color1,#ffffff);
 --bp-node:var(--jp-layout-color2,#eef1f5);--bp-line:var(--jp-border-color1,#9e9e9e);
 font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif)}
-[data-jp-theme-light="false"] .bp-diagram{--bp-pos:#56B4E9;--bp-neg:#E8743B}
+[data-jp-theme-light="false"] .bp-diagram{--bp-pos:#56B4E9;--bp-neg:#E8743B;--bp-new:#3CC8A0}
 .bp-diagram text{fill:var(--bp-fg);font-size:12px;dominant-baseline:central;text-anchor:middle}
 .bp-diagram .bp-bg{fill:var(--bp-bg)}
 .bp-diagram .bp-edge line{stroke:var(--bp-line);stroke-linecap:round}
@@ -410,7 +410,8 @@ font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",Roboto,"H
 .bp-diagram .bp-node circle,.bp-diagram .bp-unit,.bp-diagram .bp-error rect{fill:var(--bp-node);stroke:var(--bp-line);stroke-width:1.5px}
 .bp-diagram .bp-total rect{stroke-width:2px}
 .bp-diagram .bp-active circle,.bp-diagram .bp-active .bp-unit,.bp-diagram .bp-error.bp-active rect{stroke:var(--bp-accent);stroke-width:3.5px}
-.bp-diagram .bp-dim{opacity:.42}
+/* a dimmed label keeps its chip opaque, so lines never show through its text */
+.bp-diagram .bp-dim:not(.bp-edge-label),.bp-diagram .bp-edge-label.bp-dim text{opacity:.42}
 .bp-diagram .bp-name{font-size:13px;font-weight:600}
 .bp-diagram .bp-one{font-size:12px;fill:var(--bp-fg2)}
 .bp-diagram .bp-l1{font-size:12px}
