@@ -19,13 +19,15 @@ its own lights up with its ends: ``o1-E_o1`` when both ``o1`` and ``E_o1``
 are highlighted; a shared bias unit's link ``b1-h1`` when ``b1`` is and
 ``h1`` is too (or no neuron of that layer is, as when ``b1`` is updated).
 
-Label placement.  Labels sit on their connection, in a few vertical columns
-between two layers (the column nearest the receiving neuron first, so the
-weights into ``h1`` read ``w1``, ``w2`` beside it).  A column takes a label
-only where it overlaps nothing already there, node texts included; the
-spacing of neurons and layers is the smallest that fits every label.  Shapes
-too large for two-line labels drop the secondary line (gradient, old value),
-then the values, keeping the names; the tooltip always has everything.
+Label placement.  A label sits centred on its own line, in one of a row of
+candidate columns across the gap between two layers, the first column from
+the sending side that overlaps nothing placed so far (node texts and bias
+units included), else the first from the receiving side.  Each shape gets
+the neuron spacing and the narrowest layer gaps that fit every label, so a
+2-2-2 network reads like the seed's figure and 4 layers of 8 still show
+every value.  Shapes that would have to shrink too far drop the labels'
+second line (the gradient, or the old value of an updated parameter), then
+the values, keeping the names; the tooltip always has everything.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -61,10 +63,10 @@ _UNIT = 30.0             # side of a bias unit's square
 _PAD = 4.0               # clearance around circles and between label columns
 _E_W, _E_H = 104.0, 40.0  # error node box
 _MARGIN = 16.0
-_COLUMN_STEP = 12.0     # spacing of the candidate label columns
-_NO_FIT = (math.inf, 0.0)
-_GAP_STEP = 8.0         # precision of the layer gap search
 _BIAS_RISE = 74.0        # bias row above the top neuron
+_COLUMN_STEP = 12.0      # spacing of the candidate label columns
+_GAP_STEP = 8.0          # precision of the layer gap search
+_NO_FIT = (math.inf, 0.0)
 _FIT = (980.0, 760.0)    # the size a diagram should fit at 1:1 if it can
 _LEVELS = ("full", "compact", "names")  # label detail, most first
 _LEVEL_LIMIT = {"full": 1.35, "compact": 2.2, "names": math.inf}  # largest acceptable shrink, detail first
@@ -114,20 +116,9 @@ def _unit_label_size(level: str) -> tuple[float, float]:
     return w, bottom - top
 
 
-def _column_of(y: Sequence[float], dy: float) -> list[float]:
-    """Centred vertical positions of a layer's neurons, ``dy`` apart."""
-    n = len(y)
+def _column_of(n: int, dy: float) -> list[float]:
+    """Vertical positions of a layer's ``n`` neurons, ``dy`` apart, centred on 0."""
     return [(j - (n - 1) / 2) * dy for j in range(n)]
-
-
-def _merge(intervals: list[tuple[float, float]]) -> list[list[float]]:
-    merged: list[list[float]] = []
-    for lo, hi in sorted(intervals):
-        if merged and lo <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], hi)
-        else:
-            merged.append([lo, hi])
-    return merged
 
 
 def _insert(starts: list[float], ends: list[float], lo: float, hi: float) -> None:
@@ -146,10 +137,11 @@ def _place_pair(edges: list[tuple[float, float, float, float]], box: tuple[float
     """Label anchors for the connections between two layers, or None if they don't fit.
 
     ``edges`` are (x0, y0, x1, y1) with x0 < x1; ``box`` a label's (width,
-    top, bottom) about its anchor.  Labels are centred on their line at one of a row
-    of candidate columns between ``x_lo`` and ``x_hi``, tried from the
-    sending side (or the receiving side); each column keeps the union of the y-ranges blocked by
-    everything that overlaps its x-range, so a test is one bisection.
+    top, bottom) about its anchor.  Labels are centred on their line at one
+    of a row of candidate columns between ``x_lo`` and ``x_hi``, tried from
+    the sending side (or the receiving side).  Each column keeps the union of
+    the y-ranges blocked by everything overlapping its x-range, so testing a
+    place is one bisection.
     """
     width, top, bottom = box
     span = x_hi - x_lo
@@ -197,8 +189,8 @@ def _pair_problem(n_s: int, n_r: int, n_max: int, box: tuple[float, float, float
     then the per-neuron bias connections; every label has the same reserved
     ``box`` (the widest name's), so the answer depends on the shape only.
     """
-    ys_s = _column_of(range(n_s), dy)
-    ys_r = _column_of(range(n_r), dy)
+    ys_s = _column_of(n_s, dy)
+    ys_r = _column_of(n_r, dy)
     row = -(n_max - 1) / 2 * dy - _BIAS_RISE
     xb = _unit_x(gap)
     edges = [(0.0, yj, gap, yk) for yk in ys_r for yj in ys_s]
@@ -262,6 +254,7 @@ def _min_pair_gap(box: tuple[float, float, float]) -> float:
 
 
 def _pair_box(nm: Names, shared: bool, level: str, l: int) -> tuple[float, float, float]:
+    """The label box reserved for every connection of layer pair l: the widest name's."""
     labels = [n for row in nm.weights[l] for n in row] + ([] if shared else list(nm.biases[l]))
     return max((_label_size(n, level) for n in labels), key=lambda b: b[0])
 
@@ -270,7 +263,6 @@ def _pair_box(nm: Names, shared: bool, level: str, l: int) -> tuple[float, float
 def _layout(sizes: tuple[int, ...], bias_mode: str) -> _Layout:
     shared = bias_mode == "shared"
     nm = names(sizes, shared)
-    best = None
     for level in _LEVELS:
         found = _best_layout(sizes, nm, shared, level, _LEVEL_LIMIT[level])
         if found is not None:
@@ -363,7 +355,7 @@ def _assemble(sizes, nm, shared, level, dy, gaps) -> _Layout:
     _uw, uh = _unit_label_size(level)
     row = -(n_max - 1) / 2 * dy - _BIAS_RISE
     y_shift = _MARGIN + uh + _UNIT / 2 + _PAD - row  # content starts at the top margin
-    neurons = tuple(tuple((xs[l], y + y_shift) for y in _column_of(range(n), dy))
+    neurons = tuple(tuple((xs[l], y + y_shift) for y in _column_of(n, dy))
                     for l, n in enumerate(sizes))
     units = tuple((xs[l] + _unit_x(gaps[l][0]), row + y_shift) for l in range(len(gaps)))
     anchors = {}
@@ -397,19 +389,22 @@ _STYLE = """
 --bp-fg:var(--jp-ui-font-color1,#1a1a1a);--bp-fg2:var(--jp-ui-font-color2,#5f6368);
 --bp-fg3:var(--jp-ui-font-color3,#8a8f98);--bp-bg:var(--jp-layout-color1,#ffffff);
 --bp-node:var(--jp-layout-color2,#eef1f5);--bp-line:var(--jp-border-color1,#9e9e9e);
-font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif)}
+font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,
+sans-serif)}
 [data-jp-theme-light="false"] .bp-diagram{--bp-pos:#56B4E9;--bp-neg:#E8743B;--bp-new:#3CC8A0}
 .bp-diagram text{fill:var(--bp-fg);font-size:12px;dominant-baseline:central;text-anchor:middle}
 .bp-diagram .bp-bg{fill:var(--bp-bg)}
 .bp-diagram .bp-edge line{stroke:var(--bp-line);stroke-linecap:round}
 .bp-diagram .bp-pos line{stroke:var(--bp-pos)}
 .bp-diagram .bp-neg line{stroke:var(--bp-neg)}
-.bp-diagram .bp-link line{stroke:var(--bp-line);stroke-width:1.5px}
+.bp-diagram .bp-link line{stroke:var(--bp-line)}
 .bp-diagram .bp-bias-edge line{stroke-dasharray:4 3}
 .bp-diagram .bp-edge .bp-glow{stroke:var(--bp-accent);stroke-opacity:.45;stroke-dasharray:none}
-.bp-diagram .bp-node circle,.bp-diagram .bp-unit,.bp-diagram .bp-error rect{fill:var(--bp-node);stroke:var(--bp-line);stroke-width:1.5px}
+.bp-diagram .bp-node circle,.bp-diagram .bp-unit,.bp-diagram .bp-error rect{
+fill:var(--bp-node);stroke:var(--bp-line);stroke-width:1.5px}
 .bp-diagram .bp-total rect{stroke-width:2px}
-.bp-diagram .bp-active circle,.bp-diagram .bp-active .bp-unit,.bp-diagram .bp-error.bp-active rect{stroke:var(--bp-accent);stroke-width:3.5px}
+.bp-diagram .bp-active circle,.bp-diagram .bp-active .bp-unit,.bp-diagram .bp-error.bp-active rect{
+stroke:var(--bp-accent);stroke-width:3.5px}
 /* a dimmed label keeps its chip opaque, so lines never show through its text */
 .bp-diagram .bp-dim:not(.bp-edge-label),.bp-diagram .bp-edge-label.bp-dim text{opacity:.42}
 .bp-diagram .bp-name{font-size:13px;font-weight:600}
@@ -425,7 +420,6 @@ font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",Roboto,"H
 .bp-diagram .bp-key-step{fill:none;stroke:var(--bp-accent);stroke-width:2.5px}
 .bp-diagram .bp-q{fill:var(--bp-fg3)}
 .bp-diagram .bp-v{fill:var(--bp-fg)}
-.bp-diagram .bp-v2{fill:var(--bp-fg)}
 .bp-diagram .bp-newv{fill:var(--bp-new)}
 .bp-diagram .bp-old{text-decoration:line-through}
 .bp-diagram .bp-chip{fill:var(--bp-bg);fill-opacity:.94}
@@ -519,7 +513,18 @@ def _label(level: str, name: str, value: float, new: float | None, grad: float |
 
 
 def _title(lines: Iterable[str]) -> str:
+    """A tooltip, one line per fact."""
     return "<title>" + escape("\n".join(lines)) + "</title>"
+
+
+def _param_title(name: str, old: float, grad: float | None, new: float | None, what: str) -> str:
+    """A parameter's tooltip: its value to full precision, its gradient and new value once known."""
+    lines = [f"{name} = {_full(old)} ({what})"]
+    if grad is not None:
+        lines.append(f"dE_total/d{name} = {_full(grad)}")
+    if new is not None:
+        lines.append(f"{name}+ = {_full(new)} (updated)")
+    return _title(lines)
 
 
 def render(network: Network, inputs: object, targets: object,
@@ -592,12 +597,8 @@ def render(network: Network, inputs: object, targets: object,
                 grad = values.get(f"dE_total/d{w}")
                 xj, yj = senders[j]
                 state = _state(w, active)
-                tip = [f"{w} = {_full(old)} (weight from {nm.neurons[l][j]} to {nm.neurons[l + 1][k]})"]
-                if grad is not None:
-                    tip.append(f"dE_total/d{w} = {_full(grad)}")
-                if new is not None:
-                    tip.append(f"{w}+ = {_full(new)} (updated)")
-                title = _title(tip)
+                title = _param_title(w, old, grad, new,
+                                     f"weight from {nm.neurons[l][j]} to {nm.neurons[l + 1][k]}")
                 body = title + _line(*_shorten(xj, yj, xk, yk, _R, _R), _stroke(shown, biggest),
                                      " bp-active" == state)
                 edges.append(group("bp-edge", w, body, state, " " + _sign_class(shown)))
@@ -624,18 +625,14 @@ def render(network: Network, inputs: object, targets: object,
                 eid = f"{unit}-{layer_names[k]}"
                 lit = unit in active and (layer_names[k] in active or not any_neuron)
                 state = _state(eid, active, lit)
-                title = _title([f"{unit} = {_full(old)} (bias into {layer_names[k]}, times the unit's 1)"])
+                title = _param_title(unit, old, values.get(f"dE_total/d{unit}"), new,
+                                     f"bias into {layer_names[k]}, times the unit's 1")
                 body = title + _line(*coords, _stroke(shown, biggest), state == " bp-active")
                 edges.append(group("bp-edge bp-bias-edge", eid, body, state, " " + _sign_class(shown)))
             else:
                 grad = values.get(f"dE_total/d{pname}")
                 state = _state(pname, active)
-                tip = [f"{pname} = {_full(old)} (bias of {layer_names[k]}, times the unit's 1)"]
-                if grad is not None:
-                    tip.append(f"dE_total/d{pname} = {_full(grad)}")
-                if new is not None:
-                    tip.append(f"{pname}+ = {_full(new)} (updated)")
-                title = _title(tip)
+                title = _param_title(pname, old, grad, new, f"bias of {layer_names[k]}, times the unit's 1")
                 body = title + _line(*coords, _stroke(shown, biggest), state == " bp-active")
                 edges.append(group("bp-edge bp-bias-edge", pname, body, state, " " + _sign_class(shown)))
                 ax, ay = lay.anchors[pname]
@@ -643,23 +640,19 @@ def render(network: Network, inputs: object, targets: object,
                               f'{_label(level, pname, old, new, grad, ax, ay)}</g>')
         # the unit itself: a square that always outputs 1, its shared value above it
         h = _UNIT / 2
-        tip = [f"{unit}: bias unit of the {_layer_word(l + 1, L)}, its output is always 1"]
+        what = f"bias unit of the {_layer_word(l + 1, L)}, its output is always 1"
         text_y = uy - h - _PAD
-        if shared:
+        if shared:  # the value sits on the unit, with room for two lines even among names only
+            unit_level = level if level != "names" else "compact"
             old = float(network.biases[l][0])
-            new = updated.get(unit)
-            grad = values.get(f"dE_total/d{unit}")
-            tip.append(f"{unit} = {_full(old)}")
-            if grad is not None:
-                tip.append(f"dE_total/d{unit} = {_full(grad)}")
-            if new is not None:
-                tip.append(f"{unit}+ = {_full(new)} (updated)")
-            w_, top, bottom = _label_size(unit, level if level != "names" else "compact")
-            text = _label(level if level != "names" else "compact", unit, old, new, grad,
-                          ux, text_y - bottom)
+            new, grad = updated.get(unit), values.get(f"dE_total/d{unit}")
+            title = _param_title(unit, old, grad, new, what)
+            text = _label(unit_level, unit, old, new, grad, ux, text_y - _label_size(unit, unit_level)[2])
         else:
-            text = f'<text class="bp-l1 bp-halo" x="{_f(ux)}" y="{_f(text_y - _L1 * LINE_HEIGHT / 2 - 1)}">{unit}</text>'
-        body = (_title(tip) + f'<rect class="bp-unit" x="{_f(ux - h)}" y="{_f(uy - h)}" width="{_f(_UNIT)}" '
+            title = _title([f"{unit}: {what}"])
+            text = (f'<text class="bp-l1 bp-halo" x="{_f(ux)}" '
+                    f'y="{_f(text_y - _L1 * LINE_HEIGHT / 2 - 1)}">{unit}</text>')
+        body = (title + f'<rect class="bp-unit" x="{_f(ux - h)}" y="{_f(uy - h)}" width="{_f(_UNIT)}" '
                 f'height="{_f(_UNIT)}" rx="7"/><text class="bp-one" x="{_f(ux)}" y="{_f(uy)}">1</text>'
                 + text)
         nodes.append(group("bp-bias", unit, body, _state(unit, active, unit_on)))
@@ -680,15 +673,16 @@ def render(network: Network, inputs: object, targets: object,
                 tip = [f"{name}: {_layer_word(l, L)} neuron, activation {network.activations[l - 1]}"]
                 parts = []
                 y_text = cy + _R + _VAL_FS * LINE_HEIGHT / 2 + 1
-                for q, strong in (("net", False), ("out", True)):
+                for q in ("net", "out"):
                     sym = f"{q}_{name}"
                     v = values.get(sym)
                     if v is None:
                         shown = '<tspan class="bp-q">?</tspan>'
                     else:
-                        shown = f'<tspan class="{"bp-v" if strong else "bp-v2"}">{number(v)}</tspan>'
+                        shown = f'<tspan class="bp-v">{number(v)}</tspan>'
                         tip.append(f"{sym} = {_full(v)}")
-                    parts.append(f'<text class="bp-val bp-halo" x="{_f(cx)}" y="{_f(y_text)}">{q} {shown}</text>')
+                    parts.append(f'<text class="bp-val bp-halo" x="{_f(cx)}" y="{_f(y_text)}">'
+                                 f'{q} {shown}</text>')
                     y_text += _VAL_FS * LINE_HEIGHT
                 for sym in (f"dE_total/dout_{name}", f"dout_{name}/dnet_{name}"):
                     if sym in values:
@@ -704,17 +698,13 @@ def render(network: Network, inputs: object, targets: object,
         eid = f"E_{o}"
         ex, ey = lay.errors[k]
         ox, oy = lay.neurons[-1][k]
-        link = f"{o}-{eid}"
-        state = _state(link, active, o in active and eid in active)
-        edges.append(group("bp-edge bp-link", link,
-                           _title([f"out_{o} -> {eid}"]) + _line(ox + _R, oy, ex - _E_W / 2, ey, "1.5", state == " bp-active"),
-                           state))
-        link = f"{eid}-{total_id}"
-        state = _state(link, active, eid in active and total_id in active)
-        edges.append(group("bp-edge bp-link", link,
-                           _title([f"{eid} -> {total_id}"]) + _line(ex + _E_W / 2, ey, tx - _E_W / 2, ty, "1.5",
-                                                                    state == " bp-active"),
-                           state))
+        # the links light up with both of their ends
+        for a, b, ends in (((o, eid), (f"out_{o}", eid), (ox + _R, oy, ex - _E_W / 2, ey)),
+                           ((eid, total_id), (eid, total_id), (ex + _E_W / 2, ey, tx - _E_W / 2, ty))):
+            link = f"{a[0]}-{a[1]}"
+            state = _state(link, active, a[0] in active and a[1] in active)
+            edges.append(group("bp-edge bp-link", link, _title([f"{b[0]} -> {b[1]}"])
+                               + _line(*ends, "1.5", state == " bp-active"), state))
         v = values.get(eid)
         tip = [f"{eid}: error of {o} ({network.loss} loss)", f"target_{o} = {_full(t[k])}"]
         if v is not None:
