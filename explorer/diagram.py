@@ -430,8 +430,8 @@ stroke:var(--bp-accent);stroke-width:3.5px}
 
 # ------------------------------------------------------------------ render
 def _f(x: float) -> str:
-    """A coordinate, to a tenth of a pixel."""
-    return f"{x:.1f}".rstrip("0").rstrip(".")
+    """A coordinate, to a tenth of a pixel (formatting is most of a redraw: kept minimal)."""
+    return f"{x:.1f}"
 
 
 def _full(value: float) -> str:
