@@ -750,7 +750,7 @@ def test_a_diverging_rate_is_reported():
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "walkthrough.py:256 computes w+ = old - eta*g on the diverged network's inf values outside "
+    "walkthrough.py walkthrough() computes w+ = old - eta * g on the diverged network's inf values outside "
     "np.errstate: numpy's RuntimeWarning ('invalid value encountered in scalar subtract') reaches the "
     "user, and under pytest becomes 'Unexpected error' in place of the divergence message"))
 def test_a_rate_that_diverges_to_inf_weights_is_reported_quietly():
