@@ -81,7 +81,7 @@ class ErrorCurve:
     def keep(self, label: str) -> bool:
         """Freeze the current curve as a ghost labelled ``label``; False if there is none."""
         x, y = self.line.get_data()
-        if len(x) == 0:
+        if len(x) < 2:  # a single point is no curve
             return False
         if len(self.ghosts) >= MAX_GHOSTS:  # drop the oldest
             self.ghosts.pop(0).remove()
@@ -108,8 +108,22 @@ class ErrorCurve:
         self.ax.legend(loc="upper right", fontsize=8, frameon=False, labelcolor=NEUTRAL)
 
     def _rescale(self) -> None:
-        self.ax.relim()
-        self.ax.autoscale_view()
-        x = self.line.get_xdata()
-        self.ax.set_xlim(left=0, right=max(1, *(g.get_xdata()[-1] for g in self.ghosts), *(x[-1:] if len(x) else [1])))
+        """Fit the axes to the finite data of every curve; one redraw."""
+        lines = [self.line, *self.ghosts]
+        xs = [np.asarray(line.get_xdata(), float) for line in lines]
+        ys = [np.asarray(line.get_ydata(), float) for line in lines]
+        right = max([1.0] + [x[-1] for x in xs if len(x)])
+        self.ax.set_xlim(0, right)
+        y = np.concatenate(ys) if ys else np.empty(0)
+        log = self.ax.get_yscale() == "log"
+        y = y[np.isfinite(y) & ((y > 0) if log else True)]
+        if len(y):
+            # limits computed here, not by autoscale: its log-scale margins
+            # overflow for a diverging run's 1e300 errors and lose every curve
+            low, high = float(y.min()), float(min(y.max(), 1e300))
+            if log:
+                self.ax.set_ylim(low / 2, min(high * 2, 1e300) if high > low else low * 10)
+            else:
+                pad = (high - low) * 0.06 or max(abs(high) * 0.06, 1e-12)
+                self.ax.set_ylim(low - pad, high + pad)
         self.figure.canvas.draw_idle()

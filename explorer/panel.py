@@ -14,12 +14,13 @@ read while it runs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import html
 import itertools
 import time
 import traceback
-from typing import Callable
+from typing import Callable, Iterator
 
 import ipywidgets as widgets
 import traitlets
@@ -114,6 +115,7 @@ class Explorer(widgets.VBox):
         self.session = Session(network, inputs, targets)
         self._prefix = f"bp{next(_panel_ids)}-"
         self._syncing = False
+        self._play_token: object | None = None
         self.training_task: asyncio.Task | None = None
         self.steps_task: asyncio.Task | None = None
         self._stop_requested = False
@@ -167,7 +169,9 @@ class Explorer(widgets.VBox):
         self.progress = widgets.IntProgress(min=0, max=1, value=0, description="Progress",
                                             layout=widgets.Layout(width="300px"))
 
-        figure = Figure(figsize=(4.6, 2.7), layout="constrained")
+        # fixed margins: a constrained layout would cost ~35 ms on every redraw
+        figure = Figure(figsize=(4.6, 2.7))
+        figure.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.19)
         self.canvas = Canvas(figure)
         FigureManager(self.canvas, 0)  # gives the canvas its toolbar and resize handling
         self.canvas.header_visible = False
@@ -341,13 +345,10 @@ class Explorer(widgets.VBox):
             for i, st in enumerate(walk.steps[: s.step]))
         self.step_log.value = (f'<div class="bp-log" aria-label="steps done"><div><ol>{items}</ol></div></div>'
                           if items else '<div class="bp-log"><div>No steps done yet in this iteration.</div></div>')
-        with self.step_slider.hold_trait_notifications():
-            self._syncing = True
-            try:
-                self.step_slider.max = len(walk)
-                self.step_slider.value = s.step
-            finally:
-                self._syncing = False
+        # quiet outside the hold: held notifications fire when it ends
+        with self._quietly(), self.step_slider.hold_trait_notifications():
+            self.step_slider.max = len(walk)
+            self.step_slider.value = s.step
         self.previous_button.disabled = s.step == 0
 
     def render_training(self) -> None:
@@ -364,8 +365,7 @@ class Explorer(widgets.VBox):
         """Show the session's current numbers in the edit table (without re-triggering edits)."""
         s = self.session
         params = s.network.parameters()
-        self._syncing = True
-        try:
+        with self._quietly():
             for key, text in self.fields.items():
                 kind, name = key.split(":", 1)
                 if kind == "i":
@@ -380,8 +380,6 @@ class Explorer(widgets.VBox):
             self.lr_text.value = number(s.network.learning_rate)
             self.order.value = s.network.order
             self.update_biases.value = s.network.update_biases
-        finally:
-            self._syncing = False
 
     # ------------------------------------------------------------- stepping
     @_handler
@@ -423,16 +421,22 @@ class Explorer(widgets.VBox):
             self.steps_task = self._spawn(self._play_steps())
 
     async def _play_steps(self) -> None:
-        """Advance one step per tick until the iteration is finished or paused."""
+        """Advance one step per tick until the iteration is finished or paused.
+
+        Each run holds a token: toggling off and on quickly starts a new run,
+        and the old one, still asleep, sees it is no longer current and ends.
+        """
         s = self.session
+        me = self._play_token = object()
         try:
             if s.finished:
                 s.start_next_iteration()
-            while self.play_steps.value and not s.finished:
+            while self.play_steps.value and self._play_token is me and not s.finished:
                 s.next_step()
                 await asyncio.sleep(1.0 / self.step_speed.value)
         finally:
-            self.play_steps.value = False
+            if self._play_token is me:
+                self.play_steps.value = False
 
     def _pause_steps(self) -> None:
         self.play_steps.value = False
@@ -464,14 +468,22 @@ class Explorer(widgets.VBox):
         self.message.value = ""
 
     def _start_training(self, count: int | None) -> None:
-        if self.session.training:
-            return
+        if self.session.training and not self._stop_requested:
+            return  # already running
         self._pause_steps()
-        self._stop_requested = False
-        self.session.training = True
         self.progress.max = max(count or 1, 1)
         self.progress.value = 0
-        self.training_task = self._spawn(self._train(count))
+        previous = self.training_task
+        self.session.training = True  # Train greys out at once, even while a stopped run ends
+
+        async def run() -> None:
+            if previous is not None and not previous.done():
+                await previous  # a run told to stop ends at its next chunk
+            self._stop_requested = False
+            self.session.training = True
+            await self._train(count)
+
+        self.training_task = self._spawn(run())
 
     def _stop_training(self) -> None:
         self._stop_requested = True
@@ -542,11 +554,8 @@ class Explorer(widgets.VBox):
             self.lr_message.value = html.escape(str(error))
             return
         self.lr_message.value = ""
-        self._syncing = True
-        try:
+        with self._quietly():
             self.lr_slider.value = self.session.learning_rate
-        finally:
-            self._syncing = False
 
     @_handler
     def _on_reset_weights(self, _button: object = None) -> None:
@@ -588,6 +597,15 @@ class Explorer(widgets.VBox):
             return
 
     # ------------------------------------------------------------ internals
+    @contextlib.contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Set widgets from the session without their observers taking it for a user's edit."""
+        previous, self._syncing = self._syncing, True
+        try:
+            yield
+        finally:
+            self._syncing = previous
+
     def _spawn(self, coroutine) -> asyncio.Task | None:
         """Run ``coroutine`` as a task on the kernel's loop, or to completion without one."""
         if not _loop_running():  # plain Python, no event loop: run it here and now

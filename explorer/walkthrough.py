@@ -118,8 +118,14 @@ def walkthrough(network: Network, inputs: object, targets: object, example: int 
     """Every step of one iteration on one example (``example`` picks the row).
 
     Raises :class:`~explorer.validation.InputError` for inputs or targets of
-    the wrong length or non-finite values.
+    the wrong length or non-finite values.  A diverged network (inf or nan
+    weights) gives steps with inf or nan values, quietly, as the engine does.
     """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _walkthrough(network, inputs, targets, example)
+
+
+def _walkthrough(network: Network, inputs: object, targets: object, example: int) -> Walkthrough:
     x_all, t_all = network.check_data(inputs, targets)
     if not 0 <= example < x_all.shape[0]:
         raise v.InputError("example", f"choose an example from 1 to {x_all.shape[0]}")

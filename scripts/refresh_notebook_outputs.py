@@ -32,6 +32,7 @@ def refresh(path: Path) -> None:
         else:
             cell.outputs, cell.execution_count = [], None
         cell.metadata.pop("execution", None)
+    notebook.metadata.pop("widgets", None)  # widget state: large, and stale without a kernel
     nbformat.write(notebook, path)
     print(f"refreshed {path.relative_to(ROOT)}")
 

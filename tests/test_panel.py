@@ -749,19 +749,12 @@ def test_a_diverging_rate_is_reported():
     assert panel.session.iteration == 0 and np.isfinite(panel.session.errors.values[0])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "walkthrough.py walkthrough() computes w+ = old - eta * g on the diverged network's inf values outside "
-    "np.errstate: numpy's RuntimeWarning ('invalid value encountered in scalar subtract') reaches the "
-    "user, and under pytest becomes 'Unexpected error' in place of the divergence message"))
 def test_a_rate_that_diverges_to_inf_weights_is_reported_quietly():
     panel = _diverging(1.0)
     assert _train_quietly(panel) == []
     assert "diverges" in panel.message.value
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "panel.py _start_training returns silently while the stopped run is still finishing "
-    "(session.training is still True until its next chunk), so Train right after Stop is lost"))
 def test_train_right_after_stop_is_not_lost(panel):
     panel.iterations_field.value = "1000000"
 
@@ -784,10 +777,6 @@ def test_train_right_after_stop_is_not_lost(panel):
 
 # ------------------------------------------------------------ playing steps
 
-@pytest.mark.xfail(strict=True, reason=(
-    "panel.py render_steps: the step slider's notifications are held by hold_trait_notifications() "
-    "and fire after `finally: self._syncing = False`, so _on_slider runs for every redraw and its "
-    "_pause_steps() turns Play steps off after the first step"))
 def test_play_steps_advances_until_toggled_off(panel):
     panel.step_speed.value = 8.0
 
@@ -804,7 +793,6 @@ def test_play_steps_advances_until_toggled_off(panel):
     assert panel.session.step == playing and panel.play_steps.description == "Play steps"
 
 
-@pytest.mark.xfail(strict=True, reason="render_steps turns Play steps off after one step (see above)")
 def test_play_steps_stops_at_the_end_of_the_iteration(panel):
     panel.step_speed.value = 8.0
     panel.step_slider.value = STEPS - 3
@@ -820,9 +808,6 @@ def test_play_steps_stops_at_the_end_of_the_iteration(panel):
     assert panel.play_steps.description == "Play steps"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "besides render_steps pausing it, panel.py _on_play_steps spawns a second _play_steps task while "
-    "the paused one is still sleeping; both loops then see play_steps True and step at double speed"))
 def test_play_steps_toggled_off_and_on_plays_once(panel):
     panel.step_speed.value = 8.0
 

@@ -264,10 +264,6 @@ def test_a_diverging_rate_reports_the_iteration():
     assert session.walk.network is session.network
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "walkthrough.py walkthrough() (w+ = old - eta * g and its other scalar products) computes on the diverged network's inf/nan "
-    "values outside np.errstate, so numpy warns 'invalid value encountered in scalar subtract'; "
-    "Session.train has already replaced the network when _restart raises, leaving a stale walk"))
 @pytest.mark.parametrize("rate", [1.0, 2.0, 5.0])
 def test_every_diverging_rate_is_reported_quietly(rate):
     session = _diverging(rate)
