@@ -515,7 +515,7 @@ class Explorer(widgets.VBox):
                     last_draw = time.perf_counter()
                     self.render_curve()
                     self.render_steps()
-                await asyncio.sleep(0.01 if pace is None else 0.02)
+                await asyncio.sleep(0.002 if pace is None else 0.02)  # a yield lets clicks in
         finally:
             s.training = False
             self.play_training.value = False

@@ -80,9 +80,20 @@ class Session(traitlets.HasTraits):
         self.learning_rate = network.learning_rate
         self.example = 0
         self.errors = ErrorHistory(self.dataset_error())
-        self.walk = self._walkthrough()
+        self._walk: Walkthrough | None = None
 
     # ------------------------------------------------------------ queries
+    @property
+    def walk(self) -> Walkthrough:
+        """The current iteration's steps, worked out when first asked for.
+
+        Lazy because training replaces the network chunk after chunk, and
+        only the network shown at the end (or at a redraw) needs its steps.
+        """
+        if self._walk is None:
+            self._walk = walkthrough(self.network, self.inputs, self.targets, self.example)
+        return self._walk
+
     @property
     def current(self):
         """The step last done, or None before the first."""
@@ -196,9 +207,6 @@ class Session(traitlets.HasTraits):
         self._restart()
 
     # ------------------------------------------------------------ internals
-    def _walkthrough(self) -> Walkthrough:
-        return walkthrough(self.network, self.inputs, self.targets, self.example)
-
     def _replace(self, network: Network, keep_step: bool = False) -> None:
         self.network = network
         self._restart(keep_step)
@@ -208,9 +216,10 @@ class Session(traitlets.HasTraits):
         self._restart()
 
     def _restart(self, keep_step: bool = False) -> None:
-        """Rebuild the walkthrough; an edit restarts the iteration's steps."""
-        self.walk = self._walkthrough()
-        step = min(self.step, len(self.walk)) if keep_step else 0
+        """A new walkthrough (on demand); an edit restarts the iteration's steps."""
+        steps_before = len(self._walk) if self._walk is not None else 0
+        self._walk = None
+        step = min(self.step, steps_before) if keep_step else 0
         with self.hold_trait_notifications():
             self.step = step
             self.revision += 1
