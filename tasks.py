@@ -58,10 +58,16 @@ def run(args: list[str]) -> int:
     return subprocess.call(args, cwd=ROOT)
 
 
+def lab_command(rest: list[str]) -> list[str]:
+    command = [str(BIN / "jupyter"), "lab", "notebooks/01_step_by_step.ipynb"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # JupyterLab refuses to start as root without it
+    return command + rest
+
+
 def main(argv: list[str]) -> int:
     commands = {
-        "lab": lambda rest: run([str(BIN / "jupyter"), "lab",
-                                 "notebooks/01_step_by_step.ipynb", *rest]),
+        "lab": lambda rest: run(lab_command(rest)),
         "test": lambda rest: run([str(PYTHON), "-m", "pytest", *rest]),
         "app": lambda rest: run([str(PYTHON), "-m", "explorer", "app", *rest]),
         "bench": lambda rest: run([str(PYTHON), "benchmarks/run_all.py", *rest]),
