@@ -15,6 +15,20 @@ Typical use::
         open_voila(page, voila_server("01"))
         ...
         assert external_requests == []
+
+A module whose tests drive one page in turn (one page load for many tests)
+uses ``module_page`` and is marked ``pytest.mark.shared_lab_kernel`` so the
+Lab kernel it started survives between its tests::
+
+    pytestmark = pytest.mark.shared_lab_kernel
+
+    @pytest.fixture(scope="module")
+    def panel(lab_server, module_page):
+        open_notebook_in_lab(module_page.page, lab_server, "01_step_by_step.ipynb")
+        yield module_page.page
+        module_page.page.close()
+        lab_server.shutdown_sessions("01_step_by_step.ipynb")
+        lab_server.reset_workspaces()  # or Lab reopens its tab in later pages
 """
 
 from __future__ import annotations
@@ -23,6 +37,7 @@ import contextlib
 import os
 import re
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -30,7 +45,13 @@ import pytest
 from . import helpers
 
 HERE = Path(__file__).resolve().parent
-ARTIFACTS = HERE.parent / "artifacts"  # git-ignored
+ARTIFACTS = helpers.ARTIFACTS  # tests/artifacts, git-ignored
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "shared_lab_kernel: the module's tests share one Lab kernel (module_page); "
+        "it is not shut down after each test")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -84,7 +105,7 @@ def lab_server(browser_workdir):
 def _lab_kernels_per_test(request):
     """Shut down the kernels a test started in the shared Lab (memory, isolation)."""
     yield
-    if "lab_server" in request.fixturenames:
+    if "lab_server" in request.fixturenames and not request.node.get_closest_marker("shared_lab_kernel"):
         request.getfixturevalue("lab_server").shutdown_sessions()
 
 
@@ -168,11 +189,7 @@ class Artifacts:
 @pytest.fixture
 def page(request, browser, external_requests, page_errors, artifacts):
     """A fresh page that cannot reach beyond 127.0.0.1; screenshotted if the test fails."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
-    helpers.block_external_requests(context, external_requests)
-    page = context.new_page()
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    context, page = helpers.new_page(browser, external_requests, page_errors)
     try:
         yield page
     finally:
@@ -181,3 +198,40 @@ def page(request, browser, external_requests, page_errors, artifacts):
             with contextlib.suppress(Exception):
                 page.screenshot(path=str(artifacts.path("FAILED")))
         context.close()
+
+
+@dataclass
+class ModulePage:
+    """One page shared by the tests of a module, with what it recorded so far."""
+
+    page: object
+    external_requests: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def module_page(browser):
+    """Like ``page``, but shared by a module's tests (one page load for the module).
+
+    Its ``external_requests`` and ``page_errors`` accumulate over the module.
+    The viewport is tall (1280 x 1800) so a whole widget panel fits on screen
+    in Lab too, whose notebook scrolls inside its own panel.
+    """
+    record = ModulePage(page=None)
+    context, record.page = helpers.new_page(browser, record.external_requests, record.page_errors,
+                                            viewport=(1280, 1800))
+    try:
+        yield record
+    finally:
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def _screenshot_module_page_on_failure(request, artifacts):
+    yield
+    if "module_page" not in request.fixturenames:
+        return
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        with contextlib.suppress(Exception):
+            request.getfixturevalue("module_page").page.screenshot(path=str(artifacts.path("FAILED")))

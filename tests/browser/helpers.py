@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 ]
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
+ARTIFACTS = REPO / "tests" / "artifacts"  # screenshots; git-ignored
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 SERVER_START_TIMEOUT = 90.0  # s; a cold Lab takes ~5 s on 2 cores, more under load
 PAGE_TIMEOUT = 60_000  # ms; Lab page load to rendered cells is ~6-7 s on 2 cores
@@ -144,6 +145,21 @@ class LabServer:
                     f"{self.base_url}api/sessions/{session['id']}", method="DELETE",
                     headers=headers), timeout=30).close()
 
+    def reset_workspaces(self) -> None:
+        """Delete every saved workspace, so the next page opens no tab left by an earlier one.
+
+        Lab saves its layout (the open notebooks) on the server and restores
+        it on every page load, across browser contexts.
+        """
+        headers = {"Authorization": f"token {self.token}"}
+        with urllib.request.urlopen(urllib.request.Request(
+                f"{self.base_url}lab/api/workspaces", headers=headers), timeout=10) as response:
+            ids = json.load(response)["workspaces"]["ids"]
+        for space in ids:
+            with contextlib.suppress(urllib.error.HTTPError):  # already gone
+                urllib.request.urlopen(urllib.request.Request(
+                    f"{self.base_url}lab/api/workspaces/{quote(space)}", method="DELETE",
+                    headers=headers), timeout=10).close()
 
 @contextlib.contextmanager
 def lab_server(root: Path, workdir: Path) -> Iterator[LabServer]:
@@ -231,6 +247,21 @@ def block_external_requests(context_or_page, record: list[str]) -> None:
         route.abort("blockedbyclient")
 
     context_or_page.route(lambda url: not is_loopback(url), handle)
+
+
+def new_page(browser, external_requests: list[str], page_errors: list[str], *,
+             viewport: tuple[int, int] = (1280, 900), timeout_ms: int = 30_000):
+    """A new context and page that cannot reach beyond 127.0.0.1: ``(context, page)``.
+
+    Aborted requests are appended to ``external_requests`` and uncaught
+    JavaScript errors to ``page_errors``.  The caller closes ``context``.
+    """
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    context.set_default_timeout(timeout_ms)
+    block_external_requests(context, external_requests)
+    page = context.new_page()
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    return context, page
 
 
 _KERNEL_IDLE = """(name) => {
