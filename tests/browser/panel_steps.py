@@ -22,9 +22,11 @@ learning-rate step computes the rate it expects from the slider position
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
@@ -73,6 +75,13 @@ LAB_ARROW_KEYS_REASON = (
     "'.jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus') match the focused "
     "<input type=range>, which is not :read-write; explorer/controls.py's _ESM should set "
     "input.setAttribute('data-lm-suppress-shortcuts', 'true') on the input itself")
+
+# explorer/panel.py, Explorer._build: the stepping column beside the training column.
+VOILA_FORMULA_CLIPPED_REASON = (
+    "at 1280 px the classroom page puts stepping and training side by side (panel.py _build: "
+    "stepping VBox flex '1 1 520px' next to training '1 1 440px'), leaving the formula about "
+    "657 px; net_o1/net_o2 (~770 px) and dE_total/dw5 (~730 px) overflow .bp-equation "
+    "(overflow-x: auto), so their results are hidden behind a horizontal scrollbar")
 
 # The ipympl canvas div takes focus (tabindex=0) and its keydown handler calls
 # preventDefault() on every key, Tab included: keyboard focus cannot leave it.
@@ -158,6 +167,8 @@ class Panel:
 
     page: Page
     server: str
+    #: px by which each formula read so far overflowed the equation area (hidden, scrolls)
+    overflow: dict[str, int] = field(default_factory=dict)
 
     @property
     def root(self) -> Locator:
@@ -215,6 +226,7 @@ class Panel:
         except Exception as error:  # Playwright's TimeoutError: say what was shown instead
             raise AssertionError(f"{self.server}: the formula did not show {wanted} within "
                                  f"{timeout} ms; it shows {self.read_equation()}") from error
+        self.overflow[" ".join(wanted)] = self.equation.evaluate("(e) => e.scrollWidth - e.clientWidth")
 
     def iteration(self) -> int:
         text = self.counter.text_content() or ""
@@ -346,20 +358,8 @@ def finish_iteration(panel: Panel) -> None:
     panel.shot("04-finished")
 
 
-def learning_rate_keyboard(panel: Panel, presses: int = 3) -> None:
-    """ArrowLeft on the learning-rate slider; the update step uses the new rate."""
-    panel.start_fresh()
-    slider = panel.control("slider", "Learning rate")
-    start = float(slider.input_value())
-    slider.focus()
-    for _ in range(presses):
-        slider.press("ArrowLeft")
-    position = round(start - 0.01 * presses, 2)
-    expect(slider).to_have_value(re.compile(rf"^{re.escape(str(position))}0*\d?$"))
-    rate = number(10 ** float(slider.input_value()))
-    # committed to the kernel: the text field beside it follows
-    expect(panel.control("textbox", "Learning rate value")).to_have_value(rate)
-    # Next phase x4: forward, error, backward, update (w5+ is the first update step)
+def _update_uses_rate(panel: Panel, rate: str) -> None:
+    """Next phase to the update phase: w5+ = 0.4 - rate * dE_total/dw5, worked out right."""
     for phase in ("forward", "error", "backward", "update"):
         panel.button("Next phase").click()
         expect(panel.current_phase).to_have_text(phase)
@@ -369,7 +369,35 @@ def learning_rate_keyboard(panel: Panel, presses: int = 3) -> None:
     assert match, f"{panel.server}: unexpected update formula {text!r}"
     assert match.group(1) == rate
     assert abs(float(match.group(2)) - (0.4 - float(rate) * DW5)) < 2e-9, text
-    panel.shot("05-learning-rate")
+
+
+def learning_rate_typed(panel: Panel, typed: str = "0.25") -> None:
+    """A rate typed into "Learning rate value": the slider follows, the update step uses it."""
+    panel.start_fresh()
+    field = panel.control("textbox", "Learning rate value")
+    field.fill(typed)
+    field.press("Enter")
+    slider = panel.control("slider", "Learning rate")
+    expect(slider).to_have_value(str(round(math.log10(float(typed)), 2)))
+    expect(slider).to_have_attribute("aria-valuetext", typed)
+    _update_uses_rate(panel, typed)
+    panel.shot("05-learning-rate-typed")
+
+
+def learning_rate_keyboard(panel: Panel, presses: int = 3) -> None:
+    """ArrowLeft on the learning-rate slider; the update step uses the new rate."""
+    panel.start_fresh()
+    slider = panel.control("slider", "Learning rate")
+    start = float(slider.input_value())
+    slider.focus()
+    for _ in range(presses):
+        slider.press("ArrowLeft")
+    expect(slider).to_have_value(str(round(start - 0.01 * presses, 2)))
+    rate = number(10 ** float(slider.input_value()))
+    # committed to the kernel: the text field beside it follows
+    expect(panel.control("textbox", "Learning rate value")).to_have_value(rate)
+    _update_uses_rate(panel, rate)
+    panel.shot("05-learning-rate-keyboard")
 
 
 def invalid_weight(panel: Panel) -> None:
@@ -427,6 +455,8 @@ def train_and_stop(panel: Panel) -> None:
         raise AssertionError(f"{panel.server}: no curve drawn: before {before}, "
                              f"after {panel.canvas_stats()}") from error
     panel.shot("08-stopped")
+    timing = {"stopped_at_iteration": iterations, "counter_settled_ms_after_stop": round(settled)}
+    (helpers.ARTIFACTS / f"{panel.server}-train-stop.json").write_text(json.dumps(timing))
 
 
 def tab_reaches_every_control(panel: Panel, max_presses: int = 200) -> None:
@@ -455,6 +485,15 @@ def tab_reaches_every_control(panel: Panel, max_presses: int = 200) -> None:
                          + (f" and stayed on {trail[-1]}" if stuck >= 5 else ""))
     unnamed = sorted({t for t in trail if t.startswith("<unnamed")})
     assert not unnamed, f"{panel.server}: focusable without an accessible name: {unnamed}"
+
+
+def formulas_fit(panel: Panel) -> None:
+    """Every formula read by the steps before fitted its area: no part hidden behind a scrollbar."""
+    assert panel.overflow, "run the stepping tests first"
+    clipped = {k: v for k, v in panel.overflow.items() if v > 1}
+    width = panel.equation.evaluate("(e) => e.clientWidth")
+    assert not clipped, (f"{panel.server}: {len(clipped)} of {len(panel.overflow)} formulas overflow "
+                         f"the {width} px equation area (px hidden): {clipped}")
 
 
 def final_screenshot(panel: Panel, name: str) -> Path:

@@ -47,6 +47,14 @@ def test_lab_finish_iteration_updates_w5(panel):
     steps.finish_iteration(panel)
 
 
+def test_lab_formulas_fit_their_area(panel):
+    steps.formulas_fit(panel)
+
+
+def test_lab_learning_rate_typed(panel):
+    steps.learning_rate_typed(panel)
+
+
 @pytest.mark.xfail(strict=True, reason=steps.LAB_ARROW_KEYS_REASON)
 def test_lab_learning_rate_by_keyboard(panel):
     steps.learning_rate_keyboard(panel)
