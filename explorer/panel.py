@@ -77,6 +77,8 @@ def _handler(method: Callable) -> Callable:
 
     @functools.wraps(method)
     def wrapper(self: "Explorer", *args: object) -> object:
+        if not self._syncing:
+            self.message.value = ""  # a new action: the last one's message is stale
         try:
             return method(self, *args)
         except InputError as error:
@@ -436,7 +438,8 @@ class Explorer(widgets.VBox):
                 await asyncio.sleep(1.0 / self.step_speed.value)
         finally:
             if self._play_token is me:
-                self.play_steps.value = False
+                with self._quietly():  # the run ending is no user action: keep messages
+                    self.play_steps.value = False
 
     def _pause_steps(self) -> None:
         self.play_steps.value = False
@@ -518,7 +521,8 @@ class Explorer(widgets.VBox):
                 await asyncio.sleep(0.002 if pace is None else 0.02)  # a yield lets clicks in
         finally:
             s.training = False
-            self.play_training.value = False
+            with self._quietly():  # the run ending is no user action: keep its message
+                self.play_training.value = False
             self.render()
 
     # -------------------------------------------------------- curves and lr

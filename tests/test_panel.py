@@ -729,9 +729,11 @@ def _diverging(rate: float) -> Explorer:
 
 
 def _train_quietly(panel: Explorer) -> list:
+    """Train, keep the message it left, then step on the diverged network; warnings caught."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         panel.train_button.click()
+        panel.message_after_training = panel.message.value
         panel.next_button.click()
         panel.finish_button.click()
     return [w for w in caught if "explorer" in w.filename]
@@ -740,7 +742,7 @@ def _train_quietly(panel: Explorer) -> list:
 def test_a_diverging_rate_is_reported():
     panel = _diverging(0.5)
     assert _train_quietly(panel) == []
-    message = panel.message.value
+    message = panel.message_after_training
     assert "diverges" in message and "iteration 5" in message and "Unexpected" not in message
     assert panel.session.iteration == 5 and not panel.session.training
     assert "E_total inf" in panel.counter.value
@@ -752,7 +754,7 @@ def test_a_diverging_rate_is_reported():
 def test_a_rate_that_diverges_to_inf_weights_is_reported_quietly():
     panel = _diverging(1.0)
     assert _train_quietly(panel) == []
-    assert "diverges" in panel.message.value
+    assert "diverges" in panel.message_after_training
 
 
 def test_train_right_after_stop_is_not_lost(panel):
@@ -824,3 +826,10 @@ def test_play_steps_toggled_off_and_on_plays_once(panel):
 
     steps = asyncio.run(scenario())
     assert 3 <= steps <= 7  # one step per 0.125 s, from one loop
+
+
+def test_the_next_action_clears_a_stale_message(panel):
+    panel.reset_weights_button.click()
+    assert "restored" in panel.message.value
+    panel.next_button.click()
+    assert panel.message.value == ""
