@@ -109,20 +109,12 @@ _EQUATION = """(el) => {
 
 # Wait until the rendered formula (and its MathML, if any) contains every text in `wanted`.
 _EQUATION_SHOWS = """([el, wanted]) => {
-    const box = el.querySelector('mjx-container');
-    if (!box) return false;
-    const clean = (s) => s.replace(/\\u2212/g, '-').replace(/\\s+/g, '');
-    const glyph = (c) => {
-        for (const k of c.classList) {
-            const m = /^mjx-c([0-9A-F]+)$/.exec(k);
-            if (m) return String.fromCodePoint(parseInt(m[1], 16));
-        }
-        return c.textContent;
-    };
-    const glyphs = clean([...box.querySelectorAll('mjx-math mjx-c')].map(glyph).join(''));
-    const mml = box.querySelector('mjx-assistive-mml');
-    return wanted.every((w) => glyphs.includes(w) && (!mml || clean(mml.textContent).includes(w)));
-}"""
+    const read = (EQUATION)(el);
+    if (!read.typeset) return false;
+    const clean = (s) => s.replace(/\\u2212/g, '-').replace(/\\s+/g, '');  // MathJax's minus sign
+    return wanted.every((w) => clean(read.glyphs).includes(w)
+                               && (read.mathml === null || clean(read.mathml).includes(w)));
+}""".replace("EQUATION", _EQUATION)
 
 # RGBA statistics of the curve's image (the first canvas of the ipympl figure).
 _CANVAS_STATS = """(canvas) => {
