@@ -21,6 +21,8 @@ function render({ model, el }) {
   const input = document.createElement("input");
   const readout = document.createElement("output");
   input.type = "range";
+  // JupyterLab binds the arrow keys to notebook navigation; let them move the slider
+  input.setAttribute("data-lm-suppress-shortcuts", "true");
   input.id = "bp-slider-" + Math.random().toString(36).slice(2);
   name.htmlFor = input.id;
   const log = () => model.get("log");
@@ -63,7 +65,7 @@ export default { render };
 _CSS = """
 .bp-slider { display: flex; align-items: center; gap: 8px; font-family: var(--jp-ui-font-family, sans-serif);
   font-size: var(--jp-widgets-font-size, 13px); color: var(--jp-ui-font-color1, #1a1a1a); margin: 2px 0; }
-.bp-slider label { min-width: 6em; }
+.bp-slider label { min-width: 6em; padding-left: 4px; }
 .bp-slider input[type=range] { width: 260px; accent-color: #0072B2; }
 .bp-slider input[type=range]:focus-visible { outline: 2px solid #E69F00; outline-offset: 2px; }
 .bp-slider output { min-width: 3.5em; font-variant-numeric: tabular-nums; }
@@ -89,3 +91,39 @@ class Slider(anywidget.AnyWidget):
     @traitlets.validate("value")
     def _clamp(self, proposal: dict) -> float:
         return min(max(proposal["value"], self.min), self.max)
+
+
+_KEYBOARD_ESM = r"""
+// ipympl's plot takes focus and swallows every key, Tab included, so a
+// keyboard user can never leave it.  One capture-phase listener per page lets
+// Tab and Shift+Tab through (the browser then moves focus as usual), and names
+// the plot for screen readers.
+function render({ model, el }) {
+  if (!window.__bpKeyboardPassage) {
+    window.__bpKeyboardPassage = true;
+    window.addEventListener("keydown", (event) => {
+      if (event.key === "Tab" && event.target instanceof Element
+          && event.target.closest(".jupyter-matplotlib")) {
+        event.stopImmediatePropagation();
+      }
+    }, true);
+  }
+  const name = () => {
+    for (const canvas of document.querySelectorAll(".bp-panel .jupyter-matplotlib-canvas-div")) {
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", model.get("plot_label"));
+    }
+  };
+  name();
+  const timer = setInterval(name, 1000);
+  return () => clearInterval(timer);
+}
+export default { render };
+"""
+
+
+class KeyboardPassage(anywidget.AnyWidget):
+    """Invisible: lets Tab leave the error curve's plot, and names the plot."""
+
+    _esm = _KEYBOARD_ESM
+    plot_label = traitlets.Unicode("Error curve: E_total against iteration").tag(sync=True)

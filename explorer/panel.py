@@ -28,7 +28,7 @@ from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
 from . import diagram
-from .controls import Slider
+from .controls import KeyboardPassage, Slider
 from .curves import ErrorCurve
 from .formatting import number
 from .network import Network
@@ -54,7 +54,8 @@ STYLE = """
   border: 1px solid var(--jp-border-color1, #bbb); color: var(--jp-ui-font-color2, #555); font-size: 0.9em; }
 .bp-panel .bp-phases span.bp-current { background: #E69F00; border-color: #E69F00; color: #000; font-weight: 600; }
 .bp-panel .bp-phases span.bp-done { border-color: #009E73; color: var(--jp-ui-font-color1, #1a1a1a); }
-.bp-panel .bp-equation { font-size: 1.15em; min-height: 3.2em; overflow-x: auto; }
+.bp-panel .bp-equation { font-size: 1.15em; min-height: 3.2em; max-width: 100%; overflow-x: auto; overflow-y: hidden; }
+.bp-panel .bp-equation mjx-container { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
 .bp-panel .bp-meaning { color: var(--jp-ui-font-color2, #444); font-style: italic; min-height: 1.5em; }
 .bp-panel .bp-log { display: flex; flex-direction: column-reverse; max-height: 190px; overflow-y: auto;
   border: 1px solid var(--jp-border-color2, #ddd); border-radius: 4px; padding: 2px 8px;
@@ -65,7 +66,7 @@ STYLE = """
 .bp-panel .bp-log .bp-phase-forward::marker { color: #0072B2; }
 .bp-panel .bp-message-error { color: var(--jp-error-color1, #D55E00); }
 .bp-panel .bp-message-info { color: var(--jp-ui-font-color2, #444); }
-.bp-panel .bp-field-message { color: var(--jp-error-color1, #D55E00); font-size: 0.85em; }
+.bp-panel .bp-field-message { color: var(--jp-error-color1, #D55E00); font-size: 0.85em; line-height: 1.2; }
 .bp-panel .bp-invalid input { border-color: var(--jp-error-color1, #D55E00) !important; }
 .bp-panel .bp-section { font-weight: 600; margin-top: 6px; border-bottom: 1px solid var(--jp-border-color2, #ddd); }
 </style>
@@ -151,8 +152,8 @@ class Explorer(widgets.VBox):
         self.reset_iteration_button = button(description="Reset iteration",
                                              tooltip="Back to the start of this iteration")
         self.step_slider = Slider(label="Step", min=0, max=len(s.walk), step=1, value=0, continuous=True)
-        self.play_steps = widgets.ToggleButton(description="Play steps",
-                                               tooltip="Animate through the steps")
+        self.play_steps = widgets.ToggleButton(description="Play steps", tooltip="Animate through the steps",
+                                               layout=widgets.Layout(width="auto"))
         self.step_speed = widgets.Dropdown(description="Speed", options=STEP_SPEEDS, value=3.0,
                                            layout=widgets.Layout(width="230px"))
         self.step_log = widgets.HTML()
@@ -161,8 +162,8 @@ class Explorer(widgets.VBox):
                                              continuous_update=False, layout=widgets.Layout(width="190px"))
         self.train_button = button(description="Train", button_style="success",
                                    tooltip="Train for the number of iterations given")
-        self.play_training = widgets.ToggleButton(description="Play",
-                                                  tooltip="Train continuously until paused")
+        self.play_training = widgets.ToggleButton(description="Play", tooltip="Train continuously until paused",
+                                                  layout=widgets.Layout(width="auto"))
         self.stop_button = button(description="Stop", button_style="danger",
                                   tooltip="Stop training", disabled=True)
         self.pace = widgets.Dropdown(description="Pace", options=PACES, value=2000.0,
@@ -178,6 +179,7 @@ class Explorer(widgets.VBox):
         FigureManager(self.canvas, 0)  # gives the canvas its toolbar and resize handling
         self.canvas.header_visible = False
         self.canvas.footer_visible = False
+        self.canvas.resizable = False
         self.canvas.layout = widgets.Layout(width="auto", min_width="340px")
         self.curve = ErrorCurve(figure.add_subplot())
         self.log_scale = widgets.Checkbox(description="Log scale", value=False, indent=False,
@@ -210,8 +212,6 @@ class Explorer(widgets.VBox):
 
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         stepping = widgets.VBox([
-            row([self.phases, self.position]),
-            self.equation, self.meaning,
             row([self.previous_button, self.next_button, self.next_phase_button,
                  self.finish_button, self.reset_iteration_button]),
             row([self.step_slider, self.play_steps, self.step_speed]),
@@ -228,8 +228,11 @@ class Explorer(widgets.VBox):
             row([self.log_scale, self.keep_button, self.clear_button]),
         ], layout=widgets.Layout(flex="1 1 440px", min_width="0"))
         self.children = [
-            widgets.HTML(STYLE), self.title, self.message,
+            widgets.HTML(STYLE), KeyboardPassage(), self.title, self.message,
             self.diagram,
+            # the formula gets the full width: net_o1's is wider than one column
+            row([self.phases, self.position]),
+            self.equation, self.meaning,
             widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
             self._section("Edit the example"),
             row([self.order, self.update_biases]),
@@ -260,7 +263,8 @@ class Explorer(widgets.VBox):
                 text = widgets.Text(description=label, continuous_update=False,
                                     style={"description_width": "initial"}, layout=widgets.Layout(width="150px"))
                 text.observe(functools.partial(self._on_field, key), names="value")
-                message = widgets.HTML()
+                # as wide as its field, so a message wraps instead of pushing the next field
+                message = widgets.HTML(layout=widgets.Layout(width="150px"))
                 message.add_class("bp-field-message")
                 self.fields[key], self.field_messages[key] = text, message
                 boxes.append(widgets.VBox([text, message], layout=widgets.Layout(margin="0 6px 0 0")))
@@ -324,15 +328,17 @@ class Explorer(widgets.VBox):
         s = self.session
         walk, current = s.walk, s.current
         values, updated = s.done_values()
+        # once the update is worked out, nothing is dimmed: every new value is news
+        highlight = current.elements if current and not s.finished else ()
         self.diagram.value = diagram.render(walk.network, walk.inputs, walk.targets, values, updated,
-                                            current.elements if current else (), id_prefix=self._prefix)
+                                            highlight, id_prefix=self._prefix)
         phase = s.phase
         done_phases = PHASES[: PHASES.index(phase)] if phase else ()
         self.phases.value = '<div class="bp-phases" aria-label="phase">' + "".join(
             f'<span class="{"bp-current" if p == phase else "bp-done" if p in done_phases else ""}">{p}</span>'
             for p in PHASES if walk.phase_start(p) < len(walk)) + "</div>"
         example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
-        self.position.value = f"step {s.step} of {len(walk)}  (iteration {s.iteration + 1}{example})"
+        self.position.value = f"step {s.step} of {len(walk)}, iteration {s.iteration + 1:,}{example}"
         if current is None:
             self.equation.value = ("Press <b>Next step</b> to begin the forward pass "
                                    f"(E_total now: {number(s.dataset_error())}).")
@@ -355,7 +361,7 @@ class Explorer(widgets.VBox):
 
     def render_training(self) -> None:
         s = self.session
-        self.counter.value = f"iteration {s.iteration:,}   E_total {number(float(s.errors.values[-1]))}"
+        self.counter.value = f"{s.iteration:,} iterations done, E_total {number(float(s.errors.values[-1]))}"
         self.train_button.disabled = s.training
         self.stop_button.disabled = not s.training
 
@@ -555,7 +561,7 @@ class Explorer(widgets.VBox):
         try:
             self.session.set_learning_rate(change["new"])
         except InputError as error:
-            self.lr_message.value = html.escape(str(error))
+            self.lr_message.value = f'<span role="alert">{html.escape(str(error))}</span>'
             return
         self.lr_message.value = ""
         with self._quietly():
@@ -597,7 +603,7 @@ class Explorer(widgets.VBox):
             edit(change["new"])
         except InputError as error:
             self.fields[key].add_class("bp-invalid")
-            self.field_messages[key].value = html.escape(error.message)
+            self.field_messages[key].value = f'<span role="alert">{html.escape(error.message)}</span>'
             return
 
     # ------------------------------------------------------------ internals

@@ -233,10 +233,12 @@ def test_every_step_highlights_exactly_its_elements(panel):
     for k, step in enumerate(walk.steps, start=1):
         panel.next_button.click()
         svg = panel.diagram.value
-        assert active_ids(svg) == lit(step.elements, walk.network), step.symbol
+        # the finished iteration dims nothing: every new value is shown in full
+        expected = set() if k == len(walk.steps) else lit(step.elements, walk.network)
+        assert active_ids(svg) == expected, step.symbol
         groups, labels = svg_groups(svg)
         dimmed = {i for i, g in groups.items() if "bp-dim" in classes(g)}
-        assert dimmed == set(groups) - active_ids(svg), step.symbol
+        assert dimmed == (set(groups) - active_ids(svg) if expected else set()), step.symbol
         for w, label in labels.items():
             assert ("bp-active" in classes(label)) == (w in active_ids(svg)), (step.symbol, w)
         assert panel.meaning.value, step.symbol
@@ -315,13 +317,13 @@ def test_finish_iteration_shows_new_and_old_weights(panel):
 def test_the_step_after_the_end_starts_iteration_two(panel):
     panel.finish_button.click()
     panel.next_button.click()
-    assert panel.position.value == f"step 1 of {STEPS}  (iteration 2)"
+    assert panel.position.value == f"step 1 of {STEPS}, iteration 2"
     assert r"0.149780716 \cdot 0.05 + 0.199561432 \cdot 0.1 + 0.35 \cdot 1 = 0.377445179$$" in panel.equation.value
     _, labels = svg_groups(panel.diagram.value)
     assert "w5 = 0.35891648" in shown(labels["w5"]) and "was" not in shown(labels["w5"])
     x, y = panel.curve.line.get_data()
     assert x.tolist() == [0, 1] and close(y[0], "0.298371109") and close(y[1], "0.291027774")
-    assert panel.counter.value.startswith("iteration 1 ")
+    assert panel.counter.value.startswith("1 iterations done, ")
 
 
 def test_reset_iteration_returns_to_step_zero_with_the_weights(panel):
@@ -615,7 +617,7 @@ def test_train_without_a_loop(panel):
     panel.train_button.click()
     s = panel.session
     assert panel.training_task is None  # ran in the click
-    assert s.iteration == 200 and panel.counter.value.startswith("iteration 200 ")
+    assert s.iteration == 200 and panel.counter.value.startswith("200 iterations done, ")
     y = panel.curve.line.get_ydata()
     assert len(y) == 201 and np.all(np.diff(y) < 0) and y[-1] < 0.01
     assert panel.progress.value == 200 and panel.progress.max == 200
@@ -634,7 +636,7 @@ def test_train_under_a_loop(panel):
         await panel.training_task
 
     asyncio.run(scenario())
-    assert panel.session.iteration == 200 and panel.counter.value.startswith("iteration 200 ")
+    assert panel.session.iteration == 200 and panel.counter.value.startswith("200 iterations done, ")
     assert len(panel.curve.line.get_ydata()) == 201
     assert not panel.session.training
 
@@ -667,7 +669,7 @@ def test_stop_mid_run_keeps_the_trained_weights(panel):
     assert not s.training and panel.stop_button.disabled and not panel.train_button.disabled
     assert len(panel.curve.line.get_ydata()) == s.iteration + 1
     assert panel.curve.line.get_ydata()[-1] < panel.curve.line.get_ydata()[0]
-    assert panel.counter.value.startswith(f"iteration {s.iteration:,} ")
+    assert panel.counter.value.startswith(f"{s.iteration:,} iterations done, ")
     for got, want in zip(s.walk.network.weights, s.network.weights):
         assert np.array_equal(got, want)
     assert not np.array_equal(s.network.weights[0], SEED_WEIGHTS[0])

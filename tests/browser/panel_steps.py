@@ -190,7 +190,7 @@ class Panel:
 
     @property
     def counter(self) -> Locator:
-        return self.root.locator(".widget-label", has_text=re.compile(r"^\s*iteration [\d,]+"))
+        return self.root.locator(".widget-label", has_text=re.compile(r"^\s*[\d,]+ iterations done"))
 
     @property
     def canvas(self) -> Locator:
@@ -222,7 +222,7 @@ class Panel:
 
     def iteration(self) -> int:
         text = self.counter.text_content() or ""
-        match = re.search(r"iteration ([\d,]+)", text)
+        match = re.search(r"([\d,]+) iterations done", text)
         assert match, f"{self.server}: no iteration count in the counter {text!r}"
         return int(match.group(1).replace(",", ""))
 
@@ -249,7 +249,7 @@ class Panel:
             expect(self.control("slider", "Learning rate")).to_have_value("-0.3")
         self.button("Reset weights").click()
         expect(self.status).to_contain_text("Weights restored")
-        expect(self.counter).to_contain_text(re.compile(rf"^\s*iteration 0\s+E_total {SEED_E_TOTAL}"))
+        expect(self.counter).to_contain_text(re.compile(rf"^\s*0 iterations done, E_total {SEED_E_TOTAL}"))
         expect(self.equation).to_contain_text("Press Next step")
 
 
@@ -264,7 +264,7 @@ def controls_by_role(panel: Panel) -> None:
     expect(panel.button("Previous step")).to_be_disabled()  # nothing to go back to yet
     expect(panel.button("Stop")).to_be_disabled()  # nothing running
     expect(panel.equation).to_contain_text("Press Next step")
-    expect(panel.counter).to_contain_text(re.compile(rf"iteration 0\s+E_total {SEED_E_TOTAL}"))
+    expect(panel.counter).to_contain_text(re.compile(rf"0 iterations done, E_total {SEED_E_TOTAL}"))
     panel.shot("01-controls")
 
 
@@ -425,7 +425,7 @@ def train_and_stop(panel: Panel) -> None:
     train.click()
     expect(stop).to_be_enabled(timeout=5_000)
     expect(train).to_be_disabled()
-    expect(panel.counter).not_to_contain_text(re.compile(r"iteration 0\s"), timeout=5_000)
+    expect(panel.counter).not_to_contain_text(re.compile(r"^\s*0 iterations done"), timeout=5_000)
     time.sleep(1.0)  # let it run for a while (about 2,000 iterations) before stopping
     panel.shot("07-training")
     panel.counter.evaluate(_WATCH_COUNTER)

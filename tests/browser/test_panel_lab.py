@@ -55,7 +55,6 @@ def test_lab_learning_rate_typed(panel):
     steps.learning_rate_typed(panel)
 
 
-@pytest.mark.xfail(strict=True, reason=steps.LAB_ARROW_KEYS_REASON)
 def test_lab_learning_rate_by_keyboard(panel):
     steps.learning_rate_keyboard(panel)
 
@@ -68,7 +67,6 @@ def test_lab_train_then_stop(panel):
     steps.train_and_stop(panel)
 
 
-@pytest.mark.xfail(strict=True, reason=steps.TAB_TRAP_REASON)
 def test_lab_tab_reaches_every_control(panel):
     steps.tab_reaches_every_control(panel)
 

@@ -41,7 +41,6 @@ def test_voila_finish_iteration_updates_w5(panel):
     steps.finish_iteration(panel)
 
 
-@pytest.mark.xfail(strict=True, reason=steps.VOILA_FORMULA_CLIPPED_REASON)
 def test_voila_formulas_fit_their_area(panel):
     steps.formulas_fit(panel)
 
@@ -62,7 +61,6 @@ def test_voila_train_then_stop(panel):
     steps.train_and_stop(panel)
 
 
-@pytest.mark.xfail(strict=True, reason=steps.TAB_TRAP_REASON)
 def test_voila_tab_reaches_every_control(panel):
     steps.tab_reaches_every_control(panel)
 
