@@ -55,9 +55,17 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    browser = []
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            browser.append(item)
+    # Browser tests run last: Playwright's sync API keeps an event loop running
+    # in this thread from the first browser test to the end of the session, and
+    # tests that drive the panel under asyncio.run() (or nbval's kernel client)
+    # cannot run inside it.
+    chosen = set(map(id, browser))
+    items[:] = [item for item in items if id(item) not in chosen] + browser
 
 
 @pytest.hookimpl(hookwrapper=True)
