@@ -34,6 +34,8 @@ import webbrowser
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
+from .cli import OneLineParser
+
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = {"01": "01_step_by_step.ipynb", "02": "02_learning_rate.ipynb"}
 HOST = "127.0.0.1"
@@ -148,7 +150,7 @@ def _port(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m explorer app",
         description="Serve a Backprop Explorer notebook as a code-free page (Voila) on 127.0.0.1.",
     )

@@ -24,8 +24,10 @@ from .training import MODES, check_iterations, train
 from .walkthrough import PHASES, walkthrough
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage too)
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr (no usage block), exit 2."""
+
+    def error(self, message: str) -> None:
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
@@ -37,9 +39,9 @@ def _values(field: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m explorer",
+    parser = OneLineParser(prog="python -m explorer",
                      description="Backprop Explorer: backpropagation one derivative at a time.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     def network_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--layers", help="layer sizes, e.g. 2,3,2 (default: the seed's 2,2,2 network)")
