@@ -96,8 +96,9 @@ class Slider(anywidget.AnyWidget):
 _KEYBOARD_ESM = r"""
 // ipympl's plot takes focus and swallows every key, Tab included, so a
 // keyboard user can never leave it.  One capture-phase listener per page lets
-// Tab and Shift+Tab through (the browser then moves focus as usual), and names
-// the plot for screen readers.
+// Tab and Shift+Tab through (the browser then moves focus as usual).  It also
+// names the plot for screen readers and keeps JupyterLab's shortcuts out of
+// the panel (they take the arrow keys from dropdowns).
 function render({ model, el }) {
   if (!window.__bpKeyboardPassage) {
     window.__bpKeyboardPassage = true;
@@ -113,6 +114,12 @@ function render({ model, el }) {
       canvas.setAttribute("role", "img");
       canvas.setAttribute("aria-label", model.get("plot_label"));
     }
+    // keys pressed in the panel's dropdowns and fields belong to them (arrow
+    // keys), not to JupyterLab's notebook shortcuts; Lumino reads the marker on
+    // the focused element itself, so it goes on each control
+    for (const control of document.querySelectorAll(".bp-panel select, .bp-panel input")) {
+      control.setAttribute("data-lm-suppress-shortcuts", "true");
+    }
   };
   name();
   const timer = setInterval(name, 1000);
@@ -123,7 +130,8 @@ export default { render };
 
 
 class KeyboardPassage(anywidget.AnyWidget):
-    """Invisible: lets Tab leave the error curve's plot, and names the plot."""
+    """Invisible: lets Tab leave the error curve's plot, names the plot, and keeps
+    JupyterLab's keyboard shortcuts out of the panel's controls."""
 
     _esm = _KEYBOARD_ESM
     plot_label = traitlets.Unicode("Error curve: E_total against iteration").tag(sync=True)

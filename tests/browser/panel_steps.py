@@ -393,6 +393,17 @@ def learning_rate_keyboard(panel: Panel, presses: int = 3) -> None:
     panel.shot("05-learning-rate-keyboard")
 
 
+def dropdown_by_keyboard(panel: Panel) -> None:
+    """ArrowDown on a focused dropdown picks the next option (JupyterLab's shortcuts stay out)."""
+    speed = panel.control("combobox", "Speed")
+    before = speed.evaluate("(s) => s.selectedIndex")
+    speed.focus()
+    speed.press("ArrowDown")
+    expect(speed).to_have_js_property("selectedIndex", before + 1, timeout=2_000)
+    speed.press("ArrowUp")
+    expect(speed).to_have_js_property("selectedIndex", before, timeout=2_000)
+
+
 def invalid_weight(panel: Panel) -> None:
     """'abc' in w5: the message beside it names the accepted range; the diagram is unchanged."""
     panel.button("Reset iteration").click()

@@ -59,6 +59,10 @@ def test_lab_learning_rate_by_keyboard(panel):
     steps.learning_rate_keyboard(panel)
 
 
+def test_lab_dropdown_by_keyboard(panel):
+    steps.dropdown_by_keyboard(panel)
+
+
 def test_lab_invalid_weight_explained(panel):
     steps.invalid_weight(panel)
 

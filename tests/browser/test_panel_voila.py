@@ -53,6 +53,10 @@ def test_voila_learning_rate_by_keyboard(panel):
     steps.learning_rate_keyboard(panel)
 
 
+def test_voila_dropdown_by_keyboard(panel):
+    steps.dropdown_by_keyboard(panel)
+
+
 def test_voila_invalid_weight_explained(panel):
     steps.invalid_weight(panel)
 
