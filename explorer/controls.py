@@ -135,3 +135,39 @@ class KeyboardPassage(anywidget.AnyWidget):
 
     _esm = _KEYBOARD_ESM
     plot_label = traitlets.Unicode("Error curve: E_total against iteration").tag(sync=True)
+
+
+_STATUS_ESM = r"""
+// One live region that stays in the page: screen readers announce changes
+// to its text, which they often miss when a region is replaced wholesale.
+function render({ model, el }) {
+  const line = document.createElement("div");
+  line.setAttribute("role", "status");
+  line.setAttribute("aria-live", "polite");
+  const show = () => {
+    line.textContent = model.get("value");
+    line.className = "bp-status bp-status-" + model.get("kind");
+  };
+  model.on("change:value", show);
+  model.on("change:kind", show);
+  show();
+  el.append(line);
+}
+export default { render };
+"""
+
+_STATUS_CSS = """
+.bp-status { font-family: var(--jp-ui-font-family, sans-serif); font-size: var(--jp-widgets-font-size, 13px);
+  min-height: 1.4em; padding: 2px 4px; }
+.bp-status-info { color: var(--jp-ui-font-color2, #444); }
+.bp-status-error { color: var(--jp-error-color1, #D55E00); font-weight: 600; }
+"""
+
+
+class StatusLine(anywidget.AnyWidget):
+    """The panel's message area: plain ``value`` text, ``kind`` "info" or "error"."""
+
+    _esm = _STATUS_ESM
+    _css = _STATUS_CSS
+    value = traitlets.Unicode("").tag(sync=True)
+    kind = traitlets.Unicode("info").tag(sync=True)

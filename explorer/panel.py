@@ -28,7 +28,7 @@ from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
 from . import diagram
-from .controls import KeyboardPassage, Slider
+from .controls import KeyboardPassage, Slider, StatusLine
 from .curves import ErrorCurve
 from .formatting import number
 from .network import Network
@@ -64,8 +64,6 @@ STYLE = """
 .bp-panel .bp-log ol { margin: 0; padding-left: 2.6em; }
 .bp-panel .bp-log li.bp-newest { font-weight: 600; color: var(--jp-ui-font-color0, #000); }
 .bp-panel .bp-log .bp-phase-forward::marker { color: #0072B2; }
-.bp-panel .bp-message-error { color: var(--jp-error-color1, #D55E00); }
-.bp-panel .bp-message-info { color: var(--jp-ui-font-color2, #444); }
 .bp-panel .bp-field-message { color: var(--jp-error-color1, #D55E00); font-size: 0.85em; line-height: 1.2; }
 .bp-panel .bp-invalid input { border-color: var(--jp-error-color1, #D55E00) !important; }
 .bp-panel .bp-section { font-weight: 600; margin-top: 6px; border-bottom: 1px solid var(--jp-border-color2, #ddd); }
@@ -207,7 +205,7 @@ class Explorer(widgets.VBox):
                                               indent=False, layout=widgets.Layout(width="auto"))
         self.fields: dict[str, widgets.Text] = {}
         self.field_messages: dict[str, widgets.HTML] = {}
-        self.message = widgets.HTML()
+        self.message = StatusLine()
         self.details = widgets.Output()
 
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
@@ -302,8 +300,9 @@ class Explorer(widgets.VBox):
     # ------------------------------------------------------------- messages
     def say(self, text: str, error: bool = False, details: str | None = None) -> None:
         """Show a message in the panel's message area (errors in the error colour)."""
-        kind = "error" if error else "info"
-        self.message.value = f'<div class="bp-message-{kind}" role="status">{html.escape(text)}</div>'
+        with self.message.hold_sync():
+            self.message.kind = "error" if error else "info"
+            self.message.value = text
         if details:
             self.details.clear_output()
             self.details.append_stdout(details)

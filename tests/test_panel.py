@@ -549,7 +549,7 @@ def test_an_error_in_a_click_handler_is_shown(panel, monkeypatch):
     monkeypatch.setattr(panel.session, "next_step", boom)
     panel.next_button.click()  # must not raise
     assert "RuntimeError" in panel.message.value and "boom in next_step" in panel.message.value
-    assert "bp-message-error" in panel.message.value
+    assert panel.message.kind == "error"
     assert "Traceback" in panel.details.outputs[-1]["text"]
     assert panel.session.step == 0
 
