@@ -23,7 +23,6 @@ import traceback
 from typing import Callable, Iterator
 
 import ipywidgets as widgets
-import traitlets
 from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
@@ -83,8 +82,7 @@ def _handler(method: Callable) -> Callable:
         except InputError as error:
             self.say(str(error), error=True)
         except Exception as error:  # noqa: BLE001 - a handler must never fail silently
-            self.say(f"Unexpected error ({type(error).__name__}: {error}). Your work is unchanged.",
-                     error=True, details=traceback.format_exc())
+            self._unexpected(error, traceback.format_exc())
         return None
 
     return wrapper
@@ -307,6 +305,10 @@ class Explorer(widgets.VBox):
             self.details.clear_output()
             self.details.append_stdout(details)
 
+    def _unexpected(self, error: BaseException, details: str) -> None:
+        self.say(f"Unexpected error ({type(error).__name__}: {error}); the details are at the "
+                 "bottom of the panel.", error=True, details=details)
+
     # ------------------------------------------------------------ rendering
     def render(self) -> None:
         """Redraw every view from the session."""
@@ -341,7 +343,7 @@ class Explorer(widgets.VBox):
         if current is None:
             self.equation.value = ("Press <b>Next step</b> to begin the forward pass "
                                    f"(E_total now: {number(s.dataset_error())}).")
-            self.meaning.value = "Each step works out one number, the way the seed does it by hand."
+            self.meaning.value = "Each step works out one number, the way the worked example does it by hand."
         else:
             self.equation.value = f"$${current.latex}$$"
             after = (f" E_total after this update: {number(walk.error_after)}."
@@ -627,8 +629,7 @@ class Explorer(widgets.VBox):
     def _task_done(self, task: asyncio.Task) -> None:
         if not task.cancelled() and task.exception() is not None:
             error = task.exception()
-            self.say(f"Unexpected error ({type(error).__name__}: {error}). Your work is unchanged.",
-                     error=True, details="".join(traceback.format_exception(error)))
+            self._unexpected(error, "".join(traceback.format_exception(error)))
 
     def __repr__(self) -> str:
         s = self.session

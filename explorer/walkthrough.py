@@ -306,7 +306,7 @@ def _path_sum(b: _Builder, network: Network, l: int, j: int, delta_above: np.nda
         s_w = f"dnet_{n}/dout_{h}"
         b.add("backward", s_w, W[k, j], [tex_name(w + "+" if seed_order else w)],
               f"net_{n} = ... + {w} out_{h} + ..., so it changes by {w} per unit of out_{h}"
-              + (" (already updated, as in the seed's summary figures)." if seed_order else "."),
+              + (" (already updated, as in the worked example's summary figures)." if seed_order else "."),
               [w, h, n])
         # an output's own error E_o1 names the path, as the seed writes it; deeper
         # paths are the part of dE_total/dout_h that passes through neuron n
