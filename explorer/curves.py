@@ -113,7 +113,7 @@ class ErrorCurve:
         xs = [np.asarray(line.get_xdata(), float) for line in lines]
         ys = [np.asarray(line.get_ydata(), float) for line in lines]
         right = max([1.0] + [x[-1] for x in xs if len(x)])
-        self.ax.set_xlim(0, right)
+        self.ax.set_xlim(0, right * 1.03)  # room for the marker on the last point
         y = np.concatenate(ys) if ys else np.empty(0)
         log = self.ax.get_yscale() == "log"
         y = y[np.isfinite(y) & ((y > 0) if log else True)]
