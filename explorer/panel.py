@@ -56,6 +56,7 @@ STYLE = """
 .bp-panel .bp-equation { font-size: 1.15em; min-height: 3.2em; max-width: 100%; overflow-x: auto; overflow-y: hidden; }
 .bp-panel .bp-equation mjx-container { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
 .bp-panel .bp-meaning { color: var(--jp-ui-font-color2, #444); font-style: italic; min-height: 1.5em; }
+.bp-panel .bp-check { color: var(--jp-ui-font-color2, #444); font-size: 0.9em; min-height: 1.3em; }
 .bp-panel .bp-log { display: flex; flex-direction: column-reverse; max-height: 190px; overflow-y: auto;
   border: 1px solid var(--jp-border-color2, #ddd); border-radius: 4px; padding: 2px 8px;
   font-family: var(--jp-code-font-family, monospace); font-size: 0.85em;
@@ -135,6 +136,8 @@ class Explorer(widgets.VBox):
         self.equation.add_class("bp-equation")
         self.meaning = widgets.HTML()
         self.meaning.add_class("bp-meaning")
+        self.check = widgets.HTML()
+        self.check.add_class("bp-check")
 
         button = functools.partial(widgets.Button, layout=widgets.Layout(width="auto"))
         self.previous_button = button(description="Previous step",
@@ -228,7 +231,7 @@ class Explorer(widgets.VBox):
             self.diagram,
             # the formula gets the full width: net_o1's is wider than one column
             row([self.phases, self.position]),
-            self.equation, self.meaning,
+            self.equation, self.meaning, self.check,
             widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
             self._section("Edit the example"),
             row([self.order, self.update_biases]),
@@ -349,6 +352,7 @@ class Explorer(widgets.VBox):
             after = (f" E_total after this update: {number(walk.error_after)}."
                      if s.finished else "")
             self.meaning.value = html.escape(current.meaning + after)
+        self.check.value = self._gradient_check(current)
         items = "".join(
             f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">{html.escape(st.text())}</li>'
             for i, st in enumerate(walk.steps[: s.step]))
@@ -359,6 +363,23 @@ class Explorer(widgets.VBox):
             self.step_slider.max = len(walk)
             self.step_slider.value = s.step
         self.previous_button.disabled = s.step == 0
+
+    def _gradient_check(self, step) -> str:
+        """For a step dE_total/dw: the same slope by central differences, as a check."""
+        if step is None or not step.symbol.startswith("dE_total/d"):
+            return ""
+        name = step.symbol[len("dE_total/d"):]
+        walk = self.session.walk
+        if name not in walk.network.parameters():
+            return ""
+        h = 1e-6
+        slope = walk.network.numerical_gradient(name, walk.inputs, walk.targets, h)
+        text = (f"Check by nudging {name} by ±{h:g}: (E_total({name} + h) − E_total({name} − h)) / 2h "
+                f"= {number(slope)}.")
+        if walk.network.order == "seed" and abs(slope - step.value) > 1e-7 * max(1.0, abs(slope)):
+            text += (" The seed order's value differs: it went through already-updated weights, "
+                     "so it is not exactly the slope of E_total.")
+        return html.escape(text)
 
     def render_training(self) -> None:
         s = self.session

@@ -219,3 +219,14 @@ def test_seed_order_equals_textbook_backward_through_updated_outer_weights(probl
     for l in range(len(network.weights)):
         np.testing.assert_allclose(seed.weights[l], through_updated.weights[l], rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(seed.biases[l], through_updated.biases[l], rtol=1e-12, atol=1e-15)
+
+
+def test_numerical_gradient_matches_backward_for_every_parameter(make_seed_network, seed_inputs,
+                                                                seed_targets):
+    net = make_seed_network(update_biases=True)
+    grads = net.backward(seed_inputs, seed_targets)
+    expected = {**{f"w{i + 1}": g for i, g in enumerate(np.concatenate([w.ravel() for w in grads.weights]))},
+                "b1": grads.biases[0][0], "b2": grads.biases[1][0]}
+    for name, value in expected.items():
+        assert net.numerical_gradient(name, seed_inputs, seed_targets) == pytest.approx(value, rel=1e-6, abs=1e-10)
+    assert net.numerical_gradient("w5", seed_inputs, seed_targets) == pytest.approx(0.082167041, abs=1e-9)

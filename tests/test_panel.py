@@ -835,3 +835,27 @@ def test_the_next_action_clears_a_stale_message(panel):
     assert "restored" in panel.message.value
     panel.next_button.click()
     assert panel.message.value == ""
+
+
+def _step_to(panel: Explorer, symbol: str) -> None:
+    while panel.session.current is None or panel.session.current.symbol != symbol:
+        panel.next_button.click()
+
+
+def test_gradient_steps_are_checked_by_central_differences(panel):
+    _step_to(panel, "dnet_o1/dw5")
+    assert panel.check.value == ""  # a factor, not a gradient: nothing to check
+    _step_to(panel, "dE_total/dw5")
+    assert "nudging w5" in panel.check.value and "= 0.082167041." in panel.check.value
+    assert "differs" not in panel.check.value
+    _step_to(panel, "dE_total/dw1")
+    assert "= 0.000438568." in panel.check.value and "differs" not in panel.check.value
+
+
+def test_the_check_shows_the_seed_order_is_not_the_true_slope(panel):
+    panel.order.value = "seed"
+    _step_to(panel, "dE_total/dw5")  # output layer: both orders agree with the slope
+    assert "differs" not in panel.check.value
+    _step_to(panel, "dE_total/dw1")
+    assert panel.session.current.value == pytest.approx(0.000364723, abs=1e-9)
+    assert "= 0.000438568." in panel.check.value and "differs" in panel.check.value
