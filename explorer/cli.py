@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--layers", help="layer sizes, e.g. 2,3,2 (default: the seed's 2,2,2 network)")
         p.add_argument("--seed", default="0", help="random seed for --layers weights (default 0)")
         p.add_argument("--activation", default="sigmoid", help=f"one of {', '.join(ACTIVATIONS)}")
-        p.add_argument("--loss", default="squared", help=f"one of {', '.join(LOSSES)}")
+        p.add_argument("--loss", default="squared",
+                       help="; ".join(f"{name}: {loss.description}" for name, loss in LOSSES.items()))
         p.add_argument("--biases", default="shared", help="shared (one per layer, the seed's) or per-neuron")
         p.add_argument("--update-biases", action="store_true", help="train the biases too")
         p.add_argument("--lr", default="0.5", help="learning rate eta (default 0.5)")

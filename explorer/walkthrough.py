@@ -168,7 +168,7 @@ def _walkthrough(network: Network, inputs: object, targets: object, example: int
     out = fw.output
     n_out = len(outputs)
     for k, o in enumerate(outputs):
-        b.add("error", f"E_{o}", fw.errors[k], _error_latex(network.loss, o, t[k], out[k], n_out),
+        b.add("error", f"E_{o}", fw.errors[k], _loss_latex(_ERROR_LATEX, network.loss, o, t[k], out[k], n_out),
               f"How far {o} is from its target {number(t[k])}.", [o, f"E_{o}"])
     total = fw.errors[0]
     for e in fw.errors[1:]:
@@ -187,7 +187,7 @@ def _walkthrough(network: Network, inputs: object, targets: object, example: int
     d_out = LOSSES[network.loss].d_out(out, t)
     d_out_symbols = [f"dE_total/dout_{o}" for o in outputs]
     for k, o in enumerate(outputs):
-        b.add("backward", d_out_symbols[k], d_out[k], _d_error_latex(network.loss, o, t[k], out[k], n_out),
+        b.add("backward", d_out_symbols[k], d_out[k], _loss_latex(_D_ERROR_LATEX, network.loss, o, t[k], out[k], n_out),
               f"How much E_total changes when out_{o} changes.", [o, f"E_{o}", "E_total"])
 
     for l in reversed(range(L)):
@@ -329,21 +329,21 @@ def _path_sum(b: _Builder, network: Network, l: int, j: int, delta_above: np.nda
                  [h, *outgoing, *above] + ([f"E_{n}" for n in above] if to_output else []))
 
 
-def _error_latex(loss: str, o: str, t: float, out: float, n: int) -> list[str]:
-    target, output = tex_name(f"target_{o}"), tex_name(f"out_{o}")
-    if loss == "squared":
-        return [rf"\tfrac{{1}}{{2}}({target} - {output})^2", rf"\tfrac{{1}}{{2}}({tex_number(t)} - {tex_term(out)})^2"]
-    if loss == "mse":
-        return [rf"\tfrac{{1}}{{{n}}}({target} - {output})^2", rf"\tfrac{{1}}{{{n}}}({tex_number(t)} - {tex_term(out)})^2"]
-    return [rf"-\tfrac{{1}}{{{n}}}[{target} \ln {output} + (1 - {target}) \ln(1 - {output})]",
-            rf"-\tfrac{{1}}{{{n}}}[{tex_number(t)} \ln {tex_term(out)} + (1 - {tex_number(t)}) \ln(1 - {tex_term(out)})]"]
+# Per loss: E_o and dE_total/dout_o with {t} = target, {out} = output, {n} = outputs;
+# each is written once with names and once with the numbers substituted.
+_ERROR_LATEX = {
+    "squared": r"\tfrac{{1}}{{2}}({t} - {out})^2",
+    "mse": r"\tfrac{{1}}{{{n}}}({t} - {out})^2",
+    "bce": r"-\tfrac{{1}}{{{n}}}[{t} \ln {out} + (1 - {t}) \ln(1 - {out})]",
+}
+_D_ERROR_LATEX = {
+    "squared": r"-({t} - {out})",
+    "mse": r"-\tfrac{{2}}{{{n}}}({t} - {out})",
+    "bce": r"\frac{{{out} - {t}}}{{{n}{times}{out}(1 - {out})}}",
+}
 
 
-def _d_error_latex(loss: str, o: str, t: float, out: float, n: int) -> list[str]:
-    target, output = tex_name(f"target_{o}"), tex_name(f"out_{o}")
-    if loss == "squared":
-        return [rf"-({target} - {output})", rf"-({tex_number(t)} - {tex_term(out)})"]
-    if loss == "mse":
-        return [rf"-\tfrac{{2}}{{{n}}}({target} - {output})", rf"-\tfrac{{2}}{{{n}}}({tex_number(t)} - {tex_term(out)})"]
-    return [rf"\frac{{{output} - {target}}}{{{n}\,{output}(1 - {output})}}",
-            rf"\frac{{{tex_term(out)} - {tex_number(t)}}}{{{n} \cdot {tex_term(out)}(1 - {tex_term(out)})}}"]
+def _loss_latex(templates: dict[str, str], loss: str, o: str, t: float, out: float, n: int) -> list[str]:
+    template = templates[loss]
+    return [template.format(t=tex_name(f"target_{o}"), out=tex_name(f"out_{o}"), n=n, times=r"\,"),
+            template.format(t=tex_number(t), out=tex_term(out), n=n, times=r" \cdot ")]
