@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -69,6 +70,11 @@ class Options:
             raise v.InputError("loss", f"{self.loss} needs {wanted} outputs; "
                                f"the output layer is {self.activations[-1]}")
 
+    @cached_property
+    def records(self) -> tuple[tuple[Activation, ...], Loss]:
+        """The activation records, layer by layer, and the loss record."""
+        return tuple(ACTIVATIONS[a] for a in self.activations), LOSSES[self.loss]
+
 
 @dataclass(frozen=True)
 class Forward:
@@ -113,6 +119,11 @@ class Gradients:
     d_outs: tuple[np.ndarray, ...] = ()
 
 
+def _transpose(W: np.ndarray) -> np.ndarray:
+    """W with its last two axes swapped (``W.T`` for one matrix, stacked ones too)."""
+    return W.T if W.ndim == 2 else np.swapaxes(W, -1, -2)
+
+
 def feed_forward(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
                  activations: Sequence[Activation], a: np.ndarray) -> tuple[list, list]:
     """(nets, outs) of every layer for inputs ``a``, shape (n_0,) or (m, n_0).
@@ -121,7 +132,7 @@ def feed_forward(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
     """
     nets, outs = [], [a]
     for W, b, act in zip(weights, biases, activations):
-        z = a @ np.swapaxes(W, -1, -2) + b          # net_k = sum_j w_kj out_j + b_k
+        z = a @ _transpose(W) + b          # net_k = sum_j w_kj out_j + b_k
         a = act.f(z)
         nets.append(z)
         outs.append(a)
@@ -130,7 +141,7 @@ def feed_forward(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
 
 def backpropagate(weights: Sequence[np.ndarray], options: Options, nets: Sequence[np.ndarray],
                   outs: Sequence[np.ndarray], targets: np.ndarray,
-                  eta: float | np.ndarray | None = None) -> Gradients:
+                  eta: float | np.ndarray | None = None, full: bool = True) -> Gradients:
     """The chain rule, layer by layer from the outputs down: the one place it is written.
 
     Parameters
@@ -139,8 +150,10 @@ def backpropagate(weights: Sequence[np.ndarray], options: Options, nets: Sequenc
     nets, outs : from :func:`feed_forward`, one example (vectors) or m (rows)
     targets : shape like ``outs[-1]``
     eta : learning rate for the seed's order (default ``options.learning_rate``)
+    full : also work out what an update may not use: the bias gradients when
+        biases stay fixed, and dE_total/dout of a fused output layer
 
-    Networks stacked on leading axes (``weights[l]`` of shape (K, n_{l+1}, n_l),
+    Networks stacked on a leading axis (``weights[l]`` of shape (K, n_{l+1}, n_l),
     ``outs[l]`` of shape (K, m, n_l), ``eta`` of shape (K, 1, 1)) work the same.
 
     Returns
@@ -148,33 +161,35 @@ def backpropagate(weights: Sequence[np.ndarray], options: Options, nets: Sequenc
     Gradients
         Means over the examples when there are rows.
 
-    Call under ``np.errstate(over="ignore", invalid="ignore")``.
+    Call under ``np.errstate(over="ignore", invalid="ignore", divide="ignore")``.
     """
-    acts = [ACTIVATIONS[name] for name in options.activations]
-    loss = LOSSES[options.loss]
+    acts, loss = options.records
     out = outs[-1]
     n = out.shape[-1]
     m = out.shape[-2] if out.ndim >= 2 else 0
     eta = options.learning_rate if eta is None else eta
+    with_biases = full or options.update_biases
     L = len(weights)
     g_w, g_b, deltas, d_outs = [None] * L, [None] * L, [None] * L, [None] * L
-    d_out = loss.d_out(out, targets, n)
     if loss.fused_delta is not None:
         # dE/dout * dout/dnet would be 0/0 where the sigmoid saturates; the product is exact
         delta = loss.fused_delta(out, targets, n)
+        d_out = loss.d_out(out, targets, n) if full else None
     else:
+        d_out = loss.d_out(out, targets, n)
         delta = d_out * acts[-1].df(nets[-1], out)
     for l in range(L - 1, -1, -1):
         a_prev = outs[l]
         deltas[l], d_outs[l] = delta, d_out
         if m:
-            g_w[l] = (np.swapaxes(delta, -1, -2) @ a_prev) / m   # mean of delta_k out_j over examples
-            per_neuron = delta.sum(axis=-2) / m
+            g_w[l] = (_transpose(delta) @ a_prev) / m          # mean of delta_k out_j over examples
         else:
-            g_w[l] = np.outer(delta, a_prev)
-            per_neuron = delta
-        # a shared bias feeds every neuron of its layer: the sum of their deltas
-        g_b[l] = per_neuron if options.bias_mode == "per-neuron" else np.sum(per_neuron, axis=-1, keepdims=True)
+            g_w[l] = delta[:, None] * a_prev                   # delta_k out_j
+        if with_biases:
+            per_neuron = delta.sum(axis=-2) / m if m else delta
+            # a shared bias feeds every neuron of its layer: the sum of their deltas
+            g_b[l] = (per_neuron if options.bias_mode == "per-neuron"
+                      else np.sum(per_neuron, axis=-1, keepdims=True))
         if l == 0:
             break
         W = weights[l]
@@ -182,7 +197,7 @@ def backpropagate(weights: Sequence[np.ndarray], options: Options, nets: Sequenc
             # The seed's summary figures: the deltas travel down through the
             # weights as this layer's update leaves them.
             W = W - eta * g_w[l]
-        d_out = delta @ W                                     # dE_total/dout_j = sum_k delta_k w_kj
+        d_out = delta @ W                                       # dE_total/dout_j = sum_k delta_k w_kj
         delta = d_out * acts[l - 1].df(nets[l - 1], outs[l])
     return Gradients(tuple(g_w), tuple(g_b), tuple(deltas), tuple(d_outs))
 
@@ -358,7 +373,7 @@ class Network:
         """Feed ``inputs`` (shape (n_0,) or (m, n_0)) forward; errors if ``targets`` given."""
         a = np.asarray(inputs, dtype=float)
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged network gives inf/nan, quietly
-            nets, outs = feed_forward(self.weights, self.biases, self._activations, a)
+            nets, outs = feed_forward(self.weights, self.biases, self.options.records[0], a)
             errors = None
             if targets is not None:
                 errors = LOSSES[self.loss].errors(nets[-1], outs[-1], np.asarray(targets, float),
@@ -377,10 +392,6 @@ class Network:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             return backpropagate(self.weights, self.options, fw.nets, fw.outs,
                                  np.asarray(targets, dtype=float))
-
-    @property
-    def _activations(self) -> list[Activation]:
-        return [ACTIVATIONS[name] for name in self.activations]
 
     def update(self, gradients: Gradients) -> None:
         """Take one gradient step: ``w+ = w - eta * dE_total/dw`` (biases if enabled).

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import validation as v
-from .functions import ACTIVATIONS, LOSSES
-from .network import Network, Options, backpropagate, feed_forward
+from .network import Network, backpropagate, feed_forward
 
 MODES = ("online", "batch")
 BACKENDS = ("auto", "compiled", "numpy")
@@ -89,8 +88,8 @@ def _train_numpy(network: Network, x: np.ndarray, t: np.ndarray, iterations: int
                  mode: str) -> tuple[Network, np.ndarray]:
     trained = network.copy()
     options = trained.options
-    acts = [ACTIVATIONS[name] for name in options.activations]
-    loss, n = LOSSES[options.loss], t.shape[1]
+    acts, loss = options.records
+    n = t.shape[1]
     errors = np.empty(iterations + 1)
     # with one example, online and batch are the same step
     per_example = list(zip(x, t)) if mode == "online" and x.shape[0] > 1 else None
@@ -102,11 +101,11 @@ def _train_numpy(network: Network, x: np.ndarray, t: np.ndarray, iterations: int
             if i == iterations or not isfinite(error):
                 return trained, errors[: i + 1]
             if per_example is None:
-                trained.update(backpropagate(trained.weights, options, nets, outs, t))
+                trained.update(backpropagate(trained.weights, options, nets, outs, t, full=False))
             else:
                 for xi, ti in per_example:
                     nets, outs = feed_forward(trained.weights, trained.biases, acts, xi)
-                    trained.update(backpropagate(trained.weights, options, nets, outs, ti))
+                    trained.update(backpropagate(trained.weights, options, nets, outs, ti, full=False))
     raise AssertionError("unreachable")
 
 
@@ -135,6 +134,16 @@ class SweepResult:
     diverged_at: np.ndarray
 
 
+_CHUNK = 256
+
+
+def _note_divergence(errors: np.ndarray, first: int, diverged: np.ndarray) -> None:
+    """Set ``diverged[k]`` to the first iteration whose error is not finite, where still -1."""
+    finite = np.isfinite(errors)                                   # (iterations in chunk, K)
+    new = (diverged < 0) & ~finite.all(axis=0)
+    diverged[new] = first + np.argmin(finite[:, new], axis=0)
+
+
 def train_many(network: Network, inputs: object, targets: object, learning_rates: object,
                iterations: int, record_every: int = 100, mode: str = "online") -> SweepResult:
     """Train one copy of ``network`` per learning rate, all at once on a stacked axis.
@@ -154,23 +163,26 @@ def train_many(network: Network, inputs: object, targets: object, learning_rates
     iterations = check_iterations(iterations)
     mode = v.check_choice("mode", mode, MODES)
     rates = np.array([v.parse_learning_rate(r) for r in np.atleast_1d(np.asarray(learning_rates, dtype=object))])
-    K = rates.size
+    K, m = rates.size, x.shape[0]
     record_every = max(1, int(record_every))
     options = network.options
-    acts = [ACTIVATIONS[name] for name in options.activations]
-    loss, n = LOSSES[options.loss], t.shape[1]
+    acts, loss = options.records
+    n = t.shape[1]
     eta = rates[:, None, None]                                    # (K, 1, 1)
     # the copies stack on a leading axis: W (K, n_out, n_in), b (K, 1, n_b)
     W = [np.repeat(w[None], K, axis=0) for w in network.weights]
     B = [np.repeat(b[None, None], K, axis=0) for b in network.biases]
     x3, t3 = x[None], t[None]                                     # (1, m, n): shared by the copies
-    per_example = ([(x3[:, e:e + 1], t3[:, e:e + 1]) for e in range(x.shape[0])]
-                   if mode == "online" and x.shape[0] > 1 else None)
+    per_example = ([(x3[:, e:e + 1], t3[:, e:e + 1]) for e in range(m)]
+                   if mode == "online" and m > 1 else None)
+    # errors go to a buffer of CHUNK iterations; where each copy diverged is
+    # worked out once per chunk rather than once per iteration
+    chunk = np.empty((min(_CHUNK, iterations + 1), K))
     history, diverged = [], np.full(K, -1)
 
     def step(target: np.ndarray, nets: list, outs: list) -> None:
         # the copies' own update: Network.update's w+ = w - eta * g, one eta per copy
-        g = backpropagate(W, options, nets, outs, target, eta)
+        g = backpropagate(W, options, nets, outs, target, eta, full=False)
         for l in range(len(W)):
             W[l] = W[l] - eta * g.weights[l]
             if options.update_biases:
@@ -179,10 +191,14 @@ def train_many(network: Network, inputs: object, targets: object, learning_rates
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for i in range(iterations + 1):
             nets, outs = feed_forward(W, B, acts, x3)
-            error = loss.errors(nets[-1], outs[-1], t3, n).sum(axis=-1).mean(axis=-1)   # (K,)
-            diverged[(diverged < 0) & ~np.isfinite(error)] = i
+            error = chunk[i % _CHUNK]
+            np.sum(loss.errors(nets[-1], outs[-1], t3, n), axis=(-2, -1), out=error)
+            if m > 1:
+                error /= m                                          # the mean over examples
             if i % record_every == 0 or i == iterations:
-                history.append(error)
+                history.append(error.copy())
+            if i % _CHUNK == _CHUNK - 1 or i == iterations:
+                _note_divergence(chunk[: i % _CHUNK + 1], i - i % _CHUNK, diverged)
             if i == iterations:
                 break
             if per_example is None:

@@ -190,6 +190,39 @@ def test_train_many_equals_separate_runs(order, update_biases, bias_mode):
     assert np.all(np.isfinite(final)) and np.all(np.abs(np.diff(final)) > 1e-6 * final[1:])
 
 
+@pytest.mark.parametrize("order", ORDERS)
+@pytest.mark.parametrize("mode", ["online", "batch"])
+def test_train_many_trains_on_every_example_like_train(mode, order):
+    network = random_network((3, 4, 2), seed=7, bias_mode="per-neuron", activations=["tanh", "sigmoid"],
+                             order=order, update_biases=True)
+    x, t = random_data(network, 3, seed=7)
+    rates = [0.05, 0.5, 2.0]
+    sweep = train_many(network, x, t, rates, 100, record_every=10, mode=mode)
+    assert sweep.errors.shape == (3, 11) and sweep.diverged_at.tolist() == [-1, -1, -1]
+    for k, rate in enumerate(rates):
+        single = train(network.with_options(learning_rate=rate), x, t, 100, mode=mode)
+        np.testing.assert_allclose(sweep.errors[k], single.errors[::10], rtol=1e-9, atol=1e-12)
+        for l in range(2):
+            np.testing.assert_allclose(sweep.weights[l][k], single.network.weights[l], rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(sweep.biases[l][k], single.network.biases[l], rtol=1e-9, atol=1e-12)
+    # the first example alone trains to something else: all three were used
+    alone = train(network.with_options(learning_rate=0.5), x[:1], t[:1], 100, mode=mode)
+    assert not np.allclose(sweep.weights[0][1], alone.network.weights[0], rtol=1e-3)
+
+
+def test_train_many_reports_where_each_copy_diverged():
+    network = random_network((2, 3, 2), seed=0, activations="linear")
+    x, t = random_data(network, 2, seed=0)
+    rates = [0.05, 20.0, 50.0]
+    sweep = train_many(network, x, t, rates, 300, record_every=50, mode="batch")
+    expected = []
+    for rate in rates:
+        single = train(network.with_options(learning_rate=rate), x, t, 300, mode="batch")
+        expected.append(-1 if single.diverged_at is None else single.diverged_at)
+    assert expected[0] == -1 and expected[2] > 0  # one stays, one diverges
+    assert sweep.diverged_at.tolist() == expected
+
+
 def test_train_many_seed_example_in_both_orders(make_seed_network, seed_inputs, seed_targets):
     for order, one_update in (("textbook", 0.291027774), ("seed", 0.291027924)):
         sweep = train_many(make_seed_network(order=order), seed_inputs, seed_targets, [0.5, 0.1], 1,
