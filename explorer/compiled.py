@@ -77,7 +77,8 @@ def _unflatten(network: Network, params: list[float]) -> tuple[list, list]:
 
 @lru_cache(maxsize=32)
 def _trainer(sizes: tuple[int, ...], options: Options, kind: str) -> Trainer:
-    namespace = {"exp": math.exp, "log1p": math.log1p, "tanh": math.tanh, "isfinite": math.isfinite}
+    # the records' expressions may use any name of the math module (exp, log1p, tanh, ...)
+    namespace = {name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
     source = source_code(sizes, options, kind)
     # the source is generated from integers and fixed templates only (see module docstring)
     exec(compile(source, f"<trainer {'-'.join(map(str, sizes))} {kind}>", "exec"), namespace)  # noqa: S102

@@ -57,7 +57,7 @@ class Activation:
     f: Callable[[Array], Array]
     #: dout/dnet given (net, out), elementwise on arrays
     df: Callable[[Array, Array], Array]
-    #: the same two as Python expressions on floats (``math`` names: exp, log1p, tanh)
+    #: the same two as Python expressions on floats (names from ``math``: exp, log1p, tanh, ...)
     py_out: str
     py_slope: str
     #: LaTeX of out in terms of {net}, and of dout/dnet in terms of {net}, {out}
@@ -135,11 +135,11 @@ def _bce_errors(net: Array, out: Array, t: Array, n: int) -> Array:
 LOSSES: dict[str, Loss] = {l.name: l for l in (
     # The seed's E_total = sum 1/2 (target - out)^2; the 1/2 cancels the 2.
     # -(t - out) is written out - t: the same number, one operation fewer
-    Loss("squared", lambda net, out, t, n: 0.5 * ((t - out) * (t - out)), lambda out, t, n: out - t,
+    Loss("squared", lambda net, out, t, n: 0.5 * np.square(t - out), lambda out, t, n: out - t,
          "0.5 * (({t} - {out}) * ({t} - {out}))", "({out} - {t})",
          r"\tfrac{{1}}{{2}}({t} - {out})^2", r"-({t} - {out})",
          "sum over outputs of 1/2 (target - out)^2 (the seed's)"),
-    Loss("mse", lambda net, out, t, n: (t - out) * (t - out) / n, lambda out, t, n: 2.0 * (out - t) / n,
+    Loss("mse", lambda net, out, t, n: np.square(t - out) / n, lambda out, t, n: 2.0 * (out - t) / n,
          "({t} - {out}) * ({t} - {out}) / {n}", "2.0 * ({out} - {t}) / {n}",
          r"\tfrac{{1}}{{{n}}}({t} - {out})^2", r"-\tfrac{{2}}{{{n}}}({t} - {out})",
          "mean over outputs of (target - out)^2"),

@@ -21,9 +21,10 @@ from .network import Network, backpropagate, feed_forward
 MODES = ("online", "batch")
 BACKENDS = ("auto", "compiled", "numpy")
 MAX_ITERATIONS = 10_000_000
-#: Up to this many weights, straight-line Python floats beat numpy's per-call
-#: overhead (measured by benchmarks/engine.py).
-COMPILED_WEIGHT_LIMIT = 12
+#: Up to this many weight-times-example products per update, straight-line
+#: Python floats beat numpy's per-call overhead (about a microsecond a call):
+#: the seed's 8, XOR's 6 online or 24 in batch (measured by benchmarks/engine.py).
+COMPILED_WORK_LIMIT = 80
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def train(network: Network, inputs: object, targets: object, iterations: int,
     mode : ``"online"`` (one update per example, in order) or ``"batch"``
         (one update per iteration with the mean gradient).
     backend : ``"numpy"``, ``"compiled"`` (straight-line floats, small
-        networks) or ``"auto"`` (compiled up to ``COMPILED_WEIGHT_LIMIT`` weights).
+        networks) or ``"auto"`` (compiled up to ``COMPILED_WORK_LIMIT`` weights
+        times examples per update).
 
     Returns
     -------
@@ -75,8 +77,9 @@ def train(network: Network, inputs: object, targets: object, iterations: int,
     iterations = check_iterations(iterations)
     mode = v.check_choice("mode", mode, MODES)
     backend = v.check_choice("backend", backend, BACKENDS)
-    if backend == "compiled" or (backend == "auto" and sum(w.size for w in network.weights)
-                                 <= COMPILED_WEIGHT_LIMIT):
+    per_update = x.shape[0] if mode == "batch" else 1
+    if backend == "compiled" or (backend == "auto" and sum(w.size for w in network.weights) * per_update
+                                 <= COMPILED_WORK_LIMIT):
         from .compiled import train_compiled  # noqa: PLC0415 (built on first use)
         result = train_compiled(network, x, t, iterations, mode)
         if result is not None:
