@@ -22,7 +22,7 @@ import copy
 import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -102,8 +102,7 @@ class Forward:
         return float(np.mean(np.sum(self.errors, axis=-1)))
 
 
-@dataclass(frozen=True)
-class Gradients:
+class Gradients(NamedTuple):  # a NamedTuple: made once per training step, and cheap to make
     """dE_total with respect to every parameter, plus the deltas behind them.
 
     ``weights[l]`` and ``biases[l]`` have the shapes of the network's
@@ -144,7 +143,8 @@ def feed_forward(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
     """
     nets, outs = [], [a]
     for W, b, act in zip(weights, biases, activations):
-        z = _times_transposed(a, W) + b          # net_k = sum_j w_kj out_j + b_k
+        # net_k = sum_j w_kj out_j + b_k (inlined _times_transposed: the hot path)
+        z = (a @ W.T if W.ndim == 2 else _times_transposed(a, W)) + b
         a = act.f(z)
         nets.append(z)
         outs.append(a)
@@ -258,7 +258,7 @@ class Network:
             raise v.InputError("biases", f"expected {len(self.weights)} layers of biases, got {len(biases)}")
         self.biases = [self._check_bias(l, b) for l, b in enumerate(biases)]
 
-    # Options are read through the network, as before they had their own object.
+    # Each option reads through to the Options object: network.order is network.options.order.
     activations = property(lambda self: self.options.activations)
     loss = property(lambda self: self.options.loss)
     bias_mode = property(lambda self: self.options.bias_mode)
