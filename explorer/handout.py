@@ -231,11 +231,11 @@ def _html(walk: Walkthrough, quiz: bool) -> str:
         body.append(summary + "</section></section>")
     else:
         body.append(summary + "</section>")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
             # nothing on this page may ask the network for anything
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-            "style-src 'unsafe-inline'; img-src data:\">"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "style-src 'unsafe-inline'; img-src data:\"/>"
+            '<meta name="viewport" content="width=device-width, initial-scale=1"/>'
             f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>"
             f"<body><main>{''.join(body)}</main></body></html>\n")
 
