@@ -684,6 +684,7 @@ class Explorer(widgets.VBox):
         self.curve.set_kept([(c.label, c.iterations, c.errors) for c in saved.kept])
         with self._quietly():
             self.log_scale.value = saved.log_scale
+            self.lr_slider.value = self.session.learning_rate
         self.curve.set_log(saved.log_scale)
 
     def __repr__(self) -> str:
