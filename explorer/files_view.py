@@ -50,11 +50,11 @@ class FilesView(widgets.VBox):
             value="html", layout=widgets.Layout(width="280px"))
         self.quiz = widgets.Checkbox(description="as a quiz (blanks, answers at the end)", value=False,
                                      indent=False, layout=widgets.Layout(width="auto"))
-        self.export_button = widgets.Button(description="Export handout", icon="file-text-o",
+        self.export_button = widgets.Button(description="Export handout",
                                             tooltip="Make a download link for this iteration, step by step",
                                             **button)
         self.handout_link = widgets.HTML()
-        self.save_button = widgets.Button(description="Save", icon="download",
+        self.save_button = widgets.Button(description="Save",
                                           tooltip="Make a download link for the whole panel's state", **button)
         self.save_link = widgets.HTML()
         self.upload = widgets.FileUpload(description="Load", accept=".json,application/json", multiple=False,
