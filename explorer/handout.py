@@ -27,6 +27,7 @@ it over every activation, loss, bias mode and order).
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import re
 
@@ -169,6 +170,7 @@ ol.key code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, mono
 """
 
 
+@functools.lru_cache(maxsize=4096)  # names and factors recur from step to step
 def _math(latex: str) -> str:
     """LaTeX as a MathML ``<math>`` element in display style."""
     return _latex_to_mathml(r"\displaystyle " + latex, display="inline")
@@ -301,6 +303,7 @@ def file_name(fmt: str, quiz: bool = False, stem: str = "backprop-handout") -> s
 
 
 def mime_type(fmt: str) -> str:
+    """The media type of a handout in ``fmt``."""
     return "text/html" if fmt == "html" else "text/markdown"
 
 
