@@ -288,7 +288,8 @@ def _markdown(walk: Walkthrough, quiz: bool) -> str:
     summary = ["## Summary", "", "| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in _summary(walk)]
     if quiz:
         lines += ["## Answer key", ""]
-        lines += [f"{i}. `{s.symbol}` = {number(s.value)}" for i, s in enumerate(walk.steps, start=1)]
+        lines += [f"{i}. `{s.symbol}`: ${split_equation(s.latex)[0]} = {split_equation(s.latex)[-1]}$"
+                  for i, s in enumerate(walk.steps, start=1)]
         lines.append("")
         for phase, steps in groups:
             lines += [_md_image(_diagram_after(walk, steps[-1][0], f"{phase}-"), CAPTIONS[phase]), ""]

@@ -1,4 +1,4 @@
-"""The explorer panel: the only module that imports ipywidgets.
+"""The explorer panel: with its files row (files_view.py), the only module that imports ipywidgets.
 
 ``Explorer()`` shows the seed's example: the network diagram with live
 weights, the current step's formula, the step controls, the training
@@ -668,6 +668,7 @@ class Explorer(widgets.VBox):
         self.restore(savefile.read(path))
 
     def kept_curves(self) -> list[savefile.KeptCurve]:
+        """The curves kept with "Keep curve", oldest first, as a session file holds them."""
         return [savefile.KeptCurve(*curve) for curve in self.curve.kept()]
 
     def restore(self, saved: savefile.Saved) -> None:
@@ -678,9 +679,12 @@ class Explorer(widgets.VBox):
         with self.session.hold_trait_notifications():  # one redraw, once the fields match the network
             self.session.restore(saved.session)
             if (self.session.network.sizes, self.session.network.bias_mode) != shape:
+                old = [*self.fields.values(), *self.field_messages.values()]
                 self.fields.clear()
                 self.field_messages.clear()
                 self.edit_area.children = (self._edit_table(),)
+                for field in old:  # gone from the page: free their comms
+                    field.close()
         self.curve.set_kept([(c.label, c.iterations, c.errors) for c in saved.kept])
         with self._quietly():
             self.log_scale.value = saved.log_scale

@@ -232,7 +232,8 @@ def test_quiz_markdown_blanks_and_key(seed_walk):
         assert blank.strip() == r"\underline{\qquad\qquad}" and ho.split_equation(step.latex)[:-1][-1] in given[-1]
     assert body.count("![") == 1  # the problem's diagram, nothing worked out
     for i, step in enumerate(seed_walk.steps, start=1):
-        assert f"{i}. `{step.symbol}` = {number(step.value)}" in key
+        lhs = ho.split_equation(step.latex)[0]
+        assert f"{i}. `{step.symbol}`: ${lhs} = {tex_number(step.value)}$" in key
     assert "| E_total after the update | 0.291027774 |" in key
 
 
