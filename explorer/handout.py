@@ -88,6 +88,18 @@ def split_equation(latex: str) -> list[str]:
     return parts
 
 
+def split_terms(latex: str) -> list[str]:
+    """``"a + \\frac{b + c}{d} + e"`` -> ``["a", "+ \\frac{b + c}{d}", "+ e"]``: top-level sums only."""
+    terms, depth, start = [], 0, 0
+    for i, char in enumerate(latex):
+        depth += {"{": 1, "}": -1, "(": 1, ")": -1, "[": 1, "]": -1}.get(char, 0)
+        if depth == 0 and latex.startswith(" + ", i) and i > start:
+            terms.append(latex[start:i].strip())
+            start = i + 1
+    terms.append(latex[start:].strip())
+    return terms
+
+
 def _by_phase(walk: Walkthrough) -> list[tuple[str, list[tuple[int, Step]]]]:
     """(phase, [(step number from 1, step)]) for each phase that has steps, in order."""
     numbered = list(enumerate(walk.steps, start=1))
@@ -150,9 +162,10 @@ ol.steps { list-style: none; padding: 0; margin: 0; }
   padding: .25em 0 .25em .7em; margin: .45em 0; }
 .step .head { font-size: .85em; color: #5f6368; }
 .step .head b { color: #1a1a1a; font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
-.eq { display: grid; grid-template-columns: auto auto 1fr; column-gap: .4em; row-gap: .15em; align-items: center;
+.eq { display: grid; grid-template-columns: auto auto minmax(0, 1fr); column-gap: .4em; row-gap: .15em; align-items: center;
   margin: .25em 0; overflow-x: auto; font-size: 1.08em; }
 .eq .rel { text-align: center; }
+.eq .terms { display: flex; flex-wrap: wrap; column-gap: .35em; row-gap: .2em; }
 .eq math { font-size: 1.05em; }
 .blank { display: inline-block; width: 9em; height: 1.3em; border-bottom: 1.5px solid #1a1a1a; }
 .meaning { margin: .15em 0 0; color: #444; font-size: .9em; }
@@ -176,6 +189,10 @@ def _math(latex: str) -> str:
     return _latex_to_mathml(r"\displaystyle " + latex, display="inline")
 
 
+#: Formula parts longer than this (LaTeX characters) wrap between their terms.
+WRAP_AFTER = 100
+
+
 def _html_equation(step: Step, quiz: bool) -> str:
     """lhs = part / = part / = result as aligned rows; the result blank in a quiz."""
     lhs, *rest = split_equation(step.latex)
@@ -183,6 +200,9 @@ def _html_equation(step: Step, quiz: bool) -> str:
     for row, part in enumerate(rest):
         if quiz and row == len(rest) - 1:
             content = '<span class="blank" role="img" aria-label="your answer"></span>'
+        elif len(part) > WRAP_AFTER:
+            # one <math> cannot wrap: a long sum becomes one per term, in a row that wraps
+            content = '<span class="terms">' + "".join(map(_math, split_terms(part))) + "</span>"
         else:
             content = _math(part)
         cells.append(f'<span>{_math(lhs) if row == 0 else ""}</span><span class="rel">=</span>'

@@ -70,6 +70,22 @@ def test_every_step_reads_lhs_equals_dots_equals_its_result():
             assert len(parts) >= 2 and parts[-1] == tex_number(step.value), step.latex
 
 
+def test_split_terms_splits_top_level_sums_only():
+    assert ho.split_terms(r"a + \frac{b + c}{d} + (x + y) + e") == ["a", r"+ \frac{b + c}{d}", "+ (x + y)", "+ e"]
+
+
+def test_long_sums_wrap_between_terms_and_lose_nothing():
+    walk = random_walk((16, 16, 2), seed=3)
+    root = parse(ho.handout(walk))
+    net = next(li for li in root.iter("li") if li.get("data-symbol") == "net_h1")
+    numeric = rows(net)[5]  # lhs, =, symbolic | '', =, numbers | '', =, result
+    terms = numeric.find("span[@class='terms']")
+    assert terms is not None and len(terms) == 17  # 16 weighted inputs and the bias
+    part = ho.split_equation(walk.steps[0].latex)[2]
+    assert math_text(numeric) == "".join(
+        math_text(ET.fromstring(ho._math(t))) for t in ho.split_terms(part))
+
+
 def test_split_equation_ignores_equals_inside_braces():
     assert ho.split_equation(r"a_{x=1} = b + c = 3") == ["a_{x=1}", "b + c", "3"]
 
@@ -87,7 +103,7 @@ def test_html_has_every_step_with_its_numbers_grouped_by_phase(seed_walk):
             assert step.phase == section.get("id")
             assert li.get("data-symbol") == step.symbol
             cells = rows(li)
-            maths = [c.find(f"{MATHML}math") for c in cells]
+            maths = [c.find(f".//{MATHML}math") for c in cells]
             parts = ho.split_equation(step.latex)
             # lhs, then one '=' row per part: the last row is the result
             assert math_text(cells[-1]) == number(step.value)

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from explorer import handout as ho
-from explorer.presets import SEED_INPUTS, SEED_TARGETS, seed_network
+from explorer.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from explorer.walkthrough import PHASES, walkthrough
 
 # per fraction: is the numerator's box above the denominator's?
@@ -33,6 +33,12 @@ _STEP_ROWS = """() => [...document.querySelectorAll('li.step')].map((li) => {
     const last = cells[cells.length - 1];
     return [li.dataset.symbol, last.textContent.replace(/\\u2212/g, '-').replace(/\\s+/g, '')];
 })"""
+
+
+def math_elements(step) -> int:
+    """How many <math> a step's equation has: one per part, one per term of a long sum."""
+    lhs, *parts = ho.split_equation(step.latex)
+    return 1 + sum(len(ho.split_terms(p)) if len(p) > ho.WRAP_AFTER else 1 for p in parts)
 
 
 @pytest.fixture
@@ -80,7 +86,7 @@ def test_handout_opens_offline_typeset_and_prints_on_a4(offline_page, tmp_path, 
 
     # the mathematics is laid out as mathematics
     boxes = page.evaluate(_MATH_BOXES)
-    expected = sum(len(ho.split_equation(s.latex)) for s in walk.steps)
+    expected = sum(math_elements(s) for s in walk.steps)
     assert len(boxes) == expected
     assert all(w > 0 and h > 0 for w, h in boxes), "a formula has no size"
     fractions = page.evaluate(_FRACTIONS)
@@ -101,6 +107,23 @@ def test_handout_opens_offline_typeset_and_prints_on_a4(offline_page, tmp_path, 
     assert boxes == {(0, 0, 595, 842)}, boxes
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert 5 <= pages <= 20, pages
+    assert set(page.requests) <= {path.as_uri()}, page.requests
+
+
+def test_wide_networks_formulas_fit_the_printed_page(offline_page, tmp_path):
+    """A 16-wide layer's sums wrap between terms instead of running off the A4 page."""
+    network = random_network((16, 16, 2), seed=3)
+    x, t = random_data(network)
+    path = tmp_path / "wide.html"
+    path.write_text(ho.handout(walkthrough(network, x[0], t[0])), encoding="utf-8")
+    page = offline_page
+    page.allowed.add(path.as_uri())
+    page.set_viewport_size({"width": 720, "height": 1000})  # about an A4 page's printable width
+    page.goto(path.as_uri())
+    overflowing = page.evaluate("""() => [...document.querySelectorAll('li.step')]
+        .filter((li) => li.querySelector('.eq').scrollWidth > li.querySelector('.eq').clientWidth + 1)
+        .map((li) => li.dataset.symbol)""")
+    assert overflowing == []
     assert set(page.requests) <= {path.as_uri()}, page.requests
 
 
