@@ -289,3 +289,16 @@ def test_cli_handout_bad_options_exit_2_with_one_line(cli, args, field):
     code, out, err = cli("handout", *args)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and field in err and "Traceback" not in err
+
+
+def test_a_diverged_network_still_gives_a_handout(make_seed_network, seed_inputs, seed_targets):
+    """inf and nan values are written as such (\\infty, NaN), never a crash."""
+    network = make_seed_network()
+    network.weights[0][0, 0] = float("inf")
+    walk = walkthrough(network, seed_inputs, seed_targets)
+    for fmt in ho.FORMATS:
+        for quiz in (False, True):
+            assert ho.handout(walk, fmt, quiz=quiz)
+    root = parse(ho.handout(walk))
+    results = {li.get("data-symbol"): math_text(rows(li)[-1]) for li in root.iter("li") if li.get("data-symbol")}
+    assert results["net_h1"] == "\u221e"
