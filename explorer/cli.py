@@ -17,6 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from . import validation as v
+from .datasets import DESCRIPTIONS, NAMES, Dataset, check_fits, dataset, parse_table
 from .formatting import number
 from .functions import ACTIVATIONS, LOSSES
 from .handout import FORMATS, handout
@@ -57,10 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--order", default="textbook", help="textbook (default) or seed")
         p.add_argument("--inputs", help="comma-separated inputs (default 0.05,0.10 or random)")
         p.add_argument("--targets", help="comma-separated targets (default 0.01,0.99 or random)")
+        p.add_argument("--dataset", help="; ".join(f"{name}: {text}" for name, text in DESCRIPTIONS.items())
+                       + " (default: the seed's example, or a random one with --layers)")
+        p.add_argument("--table", help="with --dataset table: a file of comma- or tab-separated rows, "
+                       "inputs then targets (as many inputs and targets as --layers has)")
 
     steps = commands.add_parser("steps", help="print every step of one training iteration")
     network_options(steps)
     steps.add_argument("--format", default="text", help="text, markdown or json")
+    steps.add_argument("--example", default="1", help="which example of the dataset to step through (default 1)")
 
     training = commands.add_parser("train", help="train and print the error at checkpoints")
     network_options(training)
@@ -72,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument("--format", default="html", help="html (default: one self-contained page) or markdown")
     sheet.add_argument("--quiz", action="store_true", help="blanks for the results, answer key at the end")
     sheet.add_argument("-o", "--output", help="file to write (default: standard output)")
+    sheet.add_argument("--example", default="1", help="which example of the dataset to work through (default 1)")
 
     commands.add_parser("app", help="serve the classroom page (see python -m explorer app --help)",
                         add_help=False)
@@ -79,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]:
-    """The network, inputs and targets the arguments describe (validated)."""
+    """The network and its examples, inputs (m, n_0) and targets (m, n_L), the arguments describe."""
     options = dict(
         activations=v.check_choice("--activation", args.activation, tuple(ACTIVATIONS)),
         loss=v.check_choice("--loss", args.loss, tuple(LOSSES)),
@@ -91,37 +98,84 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
     seed = args.seed.strip()
     if not seed.isdigit():
         raise v.InputError("--seed", f"enter a whole number of 0 or more (got {args.seed!r})")
-    if args.layers is None:
+    sizes = None
+    if args.layers is not None:
+        try:
+            sizes = v.parse_layers(args.layers)
+        except v.InputError as error:
+            raise v.InputError("--layers", error.message) from None
+    data = _dataset(args, sizes)
+    if sizes is None and (data is None or data.name == "seed"):
         network = seed_network(bias_mode="shared", **options)
         if bias_mode == "per-neuron":
             network = Network(network.weights, [np.repeat(b, n) for b, n in zip(network.biases, (2, 2))],
                               bias_mode="per-neuron", **options)
         inputs, targets = np.array(SEED_INPUTS), np.array(SEED_TARGETS)
     else:
-        try:
-            sizes = v.parse_layers(args.layers)
-        except v.InputError as error:
-            raise v.InputError("--layers", error.message) from None
+        # a gate or a table without --layers gets the seed's hidden layer of 2
+        sizes = sizes or (data.n_inputs, 2, data.n_outputs)
+        if data is not None:
+            check_fits(data, sizes, "--layers")
         network = random_network(sizes, seed=int(seed), bias_mode=bias_mode, **options)
-        data = random_data(network, 1, int(seed))
-        inputs, targets = data[0][0], data[1][0]
-    if args.inputs is not None:
-        inputs = v.check_vector("--inputs", _values("--inputs")(args.inputs), network.sizes[0])
-    if args.targets is not None:
-        targets = v.check_vector("--targets", _values("--targets")(args.targets), network.sizes[-1])
-    x, t = network.check_data(inputs, targets)
-    return network, x[0], t[0]
+        inputs, targets = random_data(network, 1, int(seed))
+    if data is not None:
+        inputs, targets = data.inputs, data.targets
+    elif args.inputs is not None or args.targets is not None:
+        if args.inputs is not None:
+            inputs = v.check_vector("--inputs", _values("--inputs")(args.inputs), network.sizes[0])
+        if args.targets is not None:
+            targets = v.check_vector("--targets", _values("--targets")(args.targets), network.sizes[-1])
+    return (network, *network.check_data(inputs, targets))
+
+
+def _dataset(args: argparse.Namespace, sizes: tuple[int, ...] | None) -> Dataset | None:
+    """The --dataset (None without it); a table is read from --table's file, every cell checked."""
+    if args.dataset is None:
+        if args.table is not None:
+            raise v.InputError("--table", "goes with --dataset table")
+        return None
+    name = v.check_choice("--dataset", args.dataset, NAMES)
+    for option in ("inputs", "targets"):
+        if getattr(args, option) is not None and name != "seed":
+            raise v.InputError(f"--{option}", f"the {name} dataset has its own examples: "
+                               "use --dataset table for examples of your own")
+    if name != "table":
+        if args.table is not None:
+            raise v.InputError("--table", "goes with --dataset table")
+        return dataset(name)
+    if args.table is None:
+        raise v.InputError("--table", "--dataset table needs --table FILE (rows of inputs then targets)")
+    try:
+        with open(args.table, encoding="utf-8") as file:
+            text = file.read(1_000_000)
+    except (OSError, UnicodeDecodeError) as error:
+        raise v.InputError("--table", f"cannot read {args.table!r} ({getattr(error, 'strerror', None) or error})"
+                           ) from None
+    sizes = sizes or (2, 2, 2)
+    return parse_table(text, sizes[0], sizes[-1], "--table")
+
+
+def _example(args: argparse.Namespace, inputs: np.ndarray) -> int:
+    """--example as an index from 0, checked against the number of examples."""
+    text, m = args.example.strip(), inputs.shape[0]
+    if not text.isdigit() or not 1 <= int(text) <= m:
+        raise v.InputError("--example", f"choose an example from 1 to {m} (got {args.example!r})")
+    return int(text) - 1
 
 
 def _steps(args: argparse.Namespace) -> str:
     fmt = v.check_choice("--format", args.format, ("text", "markdown", "json"))
-    network, x, t = _problem(args)
-    walk = walkthrough(network, x, t)
+    network, inputs, targets = _problem(args)
+    example = _example(args, inputs)
+    walk = walkthrough(network, inputs, targets, example)
+    x, t = inputs[example], targets[example]
     if fmt == "json":
         document = {
             "network": network.to_dict(),
             "inputs": x.tolist(),
             "targets": t.tolist(),
+            "example": example + 1,
+            "examples": inputs.shape[0],
             "learning_rate": network.learning_rate,
             "order": network.order,
             "steps": [step.to_dict() for step in walk.steps],
@@ -132,7 +186,8 @@ def _steps(args: argparse.Namespace) -> str:
                       "E_total": walk.error_after},
         }
         return json.dumps(document, indent=2)
-    lines = [f"{network!r}", f"inputs {', '.join(map(number, x))}; targets {', '.join(map(number, t))}", ""]
+    which = f"example {example + 1} of {inputs.shape[0]}: " if inputs.shape[0] > 1 else ""
+    lines = [f"{network!r}", f"{which}inputs {', '.join(map(number, x))}; targets {', '.join(map(number, t))}", ""]
     for phase in PHASES:
         phase_steps = [s for s in walk.steps if s.phase == phase]
         if not phase_steps:
@@ -161,17 +216,21 @@ def _train(args: argparse.Namespace) -> str:
             lines.append(f"{i:>10,d}  {number(float(result.errors[i]))}")
     if result.diverged_at is not None:
         lines.append(f"diverged at iteration {result.diverged_at}: the learning rate is too large")
-    else:
-        outputs = result.network.forward(x).output
-        lines.append("outputs   " + ", ".join(f"{o}: {number(float(y))} (target {number(float(tt))})"
-                                             for o, y, tt in zip(network.names.neurons[-1], outputs, t)))
+        return "\n".join(lines)
+    outputs = result.network.forward(x).output
+    names = network.names.neurons
+    for e, (xe, ye, te) in enumerate(zip(x, outputs, t)):
+        where = ("outputs   " if len(x) == 1 else
+                 f"example {e + 1} ({', '.join(f'{i} {number(float(c))}' for i, c in zip(names[0], xe))}): ")
+        lines.append(where + ", ".join(f"{o}: {number(float(y))} (target {number(float(tt))})"
+                                       for o, y, tt in zip(names[-1], ye, te)))
     return "\n".join(lines)
 
 
 def _handout(args: argparse.Namespace) -> str:
     fmt = v.check_choice("--format", args.format, FORMATS)
-    network, x, t = _problem(args)
-    text = handout(walkthrough(network, x, t), fmt, quiz=args.quiz)
+    network, inputs, targets = _problem(args)
+    text = handout(walkthrough(network, inputs, targets, _example(args, inputs)), fmt, quiz=args.quiz)
     if args.output is None:
         return text.rstrip("\n")
     try:

@@ -12,7 +12,7 @@ Two formats from the same walkthrough:
 ``quiz=True`` leaves each result blank and puts the answers, the diagrams
 and the summary in an answer key at the end.
 
-Only the steps' ``phase``, ``symbol``, ``value``, ``latex`` and ``meaning``
+Only the steps' ``phase``, ``symbol``, ``value``, ``latex``, ``meaning`` and ``key``
 are used: a step's ``latex`` reads ``lhs = ... = result``, and the quiz
 variant blanks the part after the last top-level ``=``.
 
@@ -110,8 +110,8 @@ def _by_phase(walk: Walkthrough) -> list[tuple[str, list[tuple[int, Step]]]]:
 def _diagram_after(walk: Walkthrough, last: int, prefix: str) -> str:
     """The diagram with the values of steps 1..``last`` (0: the problem as given)."""
     done = walk.steps[:last]
-    values = {s.symbol: s.value for s in done}
-    updated = {s.symbol[:-1]: s.value for s in done if s.phase == "update"}
+    values = {s.key: s.value for s in done}
+    updated = {s.parameter: s.value for s in done if s.quantity == "update"}
     return diagram.render(walk.network, walk.inputs, walk.targets, values, updated, (), id_prefix=prefix)
 
 

@@ -1,0 +1,164 @@
+"""Datasets: the built-in ones' shapes and values, the table's checks, and --dataset on the CLI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.datasets import MAX_EXAMPLES, NAMES, check_fits, dataset, fit_sizes, parse_table
+from explorer.presets import random_network
+from explorer.training import train
+from explorer.validation import InputError
+
+#: truth tables written out here, not read from the module
+GATES = {"xor": [0, 1, 1, 0], "and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0]}
+CORNERS = [[0, 0], [0, 1], [1, 0], [1, 1]]
+#: what the edit fields refuse, each must be refused in a table cell too
+BAD_CELLS = ["", "abc", "nan", "inf", "-inf", "1e999", "101", "-100.5", "2*3", "0x10", "1,5"]
+
+
+@pytest.mark.parametrize("name", sorted(GATES))
+def test_gates_have_four_corners_and_their_truth_table(name):
+    data = dataset(name)
+    assert data.inputs.shape == (4, 2) and data.targets.shape == (4, 1)
+    assert data.inputs.tolist() == CORNERS
+    assert data.targets[:, 0].tolist() == GATES[name]
+    assert (data.n_inputs, data.n_outputs, data.examples) == (2, 1, 4)
+
+
+def test_seed_dataset_is_the_worked_example():
+    data = dataset("seed")
+    assert data.inputs.tolist() == [[0.05, 0.10]] and data.targets.tolist() == [[0.01, 0.99]]
+
+
+def test_every_name_is_offered_and_bad_names_are_refused():
+    assert NAMES == ("seed", "xor", "and", "or", "nand", "table")
+    for bad in ("XOR ", "xnor", "", "table"):  # a table is parsed, not looked up
+        with pytest.raises(InputError, match="dataset: choose one of seed, xor"):
+            dataset(bad)
+
+
+def test_table_reads_commas_and_tabs_and_skips_blank_lines():
+    data = parse_table("0, 0, 0.1\n\n1\t0\t0.9\n 0.5 ,-1, 1e-2 \n", n_inputs=2)
+    assert data.name == "table"
+    assert data.inputs.tolist() == [[0, 0], [1, 0], [0.5, -1]]
+    assert data.targets.tolist() == [[0.1], [0.9], [0.01]]
+    wide = parse_table("1,2,3,4,5", n_inputs=3)
+    assert wide.inputs.shape == (1, 3) and wide.targets.shape == (1, 2)
+
+
+def test_table_round_trips_through_its_text():
+    data = parse_table("0.05,0.1,0.01,0.99\n1,-2.5,0,1", n_inputs=2)
+    again = parse_table(data.to_text(), 2, 2)
+    assert np.array_equal(again.inputs, data.inputs) and np.array_equal(again.targets, data.targets)
+
+
+@pytest.mark.parametrize("bad", BAD_CELLS)
+def test_table_refuses_every_bad_cell_naming_row_and_column(bad):
+    text = f"0,0,0\n0,1,1\n1,{bad},1\n1,1,0"
+    with pytest.raises(InputError) as caught:
+        parse_table(text, 2, 1)
+    message = str(caught.value)
+    if bad == "1,5":  # a comma inside a cell makes the row too wide
+        assert "row 3 has 4 cells; each row needs 3 (2 inputs, then 1 target)" in message
+    else:
+        assert "table row 3, column 2" in message and "enter a number from -100 to 100" in message
+
+
+def test_table_refuses_wrong_widths_and_empty_or_huge_tables():
+    with pytest.raises(InputError, match="row 2 has 2 cells; each row needs 3"):
+        parse_table("0,0,0\n1,1", 2, 1)
+    with pytest.raises(InputError, match="row 1 has 4 cells; each row needs 3"):
+        parse_table("0,0,0,0", 2, 1)
+    with pytest.raises(InputError, match="at least one target"):
+        parse_table("0,0", 2)
+    with pytest.raises(InputError, match="at least one row"):
+        parse_table(" \n\t\n", 2, 1)
+    with pytest.raises(InputError, match=f"at most {MAX_EXAMPLES} rows"):
+        parse_table("0,0,0\n" * (MAX_EXAMPLES + 1), 2, 1)
+    with pytest.raises(InputError, match="layer sizes"):
+        parse_table("0," * 17 + "0", 17, 1)
+
+
+def test_sizes_are_fitted_to_the_data_or_refused():
+    xor = dataset("xor")
+    assert fit_sizes(xor, (2, 3, 3, 2)) == (2, 3, 3, 1)
+    assert fit_sizes(dataset("seed"), (2, 5, 1)) == (2, 5, 2)
+    check_fits(xor, (2, 3, 1))
+    with pytest.raises(InputError, match=r"xor dataset has 2 inputs and 1 target.*such as 2,3,1 \(got 2,3,2\)"):
+        check_fits(xor, (2, 3, 2))
+
+
+# ---------------------------------------------------------------------------- CLI
+
+def test_cli_trains_xor_with_a_falling_error_and_the_four_outputs(cli):
+    code, out, err = cli("train", "--dataset", "xor", "--layers", "2,3,1", "--iterations", "10000")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    errors = [float(line.split()[1]) for line in lines if line.strip()[:1].isdigit()]
+    assert len(errors) == 6 and errors[-1] < errors[0] / 2
+    assert all(b <= a for a, b in zip(errors, errors[1:]))
+    outputs = [line for line in lines if line.startswith("example ")]
+    assert [o.split(":")[0] for o in outputs] == ["example 1 (i1 0, i2 0)", "example 2 (i1 0, i2 1)",
+                                                  "example 3 (i1 1, i2 0)", "example 4 (i1 1, i2 1)"]
+    # the printed outputs are the trained network's, checked against the engine
+    expected = train(random_network((2, 3, 1), seed=0), dataset("xor").inputs, dataset("xor").targets,
+                     10_000).network.forward(dataset("xor").inputs).output[:, 0]
+    printed = [float(o.split("o1: ")[1].split()[0]) for o in outputs]
+    assert printed == pytest.approx(expected, abs=1e-9)
+    assert [o.split("(target ")[1].rstrip(")") for o in outputs] == ["0", "1", "1", "0"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--dataset", "xr"], "--dataset: choose one of seed, xor, and, or, nand, table (got 'xr')"),
+    (["--dataset", "xor", "--layers", "2,3,2"], "--layers: the xor dataset has 2 inputs and 1 target"),
+    (["--dataset", "table"], "--table: --dataset table needs --table FILE"),
+    (["--dataset", "and", "--inputs", "1,2"], "--inputs: the and dataset has its own examples"),
+    (["--table", "x.csv"], "--table: goes with --dataset table"),
+])
+def test_cli_bad_dataset_arguments_exit_2_with_one_line(cli, argv, message):
+    for command in ("train", "steps", "handout"):
+        code, out, err = cli(command, *argv)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and message in err
+
+
+def test_cli_table_of_the_wrong_width_exits_2_with_one_line(cli, tmp_path):
+    table = tmp_path / "examples.csv"
+    table.write_text("0,0,0\n0,1,1\n1,0\n")
+    code, out, err = cli("train", "--dataset", "table", "--table", str(table), "--layers", "2,3,1")
+    assert (code, out) == (2, "")
+    assert err == ("python -m explorer train: error: --table: row 3 has 2 cells; each row needs 3 "
+                   "(2 inputs, then 1 target)\n")
+    table.write_text("0\t0\t0\n0\t1\tone\n")
+    code, _, err = cli("train", "--dataset", "table", "--table", str(table), "--layers", "2,3,1")
+    assert code == 2 and "--table row 2, column 3: enter a number from -100 to 100 (got 'one')" in err
+    code, _, err = cli("train", "--dataset", "table", "--table", str(tmp_path / "missing.csv"))
+    assert code == 2 and err.count("\n") == 1 and "--table: cannot read" in err
+
+
+def test_cli_table_trains_on_its_rows(cli, tmp_path):
+    table = tmp_path / "examples.tsv"
+    table.write_text("0\t0\t0.1\n1\t1\t0.9\n")
+    code, out, err = cli("train", "--dataset", "table", "--table", str(table), "--layers", "2,2,1",
+                         "--iterations", "5")
+    assert (code, err) == (0, "")
+    assert "example 2 (i1 1, i2 1): o1:" in out and "(target 0.9)" in out
+
+
+def test_cli_steps_through_the_chosen_example(cli):
+    code, out, _ = cli("steps", "--dataset", "xor", "--layers", "2,3,1", "--example", "3", "--format", "json")
+    assert code == 0
+    import json
+    document = json.loads(out)
+    assert document["inputs"] == [1.0, 0.0] and document["targets"] == [1.0]
+    assert (document["example"], document["examples"]) == (3, 4)
+    code, _, err = cli("steps", "--dataset", "xor", "--example", "5")
+    assert code == 2 and "--example: choose an example from 1 to 4 (got '5')" in err
+    code, out, _ = cli("handout", "--dataset", "nand", "--example", "4", "--format", "markdown")
+    assert code == 0 and "1" in out
+
+
+def test_cli_without_dataset_is_unchanged(cli):
+    code, out, _ = cli("steps", "--format", "json")
+    assert code == 0 and '"inputs": [\n    0.05,\n    0.1\n  ]' in out
