@@ -12,6 +12,7 @@ Version 1 of the format::
       "initial":  {"weights": ..., "biases": ...},      what Reset weights goes back to
       "examples": {"inputs": [[0.05, 0.1]], "targets": [[0.01, 0.99]]},
       "position": {"example": 0, "iteration": 0, "step": 0},
+      "training": {"dataset": "seed", "mode": "online", "seed": 0},   optional: these are its defaults
       "errors":   [0.298371109...],                   E_total after 0, 1, 2, ... iterations
       "curves":   {"log_scale": false,
                    "kept": [{"label": "eta = 0.5 (100 it.)", "iterations": [...], "errors": [...]}]}
@@ -37,7 +38,9 @@ import numpy as np
 
 from . import validation as v
 from .network import Network
-from .session import LEARNING_RATE_LIMITS, ErrorHistory, Session
+from .datasets import NAMES as DATASETS
+from .session import LEARNING_RATE_LIMITS, ErrorHistory, Session, check_seed
+from .training import MODES
 from .walkthrough import walkthrough
 
 FORMAT = "backprop-explorer session"
@@ -109,6 +112,7 @@ def to_dict(session: Session, kept: Sequence[KeptCurve] = (), log_scale: bool = 
         "initial": _parameters(session.initial),
         "examples": {"inputs": session.inputs.tolist(), "targets": session.targets.tolist()},
         "position": {"example": session.example, "iteration": session.iteration, "step": session.step},
+        "training": {"dataset": session.dataset, "mode": session.mode, "seed": session.seed},
         "errors": errors.tolist(),
         "curves": {"log_scale": bool(log_scale),
                    "kept": [{"label": c.label, "iterations": np.asarray(c.iterations, float).tolist(),
@@ -202,12 +206,17 @@ def from_dict(document: Any) -> Saved:
     position = _object(document, "position")
     example = _count(position, "example", "position", inputs.shape[0] - 1)
     iteration = _count(position, "iteration", "position", MAX_HISTORY - 1)
-    steps = len(walkthrough(network, inputs, targets, example))
+    name, mode, seed = _training(document)
+    try:
+        steps = len(walkthrough(network, inputs, targets, example, mode))
+    except v.InputError as error:
+        raise SaveFileError(f"training.{error}") from None
     step = _count(position, "step", "position", steps)
     errors = _errors(document, iteration)
 
     session = Session(network, inputs, targets)
     session.initial = initial
+    session.dataset, session.mode, session.seed = name, mode, seed
     session.example = example
     session.errors = ErrorHistory(errors[0])
     session.errors.extend(errors[1:])
@@ -274,6 +283,22 @@ def _network(spec: dict, parameters: dict, where: str) -> Network:
         raise SaveFileError(f"{where}.weights: their shapes make a {'-'.join(map(str, network.sizes))} "
                             f"network, not the {'-'.join(map(str, layers))} of \"layers\"")
     return network
+
+
+def _training(document: dict) -> tuple[str, str, int]:
+    """(dataset, mode, seed); files written before they were saved get the defaults."""
+    training = document.get("training", {"dataset": "seed", "mode": "online", "seed": 0})
+    if not isinstance(training, dict):
+        raise SaveFileError("training: expected an object")
+    try:
+        name = v.check_choice("dataset", training.get("dataset"), DATASETS)
+        mode = v.check_choice("mode", training.get("mode"), MODES)
+        seed = check_seed(training.get("seed"), "seed")
+    except v.InputError as error:
+        raise SaveFileError(f"training.{error}") from None
+    if isinstance(training.get("seed"), str):
+        raise SaveFileError("training.seed: expected a whole number, not text")
+    return name, mode, seed
 
 
 def _flag(spec: dict, key: str) -> bool:

@@ -9,17 +9,46 @@ as it was.  No widgets here: the session works, and is tested, on its own.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 import traitlets
 
 from . import validation as v
-from .network import ORDERS, Network
-from .presets import SEED_INPUTS, SEED_TARGETS, seed_network
-from .training import train
+from .datasets import NAMES as DATASETS
+from .datasets import Dataset, dataset, fit_sizes, parse_table
+from .functions import ACTIVATIONS, LOSSES
+from .network import BIAS_MODES, ORDERS, Network
+from .presets import SEED_INPUTS, SEED_TARGETS, random_network, seed_network
+from .training import MODES, train
 from .walkthrough import PHASES, Walkthrough, walkthrough
 
 #: The learning-rate slider's range (log scale).
 LEARNING_RATE_LIMITS = (0.001, 10.0)
+#: Seeds of "Random weights" (numpy's generators take any whole number >= 0; this is plenty).
+MAX_SEED = 2**32 - 1
+
+
+def check_seed(text: object, field: str = "Seed") -> int:
+    """A whole-number seed from 0 to MAX_SEED, from text or an int."""
+    value = str(text).strip().replace("_", "")
+    if isinstance(text, bool) or not value.isdigit() or int(value) > MAX_SEED:
+        raise v.InputError(field, f"enter a whole number from 0 to {MAX_SEED:,} (got {text!r})")
+    return int(value)
+
+
+def identify(inputs: np.ndarray, targets: np.ndarray) -> str:
+    """The name of the built-in dataset with exactly these examples, else ``"table"``."""
+    for name in DATASETS[:-1]:
+        data = dataset(name)
+        if (data.inputs.shape == inputs.shape and data.targets.shape == targets.shape
+                and np.array_equal(data.inputs, inputs) and np.array_equal(data.targets, targets)):
+            return name
+    return "table"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 class ErrorHistory:
@@ -63,6 +92,12 @@ class Session(traitlets.HasTraits):
     iteration = traitlets.Int(0)
     learning_rate = traitlets.Float(0.5)
     training = traitlets.Bool(False)
+    #: which examples: a name of explorer.datasets ("table" for examples of one's own)
+    dataset = traitlets.Unicode("seed")
+    #: "online" (one update per example, the walkthrough's examples take turns) or "batch"
+    mode = traitlets.Unicode("online")
+    #: the seed "Random weights" last used
+    seed = traitlets.Int(0)
     #: bumped whenever the network, example or options change (views redraw)
     revision = traitlets.Int(0)
 
@@ -79,6 +114,7 @@ class Session(traitlets.HasTraits):
         self.network = network.copy()
         self.learning_rate = network.learning_rate
         self.example = 0
+        self.dataset = identify(self.inputs, self.targets)
         self.errors = ErrorHistory(self.dataset_error())
         self._walk: Walkthrough | None = None
 
@@ -91,7 +127,7 @@ class Session(traitlets.HasTraits):
         only the network shown at the end (or at a redraw) needs its steps.
         """
         if self._walk is None:
-            self._walk = walkthrough(self.network, self.inputs, self.targets, self.example)
+            self._walk = walkthrough(self.network, self.inputs, self.targets, self.example, self.mode)
         return self._walk
 
     @property
@@ -148,10 +184,14 @@ class Session(traitlets.HasTraits):
         self.step = step
 
     def start_next_iteration(self) -> None:
-        """Apply the worked-out update (to one example; a pass ends after the last)."""
+        """Apply the worked-out update (to one example; a pass ends after the last).
+
+        In batch mode one update is the whole pass; the example shown stays.
+        """
         self.network = self.walk.after
-        self.example = (self.example + 1) % self.inputs.shape[0]
-        if self.example == 0:
+        if self.mode == "online":
+            self.example = (self.example + 1) % self.inputs.shape[0]
+        if self.mode == "batch" or self.example == 0:
             self.errors.extend([self.dataset_error()])
             self.iteration += 1
         self._restart()
@@ -159,9 +199,10 @@ class Session(traitlets.HasTraits):
     # ------------------------------------------------------------ training
     def train(self, iterations: int) -> int | None:
         """Train from the start of the current pass; returns the divergence iteration, if any."""
-        result = train(self.network, self.inputs, self.targets, iterations, mode="online")
+        result = train(self.network, self.inputs, self.targets, iterations, mode=self.mode)
         self.network = result.network
-        self.example = 0
+        if self.mode == "online":
+            self.example = 0
         self.errors.extend(result.errors[1:])
         self.iteration += result.iterations
         self._restart()
@@ -191,20 +232,183 @@ class Session(traitlets.HasTraits):
         self.learning_rate = rate
 
     def set_order(self, order: str) -> None:
-        self._replace(self.network.with_options(order=v.check_choice("Update order", order, ORDERS)))
+        order = v.check_choice("Update order", order, ORDERS)
+        if order == "seed" and self.mode == "batch":
+            raise v.InputError("Update order", "the seed's order goes with online mode (one example "
+                               "at a time); switch Mode to online first")
+        self._replace(self.network.with_options(order=order))
 
     def set_update_biases(self, on: bool) -> None:
         self._replace(self.network.with_options(update_biases=bool(on)))
 
+    def set_mode(self, mode: str) -> None:
+        """Online (one update per example) or batch (one update per pass, the mean gradient)."""
+        mode = v.check_choice("Mode", mode, MODES)
+        if mode == "batch" and self.network.order == "seed":
+            raise v.InputError("Mode", "batch mode uses the textbook order; the seed's order goes "
+                               "with one example at a time: choose the textbook Update order first")
+        self.mode = mode
+        self._restart()
+
+    def set_example(self, example: int) -> None:
+        """Show example ``example`` (from 0) in the walkthrough; the iteration's steps restart."""
+        m = self.inputs.shape[0]
+        if isinstance(example, bool) or not isinstance(example, (int, np.integer)) or not 0 <= example < m:
+            raise v.InputError("Example", f"choose an example from 1 to {m} (got {example!r})")
+        self.example = int(example)
+        self._restart()
+
+    # -------------------------------------------------------- architecture
+    def set_activation(self, layer: int, name: str) -> None:
+        """Activation of layer ``layer`` (1 = the first after the inputs); the weights stay."""
+        acts = list(self.network.activations)
+        if not 1 <= layer <= len(acts):
+            raise v.InputError("Activation", f"choose a layer from 1 to {len(acts)}")
+        acts[layer - 1] = v.check_choice(f"Activation of layer {layer}", name, tuple(ACTIVATIONS))
+        self._replace(self._checked(self.network.with_options(activations=tuple(acts))))
+
+    def set_loss(self, name: str) -> None:
+        """The loss; bce is refused, with the reason, unless the outputs are sigmoid."""
+        name = v.check_choice("Loss", name, tuple(LOSSES))
+        self._replace(self._checked(self.network.with_options(loss=name)))
+        self.errors = ErrorHistory(self.dataset_error())  # another quantity: a new curve
+        self.iteration = 0
+
+    def set_bias_mode(self, mode: str) -> str:
+        """One bias per layer (shared, the seed's) or one per neuron; returns what changed."""
+        mode = v.check_choice("Biases", mode, BIAS_MODES)
+        self._replace(_with_bias_mode(self.network, mode))
+        if mode == "per-neuron":
+            return "Each neuron now has its own bias, starting at its layer's shared value."
+        return "Each layer now shares one bias: the mean of its neurons' biases."
+
+    def set_hidden(self, sizes: Sequence[object]) -> str:
+        """Hidden layer sizes (may be none); new random weights from ``seed``: a new run."""
+        if len(sizes) > v.MAX_LAYERS - 2:
+            raise v.InputError("Hidden layers", f"at most {v.MAX_LAYERS - 2} hidden layers")
+        for n in sizes:
+            if isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > v.MAX_NEURONS:
+                raise v.InputError("Hidden layers", f"at most {v.MAX_NEURONS} neurons in a layer")
+        sizes = v.check_sizes((self.inputs.shape[1], *sizes, self.targets.shape[1]), "Hidden layers")
+        old = self.network
+        acts = list(old.activations[:-1])
+        hidden = [acts[l] if l < len(acts) else (acts[-1] if acts else "sigmoid")
+                  for l in range(len(sizes) - 2)]
+        network = self._random(sizes, self.seed, activations=(*hidden, old.activations[-1]))
+        self._new_run(network)
+        return (f"The network is now {'-'.join(map(str, sizes))} (was {'-'.join(map(str, old.sizes))}), "
+                f"with new random weights (seed {self.seed}).")
+
+    def hidden_sizes(self) -> tuple[int, ...]:
+        return self.network.sizes[1:-1]
+
+    def add_neuron(self, layer: int) -> str:
+        """One more neuron in hidden layer ``layer`` (from 1)."""
+        sizes = list(self._hidden_layer(layer))
+        sizes[layer - 1] += 1
+        return self.set_hidden(sizes)
+
+    def remove_neuron(self, layer: int) -> str:
+        """One neuron fewer in hidden layer ``layer``; its last neuron removes the layer."""
+        sizes = list(self._hidden_layer(layer))
+        sizes[layer - 1] -= 1
+        return self.set_hidden([n for n in sizes if n])
+
+    def add_layer(self) -> str:
+        """A new hidden layer before the outputs, as wide as the last hidden layer (or 2)."""
+        sizes = self.hidden_sizes()
+        return self.set_hidden([*sizes, sizes[-1] if sizes else 2])
+
+    def remove_layer(self) -> str:
+        """The last hidden layer goes."""
+        sizes = self.hidden_sizes()
+        if not sizes:
+            raise v.InputError("Hidden layers", "there is no hidden layer to remove")
+        return self.set_hidden(sizes[:-1])
+
+    def _hidden_layer(self, layer: int) -> tuple[int, ...]:
+        sizes = self.hidden_sizes()
+        if not 1 <= layer <= len(sizes):
+            raise v.InputError("Hidden layer", f"choose a hidden layer from 1 to {len(sizes)}"
+                               if sizes else "there is no hidden layer: add one first")
+        return sizes
+
+    def randomize(self, seed: object) -> None:
+        """New random weights of the same shape and options, reproducible from ``seed``: a new run."""
+        seed = check_seed(seed)
+        network = self._random(self.network.sizes, seed)
+        self.seed = seed
+        self._new_run(network)
+
+    def set_dataset(self, name: str, table: str | None = None, n_inputs: object = None) -> str:
+        """Learn other examples; the input and output layers adapt.  Returns what changed.
+
+        ``table`` (text, one example a line) and ``n_inputs`` are for ``name="table"``.
+        The seed's dataset on a 2-2-2 network brings back the seed's weights.
+        """
+        name = v.check_choice("Dataset", name, DATASETS)
+        if name == "table":
+            n = v.check_sizes([n_inputs if n_inputs is not None else self.inputs.shape[1], 1], "Inputs")[0]
+            data = parse_table(table or "", n, field="Table")
+        else:
+            data = dataset(name)
+        old = self.network
+        sizes = fit_sizes(data, old.sizes)
+        if name == "seed" and sizes == (2, 2, 2):
+            network = _with_bias_mode(seed_network(**self._options(old)), old.bias_mode)
+            weights = "the worked example's weights"
+        elif sizes != old.sizes:
+            network = self._random(sizes, self.seed)
+            weights = f"new random weights (seed {self.seed})"
+        else:
+            network, weights = old, "the same weights"
+        network.check_data(data.inputs, data.targets)  # bce refuses targets outside [0, 1]
+        self.inputs, self.targets = data.inputs, data.targets
+        self.dataset = name
+        self._new_run(network)
+        text = (f"Dataset {name}: {_plural(data.examples, 'example')}, {_plural(data.n_inputs, 'input')}, "
+                f"{_plural(data.n_outputs, 'target')}.")
+        changes = [f"{what} layer {a} -> {b} neurons" for what, a, b in
+                   (("input", old.sizes[0], sizes[0]), ("output", old.sizes[-1], sizes[-1])) if a != b]
+        shape = "-".join(map(str, sizes))
+        return text + (f" Changed: {', '.join(changes)}; the network is {shape}" if changes
+                       else f" The network stays {shape}") + f", with {weights}."
+
     def reset_weights(self) -> None:
         """Back to exactly the initial parameters (options as they are now); a new run."""
-        self.network = self.initial.with_options(learning_rate=self.network.learning_rate,
-                                                 order=self.network.order,
-                                                 update_biases=self.network.update_biases)
+        self.network = _with_bias_mode(self.initial, self.network.bias_mode).with_options(
+            **self._options(self.network))
         self.example = 0
         self.errors = ErrorHistory(self.dataset_error())
         self.iteration = 0
         self._restart()
+
+    @staticmethod
+    def _options(network: Network) -> dict:
+        """Every option but the bias mode (which changes the parameters' shapes)."""
+        o = network.options
+        return dict(activations=o.activations, loss=o.loss, update_biases=o.update_biases,
+                    order=o.order, learning_rate=o.learning_rate)
+
+    def _random(self, sizes: Sequence[int], seed: int, **options: object) -> Network:
+        settings = self._options(self.network)
+        settings.update(options)
+        if len(settings["activations"]) != len(sizes) - 1:  # type: ignore[arg-type]
+            settings["activations"] = settings["activations"][-1]  # type: ignore[index]
+        return random_network(sizes, seed=seed, bias_mode=self.network.bias_mode, **settings)
+
+    def _checked(self, network: Network) -> Network:
+        network.check_data(self.inputs, self.targets)
+        return network
+
+    def _new_run(self, network: Network) -> None:
+        """Start over from ``network``: it becomes what Reset weights returns to."""
+        self.network, self.initial = network.copy(), network.copy()
+        self.example = 0
+        self.errors = ErrorHistory(self.dataset_error())
+        with self.hold_trait_notifications():
+            self.iteration = 0
+            self._restart()
 
     def restore(self, other: "Session") -> None:
         """Take over every piece of ``other``'s state as one change (a loaded file).
@@ -215,6 +419,7 @@ class Session(traitlets.HasTraits):
         self.initial, self.network = other.initial.copy(), other.network.copy()
         self.inputs, self.targets = other.inputs.copy(), other.targets.copy()
         self.example = other.example
+        self.dataset, self.mode, self.seed = other.dataset, other.mode, other.seed
         self.errors = ErrorHistory(other.errors.values[0])
         self.errors.extend(other.errors.values[1:])
         self._walk = None
@@ -241,3 +446,15 @@ class Session(traitlets.HasTraits):
         with self.hold_trait_notifications():
             self.step = step
             self.revision += 1
+
+
+def _with_bias_mode(network: Network, mode: str) -> Network:
+    """``network`` with shared or per-neuron biases; going to shared takes each layer's mean."""
+    if mode == network.bias_mode:
+        return network.copy()
+    if mode == "per-neuron":
+        return network.with_options(bias_mode=mode)
+    biases = [np.array([b.mean()]) for b in network.biases]
+    o = network.options
+    return Network(network.weights, biases, o.activations, o.loss, "shared", o.update_biases,
+                   o.learning_rate, o.order)

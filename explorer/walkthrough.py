@@ -11,6 +11,10 @@ Four phases, in the seed's order, each built by its own function:
               and a factor already shown is reused, never repeated.
 ``update``    each new value, w5+ = w5 - eta * dE_total/dw5
 
+In batch mode the backward phase ends with every example's gradient for
+each parameter, then their mean, which is the gradient the update uses:
+dE_total/dw5 = (1/m) (dE^(1)/dw5 + ... + dE^(m)/dw5).
+
 The walkthrough does no mathematics of its own: every value comes from the
 engine's :meth:`Network.forward`, :meth:`Network.backward` and
 :meth:`Network.update` (the "after" network), and every formula from the
@@ -47,6 +51,7 @@ QUANTITIES = {
     "weight_above": "dnet_via/dout of a neuron: the weight between them",
     "path": "the part of dE_total/dout of a neuron that passes through via",
     "update": "the parameter's new value (w5+)",
+    "example_gradient": "dE/d(parameter) for one example of a batch",
 }
 
 
@@ -100,6 +105,10 @@ class Walkthrough:
     steps: tuple[Step, ...]
     gradients: Gradients
     after: Network
+    #: ``"batch"``: the gradients and the update are the means over ``batch_inputs``
+    mode: str = "online"
+    batch_inputs: np.ndarray | None = None
+    batch_targets: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -117,7 +126,12 @@ class Walkthrough:
 
     @property
     def error_after(self) -> float:
-        """E_total once the update is applied (the seed's 0.291027924 under its order)."""
+        """E_total once the update is applied (the seed's 0.291027924 under its order).
+
+        Over the example shown, or in batch mode the mean over the batch.
+        """
+        if self.mode == "batch":
+            return self.after.forward(self.batch_inputs, self.batch_targets).total_error
         return self.after.forward(self.inputs, self.targets).total_error
 
 
@@ -156,28 +170,43 @@ class _Iteration:
         return [self.nm.bias_units[l], self.nm.biases[l][k]]
 
 
-def walkthrough(network: Network, inputs: object, targets: object, example: int = 0) -> Walkthrough:
+def walkthrough(network: Network, inputs: object, targets: object, example: int = 0,
+                mode: str = "online") -> Walkthrough:
     """Every step of one iteration on one example (``example`` picks the row).
+
+    In ``"batch"`` mode the chain rule is shown on that example, then every
+    example's gradient and their mean; the update uses the mean, as
+    ``train(..., mode="batch")`` does.
 
     Raises :class:`~explorer.validation.InputError` for inputs or targets of
     the wrong length or non-finite values.  A diverged network (inf or nan
     weights) gives steps with inf or nan values, quietly, as the engine does.
     """
     x_all, t_all = network.check_data(inputs, targets)
+    mode = v.check_choice("mode", mode, ("online", "batch"))
     if not 0 <= example < x_all.shape[0]:
         raise v.InputError("example", f"choose an example from 1 to {x_all.shape[0]}")
     x, t = x_all[example], t_all[example]
     fw = network.forward(x, t)
     g = network.backward(x, t, fw)
+    batch = mode == "batch" and x_all.shape[0] > 1
+    if batch and network.order == "seed":
+        # the seed's order sends each example's deltas through weights updated by that
+        # example alone, so the examples' gradients would not average to the batch's
+        raise v.InputError("mode", "batch mode steps through the textbook order (gradients before "
+                           "any update); the seed's order belongs to its one example")
+    used = network.backward(x_all, t_all) if batch else g
     after = network.copy()
-    after.update(g)
+    after.update(used)
     it = _Iteration(network, x, t, fw, g, after)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         _forward_steps(it)
         _error_steps(it)
         _backward_steps(it)
-        _update_steps(it)
-    return Walkthrough(network, x, t, tuple(it.steps), g, after)
+        if batch:
+            _batch_steps(it, x_all, t_all, used)
+        _update_steps(it, used)
+    return Walkthrough(network, x, t, tuple(it.steps), used, after, mode, x_all, t_all)
 
 
 def _forward_steps(it: _Iteration) -> None:
@@ -339,9 +368,59 @@ def _path_steps(it: _Iteration, l: int, j: int) -> None:
            neuron=h, layer=l + 1)
 
 
-def _update_steps(it: _Iteration) -> None:
+def _batch_steps(it: _Iteration, x_all: np.ndarray, t_all: np.ndarray, mean: Gradients) -> None:
+    """Each example's gradient for every trained parameter, then their mean (the batch's gradient).
+
+    Each example's gradients come from its own backward pass; the mean is the
+    engine's gradient over the whole batch, so the formula's sum checks it.
+    """
+    network, nm = it.network, it.nm
+    m = x_all.shape[0]
+    per_example = [network.backward(x, t) for x, t in zip(x_all, t_all)]
+    outs = [network.forward(x).outs for x in x_all]
+    for l in reversed(range(len(network.weights))):
+        for k, row in enumerate(nm.weights[l]):
+            neuron = nm.neurons[l + 1][k]
+            for j, w in enumerate(row):
+                sender = it.value_name(l, j)
+                _mean_steps(it, w, [(ge.deltas[l][k], ge.weights[l][k, j], rf"{tex_term(ge.deltas[l][k])} \cdot "
+                                     rf"{tex_term(o[l][j])}") for ge, o in zip(per_example, outs)],
+                            mean.weights[l][k, j], m,
+                            rf"{tex_symbol(f'dE/dnet_{neuron}')} \cdot {tex_name(sender)}",
+                            [w, nm.neurons[l][j], neuron], layer=l + 1)
+        if network.update_biases:
+            shared = network.bias_mode == "shared"
+            for k, bias in enumerate(dict.fromkeys(nm.biases[l])):
+                rows = []
+                for ge in per_example:
+                    deltas = ge.deltas[l] if shared else ge.deltas[l][k:k + 1]
+                    rows.append((None, ge.biases[l][k], " + ".join(tex_term(d) for d in deltas)))
+                neurons = nm.neurons[l + 1] if shared else (nm.neurons[l + 1][k],)
+                _mean_steps(it, bias, rows, mean.biases[l][k], m,
+                            " + ".join(tex_symbol(f"dE/dnet_{n}") for n in neurons),
+                            [nm.bias_units[l], bias, *neurons], layer=l + 1)
+
+
+def _mean_steps(it: _Iteration, parameter: str, rows: list, mean: float, m: int, chain: str,
+                elements: list[str], layer: int) -> None:
+    """dE^(e)/d(parameter) for each example e (its chain's numbers), then their mean."""
+    terms = []
+    for e, (_delta, value, numbers) in enumerate(rows, start=1):
+        lhs = rf"\frac{{\partial E^{{({e})}}}}{{\partial {tex_name(parameter)}}}"
+        terms.append((lhs, value))
+        it.add("backward", "example_gradient", f"dE^({e})/d{parameter}", value, [chain, numbers],
+               f"Example {e}'s own gradient for {parameter}, by the same chain rule on its inputs.",
+               elements, lhs=lhs, parameter=parameter, layer=layer)
+    it.add("backward", "gradient", f"dE_total/d{parameter} (mean of {m})", mean,
+           [rf"\tfrac{{1}}{{{m}}}\left({' + '.join(lhs for lhs, _ in terms)}\right)",
+            rf"\tfrac{{1}}{{{m}}}\left({' + '.join(tex_term(value) for _, value in terms)}\right)"],
+           f"Batch mode: the update uses the mean of the {m} examples' gradients for {parameter}.",
+           elements, lhs=tex_symbol(f"dE_total/d{parameter}"), parameter=parameter, layer=layer)
+
+
+def _update_steps(it: _Iteration, g: Gradients) -> None:
     """Each parameter's new value, as Network.update left it in the "after" network."""
-    network, nm, g, after = it.network, it.nm, it.g, it.after
+    network, nm, after = it.network, it.nm, it.after
     eta = network.learning_rate
     eta_tex = tex_number(eta)
     for l in reversed(range(len(network.weights))):
