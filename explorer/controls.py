@@ -110,9 +110,13 @@ function render({ model, el }) {
     }, true);
   }
   const name = () => {
+    // each plot's widget carries a class naming it (bp-plot-curve, ...)
+    const labels = model.get("plot_labels");
     for (const canvas of document.querySelectorAll(".bp-panel .jupyter-matplotlib-canvas-div")) {
+      const plot = canvas.closest(".jupyter-matplotlib");
+      const kind = Object.keys(labels).find((k) => plot && plot.classList.contains(k));
       canvas.setAttribute("role", "img");
-      canvas.setAttribute("aria-label", model.get("plot_label"));
+      canvas.setAttribute("aria-label", labels[kind || "bp-plot-curve"]);
     }
     // keys pressed in the panel's dropdowns and fields belong to them (arrow
     // keys), not to JupyterLab's notebook shortcuts; Lumino reads the marker on
@@ -134,7 +138,12 @@ class KeyboardPassage(anywidget.AnyWidget):
     JupyterLab's keyboard shortcuts out of the panel's controls."""
 
     _esm = _KEYBOARD_ESM
-    plot_label = traitlets.Unicode("Error curve: E_total against iteration").tag(sync=True)
+    #: accessible name of each plot, by the class its canvas widget carries
+    plot_labels = traitlets.Dict({
+        "bp-plot-curve": "Error curve: E_total against iteration",
+        "bp-plot-boundary": "Decision boundary: the network's output over the input square, with the examples",
+        "bp-plot-sweep": "Learning-rate sweep: final E_total against learning rate",
+    }).tag(sync=True)
 
 
 _STATUS_ESM = r"""
@@ -171,3 +180,18 @@ class StatusLine(anywidget.AnyWidget):
     _css = _STATUS_CSS
     value = traitlets.Unicode("").tag(sync=True)
     kind = traitlets.Unicode("info").tag(sync=True)
+
+
+def figure_canvas(figure, kind: str, min_width: str = "340px"):
+    """An ipympl canvas for ``figure``, toolbar and frame hidden, named by its ``bp-plot-<kind>`` class."""
+    from ipympl.backend_nbagg import Canvas, FigureManager  # noqa: PLC0415 (heavy; panel-only)
+
+    canvas = Canvas(figure)
+    FigureManager(canvas, 0)  # gives the canvas its toolbar and resize handling
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.resizable = False
+    canvas.layout.width = "auto"
+    canvas.layout.min_width = min_width
+    canvas.add_class(f"bp-plot-{kind}")
+    return canvas

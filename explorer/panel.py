@@ -24,16 +24,19 @@ import traceback
 from typing import Callable, Iterator
 
 import ipywidgets as widgets
-from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
 from . import diagram, savefile
-from .controls import KeyboardPassage, Slider, StatusLine
+from .architecture_view import ArchitectureView
+from .boundary import DecisionBoundary
+from .controls import KeyboardPassage, Slider, StatusLine, figure_canvas
 from .curves import ErrorCurve
+from .dataset_view import DatasetView
 from .files_view import FilesView
 from .formatting import number
 from .network import Network
 from .session import LEARNING_RATE_LIMITS, Session
+from .sweep_view import SweepView
 from .training import check_iterations
 from .validation import InputError
 from .walkthrough import PHASES
@@ -77,11 +80,11 @@ def _handler(method: Callable) -> Callable:
     """Run a widget callback; show any error in the panel instead of losing it."""
 
     @functools.wraps(method)
-    def wrapper(self: "Explorer", *args: object) -> object:
+    def wrapper(self: "Explorer", *args: object, **kwargs: object) -> object:
         if not self._syncing:
             self.message.value = ""  # a new action: the last one's message is stale
         try:
-            return method(self, *args)
+            return method(self, *args, **kwargs)
         except InputError as error:
             self.say(str(error), error=True)
         except Exception as error:  # noqa: BLE001 - a handler must never fail silently
@@ -176,12 +179,7 @@ class Explorer(widgets.VBox):
         # fixed margins: a constrained layout would cost ~35 ms on every redraw
         figure = Figure(figsize=(4.6, 2.7))
         figure.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.19)
-        self.canvas = Canvas(figure)
-        FigureManager(self.canvas, 0)  # gives the canvas its toolbar and resize handling
-        self.canvas.header_visible = False
-        self.canvas.footer_visible = False
-        self.canvas.resizable = False
-        self.canvas.layout = widgets.Layout(width="auto", min_width="340px")
+        self.canvas = figure_canvas(figure, "curve")
         self.curve = ErrorCurve(figure.add_subplot())
         self.log_scale = widgets.Checkbox(description="Log scale", value=False, indent=False,
                                           layout=widgets.Layout(width="auto"))
@@ -211,7 +209,16 @@ class Explorer(widgets.VBox):
         self.message = StatusLine()
         self.details = widgets.Output()
         self.files = FilesView(self)
-        self.edit_area = widgets.VBox([self._edit_table()])  # rebuilt for a loaded network of another shape
+        self.edit_area = widgets.VBox([self._edit_table()])  # rebuilt for a network of another shape
+        self._edit_shape = (s.network.sizes, s.network.bias_mode)
+
+        boundary_figure = Figure(figsize=(3.6, 2.7))
+        boundary_figure.subplots_adjust(left=0.16, right=0.98, top=0.95, bottom=0.19)
+        self.boundary_canvas = figure_canvas(boundary_figure, "boundary", min_width="260px")
+        self.boundary = DecisionBoundary(boundary_figure.add_subplot())
+        self.dataset_view = DatasetView(self)
+        self.architecture = ArchitectureView(self)
+        self.sweep = SweepView(self)
 
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         stepping = widgets.VBox([
@@ -227,7 +234,7 @@ class Explorer(widgets.VBox):
             row([self.progress, self.counter]),
             row([self.lr_slider, self.lr_text, self.reset_weights_button]),
             self.lr_message,
-            self.canvas,
+            row([self.canvas, self.boundary_canvas]),
             row([self.log_scale, self.keep_button, self.clear_button]),
         ], layout=widgets.Layout(flex="1 1 440px", min_width="0"))
         self.children = [
@@ -237,9 +244,14 @@ class Explorer(widgets.VBox):
             row([self.phases, self.position]),
             self.equation, self.meaning, self.check,
             widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
+            self._section("Dataset and network"),
+            self.dataset_view,
+            self.architecture,
             self._section("Edit the example"),
             row([self.order, self.update_biases]),
             self.edit_area,
+            self._section("Learning-rate sweep"),
+            self.sweep,
             self._section("Handout and saved session"),
             self.files,
             self.details,
@@ -304,6 +316,27 @@ class Explorer(widgets.VBox):
         s.observe(lambda change: None if s.training else self.render(), names="revision")
         s.observe(lambda change: self.render_training(), names=["iteration", "training"])
 
+    # ---------------------------------------------------------------- views
+    @_handler
+    def act(self, change: Callable[[], object], announce: bool = False) -> None:
+        """Make one change to the session for a view: training stops first.
+
+        A refused change shows its reason in the message line; with
+        ``announce``, text the change returns (what it did) is shown instead.
+        """
+        self._stop_training()
+        said = change()
+        if announce and isinstance(said, str):
+            self.say(said)
+
+    def set_learning_rate(self, rate: float) -> None:
+        """Set the learning rate from code or a view; the slider and its field follow."""
+        self.session.set_learning_rate(rate)
+        self.lr_message.value = ""
+        with self._quietly():
+            self.lr_slider.value = self.session.learning_rate
+            self.lr_text.value = number(self.session.learning_rate)
+
     # ------------------------------------------------------------- messages
     def say(self, text: str, error: bool = False, details: str | None = None) -> None:
         """Show a message in the panel's message area (errors in the error colour)."""
@@ -328,7 +361,10 @@ class Explorer(widgets.VBox):
                             f"{shape} network, {', '.join(dict.fromkeys(net.activations))} neurons, "
                             f"{html.escape(net.loss)} error, update order {net.order}"
                             f"{', biases updated' if net.update_biases else ''}</div>")
+        self._match_edit_table()
         self._sync_fields()
+        self.dataset_view.render()
+        self.architecture.render()
         self.render_steps()
         self.render_training()
         self.render_curve()
@@ -394,8 +430,32 @@ class Explorer(widgets.VBox):
         self.stop_button.disabled = not s.training
 
     def render_curve(self) -> None:
+        """The error curve and the decision boundary (both redrawn at the training refresh rate)."""
         s = self.session
         self.curve.show(s.errors.values, label=f"current run, eta = {s.network.learning_rate:.3g}")
+        self.render_boundary()
+
+    def render_boundary(self) -> None:
+        """The output heatmap, for networks of 2 inputs and 1 output; hidden otherwise."""
+        s = self.session
+        shown = s.network.sizes[0] == 2 and s.network.sizes[-1] == 1
+        self.boundary_canvas.layout.display = None if shown else "none"
+        if shown:
+            self.boundary.show(s.network, s.inputs, s.targets)
+
+    def _match_edit_table(self) -> None:
+        """Rebuild the edit table when the network's shape (or bias mode) has changed."""
+        net = self.session.network
+        shape = (net.sizes, net.bias_mode)
+        if shape == self._edit_shape:
+            return
+        old = [*self.fields.values(), *self.field_messages.values()]
+        self.fields.clear()
+        self.field_messages.clear()
+        self.edit_area.children = (self._edit_table(),)
+        self._edit_shape = shape
+        for field in old:  # gone from the page: free their comms
+            field.close()
 
     def _sync_fields(self) -> None:
         """Show the session's current numbers in the edit table (without re-triggering edits)."""
@@ -675,16 +735,7 @@ class Explorer(widgets.VBox):
         """Show a loaded session with its kept curves (training and playing stop first)."""
         self._stop_training()
         self._pause_steps()
-        shape = (self.session.network.sizes, self.session.network.bias_mode)
-        with self.session.hold_trait_notifications():  # one redraw, once the fields match the network
-            self.session.restore(saved.session)
-            if (self.session.network.sizes, self.session.network.bias_mode) != shape:
-                old = [*self.fields.values(), *self.field_messages.values()]
-                self.fields.clear()
-                self.field_messages.clear()
-                self.edit_area.children = (self._edit_table(),)
-                for field in old:  # gone from the page: free their comms
-                    field.close()
+        self.session.restore(saved.session)  # one redraw; the edit table follows the shape
         self.curve.set_kept([(c.label, c.iterations, c.errors) for c in saved.kept])
         with self._quietly():
             self.log_scale.value = saved.log_scale
