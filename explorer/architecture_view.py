@@ -50,6 +50,7 @@ class ArchitectureView(widgets.VBox):
                                      options=[("online (update per example)", "online"),
                                               ("batch (mean of all examples)", "batch")])
         self.seed = widgets.Text(description="Seed", value=str(s.seed), continuous_update=False,
+                                 tooltip="Seed of the random weights: the same seed, the same weights",
                                  layout=widgets.Layout(width="150px"))
         self.random_button = widgets.Button(description="Random weights",
                                             tooltip="New random weights from the seed; a new run", **_AUTO)
@@ -59,6 +60,7 @@ class ArchitectureView(widgets.VBox):
         self.bias_mode.observe(self._on_bias_mode, names="value")
         self.mode.observe(self._on_mode, names="value")
         self.random_button.on_click(self._on_random)
+        self.seed.observe(self._on_seed, names="value")
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.children = [row([self.shape, self.add_layer, self.remove_layer]), self.layers,
                          row([self.loss, self.bias_mode, self.mode, self.seed, self.random_button])]
@@ -132,6 +134,10 @@ class ArchitectureView(widgets.VBox):
     def _on_mode(self, change: dict) -> None:
         if not self.explorer._syncing:
             self._or_back(lambda: self.explorer.session.set_mode(change["new"]))
+
+    def _on_seed(self, change: dict) -> None:
+        if not self.explorer._syncing:
+            self._or_back(lambda: self.explorer.session.set_seed(change["new"]))
 
     def _on_random(self, _button: object = None) -> None:
         s = self.explorer.session

@@ -333,6 +333,10 @@ class Session(traitlets.HasTraits):
                                if sizes else "there is no hidden layer: add one first")
         return sizes
 
+    def set_seed(self, seed: object) -> None:
+        """The seed for the next random weights (Random weights, a new shape); the network stays."""
+        self.seed = check_seed(seed)
+
     def randomize(self, seed: object) -> None:
         """New random weights of the same shape and options, reproducible from ``seed``: a new run."""
         seed = check_seed(seed)

@@ -69,12 +69,12 @@ class SweepView(widgets.VBox):
     # -------------------------------------------------------------- actions
     def run(self) -> Sweep:
         """Sweep the session's current network now (without a thread) and show the result."""
-        network, inputs, targets, mode, learning_rates, iterations = self._problem()
-        result = sweep(network, inputs, targets, learning_rates, iterations, mode)
+        result = sweep(*self._problem())
         self.show(result)
         return result
 
     def _problem(self) -> tuple:
+        """:func:`~explorer.sweep.sweep`'s arguments for the session as it is, checked."""
         s = self.explorer.session
         iterations = check_iterations(self.iterations.value, "Sweep iterations")
         per_iteration = self.count.value * s.inputs.shape[0] * sum(w.size for w in s.network.weights)
@@ -82,8 +82,8 @@ class SweepView(widgets.VBox):
             raise InputError("Sweep iterations", f"enter at most {MAX_WORK // per_iteration:,} for "
                              f"{self.count.value} rates on this network and data (got {iterations:,})")
         low, high = LEARNING_RATE_LIMITS
-        return (s.network.copy(), s.inputs.copy(), s.targets.copy(), s.mode,
-                rates(self.count.value, low, high), iterations)
+        return (s.network.copy(), s.inputs.copy(), s.targets.copy(), rates(self.count.value, low, high),
+                iterations, s.mode)
 
     def show(self, result: Sweep) -> None:
         """Plot ``result``, list its rates and say where each regime lies."""
