@@ -71,9 +71,8 @@ class DecisionBoundary:
             spine.set_color(NEUTRAL)
         self.image = ax.imshow(np.full((2, 2), 0.5), origin="lower", extent=(0, 1, 0, 1), cmap=COLOURS,
                                vmin=0.0, vmax=1.0, interpolation="bilinear", aspect="auto", zorder=1)
-        self.colorbar = self.figure.colorbar(self.image, ax=ax, fraction=0.06, pad=0.03)
-        self.colorbar.set_label("out_o1", color=NEUTRAL)
-        self.colorbar.ax.tick_params(colors=NEUTRAL)
+        # a title instead of a colour bar: the bar's own axis would double the cost of each redraw
+        self.title = ax.set_title("out_o1: blue low, white halfway, red high", fontsize=8, color=NEUTRAL)
         # the examples: filled by their target (same colour map), ringed so they show on any pixel
         self.points = ax.scatter([], [], c=[], cmap=COLOURS, vmin=0.0, vmax=1.0, s=70,
                                  edgecolors="#000000", linewidths=1.3, zorder=3)

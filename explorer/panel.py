@@ -206,6 +206,8 @@ class Explorer(widgets.VBox):
                                               indent=False, layout=widgets.Layout(width="auto"))
         self.fields: dict[str, widgets.Text] = {}
         self.field_messages: dict[str, widgets.HTML] = {}
+        self._field_pool: list[tuple[widgets.Text, widgets.HTML, widgets.VBox]] = []
+        self._field_keys: dict[int, str] = {}
         self.message = StatusLine()
         self.details = widgets.Output()
         self.files = FilesView(self)
@@ -274,21 +276,42 @@ class Explorer(widgets.VBox):
             weight_names = [w for row in names.weights[l] for w in row]
             bias_names = list(dict.fromkeys(names.biases[l]))
             groups.append((f"Layer {l + 1}", [(f"p:{n}", n) for n in weight_names + bias_names]))
+        used = 0
         for title, fields in groups:
             boxes = []
             for key, label in fields:
-                text = widgets.Text(description=label, continuous_update=False,
-                                    style={"description_width": "initial"}, layout=widgets.Layout(width="150px"))
-                text.observe(functools.partial(self._on_field, key), names="value")
-                # as wide as its field, so a message wraps instead of pushing the next field
-                message = widgets.HTML(layout=widgets.Layout(width="150px"))
-                message.add_class("bp-field-message")
+                text, message, box = self._pooled_field(used)
+                used += 1
+                text.description = label
+                self._field_keys[id(text)] = key
                 self.fields[key], self.field_messages[key] = text, message
-                boxes.append(widgets.VBox([text, message], layout=widgets.Layout(margin="0 6px 0 0")))
+                boxes.append(box)
             rows.append(widgets.HBox([widgets.HTML(f"<b>{html.escape(title)}</b>",
                                                    layout=widgets.Layout(width="70px")), *boxes],
                                      layout=widgets.Layout(flex_flow="row wrap")))
         return widgets.VBox(rows)
+
+    def _pooled_field(self, index: int) -> tuple[widgets.Text, widgets.HTML, widgets.VBox]:
+        """Edit field number ``index``: reused from an earlier table, else made (and kept) now.
+
+        A new shape relabels the fields it still needs instead of making them
+        again: hundreds of widgets for a 4-8-8-4 network would cost ~0.5 s.
+        """
+        while len(self._field_pool) <= index:
+            text = widgets.Text(continuous_update=False, style={"description_width": "initial"},
+                                layout=widgets.Layout(width="150px"))
+            text.observe(self._on_pooled_field, names="value")
+            # as wide as its field, so a message wraps instead of pushing the next field
+            message = widgets.HTML(layout=widgets.Layout(width="150px"))
+            message.add_class("bp-field-message")
+            box = widgets.VBox([text, message], layout=widgets.Layout(margin="0 6px 0 0"))
+            self._field_pool.append((text, message, box))
+        return self._field_pool[index]
+
+    def _on_pooled_field(self, change: dict) -> None:
+        key = self._field_keys.get(id(change["owner"]))
+        if key is not None and self.fields.get(key) is change["owner"]:
+            self._on_field(key, change)
 
     def _link(self) -> None:
         s = self.session
@@ -449,13 +472,15 @@ class Explorer(widgets.VBox):
         shape = (net.sizes, net.bias_mode)
         if shape == self._edit_shape:
             return
-        old = [*self.fields.values(), *self.field_messages.values()]
         self.fields.clear()
         self.field_messages.clear()
+        old_rows = self.edit_area.children[0]
         self.edit_area.children = (self._edit_table(),)
         self._edit_shape = shape
-        for field in old:  # gone from the page: free their comms
-            field.close()
+        for row in old_rows.children:  # the rows and titles go; the fields are reused
+            row.children[0].close()
+            row.close()
+        old_rows.close()
 
     def _sync_fields(self) -> None:
         """Show the session's current numbers in the edit table (without re-triggering edits)."""
