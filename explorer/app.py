@@ -37,7 +37,7 @@ from typing import Iterator, NamedTuple
 from .cli import OneLineParser
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOKS = {"01": "01_step_by_step.ipynb", "02": "02_learning_rate.ipynb"}
+NOTEBOOKS = {"01": "01_step_by_step.ipynb", "02": "02_learning_rate.ipynb", "03": "03_beyond_one_example.ipynb"}
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866  # Voila's own default, used when it is free
 TEMPLATE_NAME = "backprop-offline"
@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=_port, default=None,
                         help=f"port to serve on (default: {DEFAULT_PORT} if free, else any free port)")
     parser.add_argument("--notebook", choices=sorted(NOTEBOOKS), default="01",
-                        help="01 = step by step (default), 02 = learning rate")
+                        help="01 = step by step (default), 02 = learning rate, 03 = beyond one example")
     parser.add_argument("--open", action="store_true", help="open the page in a web browser")
     return parser
 
