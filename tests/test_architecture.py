@@ -145,6 +145,8 @@ def test_a_new_architecture_is_reproducible_from_its_seed_and_reset_returns_to_i
     s.reset_weights()
     assert all(np.array_equal(a, b) for a, b in zip(s.network.weights, start))
     assert s.iteration == 0 and len(s.errors) == 1
+    s.set_seed("3")  # the seed of the next random weights; these stay
+    assert s.seed == 3 and np.array_equal(s.network.weights[0], expected.weights[0])
     s.randomize("7")
     assert s.seed == 7
     assert np.array_equal(s.network.weights[0], random_network((2, 3, 1), seed=7).weights[0])

@@ -1,0 +1,143 @@
+"""Datasets, architecture, decision boundary and sweep in a real browser, in JupyterLab and Voila.
+
+The scenario: choose XOR, seed 5, add a hidden neuron (2-3-1), train 10,000
+iterations at the fast pace; the boundary's canvas must change its pixels
+and the error must fall below 0.01 (seed 5 learns XOR on 2-3-1: about
+0.0005).  Then a sweep of 50 rates: choosing one from the list, and a click
+on the plot itself, must each change the learning rate.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from .helpers import open_notebook_in_lab, open_voila, scroll_lab_to, write_notebook
+
+NOTEBOOK = "beyond_panel.ipynb"
+CELL = "from explorer import Explorer\n\nExplorer()"
+
+#: a checksum of a canvas's pixels (changes when what is drawn changes)
+_PIXELS = """(canvas) => {
+    const {width, height} = canvas;
+    if (!width || !height) return null;
+    const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    let sum = 0, coloured = 0;
+    for (let i = 0; i < data.length; i += 4) {
+        sum = (sum * 31 + data[i] * 7 + data[i + 1] * 3 + data[i + 2]) % 1000000007;
+        if (Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]) > 60) coloured++;
+    }
+    return {sum, coloured};
+}"""
+
+
+def control(root: Locator, role: str, name: str) -> Locator:
+    return root.get_by_role(role, name=name, exact=True)
+
+
+def canvas_of(root: Locator, kind: str) -> Locator:
+    return root.locator(f".bp-plot-{kind} .jupyter-matplotlib-canvas-div canvas").first
+
+
+def wait_for_new_pixels(page: Page, canvas: Locator, before: dict, what: str) -> dict:
+    try:
+        page.wait_for_function(f"([c, s]) => {{ const p = ({_PIXELS})(c); return p && p.sum !== s; }}",
+                               arg=[canvas.element_handle(), before["sum"]], timeout=20_000, polling=200)
+    except Exception as error:
+        raise AssertionError(f"the {what} canvas never changed its pixels") from error
+    return canvas.evaluate(_PIXELS)
+
+
+def scenario(page: Page, server: str, shots: Path | None = None) -> None:
+    root = page.locator(".bp-panel").first
+    status = root.locator("div[role=status]")
+    counter = root.locator(".widget-label", has_text=re.compile(r"^\s*[\d,]+ iterations done"))
+    if server == "lab":
+        scroll_lab_to(page, control(root, "combobox", "Dataset"))
+    expect(root.locator(".bp-plot-boundary")).to_be_hidden()  # the seed's 2-2-2 has two outputs
+
+    control(root, "combobox", "Dataset").select_option("xor")
+    expect(status).to_contain_text("Dataset xor: 4 examples")
+    seed = control(root, "textbox", "Seed")
+    seed.fill("5")
+    seed.press("Enter")
+    control(root, "button", "+").click()
+    expect(status).to_contain_text("The network is now 2-3-1")
+    expect(root.locator("svg.bp-diagram g[data-id='h3']")).to_have_count(1)
+    boundary = canvas_of(root, "boundary")
+    expect(boundary).to_be_visible()
+    # untrained, the output is near 0.5 everywhere (white): only the four examples are coloured
+    page.wait_for_function(f"(c) => {{ const p = ({_PIXELS})(c); return p && p.coloured > 20; }}",
+                           arg=boundary.element_handle(), timeout=20_000, polling=200)
+    before = boundary.evaluate(_PIXELS)
+
+    control(root, "combobox", "Pace").select_option(label="fast")
+    expect(control(root, "textbox", "Iterations")).to_have_value("10000")
+    control(root, "button", "Train").click()
+    expect(counter).to_contain_text(re.compile(r"^\s*10,000 iterations done"), timeout=60_000)
+    error = float(re.search(r"E_total ([-\d.e]+)", counter.text_content()).group(1))
+    assert error < 0.01, f"{server}: XOR 2-3-1 (seed 5) ended at E_total {error}"
+    after = wait_for_new_pixels(page, boundary, before, "decision boundary")
+    # trained, the corners are strongly red and blue: far more coloured pixels than before
+    assert after["coloured"] > before["coloured"] + 2000, f"{server}: boundary {before} -> {after}"
+    if shots is not None:
+        root.screenshot(path=str(shots / f"{server}-xor-trained.png"), animations="disabled")
+
+    # the sweep: 50 rates of the current (trained) network
+    rate_text = control(root, "textbox", "Learning rate value")
+    expect(rate_text).to_have_value("0.5")
+    control(root, "combobox", "Rates").select_option("50")
+    sweep_canvas = canvas_of(root, "sweep")
+    empty = sweep_canvas.evaluate(_PIXELS)
+    control(root, "button", "Sweep").click()
+    expect(status).to_contain_text("Swept 50 learning rates", timeout=60_000)
+    wait_for_new_pixels(page, sweep_canvas, empty, "sweep")
+    listed = control(root, "combobox", "Swept rate")
+    expect(listed).to_be_enabled()
+    listed.select_option(index=20)
+    chosen = listed.evaluate("(s) => s.options[s.selectedIndex].textContent")
+    wanted = re.match(r"eta ([\d.e-]+):", chosen).group(1)
+    expect(status).to_contain_text(f"Learning rate set to {wanted}")
+    expect(rate_text).not_to_have_value("0.5")
+    from_list = rate_text.input_value()
+    assert abs(float(from_list) / float(wanted) - 1) < 5e-3, (from_list, wanted)
+
+    # a click on the plot: the rate nearest the click's x becomes the learning rate
+    if server == "lab":
+        scroll_lab_to(page, sweep_canvas)
+    box = sweep_canvas.bounding_box()
+    sweep_canvas.click(position={"x": box["width"] * 0.85, "y": box["height"] * 0.5})
+    expect(status).to_contain_text("Learning rate set to", timeout=15_000)
+    expect(rate_text).not_to_have_value(from_list, timeout=15_000)
+    clicked = float(rate_text.input_value())
+    assert clicked > float(from_list), f"{server}: a click right of the chosen rate gave {clicked}"
+    if shots is not None:
+        root.screenshot(path=str(shots / f"{server}-sweep-picked.png"), animations="disabled")
+
+
+@pytest.fixture(scope="module")
+def lab_page(lab_server, module_page):
+    write_notebook(lab_server.root / NOTEBOOK, CELL)
+    open_notebook_in_lab(module_page.page, lab_server, NOTEBOOK)
+    yield module_page
+    module_page.page.close()
+    lab_server.shutdown_sessions(NOTEBOOK)
+    lab_server.reset_workspaces()
+
+
+@pytest.mark.shared_lab_kernel
+def test_lab_xor_boundary_and_sweep(lab_page, artifacts):
+    scenario(lab_page.page, "lab", artifacts.dir)
+    assert lab_page.page_errors == [] and lab_page.external_requests == []
+
+
+def test_voila_xor_boundary_and_sweep(voila_server, browser_workdir, page, page_errors, external_requests,
+                                      artifacts):
+    notebook = write_notebook(browser_workdir / "beyond" / NOTEBOOK, CELL)
+    page.set_viewport_size({"width": 1280, "height": 1800})
+    open_voila(page, voila_server(notebook), ".bp-panel")
+    scenario(page, "voila", artifacts.dir)
+    assert page_errors == [] and external_requests == []
