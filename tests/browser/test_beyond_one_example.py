@@ -99,7 +99,7 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
     expect(listed).to_be_enabled()
     listed.select_option(index=20)
     chosen = listed.evaluate("(s) => s.options[s.selectedIndex].textContent")
-    wanted = re.match(r"eta ([\d.e-]+):", chosen).group(1)
+    wanted = re.match(r"eta\s([\d.e-]+):", chosen).group(1)  # ipywidgets writes spaces as \xa0
     expect(status).to_contain_text(f"Learning rate set to {wanted}")
     expect(rate_text).not_to_have_value("0.5")
     from_list = rate_text.input_value()
@@ -109,7 +109,8 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
     if server == "lab":
         scroll_lab_to(page, sweep_canvas)
     box = sweep_canvas.bounding_box()
-    sweep_canvas.click(position={"x": box["width"] * 0.85, "y": box["height"] * 0.5})
+    # a real mouse click there: ipympl lays a second canvas (for rubber bands) over the plot
+    page.mouse.click(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.5)
     expect(status).to_contain_text("Learning rate set to", timeout=15_000)
     expect(rate_text).not_to_have_value(from_list, timeout=15_000)
     clicked = float(rate_text.input_value())
