@@ -215,7 +215,7 @@ class Explorer(widgets.VBox):
         self._edit_shape = (s.network.sizes, s.network.bias_mode)
 
         boundary_figure = Figure(figsize=(3.6, 2.7))
-        boundary_figure.subplots_adjust(left=0.16, right=0.98, top=0.95, bottom=0.19)
+        boundary_figure.subplots_adjust(left=0.16, right=0.98, top=0.9, bottom=0.19)  # room for its title
         self.boundary_canvas = figure_canvas(boundary_figure, "boundary", min_width="260px")
         self.boundary = DecisionBoundary(boundary_figure.add_subplot())
         self.dataset_view = DatasetView(self)
