@@ -64,10 +64,11 @@ class Options:
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)
-        wanted = LOSSES[self.loss].output_activation
+        loss = LOSSES[self.loss]
         # cross-entropy takes logarithms of the outputs: they must lie in (0, 1)
-        if wanted is not None and self.activations[-1] != wanted:
-            raise v.InputError("loss", f"{self.loss} needs {wanted} outputs; "
+        if loss.output_activation is not None and self.activations[-1] != loss.output_activation:
+            what = loss.description.split(",")[0]
+            raise v.InputError("loss", f"{what} ({self.loss}) needs {loss.output_activation} outputs; "
                                f"the output layer is {self.activations[-1]}")
 
     @cached_property

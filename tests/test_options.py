@@ -27,7 +27,7 @@ def test_options_are_frozen_and_replace_checks_again():
     with pytest.raises(dataclasses.FrozenInstanceError):
         options.order = "seed"  # type: ignore[misc]
     assert dataclasses.replace(options, loss="bce").loss == "bce"
-    with pytest.raises(InputError, match="bce needs sigmoid outputs"):
+    with pytest.raises(InputError, match=r"binary cross-entropy \(bce\) needs sigmoid outputs"):
         dataclasses.replace(options, activations=("sigmoid", "tanh"), loss="bce")
 
 
