@@ -110,18 +110,23 @@ class Slider(anywidget.AnyWidget):
         value = proposal["value"]
         slack = 1e-9 * (self.max - self.min)  # 10 ** log10(max) may land a hair outside
         if value is None or not math.isfinite(value) or not self.min - slack <= value <= self.max + slack:
+            # the last accepted value, not self.value: inside hold_trait_notifications
+            # (as when the page sets a state) self.value is already the refused one
+            kept = getattr(self, "_kept", self.min)
             self.error = (f"{self.label}: choose a value from {self.min:g} to {self.max:g} "
-                          f"(got {quote(value)}); kept {self.value:g}")
-            return self.value
+                          f"(got {quote(value)}); kept {kept:g}")
+            return kept
         self.error = ""
-        return min(max(value, self.min), self.max)
+        self._kept = min(max(value, self.min), self.max)
+        return self._kept
 
     def set_state(self, sync_data: dict) -> None:
         """Take a state from the page; a refused value is put back on the page."""
         try:
             super().set_state(sync_data)
-        except traitlets.TraitError:  # not a number at all (text, a list)
-            self.error = f"{self.label}: choose a value from {self.min:g} to {self.max:g} (got {quote(sync_data.get('value'))})"
+        except traitlets.TraitError:  # not a number at all (text, a list): traitlets kept the old value
+            self.error = (f"{self.label}: choose a value from {self.min:g} to {self.max:g} "
+                          f"(got {quote(sync_data.get('value'))})")
         if "value" in sync_data and sync_data["value"] != self.value:
             self.send_state("value")
 

@@ -583,6 +583,18 @@ class Explorer(widgets.VBox):
                 with self._quietly():  # the run ending is no user action: keep its message
                     self.play_training.value = False
                 self.render()
+                self._push_curve()
+
+    def _push_curve(self) -> None:
+        """Send the page the curve's last frame now, instead of waiting to be asked.
+
+        ipympl's page asks for a frame after each ``draw_idle``, but drops the
+        request when a frame is still on its way; so the last redraw of a run
+        could be lost and the curve stop short of the counter (seen in
+        Notebook 7).  ``draw()`` renders and sends the frame unasked.
+        """
+        if not self.canvas.syncing_data_url:  # False once a page shows the canvas
+            self.canvas.draw()
 
     # -------------------------------------------------------- curves and lr
     @_handler
