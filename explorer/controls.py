@@ -114,7 +114,7 @@ class Slider(anywidget.AnyWidget):
             # (as when the page sets a state) self.value is already the refused one
             kept = getattr(self, "_kept", self.min)
             self.error = (f"{self.label}: choose a value from {self.min:g} to {self.max:g} "
-                          f"(got {quote(value)}); kept {kept:g}")
+                          f"(got {'nothing' if value is None else f'{value:g}'}); kept {kept:g}")
             return kept
         self.error = ""
         self._kept = min(max(value, self.min), self.max)
