@@ -110,6 +110,7 @@ class Network:
                  activations: str | Sequence[str] = "sigmoid", loss: str = "squared",
                  bias_mode: str = "shared", update_biases: bool = False,
                  learning_rate: float = 0.5, order: str = "textbook"):
+        weights, biases = v.as_list("weights", weights), v.as_list("biases", biases)
         if len(weights) == 0:
             raise v.InputError("weights", "give at least one layer of weights")
         self.weights = [self._check_matrix(f"weights[{l}]", w) for l, w in enumerate(weights)]

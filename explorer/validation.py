@@ -186,7 +186,7 @@ def check_iterations(value: object, field: str = "iterations") -> int:
 def check_vector(field: str, values: Iterable[object], length: int,
                  limit: float = VALUE_LIMIT) -> np.ndarray:
     """A float vector of exactly ``length`` finite values within ``+/-limit``."""
-    items = _as_list(field, values)
+    items = as_list(field, values)
     if len(items) != length:
         raise InputError(field, f"expected {length} values, got {len(items)}")
     return np.array([parse_number(f"{field}[{k + 1}]", v, limit) for k, v in enumerate(items)])
@@ -194,7 +194,7 @@ def check_vector(field: str, values: Iterable[object], length: int,
 
 def check_examples(field: str, values: object, width: int) -> np.ndarray:
     """One example (a vector) or several (rows); returns shape (examples, width)."""
-    items = _as_list(field, values)
+    items = as_list(field, values)
     rows = [row for row in items if not isinstance(row, (str, bytes)) and hasattr(row, "__iter__")]
     if not rows:  # one example, written as a flat list of numbers
         return check_vector(field, items, width)[None, :]
@@ -215,7 +215,7 @@ def check_sizes(sizes: object, field: str = "layers") -> tuple[int, ...]:
     """Layer sizes: at least input and output, each 1..MAX_NEURONS neurons."""
     accepted = (f"give 2 to {MAX_LAYERS} layer sizes, each a whole number from 1 to "
                 f"{MAX_NEURONS}, such as 2,2,2")
-    items = _as_list(field, sizes)
+    items = as_list(field, sizes)
     if not 2 <= len(items) <= MAX_LAYERS:
         raise InputError(field, f"{accepted} (got {len(items)} layers)")
     return tuple(parse_whole(field, item, 1, MAX_NEURONS, accepted) for item in items)
@@ -231,7 +231,7 @@ def parse_layers(text: object, field: str = "layers") -> tuple[int, ...]:
     return check_sizes(text.split(",") if text.strip() else [], field)
 
 
-def _as_list(field: str, values: object) -> list:
+def as_list(field: str, values: object) -> list:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         raise InputError(field, f"expected a list of values (got {quote(values)})")
     try:
