@@ -114,6 +114,7 @@ class Explorer(widgets.VBox):
     def __init__(self, network: Network | None = None, inputs: object = None, targets: object = None,
                  iterations: int = 10_000):
         self.session = Session(network, inputs, targets)
+        iterations = check_iterations(iterations, "iterations")
         self._prefix = f"bp{next(_panel_ids)}-"
         self._syncing = False
         self._play_token: object | None = None
@@ -557,7 +558,7 @@ class Explorer(widgets.VBox):
         started = last_draw = time.perf_counter()
         try:
             while not self._stop_requested and not self._closed and (count is None or done < count):
-                pace = self.pace.value
+                pace = self.pace.value if self.pace.value is not None else math.inf  # nothing chosen: fast
                 chunk = max(1, int(CHUNK_SECONDS / per_iteration))
                 if math.isfinite(pace):  # watching: hold the rate to `pace` iterations per second
                     chunk = max(1, min(chunk, int(pace * (time.perf_counter() - started)) - done))
@@ -631,6 +632,7 @@ class Explorer(widgets.VBox):
             self._refused("lr", self.lr_text, self.lr_message, change["new"], str(error))
             return
         self._accepted("lr", self.lr_text, self.lr_message)
+
     @_handler
     def _on_reset_weights(self, _button: object = None) -> None:
         self._stop_training()

@@ -66,7 +66,8 @@ def quote(value: object) -> str:
         text = value if len(value) <= QUOTE_LIMIT else value[: QUOTE_LIMIT - 1] + "\u2026"
         return repr(text)
     if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(int(value)) >= 10 ** QUOTE_LIMIT:
-        return f"a number of {len(str(abs(int(value))))} digits"  # str() of 10**5000 is itself slow
+        # str() of an int of over 4,300 digits raises ValueError: count them from its bits
+        return f"a number of about {int(int(value).bit_length() * math.log10(2)) + 1:,} digits"
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real message

@@ -53,13 +53,13 @@ BAD_TEXT = [
     MEGABYTE, "x" * 100_000, "\x00", "\u202e1", "<b>1</b>", "__import__('os')", "1;2", "[1]",
 ]
 #: Objects (not text) that code may pass where a number goes.
-BAD_OBJECTS = [10 ** 400, -10 ** 400, float("nan"), float("inf"), -float("inf"), 1e300, True, None,
+BAD_OBJECTS = [10 ** 400, -10 ** 400, 10 ** 5000, float("nan"), float("inf"), -float("inf"), 1e300, True, None,
                [1], {"a": 1}, complex(1, 1), b"1", object(), Fraction(10 ** 400, 3),
                Fraction(1, 10 ** 400), np.array([1.0, 2.0]), np.float64("nan"), np.int64(2 ** 62)]
 #: Text no whole-number field accepts.
 BAD_WHOLE_TEXT = ["", " ", "abc", "1.5", "-5", "1,0,0", "10,00", "1_0", "1,000,0", "\u00b2", "\u0661\u0660",
                   "\u2460", "\uff11\uff10", "1e3", "0x10", "10 000", "9" * 5000, MEGABYTE, "1\u00b2", "+-1"]
-BAD_WHOLE_OBJECTS = [10 ** 400, -1, 1.5, float("nan"), float("inf"), None, True, [3], "3" * 30, complex(3, 0)]
+BAD_WHOLE_OBJECTS = [10 ** 400, -10 ** 5000, -1, 1.5, float("nan"), float("inf"), None, True, [3], "3" * 30, complex(3, 0)]
 #: Learning rates refused by the panel (0.001 to 10) for being out of range or not numbers.
 BAD_RATES = ["0", "-0.5", "100", "20", "10.0001", "0.0009", "1e-400", "nan", "inf", "abc", "\u00b2",
              MEGABYTE, "9" * 5000]
