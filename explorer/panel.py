@@ -589,10 +589,12 @@ class Explorer(widgets.VBox):
     def _push_curve(self) -> None:
         """Send the page the curve's last frame now, instead of waiting to be asked.
 
-        ipympl's page asks for a frame after each ``draw_idle``, but drops the
-        request when a frame is still on its way; so the last redraw of a run
-        could be lost and the curve stop short of the counter (seen in
-        Notebook 7).  ``draw()`` renders and sends the frame unasked.
+        ipympl's page asks for a frame after each ``draw_idle`` only when it
+        is not already awaiting one (its ``waiting_for_image``); should an
+        awaited frame never be drawn, no later ``draw_idle`` is answered and
+        the curve stops short of the counter.  ``draw()`` renders and sends
+        the frame unasked.  Every frame of this transparent figure is a full
+        image, so one extra frame cannot leave a mixed picture.
         """
         if not self.canvas.syncing_data_url:  # False once a page shows the canvas
             self.canvas.draw()
