@@ -25,8 +25,6 @@ from .presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, see
 from .training import MODES, TrainingResult, train
 from .walkthrough import PHASES, walkthrough
 
-#: The largest --seed (numpy's generators take any size; a cap keeps the message short).
-MAX_SEED = 2 ** 32 - 1
 #: A run longer than this reports its progress on stderr, about once a second.
 PROGRESS_SECONDS = 1.0
 #: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
@@ -92,7 +90,7 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
         order=v.check_choice("--order", args.order, ORDERS),
     )
     bias_mode = v.check_choice("--biases", args.biases, BIAS_MODES)
-    seed = v.parse_whole("--seed", args.seed, 0, MAX_SEED)
+    seed = v.parse_whole("--seed", args.seed, 0, v.MAX_SEED)
     if args.layers is None:
         network = seed_network(bias_mode="shared", **options)
         if bias_mode == "per-neuron":

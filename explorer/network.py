@@ -179,7 +179,8 @@ class Network:
                     raise v.InputError("activation", f"expected {len(self.weights)} names, got {len(names)}")
                 new.activations = tuple(v.check_choice("activation", a, tuple(ACTIVATIONS)) for a in names)
             else:
-                raise TypeError(f"unknown option: {name}")
+                raise v.InputError("option", f"choose from learning_rate, order, update_biases, loss, "
+                                   f"activations (got {v.quote(name)})")
         _check_loss_fits(new.loss, new.activations)
         return new
 
@@ -215,7 +216,7 @@ class Network:
         for l, layer in enumerate(self.names.biases):
             if name in layer:
                 return self.biases[l], (0 if self.bias_mode == "shared" else layer.index(name),)
-        raise v.InputError("parameter", f"no weight or bias is called {name!r}")
+        raise v.InputError("parameter", f"no weight or bias is called {v.quote(name)}")
 
     def parameters(self) -> dict[str, float]:
         """Every weight and bias by name, in naming order (w1, w2, ..., b1, b2)."""

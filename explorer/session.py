@@ -73,6 +73,8 @@ class Session(traitlets.HasTraits):
 
     def __init__(self, network: Network | None = None, inputs: object = None, targets: object = None):
         super().__init__()
+        if network is not None and not isinstance(network, Network):
+            raise v.InputError("network", f"give a Network, such as seed_network() (got {v.quote(network)})")
         if network is None:
             network = seed_network()
             inputs = SEED_INPUTS if inputs is None else inputs

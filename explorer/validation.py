@@ -37,6 +37,8 @@ LEARNING_RATE_RANGE = (1e-6, 100.0)
 MAX_LAYERS = 6
 MAX_NEURONS = 16
 MAX_ITERATIONS = 10_000_000
+#: Random seeds (numpy takes any size; a cap keeps messages short).
+MAX_SEED = 2 ** 32 - 1
 #: A message quotes at most this many characters of what was typed.
 QUOTE_LIMIT = 40
 #: Longer text is refused before any conversion is tried.

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from explorer import validation as v
 from explorer.network import Network
 from explorer.panel import Explorer
-from explorer.presets import random_network, seed_network
+from explorer.presets import random_data, random_network, seed_network
 from explorer.session import Session
 from explorer.training import train, train_many
 from explorer.walkthrough import walkthrough
@@ -325,6 +325,17 @@ def engine_calls(net: Network):
         yield lambda sizes=sizes: random_network(sizes)
     for rates in [[0.5, "abc"], [10 ** 400], [float("nan")], "\u00b2", [None]]:
         yield lambda rates=rates: train_many(net, x, t, rates, 10)
+    for value in ["x", -1, 2 ** 32, 1.5, None, "\u00b2"]:
+        yield lambda value=value: random_network([2, 2, 2], seed=value)
+        yield lambda value=value: random_data(net, 1, seed=value)
+        yield lambda value=value: random_data(net, value)
+    for network in ["abc", 5, [[0.1]], seed_network]:
+        yield lambda network=network: Session(network)
+        yield lambda network=network: Explorer(network, [0.05, 0.1], [0.01, 0.99])
+    for options in [{"speed": 1}, {"learning_rate": "fast"}, {"order": None}, {"loss": 5}]:
+        yield lambda options=options: net.with_options(**options)
+    for iterations in [10 ** 400, "1,0,0", -1]:
+        yield lambda iterations=iterations: Explorer(iterations=iterations)
     for biases in [5, None, [0.35], [[0.1, 0.2, 0.3], 0.6], ["x", 0.6]]:
         yield lambda biases=biases: Network([[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]], biases)
 
