@@ -1,4 +1,4 @@
-"""The explorer panel: the only module that imports ipywidgets.
+"""The explorer panel: with its files row (files_view.py), the only module that imports ipywidgets.
 
 ``Explorer()`` shows the seed's example: the network diagram with live
 weights, the current step's formula, the step controls, the training
@@ -19,6 +19,7 @@ import functools
 import html
 import itertools
 import math
+import os
 import time
 import traceback
 from typing import Callable, Iterator
@@ -27,9 +28,10 @@ import ipywidgets as widgets
 from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
-from . import diagram
+from . import diagram, savefile
 from .controls import KeyboardPassage, Slider, StatusLine
 from .curves import ErrorCurve
+from .files_view import FilesView
 from .formatting import number
 from .network import Network
 from .session import LEARNING_RATE_LIMITS, Session
@@ -214,6 +216,8 @@ class Explorer(widgets.VBox):
         self.field_messages: dict[str, widgets.HTML] = {}
         self.message = StatusLine()
         self.details = widgets.Output()
+        self.files = FilesView(self)
+        self.edit_area = widgets.VBox([self._edit_table()])  # rebuilt for a loaded network of another shape
 
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         stepping = widgets.VBox([
@@ -241,7 +245,9 @@ class Explorer(widgets.VBox):
             widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
             self._section("Edit the example"),
             row([self.order, self.update_biases]),
-            self._edit_table(),
+            self.edit_area,
+            self._section("Handout and saved session"),
+            self.files,
             self.details,
         ]
 
@@ -730,6 +736,40 @@ class Explorer(widgets.VBox):
         for child in getattr(box, "children", ()):
             yield from cls._descendants(child)
             yield child
+
+    # ------------------------------------------------------- saved sessions
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the panel as it is to a JSON session file (format: :mod:`explorer.savefile`)."""
+        savefile.write(path, self.session, self.kept_curves(), self.log_scale.value)
+
+    def load(self, path: str | os.PathLike) -> None:
+        """Reopen a file written by :meth:`save`; a refused file raises and changes nothing."""
+        self.restore(savefile.read(path))
+
+    def kept_curves(self) -> list[savefile.KeptCurve]:
+        """The curves kept with "Keep curve", oldest first, as a session file holds them."""
+        return [savefile.KeptCurve(*curve) for curve in self.curve.kept()]
+
+    def restore(self, saved: savefile.Saved) -> None:
+        """Show a loaded session with its kept curves (training and playing stop first)."""
+        self._stop_training()
+        self._pause_steps()
+        self._rejected.clear()  # every field shows the loaded values
+        shape = (self.session.network.sizes, self.session.network.bias_mode)
+        with self.session.hold_trait_notifications():  # one redraw, once the fields match the network
+            self.session.restore(saved.session)
+            if (self.session.network.sizes, self.session.network.bias_mode) != shape:
+                old = [*self.fields.values(), *self.field_messages.values()]
+                self.fields.clear()
+                self.field_messages.clear()
+                self.edit_area.children = (self._edit_table(),)
+                for field in old:  # gone from the page: free their comms
+                    field.close()
+        self.curve.set_kept([(c.label, c.iterations, c.errors) for c in saved.kept])
+        with self._quietly():
+            self.log_scale.value = saved.log_scale
+            self.lr_slider.value = self.session.learning_rate
+        self.curve.set_log(saved.log_scale)
 
     def __repr__(self) -> str:
         s = self.session
