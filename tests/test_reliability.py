@@ -283,3 +283,17 @@ def test_refused_session_calls_raise_input_error_only():
                  lambda: s.set_update_biases("yes"), lambda: s.train(10 ** 400)):
         with pytest.raises(InputError):
             call()
+
+
+def test_loading_a_saved_run_into_a_diverged_panel_ends_the_divergence(tmp_path):
+    saved = Explorer()
+    saved.pace.value = math.inf
+    saved.iterations_field.value = "50"
+    saved.train_button.click()
+    saved.save(tmp_path / "run.json")
+    panel = diverging_panel()
+    panel.train_button.click()
+    assert panel.session.diverged_at is not None
+    panel.load(tmp_path / "run.json")
+    assert panel.session.diverged_at is None and notice(panel) == "" and panel.session.iteration == 50
+    assert "not finite" not in panel.counter.value and not panel.curve.divergence.get_visible()
