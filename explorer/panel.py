@@ -124,6 +124,7 @@ class Explorer(widgets.VBox):
         self.steps_task: asyncio.Task | None = None
         self._stop_requested = False
         self._closed = False
+        self._steps_shown = 0  # steps in the iteration the step label last showed
         #: typed text that was refused, by field key ("lr" for the learning rate):
         #: kept in its field, with its message, until that field is edited again
         self._rejected: dict[str, str] = {}
@@ -359,8 +360,8 @@ class Explorer(widgets.VBox):
         self.phases.value = '<div class="bp-phases" aria-label="phase">' + "".join(
             f'<span class="{"bp-current" if p == phase else "bp-done" if p in done_phases else ""}">{p}</span>'
             for p in PHASES if walk.phase_start(p) < len(walk)) + "</div>"
-        example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
-        self.position.value = f"step {s.step} of {len(walk)}, iteration {s.iteration + 1:,}{example}"
+        self._steps_shown = len(walk)
+        self.render_position()
         if current is None:
             self.equation.value = ("Press <b>Next step</b> to begin the forward pass "
                                    f"(E_total now: {number(s.dataset_error())}).")
@@ -398,6 +399,12 @@ class Explorer(widgets.VBox):
             text += (" The seed order's value differs: it went through already-updated weights, "
                      "so it is not exactly the slope of E_total.")
         return html.escape(text)
+
+    def render_position(self) -> None:
+        """The step label: "step k of n, iteration i" (n as last drawn, so no walkthrough is built)."""
+        s = self.session
+        example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
+        self.position.value = f"step {s.step} of {self._steps_shown}, iteration {s.iteration + 1:,}{example}"
 
     def render_training(self) -> None:
         s = self.session
@@ -574,14 +581,17 @@ class Explorer(widgets.VBox):
                 diverged = s.train(chunk)
                 per_iteration = max((time.perf_counter() - tic) / chunk, 1e-7)
                 done += chunk
+                # the counters follow every chunk, together; the rest 5 times a second
+                self.progress.value = done if count is not None else 0
+                self.render_training()
+                self.render_position()
                 if diverged is not None:
                     self.say(f"The error stopped being a finite number at iteration {diverged:,}: "
                              "this learning rate diverges. Lower it and press Reset weights.", error=True)
                     break
                 if time.perf_counter() - last_draw >= REFRESH_SECONDS:
                     last_draw = time.perf_counter()
-                    self.progress.value = done if count is not None else 0
-                    self.render()  # every view at once: one iteration on all of them
+                    self.render()  # every view at once, at one iteration
                 await asyncio.sleep(0.02 if math.isfinite(pace) else 0.002)  # a yield lets clicks in
         finally:
             s.training = False
