@@ -25,7 +25,8 @@ import numpy as np
 
 from . import validation as v
 from .network import Network
-from .training import SweepResult, check_iterations, train_many
+from .training import SweepResult, train_many
+from .validation import check_iterations
 
 REGIMES = ("too small", "good", "too large", "diverging")
 #: "good" means getting this share of the way (log scale) from E0 to the best final error.

@@ -22,8 +22,7 @@ from .formatting import number
 from .session import LEARNING_RATE_LIMITS
 from .sweep import RATE_COUNT_LIMITS, Sweep, rates, sweep
 from .sweep_plot import SweepPlot
-from .training import check_iterations
-from .validation import InputError
+from .validation import InputError, check_iterations
 
 if TYPE_CHECKING:
     from .panel import Explorer

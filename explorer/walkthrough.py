@@ -184,8 +184,8 @@ def walkthrough(network: Network, inputs: object, targets: object, example: int 
     """
     x_all, t_all = network.check_data(inputs, targets)
     mode = v.check_choice("mode", mode, ("online", "batch"))
-    if not 0 <= example < x_all.shape[0]:
-        raise v.InputError("example", f"choose an example from 1 to {x_all.shape[0]}")
+    example = v.parse_whole("example", example, 0, x_all.shape[0] - 1,
+                            f"choose an example from 1 to {x_all.shape[0]}")
     x, t = x_all[example], t_all[example]
     fw = network.forward(x, t)
     g = network.backward(x, t, fw)

@@ -167,12 +167,13 @@ def test_activation_loss_and_bias_options_per_layer():
     assert s.network.loss == "bce"
     before = snapshot(s)
     # impossible combinations are explained, not silently changed
-    with pytest.raises(InputError, match="loss: bce needs sigmoid outputs; the output layer is tanh"):
+    with pytest.raises(InputError, match=re.escape("loss: binary cross-entropy (bce) needs sigmoid outputs; "
+                                                   "the output layer is tanh")):
         s.set_activation(2, "tanh")
     assert_unchanged(before, snapshot(s))
     s.set_loss("squared")
     s.set_activation(2, "linear")
-    with pytest.raises(InputError, match="bce needs sigmoid outputs; the output layer is linear"):
+    with pytest.raises(InputError, match=re.escape("(bce) needs sigmoid outputs; the output layer is linear")):
         s.set_loss("bce")
     with pytest.raises(InputError, match="Activation of layer 1: choose one of sigmoid"):
         s.set_activation(1, "step")

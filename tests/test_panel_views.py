@@ -147,7 +147,7 @@ def test_activation_loss_and_mode_controls_and_an_impossible_combination_explain
     arch.loss.value = "bce"
     before = snapshot(panel)
     arch.activations[1].value = "relu"
-    assert panel.message.value == "loss: bce needs sigmoid outputs; the output layer is relu"
+    assert panel.message.value == "loss: binary cross-entropy (bce) needs sigmoid outputs; the output layer is relu"
     assert arch.activations[1].value == "sigmoid"  # the control shows what the network really has
     assert_unchanged(before, panel)
     arch.mode.value = "batch"
