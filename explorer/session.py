@@ -263,17 +263,14 @@ class Session(traitlets.HasTraits):
     def set_example(self, example: int) -> None:
         """Show example ``example`` (from 0) in the walkthrough; the iteration's steps restart."""
         m = self.inputs.shape[0]
-        if isinstance(example, bool) or not isinstance(example, (int, np.integer)) or not 0 <= example < m:
-            raise v.InputError("Example", f"choose an example from 1 to {m} (got {example!r})")
-        self.example = int(example)
+        self.example = v.parse_whole("Example", example, 0, m - 1, f"choose an example from 1 to {m}")
         self._restart()
 
     # -------------------------------------------------------- architecture
     def set_activation(self, layer: int, name: str) -> None:
         """Activation of layer ``layer`` (1 = the first after the inputs); the weights stay."""
         acts = list(self.network.activations)
-        if not 1 <= layer <= len(acts):
-            raise v.InputError("Activation", f"choose a layer from 1 to {len(acts)}")
+        layer = v.parse_whole("Activation", layer, 1, len(acts), f"choose a layer from 1 to {len(acts)}")
         acts[layer - 1] = v.check_choice(f"Activation of layer {layer}", name, tuple(ACTIVATIONS))
         self._replace(self._checked(self.network.with_options(activations=tuple(acts))))
 
@@ -316,14 +313,14 @@ class Session(traitlets.HasTraits):
 
     def add_neuron(self, layer: int) -> str:
         """One more neuron in hidden layer ``layer`` (from 1)."""
-        sizes = list(self._hidden_layer(layer))
-        sizes[layer - 1] += 1
+        sizes, k = self._hidden_layer(layer)
+        sizes[k] += 1
         return self.set_hidden(sizes)
 
     def remove_neuron(self, layer: int) -> str:
         """One neuron fewer in hidden layer ``layer``; its last neuron removes the layer."""
-        sizes = list(self._hidden_layer(layer))
-        sizes[layer - 1] -= 1
+        sizes, k = self._hidden_layer(layer)
+        sizes[k] -= 1
         return self.set_hidden([n for n in sizes if n])
 
     def add_layer(self) -> str:
@@ -338,12 +335,13 @@ class Session(traitlets.HasTraits):
             raise v.InputError("Hidden layers", "there is no hidden layer to remove")
         return self.set_hidden(sizes[:-1])
 
-    def _hidden_layer(self, layer: int) -> tuple[int, ...]:
-        sizes = self.hidden_sizes()
-        if not 1 <= layer <= len(sizes):
-            raise v.InputError("Hidden layer", f"choose a hidden layer from 1 to {len(sizes)}"
-                               if sizes else "there is no hidden layer: add one first")
-        return sizes
+    def _hidden_layer(self, layer: int) -> tuple[list[int], int]:
+        """The hidden sizes as a list, and hidden layer ``layer`` (from 1) as an index into it."""
+        sizes = list(self.hidden_sizes())
+        if not sizes:
+            raise v.InputError("Hidden layer", "there is no hidden layer: add one first")
+        k = v.parse_whole("Hidden layer", layer, 1, len(sizes), f"choose a hidden layer from 1 to {len(sizes)}")
+        return sizes, k - 1
 
     def set_seed(self, seed: object) -> None:
         """The seed for the next random weights (Random weights, a new shape); the network stays."""
