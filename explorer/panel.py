@@ -228,6 +228,14 @@ class Explorer(widgets.VBox):
         self.dataset_view = DatasetView(self)
         self.architecture = ArchitectureView(self)
         self.sweep = SweepView(self)
+        # folded away until wanted: the seed's example needs none of it
+        self.beyond = widgets.VBox([self._section("Dataset and network"), self.dataset_view, self.architecture,
+                                    self._section("Learning-rate sweep"), self.sweep])
+        self.beyond_toggle = widgets.ToggleButton(description="Datasets, network and sweep", value=False,
+                                                  tooltip="Show or hide the dataset, architecture and "
+                                                  "learning-rate sweep controls", layout=widgets.Layout(width="auto"))
+        widgets.dlink((self.beyond_toggle, "value"), (self.beyond.layout, "display"),
+                      lambda shown: None if shown else "none")
 
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         stepping = widgets.VBox([
@@ -253,14 +261,11 @@ class Explorer(widgets.VBox):
             row([self.phases, self.position]),
             self.equation, self.meaning, self.check,
             widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
-            self._section("Dataset and network"),
-            self.dataset_view,
-            self.architecture,
+            row([self.beyond_toggle]),
+            self.beyond,
             self._section("Edit the example"),
             row([self.order, self.update_biases]),
             self.edit_area,
-            self._section("Learning-rate sweep"),
-            self.sweep,
             self._section("Handout and saved session"),
             self.files,
             self.details,
@@ -395,6 +400,8 @@ class Explorer(widgets.VBox):
                             f"{', biases updated' if net.update_biases else ''}</div>")
         self._match_edit_table()
         self._sync_fields()
+        if s.dataset != "seed" or net.sizes != (2, 2, 2):
+            self.beyond_toggle.value = True  # another problem than the seed's: its controls show
         self.dataset_view.render()
         self.architecture.render()
         self.render_steps()

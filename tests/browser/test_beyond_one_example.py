@@ -1,6 +1,6 @@
 """Datasets, architecture, decision boundary and sweep in a real browser, in JupyterLab and Voila.
 
-The scenario: choose XOR, seed 5, add a hidden neuron (2-3-1), train 10,000
+The scenario: unfold "Datasets, network and sweep", choose XOR, seed 5, add a hidden neuron (2-3-1), train 10,000
 iterations at the fast pace; the boundary's canvas must change its pixels
 and the error must fall below 0.01 (seed 5 learns XOR on 2-3-1: about
 0.0005).  Then a sweep of 50 rates: choosing one from the list, and a click
@@ -55,9 +55,12 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
     root = page.locator(".bp-panel").first
     status = root.locator("div[role=status]")
     counter = root.locator(".widget-label", has_text=re.compile(r"^\s*[\d,]+ iterations done"))
+    expect(root.locator(".bp-plot-boundary")).to_be_hidden()  # the seed's 2-2-2 has two outputs
+    expect(control(root, "combobox", "Dataset")).to_be_hidden()  # folded away at first
+    control(root, "button", "Datasets, network and sweep").click()
+    expect(control(root, "combobox", "Dataset")).to_be_visible()
     if server == "lab":
         scroll_lab_to(page, control(root, "combobox", "Dataset"))
-    expect(root.locator(".bp-plot-boundary")).to_be_hidden()  # the seed's 2-2-2 has two outputs
 
     control(root, "combobox", "Dataset").select_option("xor")
     expect(status).to_contain_text("Dataset xor: 4 examples")
@@ -108,6 +111,8 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
     # a click on the plot: the rate nearest the click's x becomes the learning rate
     if server == "lab":
         scroll_lab_to(page, sweep_canvas)
+    else:
+        sweep_canvas.scroll_into_view_if_needed()
     box = sweep_canvas.bounding_box()
     # a real mouse click there: ipympl lays a second canvas (for rubber bands) over the plot
     page.mouse.click(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.5)
