@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 REPO = Path(__file__).resolve().parents[2]
-NOTEBOOKS = REPO / "notebooks"
+NOTEBOOKS = REPO / "explorer" / "notebooks"
 ARTIFACTS = REPO / "tests" / "artifacts"  # screenshots; git-ignored
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 SERVER_START_TIMEOUT = 90.0  # s; a cold Lab takes ~5 s on 2 cores, more under load
@@ -201,11 +201,17 @@ class VoilaServer:
 
 
 @contextlib.contextmanager
-def voila_server(notebook: Path, workdir: Path) -> Iterator[VoilaServer]:
-    """Serve ``notebook`` exactly as ``python -m explorer app`` does, on a free port."""
+def voila_server(notebook: Path, workdir: Path, *, students: int = 1,
+                 idle_timeout: int = app.DEFAULT_IDLE_TIMEOUT) -> Iterator[VoilaServer]:
+    """Serve ``notebook`` as ``python -m explorer app --students N`` does, on a free port.
+
+    One pre-started kernel by default: a test's page then gets a kernel that
+    ran the notebook before the page was asked for, as a student's does.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / "voila.log"
-    with app.voila_launch(notebook, app.free_port()) as launch:
+    with app.voila_launch(notebook, app.free_port(), students=students,
+                          idle_timeout=idle_timeout) as launch:
         # Each GET of the page starts a kernel: poll a static file instead.
         with running(launch.cmd, throwaway_env(workdir, launch.env), launch.url + app.READY_PATH,
                      log, "Voila") as proc:
