@@ -69,3 +69,41 @@ def test_the_pool_is_sized_by_students():
     without = app.voila_command(NOTEBOOK_DIR / NOTEBOOKS["01"], 8866, students=0, idle_timeout=30)
     assert not any(arg.startswith(("--preheat_kernel", "--pool_size")) for arg in without)
     assert "--MappingKernelManager.cull_interval=10" in without
+
+
+def test_kernels_waiting_in_the_pool_are_marked_active():
+    import asyncio
+    from datetime import datetime, timedelta, timezone
+    from types import SimpleNamespace
+
+    from explorer.classroom_kernels import mark_active, pooled_kernel_ids
+
+    async def started(kernel_id):
+        return {"kernel_id": kernel_id}
+
+    async def failed():
+        raise RuntimeError("the kernel did not start")
+
+    async def pools():
+        done = [asyncio.ensure_future(started("a")), asyncio.ensure_future(failed())]
+        await asyncio.wait(done)
+        waiting = asyncio.ensure_future(asyncio.sleep(10))  # still starting: no id yet
+        result = pooled_kernel_ids({"01_step_by_step.ipynb": done + [waiting]})
+        waiting.cancel()
+        return result
+
+    assert asyncio.run(pools()) == ["a"]
+    long_ago = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    kernels = {k: SimpleNamespace(last_activity=long_ago) for k in ("a", "b")}
+    now = long_ago + timedelta(days=1)
+    mark_active(kernels, ["a", "gone"], now)
+    assert kernels["a"].last_activity == now and kernels["b"].last_activity == long_ago
+
+
+def test_the_app_uses_the_pool_aware_kernel_manager():
+    from explorer.classroom_kernels import ClassroomKernelManager
+
+    command = app.voila_command(NOTEBOOK_DIR / NOTEBOOKS["01"], 8866, students=2)
+    [option] = [a for a in command if "multi_kernel_manager_class" in a]
+    module, name = option.split("=", 1)[1].rsplit(".", 1)
+    assert (module, name) == (ClassroomKernelManager.__module__, ClassroomKernelManager.__name__)

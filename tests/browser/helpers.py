@@ -358,7 +358,7 @@ def scroll_lab_to(page, locator) -> None:
 # Click in the page and time until the text of `target` (a CSS selector,
 # re-queried so a re-rendered element still counts) differs.  Clicking from
 # JS leaves Playwright's own round trips out of the figure.
-_CLICK_LATENCY = """([button, selector, timeoutMs]) => new Promise((resolve, reject) => {
+CLICK_LATENCY_JS = """([button, selector, timeoutMs]) => new Promise((resolve, reject) => {
     const text = () => { const t = document.querySelector(selector); return t ? t.textContent : null; };
     const before = text();
     let t0 = 0;
@@ -379,6 +379,6 @@ def click_latencies(page, button, target_selector: str, clicks: int = 20, *,
     handle = button.element_handle(timeout=PAGE_TIMEOUT)
     times = []
     for _ in range(clicks):
-        times.append(page.evaluate(_CLICK_LATENCY, [handle, target_selector, timeout_ms]))
+        times.append(page.evaluate(CLICK_LATENCY_JS, [handle, target_selector, timeout_ms]))
         time.sleep(pause_s)  # let the kernel settle so clicks do not queue
     return times
