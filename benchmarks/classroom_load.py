@@ -19,11 +19,12 @@ The reference, measured in the same run: one student on a server with no pool
 (``--students 0``), whose kernel starts and runs the notebook on request.
 
 The browser pages run on the same machine as the server; in a real class they
-run on the students' machines.  So that the figures describe the server, the
-browsers run at the lowest priority (``--browser-nice 19``): they get only the
-CPU the server leaves, and a page's time to usable still includes its own
-rendering on what is left (``--browser-nice 0`` shares the CPU equally).  A
-benchmark, not a test: it asserts nothing.
+run on the students' machines, so a page's time to usable here includes its
+own rendering on the server's cores.  The CPU the server and its kernels used
+is printed apart, and ``--browser-nice 19`` runs the browsers at the lowest
+priority (on an otherwise idle machine: the server first; on a machine shared
+with other work it starves the browsers instead).  The machine's load average
+is printed with each run.  A benchmark, not a test: it asserts nothing.
 """
 
 from __future__ import annotations
@@ -106,9 +107,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="class sizes to measure, comma-separated (default 1,10,30)")
     parser.add_argument("--arrival", type=float, default=10.0,
                         help="seconds over which each class arrives (default 10)")
-    parser.add_argument("--browser-nice", type=int, default=19, choices=range(0, 20), metavar="0-19",
-                        help="niceness of the students' browsers (default 19: the server first, as "
-                             "when the browsers run on the students' machines; 0: equal shares)")
+    parser.add_argument("--browser-nice", type=int, default=0, choices=range(0, 20), metavar="0-19",
+                        help="niceness of the students' browsers (default 0: equal shares; 19: the "
+                             "server first, as when the browsers run on the students' machines; only "
+                             "meaningful on an otherwise idle machine)")
     parser.add_argument("--no-reference", action="store_true",
                         help="skip the reference (one student, no pool)")
     args = parser.parse_args(argv)
