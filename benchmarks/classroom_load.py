@@ -8,7 +8,8 @@ serves the walkthrough (Voila, N kernels started in advance) and, once its
 pool is filled, N students arrive evenly within ``--arrival`` seconds, each in
 a Chromium context of its own (tests/browser/classroom.py has the scenario).
 Printed for each N: the time from asking for the page to a usable panel
-(first student, p50, p95, max), the median and p95 of "Next step" click to
+(first student, p50, p95, max) and to the page's last byte (the server's
+part: Voila streams the page while the kernel runs the notebook), the median and p95 of "Next step" click to
 updated formula under that load, each kernel's memory (PSS: shared pages
 divided among the processes sharing them), the server's, the growth of the
 machine's memory in use, the CPU the server and its kernels used while the
@@ -86,13 +87,16 @@ def report(label: str, run: classroom.ClassRun) -> None:
     print(f"  usable after request  first {f['first_usable_s']:.2f} s   p50 {f['p50_usable_s']:.2f} s"
           f"   p95 {f['p95_usable_s']:.2f} s   max {f['max_usable_s']:.2f} s   "
           f"({f['usable']}/{f['students']} usable)")
+    print(f"  page served (server)  p50 {f['p50_served_s']:.2f} s   max {f['max_served_s']:.2f} s"
+          f"   (request to the page's last byte; the rest of the wait is the browser drawing it)")
     print(f"  Next step -> formula  median {f['click_median_ms']:.0f} ms   p95 {f['click_p95_ms']:.0f} ms"
           f"   ({len(run.clicks_ms)} clicks while the class arrived)")
     print(f"  memory per kernel     PSS median {f['kernel_pss_median_mb']:.0f} MB   max "
           f"{f['kernel_pss_max_mb']:.0f} MB   ({f['kernels_open']} kernels, {f['kernels_pss_total_mb']:.0f} MB "
           f"in all; server RSS {f['server_rss_mb']:.0f} MB)")
-    print(f"  machine               {os.cpu_count()} cores, {run.memory_total_mb / 1024:.1f} GB; in use "
-          f"+{f['machine_used_delta_mb']:.0f} MB with every page open (browsers included)")
+    print(f"  machine               {os.cpu_count()} cores, {run.memory_total_mb / 1024:.1f} GB; "
+          f"{run.memory_used_open_mb / 1024:.1f} GB in use with every page open (browsers and any "
+          f"other work included; {f['machine_used_delta_mb']:+.0f} MB since the class arrived)")
     print(f"  server + kernels CPU  {f['cpu_s']:.1f} s in the {f['class_s']:.1f} s the class took to "
           f"arrive and click ({f['cpu_s'] / max(f['students'], 1):.2f} s per student)")
     print(f"  after the pages close {run.kernels_after_close} kernels (pool {run.pool}), "
