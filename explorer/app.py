@@ -7,8 +7,8 @@ outputs and widgets (Voila strips code cells by default), on 127.0.0.1 only.
 Ready before the students arrive: Voila starts a pool of kernels in advance
 (``preheat_kernel``), each of which has already run the notebook, so a page
 opened from the pool only has to draw the widgets.  ``--students N`` sizes the
-pool; each kernel taken from it is replaced a second later, so the pool stays
-full for late-comers and reloads.  A page that is closed shuts its kernel
+pool; each kernel taken from it is replaced :data:`REFILL_DELAY` seconds
+later, so the pool is full again for late-comers and reloads.  A page that is closed shuts its kernel
 down (Voila's page sends that request on ``beforeunload``); a kernel whose
 page vanished without saying so (a laptop closed, a network lost) is shut
 down after ``--idle-timeout`` seconds with no page connected.
@@ -55,9 +55,9 @@ MAX_STUDENTS = 500
 DEFAULT_IDLE_TIMEOUT = 1800  # s: a kernel with no page connected this long is shut down
 # s from a kernel leaving the pool to its replacement starting.  Voila's
 # default, 1 s, starts the replacements while the class is still arriving, and
-# on 2 cores they take the CPU the arriving pages need (10 students within
-# 10 s: the first usable after 34 s instead of 7 s).  A student who comes
-# after the pool ran out waits up to this much longer for a kernel.
+# they take the CPU the arriving pages need (10 students within 10 s on a
+# shared 2-core machine: the first usable after 34 s, not 7 s).  A student who
+# comes after the pool ran out waits up to this much longer for a kernel.
 REFILL_DELAY = 10
 TEMPLATE_NAME = "backprop-offline"
 
@@ -189,6 +189,7 @@ def wait_until_ready(url: str, proc: subprocess.Popen, timeout: float = 60.0) ->
 
 
 def _whole_number(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high``, else a one-line error."""
     def parse(text: str) -> int:
         try:
             value = int(text)

@@ -3,14 +3,16 @@
 Voila wraps the kernel manager class it is given in its pool of pre-started
 kernels (``VoilaKernelManager``), which keeps the culler away from kernels
 waiting in the pool.  But a waiting kernel's idle clock keeps running from
-the moment it finished running the notebook, so a kernel that waited longer
-than the idle timeout is culled at the culler's next pass after a page takes
-it, if that page has not yet connected (a few seconds, more on a busy
-machine): the student's panel never appears.
+the moment it finished running the notebook, and a page takes seconds to
+connect to its kernel (a minute on a starved machine), counted as a
+connection only once done.  So a kernel that waited longer than the idle
+timeout was culled at the culler's next pass after a page took it: the
+student's panel never appeared.
 
-Here every pass first marks the kernels still in the pool as active, so a
-kernel's idle time starts at most one culler interval before a page takes
-it, and ``explorer.app`` keeps the interval at a third of the timeout.
+Here the idle clock of a pooled kernel starts when it leaves the pool: every
+culler pass marks the kernels in the pool as active, and a kernel seen
+outside the pool for the first time as active at that moment.  A page thus
+has the whole idle timeout to connect to its kernel.
 """
 
 from __future__ import annotations
@@ -41,9 +43,16 @@ def mark_active(kernels: Mapping[str, object], kernel_ids: Iterable[str], now: d
 
 
 class ClassroomKernelManager(AsyncMappingKernelManager):
-    """Jupyter's kernel manager, with pooled kernels marked active at every culler pass."""
+    """Jupyter's kernel manager; a kernel's idle time starts when it leaves Voila's pool."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._outside_pool: set[str] = set()  # kernels the culler has seen outside the pool
 
     async def cull_kernels(self) -> None:
         # _pools is VoilaKernelManager's (absent without a pool); it reads it too
-        mark_active(self._kernels, pooled_kernel_ids(getattr(self, "_pools", {})), utcnow())
+        pooled = set(pooled_kernel_ids(getattr(self, "_pools", {})))
+        handed_out = set(self._kernels) - pooled - self._outside_pool
+        mark_active(self._kernels, pooled | handed_out, utcnow())
+        self._outside_pool = ((self._outside_pool - pooled) | handed_out) & set(self._kernels)
         await super().cull_kernels()

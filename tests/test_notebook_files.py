@@ -107,3 +107,36 @@ def test_the_app_uses_the_pool_aware_kernel_manager():
     [option] = [a for a in command if "multi_kernel_manager_class" in a]
     module, name = option.split("=", 1)[1].rsplit(".", 1)
     assert (module, name) == (ClassroomKernelManager.__module__, ClassroomKernelManager.__name__)
+
+
+def test_a_kernel_idles_from_when_it_leaves_the_pool(monkeypatch):
+    """Pooled kernels stay fresh; a kernel taken from the pool starts idling at the next pass."""
+    import asyncio
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from explorer import classroom_kernels
+    from explorer.classroom_kernels import ClassroomKernelManager
+
+    long_ago = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    clock = iter(datetime(2024, 1, 1, 0, 0, n, tzinfo=timezone.utc) for n in range(60))
+    monkeypatch.setattr(classroom_kernels, "utcnow", lambda: next(clock))
+    manager = ClassroomKernelManager()
+    manager._kernels = {k: SimpleNamespace(last_activity=long_ago) for k in ("pooled", "taken")}
+    seen = []
+
+    async def cull_kernel_if_idle(kernel_id):
+        seen.append((kernel_id, manager._kernels[kernel_id].last_activity.second))
+    manager.cull_kernel_if_idle = cull_kernel_if_idle
+
+    async def passes():
+        pooled = asyncio.get_running_loop().create_future()
+        pooled.set_result({"kernel_id": "pooled"})
+        manager._pools = {"01_step_by_step.ipynb": [pooled]}
+        await manager.cull_kernels()     # 'taken' was handed out before this pass: its clock starts
+        await manager.cull_kernels()     # 'taken' keeps idling from the first pass
+        manager._pools = {"01_step_by_step.ipynb": []}
+        await manager.cull_kernels()     # 'pooled' is handed out now: its clock starts
+
+    asyncio.run(passes())
+    assert seen == [("pooled", 0), ("taken", 0), ("pooled", 1), ("taken", 0), ("pooled", 2), ("taken", 0)]

@@ -42,7 +42,7 @@ from pathlib import Path
 from . import helpers
 
 W1_SEED, W1_CHANGED = "0.15", "0.2"
-USABLE_TIMEOUT_MS = 600_000  # 30 pages drawing at once on 2 shared cores: minutes
+USABLE_TIMEOUT_S = 600.0  # default; 30 pages drawing at once on 2 shared cores: minutes
 CLICK_TIMEOUT_MS = 60_000
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -232,7 +232,8 @@ async def _block_external(context, record: list[str]) -> None:
     await context.route(lambda url: not helpers.is_loopback(url), handle)
 
 
-async def _arrive(browser, url: str, student: Student, start: float, delay: float):
+async def _arrive(browser, url: str, student: Student, start: float, delay: float,
+                  usable_timeout_s: float):
     """Open the page after ``delay`` s, wait until usable, click; return (context, page)."""
     await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
@@ -243,13 +244,13 @@ async def _arrive(browser, url: str, student: Student, start: float, delay: floa
     try:
         requested = time.monotonic()
         student.arrived_s = requested - start
-        response = await page.goto(url, wait_until="commit", timeout=USABLE_TIMEOUT_MS)
+        response = await page.goto(url, wait_until="commit", timeout=usable_timeout_s * 1000)
         # Voila streams the page as the notebook runs: its end is the server's
         # part of the wait (the browser's part is drawing it)
         await response.finished()
         student.served_s = time.monotonic() - requested
         step = _panel(page).get_by_role("button", name="Next step", exact=True)
-        await step.wait_for(state="visible", timeout=USABLE_TIMEOUT_MS)
+        await step.wait_for(state="visible", timeout=usable_timeout_s * 1000)
         student.usable_s = time.monotonic() - requested
         student.kernel_id = await page.evaluate(_KERNEL_ID)
         handle = await step.element_handle()
@@ -292,7 +293,7 @@ async def _check_isolation(pages, students: list[Student]) -> None:
 
 async def run_class(voila: helpers.VoilaServer, pool: int, n: int, *, arrival_s: float = 10.0,
                     vanish: int = 0, cull_wait_s: float = 0.0, refill_s: float = 0.0,
-                    browser_nice: int = 0) -> ClassRun:
+                    browser_nice: int = 0, usable_timeout_s: float = USABLE_TIMEOUT_S) -> ClassRun:
     """Bring ``n`` students to ``voila`` (which keeps ``pool`` kernels ready); see the module doc.
 
     ``refill_s``: how long the server waits before replacing a kernel taken
@@ -301,6 +302,7 @@ async def run_class(voila: helpers.VoilaServer, pool: int, n: int, *, arrival_s:
     the ``vanish`` students to be culled.  ``browser_nice``: the students'
     browsers run at this niceness (0-19), so that the server gets the CPU
     first, as it would if the browsers ran on the students' own machines.
+    ``usable_timeout_s``: how long a page may take to become usable.
     """
     from playwright.async_api import async_playwright
 
@@ -315,7 +317,7 @@ async def run_class(voila: helpers.VoilaServer, pool: int, n: int, *, arrival_s:
             cpu_before = _server_cpu(server)
             start = time.monotonic()
             delays = [arrival_s * i / max(n - 1, 1) for i in range(n)]
-            opened = await asyncio.gather(*(_arrive(browser, voila.url, s, start, d)
+            opened = await asyncio.gather(*(_arrive(browser, voila.url, s, start, d, usable_timeout_s)
                                             for s, d in zip(students, delays)))
             class_s = time.monotonic() - start
             cpu_s = _server_cpu(server) - cpu_before
