@@ -384,6 +384,9 @@ def _assemble(sizes, nm, shared, level, dy, gaps) -> _Layout:
 
 
 # ------------------------------------------------------------------- style
+#: Height of the warning line under the network, when there is one.
+_NOTICE_H = 26
+
 _STYLE = """
 .bp-diagram{--bp-pos:#0072B2;--bp-neg:#D55E00;--bp-accent:#E69F00;--bp-new:#009E73;
 --bp-fg:var(--jp-ui-font-color1,#1a1a1a);--bp-fg2:var(--jp-ui-font-color2,#5f6368);
@@ -414,6 +417,7 @@ stroke:var(--bp-accent);stroke-width:3.5px}
 .bp-diagram .bp-val{font-size:11px;fill:var(--bp-fg2)}
 .bp-diagram .bp-ename{font-size:12px;font-weight:600}
 .bp-diagram .bp-eval{font-size:12px}
+.bp-diagram .bp-notice text{font-size:13px;font-weight:600;fill:var(--jp-error-color1,#D55E00);text-anchor:middle}
 .bp-diagram .bp-cap{font-size:11px;fill:var(--bp-fg3);letter-spacing:.06em;text-transform:uppercase}
 .bp-diagram .bp-end{text-anchor:end}
 .bp-diagram .bp-key{font-size:10px;fill:var(--bp-fg2);text-anchor:start}
@@ -528,9 +532,9 @@ def _param_title(name: str, old: float, grad: float | None, new: float | None, w
 
 
 def render(network: Network, inputs: object, targets: object,
-           values: Mapping[str, float] = _EMPTY, updated: Mapping[str, float] = _EMPTY,
+           values: Mapping[tuple[str, str], float] = _EMPTY, updated: Mapping[str, float] = _EMPTY,
            highlight: Iterable[str] = (), *, width: int | None = None,
-           id_prefix: str = "bp-") -> str:
+           id_prefix: str = "bp-", notice: str = "") -> str:
     """The network as a standalone ``<svg>`` string.
 
     Parameters
@@ -540,9 +544,11 @@ def render(network: Network, inputs: object, targets: object,
     inputs, targets : sequences of floats, shapes (n_0,) and (n_L,)
         One example: inputs beside the input neurons, targets beside the
         error nodes.
-    values : mapping of walkthrough symbol -> value
-        What has been computed so far (``net_h1``, ``out_h1``, ``E_o1``,
-        ``E_total``, ``dE_total/dw5``, ...); anything absent shows as ``?``.
+    values : mapping of ``Step.key`` -> value
+        What has been computed so far, by (quantity, neuron or parameter):
+        ``("net", "h1")``, ``("out", "h1")``, ``("error", "o1")``,
+        ``("total_error", "")``, ``("gradient", "w5")``, ``("d_out", "h1")``,
+        ``("slope", "h1")``; anything absent shows as ``?``.
     updated : mapping of parameter name -> new value
         New values of weights and biases (``{"w5": 0.35891648}``), shown
         beside the old ones.
@@ -552,6 +558,9 @@ def render(network: Network, inputs: object, targets: object,
         Largest width in px the diagram scales up to (default: its natural width).
     id_prefix : str
         Put before every ``id`` so several diagrams can share one page.
+    notice : str
+        A line of warning drawn under the network (e.g. that E_total is no
+        longer finite); plain text, escaped here.
 
     Returns
     -------
@@ -594,7 +603,7 @@ def render(network: Network, inputs: object, targets: object,
                 old = float(W[k, j])
                 new = updated.get(w)
                 shown = old if new is None else float(new)
-                grad = values.get(f"dE_total/d{w}")
+                grad = values.get(("gradient", w))
                 xj, yj = senders[j]
                 state = _state(w, active)
                 title = _param_title(w, old, grad, new,
@@ -625,12 +634,12 @@ def render(network: Network, inputs: object, targets: object,
                 eid = f"{unit}-{layer_names[k]}"
                 lit = unit in active and (layer_names[k] in active or not any_neuron)
                 state = _state(eid, active, lit)
-                title = _param_title(unit, old, values.get(f"dE_total/d{unit}"), new,
+                title = _param_title(unit, old, values.get(("gradient", unit)), new,
                                      f"bias into {layer_names[k]}, times the unit's 1")
                 body = title + _line(*coords, _stroke(shown, biggest), state == " bp-active")
                 edges.append(group("bp-edge bp-bias-edge", eid, body, state, " " + _sign_class(shown)))
             else:
-                grad = values.get(f"dE_total/d{pname}")
+                grad = values.get(("gradient", pname))
                 state = _state(pname, active)
                 title = _param_title(pname, old, grad, new, f"bias of {layer_names[k]}, times the unit's 1")
                 body = title + _line(*coords, _stroke(shown, biggest), state == " bp-active")
@@ -645,7 +654,7 @@ def render(network: Network, inputs: object, targets: object,
         if shared:  # the value sits on the unit, with room for two lines even among names only
             unit_level = level if level != "names" else "compact"
             old = float(network.biases[l][0])
-            new, grad = updated.get(unit), values.get(f"dE_total/d{unit}")
+            new, grad = updated.get(unit), values.get(("gradient", unit))
             title = _param_title(unit, old, grad, new, what)
             text = _label(unit_level, unit, old, new, grad, ux, text_y - _label_size(unit, unit_level)[2])
         else:
@@ -675,7 +684,7 @@ def render(network: Network, inputs: object, targets: object,
                 y_text = cy + _R + _VAL_FS * LINE_HEIGHT / 2 + 1
                 for q in ("net", "out"):
                     sym = f"{q}_{name}"
-                    v = values.get(sym)
+                    v = values.get((q, name))
                     if v is None:
                         shown = '<tspan class="bp-q">?</tspan>'
                     else:
@@ -684,9 +693,10 @@ def render(network: Network, inputs: object, targets: object,
                     parts.append(f'<text class="bp-val bp-halo" x="{_f(cx)}" y="{_f(y_text)}">'
                                  f'{q} {shown}</text>')
                     y_text += _VAL_FS * LINE_HEIGHT
-                for sym in (f"dE_total/dout_{name}", f"dout_{name}/dnet_{name}"):
-                    if sym in values:
-                        tip.append(f"{sym} = {_full(values[sym])}")
+                for sym, key in ((f"dE_total/dout_{name}", ("d_out", name)),
+                                 (f"dout_{name}/dnet_{name}", ("slope", name))):
+                    if key in values:
+                        tip.append(f"{sym} = {_full(values[key])}")
                 extra = "".join(parts)
                 kind = "bp-node bp-output" if l == L else "bp-node bp-hidden"
             nodes.append(group(kind, name, _title(tip) + circle + label + extra, state))
@@ -705,7 +715,7 @@ def render(network: Network, inputs: object, targets: object,
             state = _state(link, active, a[0] in active and a[1] in active)
             edges.append(group("bp-edge bp-link", link, _title([f"{b[0]} -> {b[1]}"])
                                + _line(*ends, "1.5", state == " bp-active"), state))
-        v = values.get(eid)
+        v = values.get(("error", o))
         tip = [f"{eid}: error of {o} ({network.loss} loss)", f"target_{o} = {_full(t[k])}"]
         if v is not None:
             tip.append(f"{eid} = {_full(v)}")
@@ -714,7 +724,7 @@ def render(network: Network, inputs: object, targets: object,
                              f'y="{_f(ey + _E_H / 2 + _VAL_FS * LINE_HEIGHT / 2 + 3)}">target '
                              f'<tspan class="bp-v">{number(float(t[k]))}</tspan></text>',
                            _state(eid, active)))
-    v = values.get(total_id)
+    v = values.get(("total_error", ""))
     tip = [f"{total_id}: the sum of the output errors"]
     if v is not None:
         tip.append(f"{total_id} = {_full(v)}")
@@ -726,17 +736,21 @@ def render(network: Network, inputs: object, targets: object,
                        for cx, text in lay.captions)
     shape = "-".join(map(str, sizes))
     max_width = lay.width if width is None else int(width)
+    height = lay.height + (_NOTICE_H if notice else 0)
+    warning = (f'<g class="bp-notice" data-id="notice"><text x="{_f(lay.width / 2)}" '
+               f'y="{_f(lay.height + _NOTICE_H / 2 - 4)}">{escape(notice)}</text></g>' if notice else "")
     return "".join((
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bp-diagram" id="{p}diagram" '
-        f'viewBox="0 0 {lay.width} {lay.height}" width="100%" style="max-width:{max_width}px" '
+        f'viewBox="0 0 {lay.width} {height}" width="100%" style="max-width:{max_width}px" '
         f'role="img" aria-labelledby="{p}diagram-title">',
-        f'<title id="{p}diagram-title">Network {shape}: neurons, weights and errors</title>',
+        f'<title id="{p}diagram-title">Network {shape}: neurons, weights and errors'
+        f'{". " + escape(notice) if notice else ""}</title>',
         "<style>", _STYLE, "</style>",
-        f'<rect class="bp-bg" width="{lay.width}" height="{lay.height}" rx="8"/>',
+        f'<rect class="bp-bg" width="{lay.width}" height="{height}" rx="8"/>',
         '<g class="bp-edges">', *edges, "</g>",
         '<g class="bp-nodes">', *nodes, "</g>",
         '<g class="bp-labels">', *labels, "</g>",
-        captions, legend,
+        captions, legend, warning,
         "</svg>",
     ))
 
