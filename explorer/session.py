@@ -13,6 +13,7 @@ import numpy as np
 import traitlets
 
 from . import validation as v
+from .history import History
 from .network import ORDERS, Network
 from .presets import SEED_INPUTS, SEED_TARGETS, seed_network
 from .training import train
@@ -50,6 +51,10 @@ class ErrorHistory:
     def __len__(self) -> int:
         return self._size
 
+    def truncate(self, size: int) -> None:
+        """Keep the first ``size`` errors (a run resumed from an earlier iteration)."""
+        self._size = max(1, min(self._size, size))
+
 
 class Session(traitlets.HasTraits):
     """A network, its example(s), the current iteration's walkthrough and the run's errors.
@@ -57,6 +62,11 @@ class Session(traitlets.HasTraits):
     ``step`` counts the walkthrough steps done (0 = none yet, ``len(walk)`` =
     the update has been worked out).  The network only changes when the
     next iteration starts, or by training, editing or resetting.
+
+    ``iteration`` is the iteration shown (the network after that many
+    iterations); ``trained`` how far the run has gone.  Any iteration up to
+    ``trained`` can be opened again (:meth:`go_to_iteration`): its
+    parameters come from :class:`~explorer.history.History` checkpoints.
     """
 
     step = traitlets.Int(0)
@@ -80,6 +90,7 @@ class Session(traitlets.HasTraits):
         self.learning_rate = network.learning_rate
         self.example = 0
         self.errors = ErrorHistory(self.dataset_error())
+        self.history = History(self.network, self.inputs, self.targets)
         self._walk: Walkthrough | None = None
 
     # ------------------------------------------------------------ queries
@@ -104,6 +115,11 @@ class Session(traitlets.HasTraits):
         return self.current.phase if self.current else None
 
     @property
+    def trained(self) -> int:
+        """Iterations of the run so far (``iteration`` is smaller when looking back)."""
+        return len(self.errors) - 1
+
+    @property
     def finished(self) -> bool:
         return self.step == len(self.walk)
 
@@ -125,7 +141,21 @@ class Session(traitlets.HasTraits):
         self.step += 1
 
     def previous_step(self) -> None:
-        self.step = max(0, self.step - 1)
+        """One step back; from the first step, to the last step of the iteration before."""
+        if self.step > 0:
+            self.step -= 1
+        elif self.example > 0:
+            self._open(self.iteration, self.example - 1, finished=True)
+        elif self.iteration > 0:
+            self._open(self.iteration - 1, self.inputs.shape[0] - 1, finished=True)
+
+    def go_to_iteration(self, iteration: object) -> None:
+        """Open the walkthrough of an iteration already trained (0 = the first), at its start."""
+        accepted = f"enter a whole number from 1 to {self.trained + 1:,}"
+        text = str(iteration).strip().replace(",", "").replace("_", "")
+        if isinstance(iteration, bool) or not text.isdigit() or not 1 <= int(text) <= self.trained + 1:
+            raise v.InputError("Iteration", f"{accepted} (got {iteration!r})")
+        self._open(int(text) - 1, 0, finished=False)
 
     def next_phase(self) -> None:
         """To the first step of the next phase (the end of the update phase from there)."""
@@ -152,20 +182,34 @@ class Session(traitlets.HasTraits):
         self.network = self.walk.after
         self.example = (self.example + 1) % self.inputs.shape[0]
         if self.example == 0:
-            self.errors.extend([self.dataset_error()])
+            if self.iteration == self.trained:  # new ground, not a look back at the run
+                self.errors.extend([self.dataset_error()])
+                self.history.record(self.iteration + 1, self.network)
             self.iteration += 1
         self._restart()
 
     # ------------------------------------------------------------ training
     def train(self, iterations: int) -> int | None:
-        """Train from the start of the current pass; returns the divergence iteration, if any."""
-        result = train(self.network, self.inputs, self.targets, iterations, mode="online")
-        self.network = result.network
+        """Train from the start of the current pass; returns the divergence iteration, if any.
+
+        From an earlier iteration than the run's last, the run goes on from
+        there and what came after is forgotten.  Training stops at each
+        checkpoint the history is due, so it can record the parameters.
+        """
+        self._forget_after(self.iteration)
+        left, diverged = iterations, None
+        while left > 0 and diverged is None:
+            chunk = min(left, self.history.next_due() - self.iteration)
+            result = train(self.network, self.inputs, self.targets, chunk, mode="online")
+            self.network = result.network
+            self.errors.extend(result.errors[1:])
+            self.iteration += result.iterations
+            self.history.record(self.iteration, self.network)
+            left -= chunk
+            diverged = None if result.diverged_at is None else self.iteration
         self.example = 0
-        self.errors.extend(result.errors[1:])
-        self.iteration += result.iterations
         self._restart()
-        return None if result.diverged_at is None else self.iteration
+        return diverged
 
     # ------------------------------------------------------------- editing
     def set_parameter(self, name: str, text: object) -> None:
@@ -203,17 +247,42 @@ class Session(traitlets.HasTraits):
                                                  update_biases=self.network.update_biases)
         self.example = 0
         self.errors = ErrorHistory(self.dataset_error())
+        self.history = History(self.network, self.inputs, self.targets)
         self.iteration = 0
         self._restart()
 
     # ------------------------------------------------------------ internals
     def _replace(self, network: Network, keep_step: bool = False) -> None:
         self.network = network
+        self._edited()
         self._restart(keep_step)
 
     def _set_data(self, inputs: np.ndarray, targets: np.ndarray) -> None:
         self.inputs, self.targets = self.network.check_data(inputs, targets)
+        self._edited()
         self._restart()
+
+    def _edited(self) -> None:
+        """An edit by hand: the run goes on from here, with the new network or data."""
+        self._forget_after(self.iteration)
+        self.history.edit(self.iteration, self.network, self.inputs, self.targets)
+
+    def _forget_after(self, iteration: int) -> None:
+        self.errors.truncate(iteration + 1)
+        self.history.truncate(iteration)
+
+    def _open(self, iteration: int, example: int, finished: bool) -> None:
+        """Show ``example`` of ``iteration`` again, with the parameters it had then."""
+        network = self.history.network_at(iteration)
+        for before in range(example):  # online: one update per earlier example of the pass
+            network = walkthrough(network, self.inputs, self.targets, before).after
+        self.network, self.example = network, example
+        with self.hold_trait_notifications():
+            self.iteration = iteration
+            self.learning_rate = network.learning_rate
+            self._restart()
+            if finished:
+                self.step = len(self.walk)
 
     def _restart(self, keep_step: bool = False) -> None:
         """A new walkthrough (on demand); an edit restarts the iteration's steps."""
