@@ -101,6 +101,8 @@ def voila_launch(notebook: Path, port: int) -> Iterator[VoilaLaunch]:
         root = write_offline_template(Path(tmp))
         env = dict(os.environ)
         env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(root), env.get("JUPYTER_PATH")]))
+        # the kernels inherit it: every Explorer() on the page is laid out for a projector
+        env["BACKPROP_EXPLORER_LAYOUT"] = "presenter"
         yield VoilaLaunch(voila_command(notebook, port), env, f"http://{HOST}:{port}/")
 
 

@@ -6,6 +6,15 @@ controls with the error curve, the learning rate, and a table to edit every
 number.  All state lives in one :class:`~explorer.session.Session`; handlers
 change it in a line or two and :meth:`Explorer.render` redraws the views.
 
+Two arrangements of the same widgets.  ``layout="notebook"`` stacks
+everything, every control in sight.  ``layout="presenter"`` is for a
+projector: the diagram in large type, the step buttons, the formula in large
+type and the error curve on one 1280 x 720 screen, the rest in tabs beneath;
+the step buttons sit right under the diagram, whose height depends on the
+screen alone, so they never move while stepping.  The classroom page
+(``python -m explorer app``) opens in the presenter layout: it sets
+``BACKPROP_EXPLORER_LAYOUT=presenter`` for its kernels.
+
 Long work (training, playing the steps) runs as an asyncio task that yields
 to the kernel between chunks, so Stop, the sliders and the step buttons are
 read while it runs.
@@ -18,6 +27,8 @@ import contextlib
 import functools
 import html
 import itertools
+import os
+import re
 import time
 import traceback
 from typing import Callable, Iterator
@@ -30,6 +41,7 @@ from . import diagram
 from .controls import KeyboardPassage, Slider, StatusLine
 from .curves import ErrorCurve
 from .formatting import number
+from .keys import PresenterKeys
 from .network import Network
 from .session import LEARNING_RATE_LIMITS, Session
 from .training import check_iterations
@@ -42,6 +54,12 @@ REFRESH_SECONDS = 0.2
 CHUNK_SECONDS = 0.03
 PACES = {"watch (about 2,000 iterations/s)": 2000.0, "fast": None}
 STEP_SPEEDS = {"slow (1 step/s)": 1.0, "medium (3 steps/s)": 3.0, "fast (8 steps/s)": 8.0}
+LAYOUTS = ("notebook", "presenter")
+#: The environment variable that picks the default layout (the classroom page sets it).
+LAYOUT_VARIABLE = "BACKPROP_EXPLORER_LAYOUT"
+#: Diagram text sizes: (text scale, label detail, whether the diagram fits the screen's height).
+TEXT_SIZES = {"normal": (1.0, "full", False), "large (fits a 1280 x 720 screen)": (1.2, "compact", True),
+              "larger": (1.5, "compact", False), "largest": (1.8, "compact", False)}
 _panel_ids = itertools.count(1)
 
 STYLE = """
@@ -67,6 +85,27 @@ STYLE = """
 .bp-panel .bp-field-message { color: var(--jp-error-color1, #D55E00); font-size: 0.85em; line-height: 1.2; }
 .bp-panel .bp-invalid input { border-color: var(--jp-error-color1, #D55E00) !important; }
 .bp-panel .bp-section { font-weight: 600; margin-top: 6px; border-bottom: 1px solid var(--jp-border-color2, #ddd); }
+.bp-panel:focus { outline: none; }
+/* presenter: everything a class must read is large; heights are fixed so nothing jumps */
+.bp-presenter .bp-phases { white-space: nowrap; font-size: 14px; }
+.bp-presenter .bp-phases span { padding: 2px 7px; margin-right: 2px; }
+.bp-presenter .bp-position, .bp-presenter .bp-position .widget-label { font-size: 15px; white-space: nowrap; }
+.bp-presenter svg.bp-diagram { max-width: none !important; display: block; margin: 0 auto; }
+.bp-presenter .bp-fit-height svg.bp-diagram { max-height: calc(100vh - 300px); }
+.bp-presenter .bp-diagram-box { line-height: 0; }
+.bp-presenter .bp-stepbar { height: 42px; flex-wrap: nowrap !important; overflow: hidden; }
+.bp-presenter .bp-stepbar button { font-size: 15px; height: 34px; padding: 0 10px; }
+.bp-presenter .bp-stepbar .widget-text { width: 135px !important; }
+/* MathJax draws at about 1.3 times the surrounding size: 24 px on screen */
+.bp-presenter .bp-equation { font-size: 19.5px; height: 112px; min-height: 0; overflow-y: hidden; }
+.bp-presenter .bp-equation mjx-container[display="true"] { margin: 4px 0 !important; text-align: left !important; }
+.bp-presenter .bp-meaning, .bp-presenter .bp-meaning .widget-html-content { font-size: 17px; line-height: 1.4;
+  height: 1.5em; overflow: hidden; }
+.bp-presenter .bp-check, .bp-presenter .bp-check .widget-html-content { font-size: 14px; line-height: 1.4;
+  height: 1.5em; overflow: hidden; }
+.bp-presenter .bp-status { font-size: 15px; }
+.bp-presenter .bp-iteration input { text-align: right; }
+.bp-presenter .widget-toggle-buttons .widget-label { width: auto; margin-right: 6px; }
 </style>
 """
 
@@ -89,6 +128,27 @@ def _handler(method: Callable) -> Callable:
     return wrapper
 
 
+def two_lines(latex: str) -> str:
+    """A formula ``a = b = c = d`` as two aligned lines, ``a = b`` over ``= c = d``.
+
+    Splits at the top-level `` = `` (none inside braces); a formula with a
+    single ``=`` stays on one line.  The projector's large type would
+    otherwise need more than a screen's width for net_o1 or dE_total/dw5.
+    """
+    parts, depth, start = [], 0, 0
+    for match in re.finditer(r"[{}]| = ", latex):
+        token = match.group()
+        depth += {"{": 1, "}": -1}.get(token, 0)
+        if token == " = " and depth == 0:
+            parts.append(latex[start:match.start()])
+            start = match.end()
+    parts.append(latex[start:])
+    if len(parts) < 3:
+        return latex
+    return (rf"\begin{{aligned}}{parts[0]} &= {parts[1]} \\ "
+            rf"&= {' = '.join(parts[2:])}\end{{aligned}}")
+
+
 def _loop_running() -> bool:
     try:
         asyncio.get_running_loop()
@@ -108,10 +168,18 @@ class Explorer(widgets.VBox):
         One example (a vector each) or several (rows); required with ``network``.
     iterations : int
         The default of the "Iterations" field next to Train.
+    layout : ``"notebook"`` or ``"presenter"``, optional
+        Everything stacked in sight, or arranged for a projector (see the
+        module's docstring).  Default: ``$BACKPROP_EXPLORER_LAYOUT``, else
+        ``"notebook"``.
     """
 
     def __init__(self, network: Network | None = None, inputs: object = None, targets: object = None,
-                 iterations: int = 10_000):
+                 iterations: int = 10_000, layout: str | None = None):
+        layout = os.environ.get(LAYOUT_VARIABLE, "notebook") if layout is None else layout
+        if layout not in LAYOUTS:
+            raise InputError("layout", f"choose one of {', '.join(LAYOUTS)} (got {layout!r})")
+        self.layout_name = layout
         self.session = Session(network, inputs, targets)
         self._prefix = f"bp{next(_panel_ids)}-"
         self._syncing = False
@@ -121,6 +189,7 @@ class Explorer(widgets.VBox):
         self._stop_requested = False
         super().__init__()
         self.add_class("bp-panel")
+        self.add_class(f"bp-{layout}")
         self._build(iterations)
         self._link()
         self.render()
@@ -132,6 +201,14 @@ class Explorer(widgets.VBox):
         self.diagram = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.phases = widgets.HTML()
         self.position = widgets.Label()
+        self.position.add_class("bp-position")
+        self.iteration_field = widgets.Text(description="Iteration", value="1", continuous_update=False,
+                                            tooltip="Open any iteration already trained (1 = the first)",
+                                            layout=widgets.Layout(width="150px"))
+        self.iteration_field.add_class("bp-iteration")
+        self.iteration_total = widgets.Label()
+        self.iteration_message = widgets.HTML()
+        self.iteration_message.add_class("bp-field-message")
         self.equation = widgets.HTMLMath(layout=widgets.Layout(width="100%"))
         self.equation.add_class("bp-equation")
         self.meaning = widgets.HTML()
@@ -172,8 +249,12 @@ class Explorer(widgets.VBox):
                                             layout=widgets.Layout(width="300px"))
 
         # fixed margins: a constrained layout would cost ~35 ms on every redraw
-        figure = Figure(figsize=(4.6, 2.7))
-        figure.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.19)
+        if self.layout_name == "presenter":  # wide and low: beside the formula, under the diagram
+            figure = Figure(figsize=(5.3, 1.75))
+            figure.subplots_adjust(left=0.13, right=0.97, top=0.95, bottom=0.27)
+        else:
+            figure = Figure(figsize=(4.6, 2.7))
+            figure.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.19)
         self.canvas = Canvas(figure)
         FigureManager(self.canvas, 0)  # gives the canvas its toolbar and resize handling
         self.canvas.header_visible = False
@@ -183,6 +264,9 @@ class Explorer(widgets.VBox):
         self.curve = ErrorCurve(figure.add_subplot())
         self.log_scale = widgets.Checkbox(description="Log scale", value=False, indent=False,
                                           layout=widgets.Layout(width="auto"))
+        self.log_iterations = widgets.Checkbox(description="Log iterations", value=False, indent=False,
+                                               tooltip="Spread out the first iterations",
+                                               layout=widgets.Layout(width="auto"))
         self.keep_button = button(description="Keep curve",
                                   tooltip="Freeze this curve, labelled with its learning rate")
         self.clear_button = button(description="Clear kept curves")
@@ -208,12 +292,27 @@ class Explorer(widgets.VBox):
         self.field_messages: dict[str, widgets.HTML] = {}
         self.message = StatusLine()
         self.details = widgets.Output()
+        default_size = next(iter(TEXT_SIZES)) if self.layout_name == "notebook" else list(TEXT_SIZES)[1]
+        self.text_size = widgets.Dropdown(description="Text size", options=list(TEXT_SIZES), value=default_size,
+                                          style={"description_width": "initial"},
+                                          layout=widgets.Layout(width="360px"))
+        self.presenter_keys = PresenterKeys()
 
+        self.diagram_box = widgets.Box([self.diagram], layout=widgets.Layout(width="100%"))
+        self.diagram_box.add_class("bp-diagram-box")
+        if self.layout_name == "presenter":
+            self.children = self._presenter_children()
+        else:
+            self.children = self._notebook_children()
+
+    def _notebook_children(self) -> list[widgets.Widget]:
+        """Everything stacked, in sight: diagram, formula, stepping beside training, the table."""
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         stepping = widgets.VBox([
             row([self.previous_button, self.next_button, self.next_phase_button,
                  self.finish_button, self.reset_iteration_button]),
             row([self.step_slider, self.play_steps, self.step_speed]),
+            row([self.iteration_field, self.iteration_total, self.iteration_message]),
             self.step_log,
         ], layout=widgets.Layout(flex="1 1 520px", min_width="0", margin="0 16px 0 0"))
         training = widgets.VBox([
@@ -224,11 +323,11 @@ class Explorer(widgets.VBox):
             row([self.lr_slider, self.lr_text, self.reset_weights_button]),
             self.lr_message,
             self.canvas,
-            row([self.log_scale, self.keep_button, self.clear_button]),
+            row([self.log_scale, self.log_iterations, self.keep_button, self.clear_button]),
         ], layout=widgets.Layout(flex="1 1 440px", min_width="0"))
-        self.children = [
-            widgets.HTML(STYLE), KeyboardPassage(), self.title, self.message,
-            self.diagram,
+        return [
+            widgets.HTML(STYLE), KeyboardPassage(), self.presenter_keys, self.title, self.message,
+            self.diagram_box,
             # the formula gets the full width: net_o1's is wider than one column
             row([self.phases, self.position]),
             self.equation, self.meaning, self.check,
@@ -236,8 +335,49 @@ class Explorer(widgets.VBox):
             self._section("Edit the example"),
             row([self.order, self.update_biases]),
             self._edit_table(),
+            row([self.text_size]),
             self.details,
         ]
+
+    def _presenter_children(self) -> list[widgets.Widget]:
+        """For a projector: what the class reads on one screen, the rest in tabs beneath.
+
+        Top to bottom: the diagram (its height set by the screen's), one bar
+        with the step buttons, the phase and the iteration, then the message,
+        formula and meaning beside the error curve.  Nothing above the
+        buttons changes height from one step to the next.
+        """
+        row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        spacer = functools.partial(widgets.Box, layout=widgets.Layout(flex="1 1 0", min_width="8px"))
+        stepbar = widgets.HBox([self.previous_button, self.next_button, self.next_phase_button,
+                                self.finish_button, self.reset_iteration_button, spacer(), self.phases,
+                                self.position, spacer(), self.iteration_field, self.iteration_total],
+                               layout=widgets.Layout(align_items="center", width="100%"))
+        stepbar.add_class("bp-stepbar")
+        reading = widgets.VBox([self.message, self.iteration_message, self.equation, self.meaning, self.check],
+                               layout=widgets.Layout(flex="1 1 600px", min_width="0", margin="0 12px 0 0"))
+        sections = {
+            "Training": widgets.VBox([
+                row([self.iterations_field, self.train_button, self.play_training, self.stop_button, self.pace]),
+                row([self.progress, self.counter]),
+                row([self.lr_slider, self.lr_text, self.reset_weights_button]),
+                self.lr_message,
+                row([self.log_scale, self.log_iterations, self.keep_button, self.clear_button])]),
+            "Steps": widgets.VBox([row([self.step_slider, self.play_steps, self.step_speed]), self.step_log]),
+            "Edit the example": widgets.VBox([self.title, row([self.order, self.update_biases]),
+                                              self._edit_table()]),
+            "Display": widgets.VBox([row([self.text_size])]),
+        }
+        # a Tab always shows one of its pages; "Hide" shows none, so the main view ends the screen
+        self.more = widgets.ToggleButtons(options=["Hide", *sections], value="Hide",
+                                          tooltips=["Show none of these", *(f"Show {k.lower()}" for k in sections)],
+                                          style={"button_width": "auto"})
+        stack = widgets.Stack([widgets.Box(), *sections.values()], selected_index=0)
+        widgets.jslink((self.more, "index"), (stack, "selected_index"))
+        curve = widgets.VBox([self.canvas, self.more], layout=widgets.Layout(flex="0 0 540px", min_width="0"))
+        return [widgets.HTML(STYLE), KeyboardPassage(), self.presenter_keys, self.diagram_box, stepbar,
+                widgets.HBox([reading, curve], layout=widgets.Layout(width="100%", flex_flow="row nowrap")),
+                stack, self.details]
 
     @staticmethod
     def _section(title: str) -> widgets.HTML:
@@ -293,6 +433,10 @@ class Explorer(widgets.VBox):
         self.order.observe(self._on_order, names="value")
         self.update_biases.observe(self._on_update_biases, names="value")
         self.iterations_field.observe(self._on_iterations, names="value")
+        self.iteration_field.observe(self._on_iteration_field, names="value")
+        self.log_iterations.observe(self._on_log_iterations, names="value")
+        self.text_size.observe(lambda change: self.render_steps(), names="value")
+        self.presenter_keys.on_msg(self._on_key)
         s.observe(lambda change: self.render_steps(), names="step")
         # while training, the run's own refresh redraws (5 times a second), not every chunk
         s.observe(lambda change: None if s.training else self.render(), names="revision")
@@ -318,10 +462,14 @@ class Explorer(widgets.VBox):
         s = self.session
         net = s.network
         shape = "-".join(map(str, net.sizes))
-        self.title.value = (f'<div class="bp-title">Backprop Explorer</div><div class="bp-subtitle">'
-                            f"{shape} network, {', '.join(dict.fromkeys(net.activations))} neurons, "
-                            f"{html.escape(net.loss)} error, update order {net.order}"
-                            f"{', biases updated' if net.update_biases else ''}</div>")
+        about = (f"{shape} network, {', '.join(dict.fromkeys(net.activations))} neurons, "
+                 f"{html.escape(net.loss)} error, update order {net.order}"
+                 f"{', biases updated' if net.update_biases else ''}")
+        if self.layout_name == "presenter":  # one line: the bar above the diagram has one
+            self.title.value = f'<div class="bp-title" title="{about}">Backprop Explorer</div>'
+        else:
+            self.title.value = (f'<div class="bp-title">Backprop Explorer</div>'
+                                f'<div class="bp-subtitle">{about}</div>')
         self._sync_fields()
         self.render_steps()
         self.render_training()
@@ -334,8 +482,13 @@ class Explorer(widgets.VBox):
         values, updated = s.done_values()
         # once the update is worked out, nothing is dimmed: every new value is news
         highlight = current.elements if current and not s.finished else ()
+        scale, detail, fit_height = TEXT_SIZES[self.text_size.value]
         self.diagram.value = diagram.render(walk.network, walk.inputs, walk.targets, values, updated,
-                                            highlight, id_prefix=self._prefix)
+                                            highlight, id_prefix=self._prefix, text_scale=scale, detail=detail)
+        if fit_height:
+            self.diagram_box.add_class("bp-fit-height")
+        else:
+            self.diagram_box.remove_class("bp-fit-height")
         phase = s.phase
         done_phases = PHASES[: PHASES.index(phase)] if phase else ()
         self.phases.value = '<div class="bp-phases" aria-label="phase">' + "".join(
@@ -343,12 +496,16 @@ class Explorer(widgets.VBox):
             for p in PHASES if walk.phase_start(p) < len(walk)) + "</div>"
         example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
         self.position.value = f"step {s.step} of {len(walk)}, iteration {s.iteration + 1:,}{example}"
+        self.iteration_total.value = f"of {s.trained + 1:,}"
+        with self._quietly():
+            self.iteration_field.value = f"{s.iteration + 1}"
         if current is None:
             self.equation.value = ("Press <b>Next step</b> to begin the forward pass "
                                    f"(E_total now: {number(s.dataset_error())}).")
             self.meaning.value = "Each step works out one number, the way the worked example does it by hand."
         else:
-            self.equation.value = f"$${current.latex}$$"
+            latex = two_lines(current.latex) if self.layout_name == "presenter" else current.latex
+            self.equation.value = f"$${latex}$$"
             after = (f" E_total after this update: {number(walk.error_after)}."
                      if s.finished else "")
             self.meaning.value = html.escape(current.meaning + after)
@@ -362,7 +519,7 @@ class Explorer(widgets.VBox):
         with self._quietly(), self.step_slider.hold_trait_notifications():
             self.step_slider.max = len(walk)
             self.step_slider.value = s.step
-        self.previous_button.disabled = s.step == 0
+        self.previous_button.disabled = s.step == 0 and s.iteration == 0 and s.example == 0
 
     def _gradient_check(self, step) -> str:
         """For a step dE_total/dw: the same slope by central differences, as a check."""
@@ -389,7 +546,8 @@ class Explorer(widgets.VBox):
 
     def render_curve(self) -> None:
         s = self.session
-        self.curve.show(s.errors.values, label=f"current run, eta = {s.network.learning_rate:.3g}")
+        self.curve.show(s.errors.values, label=f"current run, eta = {s.network.learning_rate:.3g}",
+                        at=s.iteration)
 
     def _sync_fields(self) -> None:
         """Show the session's current numbers in the edit table (without re-triggering edits)."""
@@ -471,6 +629,26 @@ class Explorer(widgets.VBox):
 
     def _pause_steps(self) -> None:
         self.play_steps.value = False
+
+    @_handler
+    def _on_iteration_field(self, change: dict) -> None:
+        if self._syncing:
+            return
+        self._stop_training()
+        self._pause_steps()
+        try:
+            self.session.go_to_iteration(change["new"])
+        except InputError as error:
+            self.iteration_message.value = f'<span role="alert">{html.escape(str(error))}</span>'
+            return
+        self.iteration_message.value = ""
+
+    def _on_key(self, _widget: object, content: dict, _buffers: object) -> None:
+        """A presenter key (PageDown, PageUp, arrows, Space) pressed on the panel."""
+        if isinstance(content, dict) and content.get("key") == "next":
+            self._on_next()
+        elif isinstance(content, dict) and content.get("key") == "previous":
+            self._on_previous()
 
     # ------------------------------------------------------------- training
     @_handler
@@ -557,6 +735,10 @@ class Explorer(widgets.VBox):
     @_handler
     def _on_log_scale(self, change: dict) -> None:
         self.curve.set_log(change["new"])
+
+    @_handler
+    def _on_log_iterations(self, change: dict) -> None:
+        self.curve.set_log_x(change["new"])
 
     @_handler
     def _on_keep(self, _button: object = None) -> None:
