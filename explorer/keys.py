@@ -49,6 +49,14 @@ function render({ model, el }) {
     event.stopImmediatePropagation();  // and no notebook shortcut, no plot key
     model.send({ key });
   }
+  // focusable (not by Tab): a click anywhere on the panel gives it the keys
+  let tries = 0;
+  const focusable = () => {  // the view is put in the page after render() returns
+    const home = panel();
+    if (home === null) { if (++tries < 50) setTimeout(focusable, 100); return; }
+    if (!home.hasAttribute("tabindex")) home.tabIndex = -1;
+  };
+  focusable();
   // capture: the plot's canvas would otherwise swallow the keys pressed over it
   window.addEventListener("keydown", onKey, true);
   return () => window.removeEventListener("keydown", onKey, true);

@@ -95,6 +95,11 @@ STYLE = """
 .bp-presenter .bp-diagram-box { line-height: 0; }
 .bp-presenter .bp-stepbar { height: 42px; flex-wrap: nowrap !important; overflow: hidden; }
 .bp-presenter .bp-stepbar button { font-size: 15px; height: 34px; padding: 0 10px; }
+/* the buttons come first and never shrink: what follows them may change width, not move them */
+.bp-presenter .bp-stepbar > .widget-button, .bp-presenter .bp-stepbar > .bp-iteration,
+.bp-presenter .bp-stepbar > .bp-iteration-total { flex: 0 0 auto; }
+.bp-presenter .bp-stepbar > .bp-phases-box, .bp-presenter .bp-stepbar > .bp-position {
+  flex: 0 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; }
 .bp-presenter .bp-stepbar .widget-text { width: 135px !important; }
 /* MathJax draws at about 1.3 times the surrounding size: 24 px on screen */
 .bp-presenter .bp-equation { font-size: 19.5px; height: 112px; min-height: 0; overflow-y: hidden; }
@@ -200,6 +205,7 @@ class Explorer(widgets.VBox):
         self.title = widgets.HTML()
         self.diagram = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.phases = widgets.HTML()
+        self.phases.add_class("bp-phases-box")
         self.position = widgets.Label()
         self.position.add_class("bp-position")
         self.iteration_field = widgets.Text(description="Iteration", value="1", continuous_update=False,
@@ -207,6 +213,7 @@ class Explorer(widgets.VBox):
                                             layout=widgets.Layout(width="150px"))
         self.iteration_field.add_class("bp-iteration")
         self.iteration_total = widgets.Label()
+        self.iteration_total.add_class("bp-iteration-total")
         self.iteration_message = widgets.HTML()
         self.iteration_message.add_class("bp-field-message")
         self.equation = widgets.HTMLMath(layout=widgets.Layout(width="100%"))
@@ -251,7 +258,7 @@ class Explorer(widgets.VBox):
         # fixed margins: a constrained layout would cost ~35 ms on every redraw
         if self.layout_name == "presenter":  # wide and low: beside the formula, under the diagram
             figure = Figure(figsize=(5.3, 1.75))
-            figure.subplots_adjust(left=0.13, right=0.97, top=0.95, bottom=0.27)
+            figure.subplots_adjust(left=0.16, right=0.97, top=0.95, bottom=0.27)
         else:
             figure = Figure(figsize=(4.6, 2.7))
             figure.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.19)
@@ -506,10 +513,18 @@ class Explorer(widgets.VBox):
         else:
             latex = two_lines(current.latex) if self.layout_name == "presenter" else current.latex
             self.equation.value = f"$${latex}$$"
-            after = (f" E_total after this update: {number(walk.error_after)}."
+            after = (f"E_total after this update: {number(walk.error_after)}."
                      if s.finished else "")
-            self.meaning.value = html.escape(current.meaning + after)
+            if self.layout_name == "presenter":  # one line each: the meaning, then the news
+                self.meaning.value = html.escape(current.meaning)
+                self.check.value = html.escape(after) or self._gradient_check(current)
+                return self._render_stepping_controls()
+            self.meaning.value = html.escape(f"{current.meaning} {after}".strip())
         self.check.value = self._gradient_check(current)
+        self._render_stepping_controls()
+
+    def _render_stepping_controls(self) -> None:
+        s, walk = self.session, self.session.walk
         items = "".join(
             f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">{html.escape(st.text())}</li>'
             for i, st in enumerate(walk.steps[: s.step]))
