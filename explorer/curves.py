@@ -177,10 +177,12 @@ class ErrorCurve:
 
     # -------------------------------------------------------------- drawing
     def _legend(self) -> None:
-        many = len(self.ghosts) >= 4  # two columns, or the legend covers the curves
-        # falling curves leave the top right empty on a linear axis, the bottom left on a log one
-        corner = "lower left" if self.ax.get_yscale() == "log" else "upper right"
-        self.ax.legend(loc=corner, fontsize=8 if many else 9, frameon=False, labelcolor=NEUTRAL,
+        # with kept curves to name, the current run is the one solid line: it needs no entry
+        handles = self.ghosts if self.ghosts else [self.line]
+        many = len(handles) >= 4  # two columns, or the legend covers the curves
+        # where it covers the fewest points: curves fall to the bottom right on a log axis,
+        # leave the top right empty on a linear one
+        self.ax.legend(handles=handles, loc="best", fontsize=8 if many else 9, frameon=False, labelcolor=NEUTRAL,
                        handlelength=3.2, ncols=2 if many else 1)
 
     def _rescale(self) -> None:

@@ -31,7 +31,7 @@ import os
 import re
 import time
 import traceback
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping, Sequence
 
 import ipywidgets as widgets
 from ipympl.backend_nbagg import Canvas, FigureManager
@@ -448,6 +448,35 @@ class Explorer(widgets.VBox):
         # while training, the run's own refresh redraws (5 times a second), not every chunk
         s.observe(lambda change: None if s.training else self.render(), names="revision")
         s.observe(lambda change: self.render_training(), names=["iteration", "training"])
+
+    # ------------------------------------------------------------ comparing
+    def compare_learning_rates(self, rates: Mapping[float, str] | Sequence[float],
+                               iterations: int = 1_000) -> None:
+        """Keep one curve per learning rate, each run from the initial weights; both axes log-scale.
+
+        Parameters
+        ----------
+        rates : mapping of learning rate -> name, or a sequence of learning rates
+            Each becomes a kept curve labelled ``η = 0.8, too large``.
+        iterations : int
+            The length of each run.
+
+        Afterwards the weights and the learning rate are back where they
+        were, so the current run starts afresh beside the kept ones.
+        """
+        names = dict(rates) if isinstance(rates, Mapping) else {rate: "" for rate in rates}
+        count = check_iterations(iterations, "iterations")
+        s = self.session
+        start = s.learning_rate
+        for rate, name in names.items():
+            s.set_learning_rate(rate)
+            s.reset_weights()
+            s.train(count)
+            self.render_curve()
+            self.curve.keep(f"\u03b7 = {float(rate):g}" + (f", {name}" if name else ""))
+        s.set_learning_rate(start)
+        s.reset_weights()
+        self.log_scale.value = self.log_iterations.value = True
 
     # ------------------------------------------------------------- messages
     def say(self, text: str, error: bool = False, details: str | None = None) -> None:

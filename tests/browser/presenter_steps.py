@@ -143,11 +143,11 @@ def presenter_keys(panel: Panel) -> None:
     expect(position(panel)).to_contain_text(re.compile(r"^step 3 of 53"))
     field = panel.control("textbox", "Iteration")
     field.focus()
-    for key in ("PageDown", "ArrowLeft", "ArrowRight", "Space"):
+    for key in ("PageDown", "ArrowLeft", "ArrowRight", "PageUp"):  # keys that type nothing
         field.press(key)
     panel.page.wait_for_timeout(500)  # a step would have come back by now
     expect(position(panel)).to_contain_text(re.compile(r"^step 3 of 53"))
-    field.evaluate("(f) => f.blur()")
+    field.evaluate("(f) => f.blur()")  # the field's text unchanged: nothing to open
 
 
 def reset_message_in_view(panel: Panel) -> None:
