@@ -1,66 +1,48 @@
-"""The explorer panel: the only module that imports ipywidgets.
+"""The explorer panel: the views, composed and arranged.
 
 ``Explorer()`` shows the seed's example: the network diagram with live
 weights, the current step's formula, the step controls, the training
 controls with the error curve, the learning rate, and a table to edit every
-number.  All state lives in one :class:`~explorer.session.Session`; handlers
-change it in a line or two and :meth:`Explorer.render` redraws the views.
+number.  All state lives in one :class:`~explorer.session.Session`; each
+view (:mod:`explorer.views`) builds its widgets, handles them in a line or
+two and renders them from the session; :meth:`Explorer.render` redraws them all.
 
 Two arrangements of the same widgets.  ``layout="notebook"`` stacks
 everything, every control in sight.  ``layout="presenter"`` is for a
 projector: the diagram in large type, the step buttons, the formula in large
-type and the error curve on one 1280 x 720 screen, the rest in tabs beneath;
-the step buttons sit right under the diagram, whose height depends on the
-screen alone, so they never move while stepping.  The classroom page
+type and the error curve on one 1280 x 720 screen, the rest one click away
+beneath; the step buttons sit right under the diagram, whose height depends
+on the screen alone, so they never move while stepping.  The classroom page
 (``python -m explorer app``) opens in the presenter layout: it sets
 ``BACKPROP_EXPLORER_LAYOUT=presenter`` for its kernels.
-
-Long work (training, playing the steps) runs as an asyncio task that yields
-to the kernel between chunks, so Stop, the sliders and the step buttons are
-read while it runs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import html
-import itertools
 import os
-import re
-import time
 import traceback
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import ipywidgets as widgets
-from ipympl.backend_nbagg import Canvas, FigureManager
-from matplotlib.figure import Figure
 
-from . import diagram
-from .controls import KeyboardPassage, Slider, StatusLine
-from .curves import ErrorCurve
-from .formatting import number
-from .keys import PresenterKeys
+from .controls import KeyboardPassage
 from .network import Network
-from .session import LEARNING_RATE_LIMITS, Session
-from .training import check_iterations
+from .session import Session
 from .validation import InputError
-from .walkthrough import PHASES
+from .views import CurveView, EditingView, SteppingView, TrainingView
+from .views.base import Messages
+from .views.stepping import STEP_SPEEDS, TEXT_SIZES, two_lines
+from .views.training import CHUNK_SECONDS, PACES, REFRESH_SECONDS, loop_running
 
-#: Seconds between redraws of the curve and counters while training (>= 5 per second).
-REFRESH_SECONDS = 0.2
-#: Each training chunk computes for about this long before yielding to the kernel.
-CHUNK_SECONDS = 0.03
-PACES = {"watch (about 2,000 iterations/s)": 2000.0, "fast": None}
-STEP_SPEEDS = {"slow (1 step/s)": 1.0, "medium (3 steps/s)": 3.0, "fast (8 steps/s)": 8.0}
+__all__ = ["CHUNK_SECONDS", "Explorer", "LAYOUTS", "LAYOUT_VARIABLE", "PACES", "REFRESH_SECONDS",
+           "STEP_SPEEDS", "TEXT_SIZES", "two_lines"]
+
 LAYOUTS = ("notebook", "presenter")
 #: The environment variable that picks the default layout (the classroom page sets it).
 LAYOUT_VARIABLE = "BACKPROP_EXPLORER_LAYOUT"
-#: Diagram text sizes: (text scale, label detail, whether the diagram fits the screen's height).
-TEXT_SIZES = {"normal": (1.0, "full", False), "large (fits a 1280 x 720 screen)": (1.2, "compact", True),
-              "larger": (1.5, "compact", False), "largest": (1.8, "compact", False)}
-_panel_ids = itertools.count(1)
 
 STYLE = """
 <style>
@@ -115,53 +97,6 @@ STYLE = """
 """
 
 
-def _handler(method: Callable) -> Callable:
-    """Run a widget callback; show any error in the panel instead of losing it."""
-
-    @functools.wraps(method)
-    def wrapper(self: "Explorer", *args: object) -> object:
-        if not self._syncing:
-            self.message.value = ""  # a new action: the last one's message is stale
-        try:
-            return method(self, *args)
-        except InputError as error:
-            self.say(str(error), error=True)
-        except Exception as error:  # noqa: BLE001 - a handler must never fail silently
-            self._unexpected(error, traceback.format_exc())
-        return None
-
-    return wrapper
-
-
-def two_lines(latex: str) -> str:
-    """A formula ``a = b = c = d`` as two aligned lines, ``a = b`` over ``= c = d``.
-
-    Splits at the top-level `` = `` (none inside braces); a formula with a
-    single ``=`` stays on one line.  The projector's large type would
-    otherwise need more than a screen's width for net_o1 or dE_total/dw5.
-    """
-    parts, depth, start = [], 0, 0
-    for match in re.finditer(r"[{}]| = ", latex):
-        token = match.group()
-        depth += {"{": 1, "}": -1}.get(token, 0)
-        if token == " = " and depth == 0:
-            parts.append(latex[start:match.start()])
-            start = match.end()
-    parts.append(latex[start:])
-    if len(parts) < 3:
-        return latex
-    return (rf"\begin{{aligned}}{parts[0]} &= {parts[1]} \\ "
-            rf"&= {' = '.join(parts[2:])}\end{{aligned}}")
-
-
-def _loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 class Explorer(widgets.VBox):
     """The interactive backpropagation explorer.
 
@@ -177,6 +112,9 @@ class Explorer(widgets.VBox):
         Everything stacked in sight, or arranged for a projector (see the
         module's docstring).  Default: ``$BACKPROP_EXPLORER_LAYOUT``, else
         ``"notebook"``.
+
+    Every widget of the views is also an attribute of the panel
+    (``panel.next_button``, ``panel.fields["p:w5"]``, ``panel.curve``).
     """
 
     def __init__(self, network: Network | None = None, inputs: object = None, targets: object = None,
@@ -186,194 +124,106 @@ class Explorer(widgets.VBox):
             raise InputError("layout", f"choose one of {', '.join(LAYOUTS)} (got {layout!r})")
         self.layout_name = layout
         self.session = Session(network, inputs, targets)
-        self._prefix = f"bp{next(_panel_ids)}-"
-        self._syncing = False
-        self._play_token: object | None = None
-        self.training_task: asyncio.Task | None = None
-        self.steps_task: asyncio.Task | None = None
-        self._stop_requested = False
+        self.messages = Messages()
         super().__init__()
         self.add_class("bp-panel")
         self.add_class(f"bp-{layout}")
-        self._build(iterations)
-        self._link()
+        self.stepping = SteppingView(self)
+        self.training = TrainingView(self, iterations)
+        self.curve_view = CurveView(self)
+        self.editing = EditingView(self)
+        self._views = (self.stepping, self.training, self.curve_view, self.editing)
+        self.children = self._presenter_children() if layout == "presenter" else self._notebook_children()
+        self._observe_session()
         self.render()
 
-    # ------------------------------------------------------------ building
-    def _build(self, iterations: int) -> None:
+    def __getattr__(self, name: str) -> object:
+        """The views' widgets and state, as attributes of the panel."""
+        for view in self.__dict__.get("_views", ()):
+            if name in view.__dict__:
+                return view.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _observe_session(self) -> None:
         s = self.session
-        self.title = widgets.HTML()
-        self.diagram = widgets.HTML(layout=widgets.Layout(width="100%"))
-        self.phases = widgets.HTML()
-        self.phases.add_class("bp-phases-box")
-        self.position = widgets.Label()
-        self.position.add_class("bp-position")
-        self.iteration_field = widgets.Text(description="Iteration", value="1", continuous_update=False,
-                                            tooltip="Open any iteration already trained (1 = the first)",
-                                            layout=widgets.Layout(width="150px"))
-        self.iteration_field.add_class("bp-iteration")
-        self.iteration_total = widgets.Label()
-        self.iteration_total.add_class("bp-iteration-total")
-        self.iteration_message = widgets.HTML()
-        self.iteration_message.add_class("bp-field-message")
-        self.equation = widgets.HTMLMath(layout=widgets.Layout(width="100%"))
-        self.equation.add_class("bp-equation")
-        self.meaning = widgets.HTML()
-        self.meaning.add_class("bp-meaning")
-        self.check = widgets.HTML()
-        self.check.add_class("bp-check")
+        s.observe(lambda change: self.render_steps(), names="step")
+        # while training, the run's own refresh redraws (5 times a second), not every chunk
+        s.observe(lambda change: None if s.training else self.render(), names="revision")
+        s.observe(lambda change: self.render_training(), names=["iteration", "training"])
 
-        button = functools.partial(widgets.Button, layout=widgets.Layout(width="auto"))
-        self.previous_button = button(description="Previous step",
-                                      tooltip="Go back one step")
-        self.next_button = button(description="Next step", button_style="primary",
-                                  tooltip="Work out the next quantity")
-        self.next_phase_button = button(description="Next phase",
-                                        tooltip="Jump to the start of the next phase")
-        self.finish_button = button(description="Finish iteration",
-                                    tooltip="Work out every remaining step of this iteration")
-        self.reset_iteration_button = button(description="Reset iteration",
-                                             tooltip="Back to the start of this iteration")
-        self.step_slider = Slider(label="Step", min=0, max=len(s.walk), step=1, value=0, continuous=True)
-        self.play_steps = widgets.ToggleButton(description="Play steps", tooltip="Animate through the steps",
-                                               layout=widgets.Layout(width="auto"))
-        self.step_speed = widgets.Dropdown(description="Speed", options=STEP_SPEEDS, value=3.0,
-                                           layout=widgets.Layout(width="230px"))
-        self.step_log = widgets.HTML()
+    # ------------------------------------------------------------ arranging
+    @property
+    def message(self):
+        """The status line (``.value``, ``.kind``)."""
+        return self.messages.line
 
-        self.iterations_field = widgets.Text(description="Iterations", value=f"{iterations}",
-                                             continuous_update=False, layout=widgets.Layout(width="190px"))
-        self.train_button = button(description="Train", button_style="success",
-                                   tooltip="Train for the number of iterations given")
-        self.play_training = widgets.ToggleButton(description="Play", tooltip="Train continuously until paused",
-                                                  layout=widgets.Layout(width="auto"))
-        self.stop_button = button(description="Stop", button_style="danger",
-                                  tooltip="Stop training", disabled=True)
-        self.pace = widgets.Dropdown(description="Pace", options=PACES, value=2000.0,
-                                     layout=widgets.Layout(width="300px"))
-        self.counter = widgets.Label()
-        self.progress = widgets.IntProgress(min=0, max=1, value=0, description="Progress",
-                                            layout=widgets.Layout(width="300px"))
-
-        # fixed margins: a constrained layout would cost ~35 ms on every redraw
-        if self.layout_name == "presenter":  # wide and low: beside the formula, under the diagram
-            figure = Figure(figsize=(5.3, 1.75))
-            figure.subplots_adjust(left=0.16, right=0.97, top=0.95, bottom=0.27)
-        else:
-            figure = Figure(figsize=(4.6, 2.7))
-            figure.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.19)
-        self.canvas = Canvas(figure)
-        FigureManager(self.canvas, 0)  # gives the canvas its toolbar and resize handling
-        self.canvas.header_visible = False
-        self.canvas.footer_visible = False
-        self.canvas.resizable = False
-        self.canvas.layout = widgets.Layout(width="auto", min_width="340px")
-        self.curve = ErrorCurve(figure.add_subplot())
-        self.log_scale = widgets.Checkbox(description="Log scale", value=False, indent=False,
-                                          layout=widgets.Layout(width="auto"))
-        self.log_iterations = widgets.Checkbox(description="Log iterations", value=False, indent=False,
-                                               tooltip="Spread out the first iterations",
-                                               layout=widgets.Layout(width="auto"))
-        self.keep_button = button(description="Keep curve",
-                                  tooltip="Freeze this curve, labelled with its learning rate")
-        self.clear_button = button(description="Clear kept curves")
-
-        low, high = LEARNING_RATE_LIMITS
-        self.lr_slider = Slider(label="Learning rate", log=True, min=low, max=high, step=0.01,
-                                value=s.learning_rate)
-        self.lr_text = widgets.Text(description="Learning rate value", value=number(s.learning_rate),
-                                    continuous_update=False, style={"description_width": "initial"},
-                                    layout=widgets.Layout(width="230px"))
-        self.lr_message = widgets.HTML()
-        self.lr_message.add_class("bp-field-message")
-        self.reset_weights_button = button(description="Reset weights",
-                                           tooltip="Restore exactly the initial weights and start a new run")
-
-        self.order = widgets.Dropdown(description="Update order", value=s.network.order,
-                                      options=[("textbook (gradients before any update)", "textbook"),
-                                               ("seed (hidden layer sees updated w5..w8)", "seed")],
-                                      style={"description_width": "initial"}, layout=widgets.Layout(width="380px"))
-        self.update_biases = widgets.Checkbox(description="Update biases", value=s.network.update_biases,
-                                              indent=False, layout=widgets.Layout(width="auto"))
-        self.fields: dict[str, widgets.Text] = {}
-        self.field_messages: dict[str, widgets.HTML] = {}
-        self.message = StatusLine()
-        self.details = widgets.Output()
-        default_size = next(iter(TEXT_SIZES)) if self.layout_name == "notebook" else list(TEXT_SIZES)[1]
-        self.text_size = widgets.Dropdown(description="Text size", options=list(TEXT_SIZES), value=default_size,
-                                          style={"description_width": "initial"},
-                                          layout=widgets.Layout(width="360px"))
-        self.presenter_keys = PresenterKeys()
-
-        self.diagram_box = widgets.Box([self.diagram], layout=widgets.Layout(width="100%"))
-        self.diagram_box.add_class("bp-diagram-box")
-        if self.layout_name == "presenter":
-            self.children = self._presenter_children()
-        else:
-            self.children = self._notebook_children()
+    @property
+    def details(self) -> widgets.Output:
+        return self.messages.details
 
     def _notebook_children(self) -> list[widgets.Widget]:
         """Everything stacked, in sight: diagram, formula, stepping beside training, the table."""
+        st, tr, cv, ed = self._views
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         stepping = widgets.VBox([
-            row([self.previous_button, self.next_button, self.next_phase_button,
-                 self.finish_button, self.reset_iteration_button]),
-            row([self.step_slider, self.play_steps, self.step_speed]),
-            row([self.iteration_field, self.iteration_total, self.iteration_message]),
-            self.step_log,
+            row([st.previous_button, st.next_button, st.next_phase_button, st.finish_button,
+                 st.reset_iteration_button]),
+            row([st.step_slider, st.play_steps, st.step_speed]),
+            row([st.iteration_field, st.iteration_total, st.iteration_message]),
+            st.step_log,
         ], layout=widgets.Layout(flex="1 1 520px", min_width="0", margin="0 16px 0 0"))
         training = widgets.VBox([
-            self._section("Training"),
-            row([self.iterations_field, self.train_button, self.play_training, self.stop_button]),
-            row([self.pace]),
-            row([self.progress, self.counter]),
-            row([self.lr_slider, self.lr_text, self.reset_weights_button]),
-            self.lr_message,
-            self.canvas,
-            row([self.log_scale, self.log_iterations, self.keep_button, self.clear_button]),
+            _section("Training"),
+            row([tr.iterations_field, tr.train_button, tr.play_training, tr.stop_button]),
+            row([tr.pace]),
+            row([tr.progress, tr.counter]),
+            row([tr.lr_slider, tr.lr_text, tr.reset_weights_button]),
+            tr.lr_message,
+            cv.canvas,
+            row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button]),
         ], layout=widgets.Layout(flex="1 1 440px", min_width="0"))
         return [
-            widgets.HTML(STYLE), KeyboardPassage(), self.presenter_keys, self.title, self.message,
-            self.diagram_box,
+            widgets.HTML(STYLE), KeyboardPassage(), st.presenter_keys, ed.title, self.message,
+            st.diagram_box,
             # the formula gets the full width: net_o1's is wider than one column
-            row([self.phases, self.position]),
-            self.equation, self.meaning, self.check,
+            row([st.phases, st.position]),
+            st.equation, st.meaning, st.check,
             widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
-            self._section("Edit the example"),
-            row([self.order, self.update_biases]),
-            self._edit_table(),
-            row([self.text_size]),
+            _section("Edit the example"),
+            row([ed.order, ed.update_biases]),
+            ed.table,
+            row([st.text_size]),
             self.details,
         ]
 
     def _presenter_children(self) -> list[widgets.Widget]:
-        """For a projector: what the class reads on one screen, the rest in tabs beneath.
+        """For a projector: what the class reads on one screen, the rest one click away beneath.
 
         Top to bottom: the diagram (its height set by the screen's), one bar
         with the step buttons, the phase and the iteration, then the message,
         formula and meaning beside the error curve.  Nothing above the
         buttons changes height from one step to the next.
         """
+        st, tr, cv, ed = self._views
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         spacer = functools.partial(widgets.Box, layout=widgets.Layout(flex="1 1 0", min_width="8px"))
-        stepbar = widgets.HBox([self.previous_button, self.next_button, self.next_phase_button,
-                                self.finish_button, self.reset_iteration_button, spacer(), self.phases,
-                                self.position, spacer(), self.iteration_field, self.iteration_total],
+        stepbar = widgets.HBox([st.previous_button, st.next_button, st.next_phase_button, st.finish_button,
+                                st.reset_iteration_button, spacer(), st.phases, st.position, spacer(),
+                                st.iteration_field, st.iteration_total],
                                layout=widgets.Layout(align_items="center", width="100%"))
         stepbar.add_class("bp-stepbar")
-        reading = widgets.VBox([self.message, self.iteration_message, self.equation, self.meaning, self.check],
+        reading = widgets.VBox([self.message, st.iteration_message, st.equation, st.meaning, st.check],
                                layout=widgets.Layout(flex="1 1 600px", min_width="0", margin="0 12px 0 0"))
         sections = {
             "Training": widgets.VBox([
-                row([self.iterations_field, self.train_button, self.play_training, self.stop_button, self.pace]),
-                row([self.progress, self.counter]),
-                row([self.lr_slider, self.lr_text, self.reset_weights_button]),
-                self.lr_message,
-                row([self.log_scale, self.log_iterations, self.keep_button, self.clear_button])]),
-            "Steps": widgets.VBox([row([self.step_slider, self.play_steps, self.step_speed]), self.step_log]),
-            "Edit the example": widgets.VBox([self.title, row([self.order, self.update_biases]),
-                                              self._edit_table()]),
-            "Display": widgets.VBox([row([self.text_size])]),
+                row([tr.iterations_field, tr.train_button, tr.play_training, tr.stop_button, tr.pace]),
+                row([tr.progress, tr.counter]),
+                row([tr.lr_slider, tr.lr_text, tr.reset_weights_button]),
+                tr.lr_message,
+                row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button])]),
+            "Steps": widgets.VBox([row([st.step_slider, st.play_steps, st.step_speed]), st.step_log]),
+            "Edit the example": widgets.VBox([ed.title, row([ed.order, ed.update_biases]), ed.table]),
+            "Display": widgets.VBox([row([st.text_size])]),
         }
         # a Tab always shows one of its pages; "Hide" shows none, so the main view ends the screen
         self.more = widgets.ToggleButtons(options=["Hide", *sections], value="Hide",
@@ -381,73 +231,31 @@ class Explorer(widgets.VBox):
                                           style={"button_width": "auto"})
         stack = widgets.Stack([widgets.Box(), *sections.values()], selected_index=0)
         widgets.jslink((self.more, "index"), (stack, "selected_index"))
-        curve = widgets.VBox([self.canvas, self.more], layout=widgets.Layout(flex="0 0 540px", min_width="0"))
-        return [widgets.HTML(STYLE), KeyboardPassage(), self.presenter_keys, self.diagram_box, stepbar,
+        curve = widgets.VBox([cv.canvas, self.more], layout=widgets.Layout(flex="0 0 540px", min_width="0"))
+        return [widgets.HTML(STYLE), KeyboardPassage(), st.presenter_keys, st.diagram_box, stepbar,
                 widgets.HBox([reading, curve], layout=widgets.Layout(width="100%", flex_flow="row nowrap")),
                 stack, self.details]
 
-    @staticmethod
-    def _section(title: str) -> widgets.HTML:
-        label = widgets.HTML(html.escape(title))
-        label.add_class("bp-section")
-        return label
+    # ------------------------------------------------------------ rendering
+    def render(self) -> None:
+        """Redraw every view from the session."""
+        self.editing.render()
+        self.render_steps()
+        self.render_training()
+        self.render_curve()
 
-    def _edit_table(self) -> widgets.Widget:
-        """Text fields for inputs, targets and every weight and bias, grouped by kind."""
-        s = self.session
-        rows = []
-        names = s.network.names
-        groups = [("Inputs", [(f"i:{j}", n) for j, n in enumerate(names.neurons[0])]),
-                  ("Targets", [(f"t:{k}", f"target {n}") for k, n in enumerate(names.neurons[-1])])]
-        for l in range(len(s.network.weights)):
-            weight_names = [w for row in names.weights[l] for w in row]
-            bias_names = list(dict.fromkeys(names.biases[l]))
-            groups.append((f"Layer {l + 1}", [(f"p:{n}", n) for n in weight_names + bias_names]))
-        for title, fields in groups:
-            boxes = []
-            for key, label in fields:
-                text = widgets.Text(description=label, continuous_update=False,
-                                    style={"description_width": "initial"}, layout=widgets.Layout(width="150px"))
-                text.observe(functools.partial(self._on_field, key), names="value")
-                # as wide as its field, so a message wraps instead of pushing the next field
-                message = widgets.HTML(layout=widgets.Layout(width="150px"))
-                message.add_class("bp-field-message")
-                self.fields[key], self.field_messages[key] = text, message
-                boxes.append(widgets.VBox([text, message], layout=widgets.Layout(margin="0 6px 0 0")))
-            rows.append(widgets.HBox([widgets.HTML(f"<b>{html.escape(title)}</b>",
-                                                   layout=widgets.Layout(width="70px")), *boxes],
-                                     layout=widgets.Layout(flex_flow="row wrap")))
-        return widgets.VBox(rows)
+    def render_steps(self) -> None:
+        self.stepping.render()
 
-    def _link(self) -> None:
-        s = self.session
-        self.previous_button.on_click(self._on_previous)
-        self.next_button.on_click(self._on_next)
-        self.next_phase_button.on_click(self._on_next_phase)
-        self.finish_button.on_click(self._on_finish)
-        self.reset_iteration_button.on_click(self._on_reset_iteration)
-        self.step_slider.observe(self._on_slider, names="value")
-        self.play_steps.observe(self._on_play_steps, names="value")
-        self.train_button.on_click(self._on_train)
-        self.play_training.observe(self._on_play_training, names="value")
-        self.stop_button.on_click(self._on_stop)
-        self.log_scale.observe(self._on_log_scale, names="value")
-        self.keep_button.on_click(self._on_keep)
-        self.clear_button.on_click(self._on_clear)
-        self.lr_slider.observe(self._on_lr_slider, names="value")
-        self.lr_text.observe(self._on_lr_text, names="value")
-        self.reset_weights_button.on_click(self._on_reset_weights)
-        self.order.observe(self._on_order, names="value")
-        self.update_biases.observe(self._on_update_biases, names="value")
-        self.iterations_field.observe(self._on_iterations, names="value")
-        self.iteration_field.observe(self._on_iteration_field, names="value")
-        self.log_iterations.observe(self._on_log_iterations, names="value")
-        self.text_size.observe(lambda change: self.render_steps(), names="value")
-        self.presenter_keys.on_msg(self._on_key)
-        s.observe(lambda change: self.render_steps(), names="step")
-        # while training, the run's own refresh redraws (5 times a second), not every chunk
-        s.observe(lambda change: None if s.training else self.render(), names="revision")
-        s.observe(lambda change: self.render_training(), names=["iteration", "training"])
+    def render_training(self) -> None:
+        self.training.render()
+
+    def render_curve(self) -> None:
+        self.curve_view.render()
+
+    def say(self, text: str, error: bool = False, details: str | None = None) -> None:
+        """Show a message in the panel's status line (errors in the error colour)."""
+        self.messages.say(text, error, details)
 
     # ------------------------------------------------------------ comparing
     def compare_learning_rates(self, rates: Mapping[float, str] | Sequence[float],
@@ -464,409 +272,13 @@ class Explorer(widgets.VBox):
         Afterwards the weights and the learning rate are back where they
         were, so the current run starts afresh beside the kept ones.
         """
-        names = dict(rates) if isinstance(rates, Mapping) else {rate: "" for rate in rates}
-        count = check_iterations(iterations, "iterations")
-        s = self.session
-        start = s.learning_rate
-        for rate, name in names.items():
-            s.set_learning_rate(rate)
-            s.reset_weights()
-            s.train(count)
-            self.render_curve()
-            self.curve.keep(f"\u03b7 = {float(rate):g}" + (f", {name}" if name else ""))
-        s.set_learning_rate(start)
-        s.reset_weights()
-        self.log_scale.value = self.log_iterations.value = True
-
-    # ------------------------------------------------------------- messages
-    def say(self, text: str, error: bool = False, details: str | None = None) -> None:
-        """Show a message in the panel's message area (errors in the error colour)."""
-        with self.message.hold_sync():
-            self.message.kind = "error" if error else "info"
-            self.message.value = text
-        if details:
-            self.details.clear_output()
-            self.details.append_stdout(details)
-
-    def _unexpected(self, error: BaseException, details: str) -> None:
-        self.say(f"Unexpected error ({type(error).__name__}: {error}); the details are at the "
-                 "bottom of the panel.", error=True, details=details)
-
-    # ------------------------------------------------------------ rendering
-    def render(self) -> None:
-        """Redraw every view from the session."""
-        s = self.session
-        net = s.network
-        shape = "-".join(map(str, net.sizes))
-        about = (f"{shape} network, {', '.join(dict.fromkeys(net.activations))} neurons, "
-                 f"{html.escape(net.loss)} error, update order {net.order}"
-                 f"{', biases updated' if net.update_biases else ''}")
-        if self.layout_name == "presenter":  # one line: the bar above the diagram has one
-            self.title.value = f'<div class="bp-title" title="{about}">Backprop Explorer</div>'
-        else:
-            self.title.value = (f'<div class="bp-title">Backprop Explorer</div>'
-                                f'<div class="bp-subtitle">{about}</div>')
-        self._sync_fields()
-        self.render_steps()
-        self.render_training()
-        self.render_curve()
-
-    def render_steps(self) -> None:
-        """The diagram, the phase, the formula and the log, for the current step."""
-        s = self.session
-        walk, current = s.walk, s.current
-        values, updated = s.done_values()
-        # once the update is worked out, nothing is dimmed: every new value is news
-        highlight = current.elements if current and not s.finished else ()
-        scale, detail, fit_height = TEXT_SIZES[self.text_size.value]
-        self.diagram.value = diagram.render(walk.network, walk.inputs, walk.targets, values, updated,
-                                            highlight, id_prefix=self._prefix, text_scale=scale, detail=detail)
-        if fit_height:
-            self.diagram_box.add_class("bp-fit-height")
-        else:
-            self.diagram_box.remove_class("bp-fit-height")
-        phase = s.phase
-        done_phases = PHASES[: PHASES.index(phase)] if phase else ()
-        self.phases.value = '<div class="bp-phases" aria-label="phase">' + "".join(
-            f'<span class="{"bp-current" if p == phase else "bp-done" if p in done_phases else ""}">{p}</span>'
-            for p in PHASES if walk.phase_start(p) < len(walk)) + "</div>"
-        example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
-        self.position.value = f"step {s.step} of {len(walk)}, iteration {s.iteration + 1:,}{example}"
-        self.iteration_total.value = f"of {s.trained + 1:,}"
-        with self._quietly():
-            self.iteration_field.value = f"{s.iteration + 1}"
-        if current is None:
-            self.equation.value = ("Press <b>Next step</b> to begin the forward pass "
-                                   f"(E_total now: {number(s.dataset_error())}).")
-            self.meaning.value = "Each step works out one number, the way the worked example does it by hand."
-        else:
-            latex = two_lines(current.latex) if self.layout_name == "presenter" else current.latex
-            self.equation.value = f"$${latex}$$"
-            after = (f"E_total after this update: {number(walk.error_after)}."
-                     if s.finished else "")
-            if self.layout_name == "presenter":  # one line each: the meaning, then the news
-                self.meaning.value = html.escape(current.meaning)
-                self.check.value = html.escape(after) or self._gradient_check(current)
-                return self._render_stepping_controls()
-            self.meaning.value = html.escape(f"{current.meaning} {after}".strip())
-        self.check.value = self._gradient_check(current)
-        self._render_stepping_controls()
-
-    def _render_stepping_controls(self) -> None:
-        s, walk = self.session, self.session.walk
-        items = "".join(
-            f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">{html.escape(st.text())}</li>'
-            for i, st in enumerate(walk.steps[: s.step]))
-        self.step_log.value = (f'<div class="bp-log" aria-label="steps done"><div><ol>{items}</ol></div></div>'
-                          if items else '<div class="bp-log"><div>No steps done yet in this iteration.</div></div>')
-        # quiet outside the hold: held notifications fire when it ends
-        with self._quietly(), self.step_slider.hold_trait_notifications():
-            self.step_slider.max = len(walk)
-            self.step_slider.value = s.step
-        self.previous_button.disabled = s.step == 0 and s.iteration == 0 and s.example == 0
-
-    def _gradient_check(self, step) -> str:
-        """For a step dE_total/dw: the same slope by central differences, as a check."""
-        if step is None or not step.symbol.startswith("dE_total/d"):
-            return ""
-        name = step.symbol[len("dE_total/d"):]
-        walk = self.session.walk
-        if name not in walk.network.parameters():
-            return ""
-        h = 1e-6
-        slope = walk.network.numerical_gradient(name, walk.inputs, walk.targets, h)
-        text = (f"Check by nudging {name} by ±{h:g}: (E_total({name} + h) − E_total({name} − h)) / 2h "
-                f"= {number(slope)}.")
-        if walk.network.order == "seed" and abs(slope - step.value) > 1e-7 * max(1.0, abs(slope)):
-            text += (" The seed order's value differs: it went through already-updated weights, "
-                     "so it is not exactly the slope of E_total.")
-        return html.escape(text)
-
-    def render_training(self) -> None:
-        s = self.session
-        self.counter.value = f"{s.iteration:,} iterations done, E_total {number(float(s.errors.values[-1]))}"
-        self.train_button.disabled = s.training
-        self.stop_button.disabled = not s.training
-
-    def render_curve(self) -> None:
-        s = self.session
-        self.curve.show(s.errors.values, label=f"current run, eta = {s.network.learning_rate:.3g}",
-                        at=s.iteration)
-
-    def _sync_fields(self) -> None:
-        """Show the session's current numbers in the edit table (without re-triggering edits)."""
-        s = self.session
-        params = s.network.parameters()
-        with self._quietly():
-            for key, text in self.fields.items():
-                kind, name = key.split(":", 1)
-                if kind == "i":
-                    value = s.inputs[s.example, int(name)]
-                elif kind == "t":
-                    value = s.targets[s.example, int(name)]
-                else:
-                    value = params[name]
-                text.value = number(float(value))
-                text.remove_class("bp-invalid")
-                self.field_messages[key].value = ""
-            self.lr_text.value = number(s.network.learning_rate)
-            self.order.value = s.network.order
-            self.update_biases.value = s.network.update_biases
-
-    # ------------------------------------------------------------- stepping
-    @_handler
-    def _on_previous(self, _button: object = None) -> None:
-        self._pause_steps()
-        self.session.previous_step()
-
-    @_handler
-    def _on_next(self, _button: object = None) -> None:
-        self._stop_training()
-        self.session.next_step()
-
-    @_handler
-    def _on_next_phase(self, _button: object = None) -> None:
-        self._stop_training()
-        self.session.next_phase()
-
-    @_handler
-    def _on_finish(self, _button: object = None) -> None:
-        self._stop_training()
-        self.session.finish_iteration()
-
-    @_handler
-    def _on_reset_iteration(self, _button: object = None) -> None:
-        self._pause_steps()
-        self.session.reset_iteration()
-
-    @_handler
-    def _on_slider(self, change: dict) -> None:
-        if not self._syncing:
-            self._pause_steps()
-            self.session.go_to(int(round(change["new"])))
-
-    @_handler
-    def _on_play_steps(self, change: dict) -> None:
-        self.play_steps.description = "Pause steps" if change["new"] else "Play steps"
-        if change["new"]:
-            self._stop_training()
-            self.steps_task = self._spawn(self._play_steps())
-
-    async def _play_steps(self) -> None:
-        """Advance one step per tick until the iteration is finished or paused.
-
-        Each run holds a token: toggling off and on quickly starts a new run,
-        and the old one, still asleep, sees it is no longer current and ends.
-        """
-        s = self.session
-        me = self._play_token = object()
-        try:
-            if s.finished:
-                s.start_next_iteration()
-            while self.play_steps.value and self._play_token is me and not s.finished:
-                s.next_step()
-                await asyncio.sleep(1.0 / self.step_speed.value)
-        finally:
-            if self._play_token is me:
-                with self._quietly():  # the run ending is no user action: keep messages
-                    self.play_steps.value = False
-
-    def _pause_steps(self) -> None:
-        self.play_steps.value = False
-
-    @_handler
-    def _on_iteration_field(self, change: dict) -> None:
-        if self._syncing:
-            return
-        self._stop_training()
-        self._pause_steps()
-        try:
-            self.session.go_to_iteration(change["new"])
-        except InputError as error:
-            self.iteration_message.value = f'<span role="alert">{html.escape(str(error))}</span>'
-            return
-        self.iteration_message.value = ""
-
-    def _on_key(self, _widget: object, content: dict, _buffers: object) -> None:
-        """A presenter key (PageDown, PageUp, arrows, Space) pressed on the panel."""
-        if isinstance(content, dict) and content.get("key") == "next":
-            self._on_next()
-        elif isinstance(content, dict) and content.get("key") == "previous":
-            self._on_previous()
-
-    # ------------------------------------------------------------- training
-    @_handler
-    def _on_train(self, _button: object = None) -> None:
-        count = check_iterations(self.iterations_field.value, "Iterations")
-        self._start_training(count)
-
-    @_handler
-    def _on_play_training(self, change: dict) -> None:
-        self.play_training.description = "Pause" if change["new"] else "Play"
-        if change["new"] and not self.session.training:
-            if not _loop_running():
-                self.play_training.value = False
-                raise InputError("Play", "continuous training needs a running Jupyter kernel; use Train")
-            self._start_training(None)
-        elif not change["new"]:
-            self._stop_training()
-
-    @_handler
-    def _on_stop(self, _button: object = None) -> None:
-        self._stop_training()
-
-    @_handler
-    def _on_iterations(self, change: dict) -> None:
-        check_iterations(change["new"], "Iterations")
-        self.message.value = ""
-
-    def _start_training(self, count: int | None) -> None:
-        if self.session.training and not self._stop_requested:
-            return  # already running
-        self._pause_steps()
-        self.progress.max = max(count or 1, 1)
-        self.progress.value = 0
-        previous = self.training_task
-        self.session.training = True  # Train greys out at once, even while a stopped run ends
-
-        async def run() -> None:
-            if previous is not None and not previous.done():
-                await previous  # a run told to stop ends at its next chunk
-            self._stop_requested = False
-            self.session.training = True
-            await self._train(count)
-
-        self.training_task = self._spawn(run())
-
-    def _stop_training(self) -> None:
-        self._stop_requested = True
-        self.play_training.value = False
-
-    async def _train(self, count: int | None) -> None:
-        """Train in chunks, yielding to the kernel between them; redraw 5 times a second."""
-        s = self.session
-        done, per_iteration = 0, 1e-5
-        started = last_draw = time.perf_counter()
-        try:
-            while not self._stop_requested and (count is None or done < count):
-                pace = self.pace.value
-                chunk = max(1, int(CHUNK_SECONDS / per_iteration))
-                if pace is not None:  # watching: hold the rate to `pace` iterations per second
-                    chunk = max(1, min(chunk, int(pace * (time.perf_counter() - started)) - done))
-                if count is not None:
-                    chunk = min(chunk, count - done)
-                tic = time.perf_counter()
-                diverged = s.train(chunk)
-                per_iteration = max((time.perf_counter() - tic) / chunk, 1e-7)
-                done += chunk
-                self.progress.value = done if count is not None else 0
-                if diverged is not None:
-                    self.say(f"The error stopped being a finite number at iteration {diverged:,}: "
-                             "this learning rate diverges. Lower it and press Reset weights.", error=True)
-                    break
-                if time.perf_counter() - last_draw >= REFRESH_SECONDS:
-                    last_draw = time.perf_counter()
-                    self.render_curve()
-                    self.render_steps()
-                await asyncio.sleep(0.002 if pace is None else 0.02)  # a yield lets clicks in
-        finally:
-            s.training = False
-            with self._quietly():  # the run ending is no user action: keep its message
-                self.play_training.value = False
-            self.render()
-
-    # -------------------------------------------------------- curves and lr
-    @_handler
-    def _on_log_scale(self, change: dict) -> None:
-        self.curve.set_log(change["new"])
-
-    @_handler
-    def _on_log_iterations(self, change: dict) -> None:
-        self.curve.set_log_x(change["new"])
-
-    @_handler
-    def _on_keep(self, _button: object = None) -> None:
-        s = self.session
-        label = f"eta = {s.network.learning_rate:.3g} ({s.iteration:,} it.)"
-        if not self.curve.keep(label):
-            self.say("There is no curve to keep yet: train or step first.")
-
-    @_handler
-    def _on_clear(self, _button: object = None) -> None:
-        self.curve.clear_ghosts()
-
-    @_handler
-    def _on_lr_slider(self, change: dict) -> None:
-        if self._syncing:
-            return
-        self.session.set_learning_rate(change["new"])
-        self.lr_message.value = ""
-
-    @_handler
-    def _on_lr_text(self, change: dict) -> None:
-        if self._syncing:
-            return
-        try:
-            self.session.set_learning_rate(change["new"])
-        except InputError as error:
-            self.lr_message.value = f'<span role="alert">{html.escape(str(error))}</span>'
-            return
-        self.lr_message.value = ""
-        with self._quietly():
-            self.lr_slider.value = self.session.learning_rate
-
-    @_handler
-    def _on_reset_weights(self, _button: object = None) -> None:
-        self._stop_training()
-        self.session.reset_weights()
-        self.say("Weights restored to their initial values; a new run starts at iteration 0.")
-
-    # -------------------------------------------------------------- editing
-    @_handler
-    def _on_order(self, change: dict) -> None:
-        if not self._syncing:
-            self._stop_training()
-            self.session.set_order(change["new"])
-
-    @_handler
-    def _on_update_biases(self, change: dict) -> None:
-        if not self._syncing:
-            self._stop_training()
-            self.session.set_update_biases(change["new"])
-
-    @_handler
-    def _on_field(self, key: str, change: dict) -> None:
-        if self._syncing:
-            return
-        kind, name = key.split(":", 1)
-        s = self.session
-        try:
-            if kind == "i":
-                edit = functools.partial(s.set_input, int(name))
-            elif kind == "t":
-                edit = functools.partial(s.set_target, int(name))
-            else:
-                edit = functools.partial(s.set_parameter, name)
-            self._stop_training()
-            edit(change["new"])
-        except InputError as error:
-            self.fields[key].add_class("bp-invalid")
-            self.field_messages[key].value = f'<span role="alert">{html.escape(error.message)}</span>'
-            return
+        self.training.stop()
+        self.curve_view.compare_learning_rates(rates, iterations)
 
     # ------------------------------------------------------------ internals
-    @contextlib.contextmanager
-    def _quietly(self) -> Iterator[None]:
-        """Set widgets from the session without their observers taking it for a user's edit."""
-        previous, self._syncing = self._syncing, True
-        try:
-            yield
-        finally:
-            self._syncing = previous
-
-    def _spawn(self, coroutine) -> asyncio.Task | None:
+    def spawn(self, coroutine) -> asyncio.Task | None:
         """Run ``coroutine`` as a task on the kernel's loop, or to completion without one."""
-        if not _loop_running():  # plain Python, no event loop: run it here and now
+        if not loop_running():  # plain Python, no event loop: run it here and now
             asyncio.run(coroutine)
             return None
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -876,9 +288,15 @@ class Explorer(widgets.VBox):
     def _task_done(self, task: asyncio.Task) -> None:
         if not task.cancelled() and task.exception() is not None:
             error = task.exception()
-            self._unexpected(error, "".join(traceback.format_exception(error)))
+            self.messages.unexpected(error, "".join(traceback.format_exception(error)))
 
     def __repr__(self) -> str:
         s = self.session
         return (f"Explorer({s.network!r}, step {s.step} of {len(s.walk)}, "
                 f"iteration {s.iteration})")
+
+
+def _section(title: str) -> widgets.HTML:
+    label = widgets.HTML(html.escape(title))
+    label.add_class("bp-section")
+    return label

@@ -80,13 +80,13 @@ def test_the_more_sections_are_linked_in_the_page(presenter):
 def test_presenter_keys_step(presenter, key, step):
     presenter.next_button.click()
     presenter.next_button.click()
-    presenter._on_key(presenter.presenter_keys, {"key": key}, [])
+    presenter.stepping._on_key(presenter.presenter_keys, {"key": key}, [])
     assert presenter.session.step == step
 
 
 @pytest.mark.parametrize("content", [{"key": "sideways"}, {}, "next", None, {"key": ["next"]}])
 def test_odd_key_messages_do_nothing(presenter, content):
-    presenter._on_key(presenter.presenter_keys, content, [])
+    presenter.stepping._on_key(presenter.presenter_keys, content, [])
     assert presenter.session.step == 0 and presenter.message.value == ""
 
 
