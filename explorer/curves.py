@@ -127,6 +127,27 @@ class ErrorCurve:
         x, y = self.line.get_data()
         if len(x) < 2:  # a single point is no curve
             return False
+        ghost = self._add_ghost(label, x, y)
+        if self.line in self._stops:  # a diverged run keeps its mark
+            self._stops[ghost] = self._stops[self.line]
+        self._legend()
+        self._rescale()
+        return True
+
+    def kept(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """The kept curves, oldest first: (label, iterations, errors), arrays of shape (n,)."""
+        return [(g.get_label(), np.asarray(g.get_xdata(), float), np.asarray(g.get_ydata(), float))
+                for g in self.ghosts]
+
+    def set_kept(self, curves: Sequence[tuple[str, Sequence[float], Sequence[float]]]) -> None:
+        """Replace the kept curves with ``curves`` (label, iterations, errors), oldest first."""
+        self.clear_ghosts(redraw=False)
+        for label, x, y in curves:
+            self._add_ghost(label, np.asarray(x, float), np.asarray(y, float))
+        self._legend()
+        self._rescale()
+
+    def _add_ghost(self, label: str, x: np.ndarray, y: np.ndarray):
         if len(self.ghosts) >= MAX_GHOSTS:  # drop the oldest
             self._stops.pop(self.ghosts[0], None)
             self.ghosts.pop(0).remove()
@@ -136,20 +157,19 @@ class ErrorCurve:
         color = GHOST_COLOURS[k % len(GHOST_COLOURS)]
         dashes = GHOST_DASHES[(k + k // len(GHOST_COLOURS)) % len(GHOST_DASHES)]
         (ghost,) = self.ax.plot(x, y, color=color, lw=1.8, ls=dashes, label=label, zorder=3)
-        if self.line in self._stops:
-            self._stops[ghost] = self._stops[self.line]
         self.ghosts.append(ghost)
-        self._legend()
-        self._rescale()
-        return True
+        return ghost
 
-    def clear_ghosts(self) -> None:
+    def clear_ghosts(self, redraw: bool = True) -> None:
+        """No kept curves; the next one kept takes the first colour and dashes again."""
         for ghost in self.ghosts:
             self._stops.pop(ghost, None)
             ghost.remove()
         self.ghosts.clear()
-        self._legend()
-        self._rescale()
+        self._kept = 0
+        if redraw:
+            self._legend()
+            self._rescale()
 
     def set_log(self, log: bool) -> None:
         """Log-scale error axis."""

@@ -104,17 +104,25 @@ class History:
     Parameters
     ----------
     network : Network
-        The parameters at iteration 0.
+        The parameters at iteration ``start``.
     inputs, targets : arrays of shape (m, n_0) and (m, n_L)
         The examples the run trains on (online: one update per example).
     budget_bytes : int
         Largest memory for the checkpoints.
+    start : int
+        The first iteration within reach (a run reopened from a file begins
+        where the file left it: the parameters before are not in it).
     """
 
     def __init__(self, network: Network, inputs: np.ndarray, targets: np.ndarray,
-                 budget_bytes: int = BUDGET_BYTES):
+                 budget_bytes: int = BUDGET_BYTES, start: int = 0):
         self.budget_bytes = budget_bytes
-        self.segments = [_Segment.starting(0, network, inputs, targets)]
+        self.segments = [_Segment.starting(start, network, inputs, targets)]
+
+    @property
+    def first(self) -> int:
+        """The earliest iteration whose parameters can be worked out."""
+        return self.segments[0].start
 
     @property
     def nbytes(self) -> int:
@@ -152,8 +160,8 @@ class History:
         ``iteration`` must lie between 0 and the last iteration recorded or
         recomputable (the caller knows how far the run went).
         """
-        if iteration < 0:
-            raise ValueError(f"iteration must be >= 0, got {iteration}")
+        if iteration < self.first:
+            raise ValueError(f"iteration must be >= {self.first}, got {iteration}")
         segment = next(s for s in reversed(self.segments) if s.start <= iteration)
         row = min((iteration - segment.start) // segment.every, segment.count - 1)
         network = with_parameters(segment.base, segment.rows[row])

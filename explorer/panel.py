@@ -1,4 +1,4 @@
-"""The explorer panel: the views, composed and arranged.
+"""The explorer panel: the views (and the files row, files_view.py), composed and arranged.
 
 ``Explorer()`` shows the seed's example: the network diagram with live
 weights, the current step's formula, the step controls, the training
@@ -28,7 +28,9 @@ from typing import Mapping, Sequence
 
 import ipywidgets as widgets
 
+from . import savefile
 from .controls import KeyboardPassage
+from .files_view import FilesView
 from .network import Network
 from .session import Session
 from .validation import InputError
@@ -133,6 +135,7 @@ class Explorer(widgets.VBox):
         self.curve_view = CurveView(self)
         self.editing = EditingView(self)
         self._views = (self.stepping, self.training, self.curve_view, self.editing)
+        self.files = FilesView(self)
         self.children = self._presenter_children() if layout == "presenter" else self._notebook_children()
         self._observe_session()
         self.render()
@@ -193,6 +196,8 @@ class Explorer(widgets.VBox):
             row([ed.order, ed.update_biases]),
             ed.table,
             row([st.text_size]),
+            _section("Handout and saved session"),
+            self.files,
             self.details,
         ]
 
@@ -222,7 +227,8 @@ class Explorer(widgets.VBox):
                 tr.lr_message,
                 row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button])]),
             "Steps": widgets.VBox([row([st.step_slider, st.play_steps, st.step_speed]), st.step_log]),
-            "Edit the example": widgets.VBox([ed.title, row([ed.order, ed.update_biases]), ed.table]),
+            "Edit": widgets.VBox([ed.title, row([ed.order, ed.update_biases]), ed.table]),
+            "Files": widgets.VBox([_section("Handout and saved session"), self.files]),
             "Display": widgets.VBox([row([st.text_size])]),
         }
         # a Tab always shows one of its pages; "Hide" shows none, so the main view ends the screen
@@ -274,6 +280,34 @@ class Explorer(widgets.VBox):
         """
         self.training.stop()
         self.curve_view.compare_learning_rates(rates, iterations)
+
+    # ------------------------------------------------------- saved sessions
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the panel as it is to a JSON session file (format: :mod:`explorer.savefile`)."""
+        savefile.write(path, self.session, self.kept_curves(), self.curve_view.log_scale.value)
+
+    def load(self, path: str | os.PathLike) -> None:
+        """Reopen a file written by :meth:`save`; a refused file raises and changes nothing."""
+        self.restore(savefile.read(path))
+
+    def kept_curves(self) -> list[savefile.KeptCurve]:
+        """The curves kept with "Keep curve", oldest first, as a session file holds them."""
+        return [savefile.KeptCurve(*curve) for curve in self.curve_view.curve.kept()]
+
+    def restore(self, saved: savefile.Saved) -> None:
+        """Show a loaded session with its kept curves (training and playing stop first)."""
+        self.training.stop()
+        self.stepping.pause()
+        shape = (self.session.network.sizes, self.session.network.bias_mode)
+        with self.session.hold_trait_notifications():  # one redraw, once the fields match the network
+            self.session.restore(saved.session)
+            if (self.session.network.sizes, self.session.network.bias_mode) != shape:
+                self.editing.rebuild()
+        cv = self.curve_view
+        cv.curve.set_kept([(c.label, c.iterations, c.errors) for c in saved.kept])
+        with self.messages.quietly():
+            cv.log_scale.value = saved.log_scale
+        cv.curve.set_log(saved.log_scale)
 
     # ------------------------------------------------------------ internals
     def spawn(self, coroutine) -> asyncio.Task | None:

@@ -146,14 +146,15 @@ class Session(traitlets.HasTraits):
             self.step -= 1
         elif self.example > 0:
             self._open(self.iteration, self.example - 1, finished=True)
-        elif self.iteration > 0:
+        elif self.iteration > self.history.first:
             self._open(self.iteration - 1, self.inputs.shape[0] - 1, finished=True)
 
     def go_to_iteration(self, iteration: object) -> None:
-        """Open the walkthrough of an iteration already trained (0 = the first), at its start."""
-        accepted = f"enter a whole number from 1 to {self.trained + 1:,}"
+        """Open the walkthrough of an iteration already trained (1 = the first), at its start."""
+        first = self.history.first + 1
+        accepted = f"enter a whole number from {first:,} to {self.trained + 1:,}"
         text = str(iteration).strip().replace(",", "").replace("_", "")
-        if isinstance(iteration, bool) or not text.isdigit() or not 1 <= int(text) <= self.trained + 1:
+        if isinstance(iteration, bool) or not text.isdigit() or not first <= int(text) <= self.trained + 1:
             raise v.InputError("Iteration", f"{accepted} (got {iteration!r})")
         self._open(int(text) - 1, 0, finished=False)
 
@@ -250,6 +251,26 @@ class Session(traitlets.HasTraits):
         self.history = History(self.network, self.inputs, self.targets)
         self.iteration = 0
         self._restart()
+
+    def restore(self, other: "Session") -> None:
+        """Take over every piece of ``other``'s state as one change (a loaded file).
+
+        ``other`` is built and checked in full first, so a file that is
+        refused never gets here and this session is never left half-changed.
+        """
+        self.initial, self.network = other.initial.copy(), other.network.copy()
+        self.inputs, self.targets = other.inputs.copy(), other.targets.copy()
+        self.example = other.example
+        self.errors = ErrorHistory(other.errors.values[0])
+        self.errors.extend(other.errors.values[1:])
+        # the file holds the network shown, not those before it: the history starts there
+        self.history = History(self.network, self.inputs, self.targets, start=other.iteration)
+        self._walk = None
+        with self.hold_trait_notifications():
+            self.learning_rate = other.learning_rate
+            self.iteration = other.iteration
+            self.step = other.step
+            self.revision += 1
 
     # ------------------------------------------------------------ internals
     def _replace(self, network: Network, keep_step: bool = False) -> None:

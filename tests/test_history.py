@@ -168,3 +168,26 @@ def test_training_from_a_looked_back_iteration_forgets_what_came_after():
     straight = train(seed_network(), session.inputs, session.targets, 150)
     np.testing.assert_allclose(session.errors.values, straight.errors, rtol=1e-12)
     assert_same_parameters(session.history.network_at(150), straight.network)
+
+
+def test_a_saved_look_back_reopens_at_that_iteration_and_reaches_no_further_back():
+    from explorer import savefile
+
+    session = Session()
+    session.train(300)
+    session.go_to_iteration(101)  # looking back: the file holds iteration 100's network and run
+    saved = savefile.loads(savefile.dumps(session))
+    assert saved.session.iteration == 100 and len(saved.session.errors) == 101
+    reopened = Session()
+    reopened.restore(saved.session)
+    assert reopened.history.first == 100 and reopened.trained == 100
+    with pytest.raises(InputError, match="from 101 to 101"):
+        reopened.go_to_iteration(50)
+    reopened.previous_step()  # nothing before the file's iteration
+    assert (reopened.iteration, reopened.step) == (100, 0)
+    reopened.train(20)
+    expected = train(seed_network(), session.inputs, session.targets, 120).network
+    np.testing.assert_allclose(parameters_of(reopened.history.network_at(110)),
+                               parameters_of(train(seed_network(), session.inputs, session.targets,
+                                                   110).network), rtol=1e-12)
+    np.testing.assert_allclose(parameters_of(reopened.network), parameters_of(expected), rtol=1e-12)

@@ -72,7 +72,7 @@ def test_every_control_is_in_the_presenter_once(presenter):
 
 
 def test_the_more_sections_are_linked_in_the_page(presenter):
-    assert presenter.more.options == ("Hide", "Training", "Steps", "Edit the example", "Display")
+    assert presenter.more.options == ("Hide", "Training", "Steps", "Edit", "Files", "Display")
     assert presenter.more.value == "Hide"
 
 

@@ -32,7 +32,7 @@ class EditingView(View):
                                               indent=False, layout=widgets.Layout(width="auto"))
         self.fields: dict[str, widgets.Text] = {}
         self.field_messages: dict[str, widgets.HTML] = {}
-        self.table = self._table()
+        self.table = widgets.VBox([self._table()])  # rebuilt for a loaded network of another shape
         self.order.observe(self._on_order, names="value")
         self.update_biases.observe(self._on_update_biases, names="value")
 
@@ -64,6 +64,15 @@ class EditingView(View):
                                                    layout=widgets.Layout(width="70px")), *boxes],
                                      layout=widgets.Layout(flex_flow="row wrap")))
         return widgets.VBox(rows)
+
+    def rebuild(self) -> None:
+        """New fields for a network of another shape (a loaded session); the old ones are closed."""
+        old = [*self.fields.values(), *self.field_messages.values()]
+        self.fields.clear()
+        self.field_messages.clear()
+        self.table.children = (self._table(),)
+        for field in old:  # gone from the page: free their comms
+            field.close()
 
     # ------------------------------------------------------------ rendering
     def current(self, key: str) -> str:

@@ -178,7 +178,7 @@ class SteppingView(View):
             self.iteration_field.value = f"{s.iteration + 1}"
             self.step_slider.max = len(walk)
             self.step_slider.value = s.step
-        self.previous_button.disabled = s.step == 0 and s.iteration == 0 and s.example == 0
+        self.previous_button.disabled = s.step == 0 and s.iteration == s.history.first and s.example == 0
 
     def _gradient_check(self, step) -> str:
         """For a step dE_total/dw: the same slope by central differences, as a check."""
