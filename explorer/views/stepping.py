@@ -165,7 +165,9 @@ class SteppingView(View):
             f'<span class="{"bp-current" if p == phase else "bp-done" if p in done_phases else ""}">{p}</span>'
             for p in PHASES if walk.phase_start(p) < len(walk)) + "</div>"
         example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
-        self.position.value = f"step {s.step} of {len(walk)}, iteration {s.iteration + 1:,}{example}"
+        # the presenter's Iteration field, right beside the label, says which iteration
+        iteration = "" if self.presenter else f", iteration {s.iteration + 1:,}"
+        self.position.value = f"step {s.step} of {len(walk)}{iteration}{example}"
         self.iteration_total.value = f"of {s.trained + 1:,}"
         items = "".join(
             f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">{html.escape(st.text())}</li>'

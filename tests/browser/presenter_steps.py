@@ -63,6 +63,12 @@ def position(panel: Panel):
     return panel.root.locator(".bp-position")
 
 
+def at(panel: Panel, step: int, iteration: int) -> None:
+    """Wait until the panel shows ``step`` of ``iteration`` (the label and the Iteration field)."""
+    expect(position(panel)).to_have_text(re.compile(rf"^\s*step {step} of 53\s*$"))
+    expect(panel.control("textbox", "Iteration")).to_have_value(str(iteration))
+
+
 def reset(panel: Panel) -> None:
     """Back to step 0 of the iteration shown."""
     panel.button("Reset iteration").click()
@@ -103,8 +109,7 @@ def buttons_stay_put(panel: Panel, size: tuple[int, int]) -> float:
     worst, where = 0.0, None
     for k in range(1, STEPS + 2):
         panel.page.mouse.click(x + w / 2, y + h / 2)
-        label = rf"^step {k} of 53, iteration 1\b" if k <= STEPS else r"^step 1 of 53, iteration 2\b"
-        expect(position(panel)).to_contain_text(re.compile(label))
+        at(panel, k, 1) if k <= STEPS else at(panel, 1, 2)
         boxes = panel.page.evaluate(_BOXES_JS, [handle, STEP_BUTTONS])
         for name, a, b in zip(STEP_BUTTONS, first, boxes):
             moved = max(abs(p - q) for p, q in zip(a, b))
@@ -112,9 +117,9 @@ def buttons_stay_put(panel: Panel, size: tuple[int, int]) -> float:
                 worst, where = moved, (name, k, a, b)
     assert worst <= 1.0, f"{panel.server} {size}: a step button moved {worst:.1f} px: {where}"
     panel.button("Previous step").click()
-    expect(position(panel)).to_contain_text(re.compile(r"^step 0 of 53, iteration 2\b"))
+    at(panel, 0, 2)
     panel.button("Previous step").click()  # from step 0: the last step of the iteration before
-    expect(position(panel)).to_contain_text(re.compile(r"^step 53 of 53, iteration 1\b"))
+    at(panel, 53, 1)
     return worst
 
 
@@ -174,7 +179,7 @@ def back_to_iteration_one(panel: Panel) -> None:
     field = panel.control("textbox", "Iteration")
     field.fill("1")
     field.press("Enter")
-    expect(position(panel)).to_contain_text(re.compile(r"^step 0 of 53, iteration 1\b"))
+    at(panel, 0, 1)
     expect(panel.label_text("w5", r"^w5 = 0\.4$")).to_have_count(1)
     panel.button("Next step").click()
     panel.expect_equation("=0.3775")
@@ -182,7 +187,7 @@ def back_to_iteration_one(panel: Panel) -> None:
     # and forward again: iteration 5,001 shows the weights it had then
     field.fill("5001")
     field.press("Enter")
-    expect(position(panel)).to_contain_text(re.compile(r"^step 0 of 53, iteration 5,001\b"))
+    at(panel, 0, 5001)
 
 
 def screenshot(page: Page, server: str, size: tuple[int, int], theme: str) -> None:
