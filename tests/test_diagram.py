@@ -568,6 +568,8 @@ def test_real_text_fits_in_chromium():
         x, t = (SEED_INPUTS, SEED_TARGETS) if sizes == (2, 2, 2) else (v[0] for v in random_data(net))
         for values, updated, hl in (_gradients_only(net, x, t), _final_state(net, x, t)):
             cases.append(render(net, x, t, values, updated, hl))
+            # the presenter's size: larger text, one line a label
+            cases.append(render(net, x, t, values, updated, hl, text_scale=1.2, detail="compact"))
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=["--no-sandbox"])
         try:
