@@ -92,6 +92,10 @@ class ErrorCurve:
         (self.stop_marks,) = ax.plot([], [], "x", color=PALETTE[1], ms=9, mew=2.5, zorder=5,
                                      clip_on=False, transform=ax.get_xaxis_transform())
         self.cursor = ax.axvline(0, color=PALETTE[1], lw=1, alpha=0.6, zorder=1)
+        # where E_total stopped being finite: shown until the run is reset or edited
+        self.divergence = ax.axvline(0, color=PALETTE[1], lw=1.5, ls=":", visible=False, zorder=2)
+        self.divergence_label = ax.text(0, 0.5, "", transform=ax.get_xaxis_transform(), color=PALETTE[1],
+                                        fontsize=8, ha="right", va="center", rotation=90, visible=False)
         self.ghosts: list = []
         self._kept = 0  # curves kept so far: picks the next colour and dashes
         self._stops: dict[object, int] = {}  # line -> iteration where it stopped
@@ -99,8 +103,13 @@ class ErrorCurve:
         self._legend()
 
     # ----------------------------------------------------------------- data
-    def show(self, errors: Sequence[float], label: str | None = None, at: int | None = None) -> None:
-        """Plot ``errors[i]`` at iteration ``i``, mark iteration ``at`` (default the last); one redraw."""
+    def show(self, errors: Sequence[float], label: str | None = None, at: int | None = None,
+             diverged_at: int | None = None) -> None:
+        """Plot ``errors[i]`` at iteration ``i``, mark iteration ``at`` (default the last); one redraw.
+
+        ``diverged_at``, when given, is marked by a dotted line: from there on
+        the error is not a finite number and the curve cannot show it.
+        """
         errors = np.asarray(errors, dtype=float)
         x, y = thin(np.arange(len(errors)), errors)
         finite = np.isfinite(y)
@@ -120,6 +129,12 @@ class ErrorCurve:
         else:
             self.marker.set_data([], [])
         self.cursor.set_xdata([max(at, 0)] * 2)
+        self.divergence.set_visible(diverged_at is not None)
+        self.divergence_label.set_visible(diverged_at is not None)
+        if diverged_at is not None:
+            self.divergence.set_xdata([diverged_at] * 2)
+            self.divergence_label.set_x(diverged_at)
+            self.divergence_label.set_text(f"not finite from {diverged_at:,}")
         self._rescale()
 
     def keep(self, label: str) -> bool:
@@ -210,7 +225,8 @@ class ErrorCurve:
         lines = [self.line, *self.ghosts]
         xs = [np.asarray(line.get_xdata(), float) for line in lines]
         ys = [np.asarray(line.get_ydata(), float) for line in lines]
-        right = max([1.0] + [x[-1] for x in xs if len(x)] + list(self._stops.values()))
+        right = max([1.0] + [x[-1] for x in xs if len(x)] + list(self._stops.values())
+                    + ([self.divergence.get_xdata()[0]] if self.divergence.get_visible() else []))
         log_x = self.ax.get_xscale() == "symlog"
         self.ax.set_xlim(0, right * (1.3 if log_x else 1.03))  # room for the marker on the last point
         scale = "log" if self.ax.get_yscale() == "log" else "linear"

@@ -414,6 +414,10 @@ def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> _Layout:
 
 
 # ------------------------------------------------------------------- style
+#: Height of the warning line under the network, when there is one, and its font size.
+_NOTICE_H = 26
+_NOTICE_FS = 13.0
+
 _STYLE = """
 .bp-diagram{--bp-pos:#0072B2;--bp-neg:#D55E00;--bp-accent:#E69F00;
 --bp-fg:var(--jp-ui-font-color1,#1a1a1a);--bp-fg2:#4d5156;--bp-fg3:#5f6368;--bp-dim-text:#676b71;
@@ -447,6 +451,7 @@ a dimmed label keeps its chip opaque, so lines never show through its text */
 .bp-diagram .bp-val{font-size:11px;fill:var(--bp-fg2)}
 .bp-diagram .bp-ename{font-size:12px;font-weight:600}
 .bp-diagram .bp-eval{font-size:12px}
+.bp-diagram .bp-notice text{font-size:13px;font-weight:600;fill:var(--jp-error-color1,#D55E00);text-anchor:middle}
 .bp-diagram .bp-cap{font-size:11px;fill:var(--bp-fg3);letter-spacing:.06em;text-transform:uppercase}
 .bp-diagram .bp-end{text-anchor:end}
 .bp-diagram .bp-key{font-size:11px;fill:var(--bp-fg2);text-anchor:start}
@@ -571,7 +576,8 @@ def _param_title(name: str, old: float, grad: float | None, new: float | None, w
 def render(network: Network, inputs: object, targets: object,
            values: Mapping[str, float] = _EMPTY, updated: Mapping[str, float] = _EMPTY,
            highlight: Iterable[str] = (), *, width: int | None = None,
-           id_prefix: str = "bp-", text_scale: float = 1.0, detail: str = "full") -> str:
+           id_prefix: str = "bp-", text_scale: float = 1.0, detail: str = "full",
+           notice: str = "") -> str:
     """The network as a standalone ``<svg>`` string.
 
     Parameters
@@ -600,6 +606,9 @@ def render(network: Network, inputs: object, targets: object,
         The most a connection label may show: its value and a second line
         (the gradient, or the old value once updated), the value only, or
         the name only.  Shapes too crowded for it get less.
+    notice : str
+        A line of warning drawn under the network (e.g. that E_total is no
+        longer finite); plain text, escaped here.
 
     Returns
     -------
@@ -778,17 +787,26 @@ def render(network: Network, inputs: object, targets: object,
                        for cx, text in lay.captions)
     shape = "-".join(map(str, sizes))
     max_width = lay.width if width is None else int(width)
+    notice_h = _NOTICE_H * ty.scale
+    height = lay.height + (round(notice_h) if notice else 0)
+    # a notice wider than the diagram is squeezed to fit, not cut at the edges
+    room = lay.width - 2 * _MARGIN
+    fit = (f' textLength="{_f(room)}" lengthAdjust="spacingAndGlyphs"'
+           if len(notice) * _NOTICE_FS * ty.scale * CHAR_WIDTH > room else "")
+    warning = (f'<g class="bp-notice" data-id="notice"><text x="{_f(lay.width / 2)}" '
+               f'y="{_f(lay.height + notice_h / 2 - 4)}"{fit}>{escape(notice)}</text></g>' if notice else "")
     return "".join((
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bp-diagram" id="{p}diagram" '
-        f'viewBox="0 0 {lay.width} {lay.height}" width="100%" style="max-width:{max_width}px" '
+        f'viewBox="0 0 {lay.width} {height}" width="100%" style="max-width:{max_width}px" '
         f'role="img" aria-labelledby="{p}diagram-title">',
-        f'<title id="{p}diagram-title">Network {shape}: neurons, weights and errors</title>',
+        f'<title id="{p}diagram-title">Network {shape}: neurons, weights and errors'
+        f'{". " + escape(notice) if notice else ""}</title>',
         "<style>", _style(ty.scale), "</style>",
-        f'<rect class="bp-bg" width="{lay.width}" height="{lay.height}" rx="8"/>',
+        f'<rect class="bp-bg" width="{lay.width}" height="{height}" rx="8"/>',
         '<g class="bp-edges">', *edges, "</g>",
         '<g class="bp-nodes">', *nodes, "</g>",
         '<g class="bp-labels">', *labels, "</g>",
-        captions, legend,
+        captions, legend, warning,
         "</svg>",
     ))
 

@@ -110,6 +110,7 @@ class Network:
                  activations: str | Sequence[str] = "sigmoid", loss: str = "squared",
                  bias_mode: str = "shared", update_biases: bool = False,
                  learning_rate: float = 0.5, order: str = "textbook"):
+        weights, biases = v.as_list("weights", weights), v.as_list("biases", biases)
         if len(weights) == 0:
             raise v.InputError("weights", "give at least one layer of weights")
         self.weights = [self._check_matrix(f"weights[{l}]", w) for l, w in enumerate(weights)]
@@ -178,7 +179,8 @@ class Network:
                     raise v.InputError("activation", f"expected {len(self.weights)} names, got {len(names)}")
                 new.activations = tuple(v.check_choice("activation", a, tuple(ACTIVATIONS)) for a in names)
             else:
-                raise TypeError(f"unknown option: {name}")
+                raise v.InputError("option", f"choose from learning_rate, order, update_biases, loss, "
+                                   f"activations (got {v.quote(name)})")
         _check_loss_fits(new.loss, new.activations)
         return new
 
@@ -214,7 +216,7 @@ class Network:
         for l, layer in enumerate(self.names.biases):
             if name in layer:
                 return self.biases[l], (0 if self.bias_mode == "shared" else layer.index(name),)
-        raise v.InputError("parameter", f"no weight or bias is called {name!r}")
+        raise v.InputError("parameter", f"no weight or bias is called {v.quote(name)}")
 
     def parameters(self) -> dict[str, float]:
         """Every weight and bias by name, in naming order (w1, w2, ..., b1, b2)."""

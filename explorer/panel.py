@@ -24,7 +24,7 @@ import functools
 import html
 import os
 import traceback
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 import ipywidgets as widgets
 
@@ -33,7 +33,7 @@ from .controls import KeyboardPassage
 from .files_view import FilesView
 from .network import Network
 from .session import Session
-from .validation import InputError
+from .validation import InputError, check_iterations
 from .views import CurveView, EditingView, SteppingView, TrainingView
 from .views.base import Messages
 from .views.stepping import STEP_SPEEDS, TEXT_SIZES, two_lines
@@ -126,6 +126,7 @@ class Explorer(widgets.VBox):
             raise InputError("layout", f"choose one of {', '.join(LAYOUTS)} (got {layout!r})")
         self.layout_name = layout
         self.session = Session(network, inputs, targets)
+        iterations = check_iterations(iterations, "iterations")
         self.messages = Messages()
         super().__init__()
         self.add_class("bp-panel")
@@ -152,7 +153,10 @@ class Explorer(widgets.VBox):
         s.observe(lambda change: self.render_steps(), names="step")
         # while training, the run's own refresh redraws (5 times a second), not every chunk
         s.observe(lambda change: None if s.training else self.render(), names="revision")
-        s.observe(lambda change: self.render_training(), names=["iteration", "training"])
+        # while training, the run's own chunks update the counters: the step label, counter,
+        # curve and table then always show one iteration
+        s.observe(lambda change: None if s.training else self.render_training(), names="iteration")
+        s.observe(lambda change: self.render_training(), names="training")
 
     # ------------------------------------------------------------ arranging
     @property
@@ -255,6 +259,7 @@ class Explorer(widgets.VBox):
 
     def render_training(self) -> None:
         self.training.render()
+        self.editing.show_training(self.session.training)
 
     def render_curve(self) -> None:
         self.curve_view.render()
@@ -298,6 +303,7 @@ class Explorer(widgets.VBox):
         """Show a loaded session with its kept curves (training and playing stop first)."""
         self.training.stop()
         self.stepping.pause()
+        self.forget_refused()  # every field shows the loaded values
         shape = (self.session.network.sizes, self.session.network.bias_mode)
         with self.session.hold_trait_notifications():  # one redraw, once the fields match the network
             self.session.restore(saved.session)
@@ -308,6 +314,36 @@ class Explorer(widgets.VBox):
         with self.messages.quietly():
             cv.log_scale.value = saved.log_scale
         cv.curve.set_log(saved.log_scale)
+
+    def forget_refused(self) -> None:
+        """Fields holding refused text show the session's numbers again (a reset, a load)."""
+        self.editing.rejected.clear()
+        self.training.accept_rate()
+
+    # ------------------------------------------------------------ closing
+    def close(self) -> None:
+        """Stop training and playing, release the figure and close every widget of the panel."""
+        if "_views" not in self.__dict__:  # built only in part (its arguments were refused)
+            super().close()
+            return
+        self.training.closed = True
+        self.training.stop()
+        self.stepping._play_token = None
+        for task in (self.training.training_task, self.stepping.steps_task):
+            if task is not None and not task.done():
+                task.cancel()
+        canvas = self.curve_view.canvas
+        toolbar = getattr(canvas, "toolbar", None)
+        for widget in [*self._descendants(self), *([toolbar] if toolbar is not None else [])]:
+            widget.close()
+        self.curve_view.curve.figure.clear()
+        super().close()
+
+    @classmethod
+    def _descendants(cls, box: widgets.Widget) -> Iterator[widgets.Widget]:
+        for child in getattr(box, "children", ()):
+            yield from cls._descendants(child)
+            yield child
 
     # ------------------------------------------------------------ internals
     def spawn(self, coroutine) -> asyncio.Task | None:

@@ -15,10 +15,10 @@ from . import validation as v
 from .functions import ACTIVATIONS, LOSSES
 from .network import Network
 from .scalar import ScalarNetwork
+from .validation import MAX_ITERATIONS, check_iterations  # noqa: F401 - re-exported
 
 MODES = ("online", "batch")
 BACKENDS = ("auto", "scalar", "numpy")
-MAX_ITERATIONS = 10_000_000
 #: Up to this many parameters, Python floats beat numpy's per-call overhead.
 SCALAR_PARAMETER_LIMIT = 400
 
@@ -40,14 +40,6 @@ class TrainingResult:
     @property
     def iterations(self) -> int:
         return len(self.errors) - 1
-
-
-def check_iterations(value: object, field: str = "iterations") -> int:
-    accepted = f"enter a whole number from 0 to {MAX_ITERATIONS:,}"
-    text = str(value).strip().replace("_", "").replace(",", "")
-    if isinstance(value, bool) or not text.isdigit() or int(text) > MAX_ITERATIONS:
-        raise v.InputError(field, f"{accepted} (got {value!r})")
-    return int(text)
 
 
 def train(network: Network, inputs: object, targets: object, iterations: int,
@@ -146,7 +138,7 @@ def train_many(network: Network, inputs: object, targets: object,
     loss = LOSSES[network.loss]
     shared = network.bias_mode == "shared"
     seed_order = network.order == "seed"
-    record_every = max(1, int(record_every))
+    record_every = v.parse_whole("record_every", record_every, 1, MAX_ITERATIONS)
     history = []
 
     with np.errstate(over="ignore", invalid="ignore"):

@@ -9,7 +9,7 @@ from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
 from ..curves import ErrorCurve
-from ..training import check_iterations
+from ..validation import check_iterations
 from .base import View, button, handler
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,7 +50,20 @@ class CurveView(View):
     def render(self) -> None:
         s = self.session
         self.curve.show(s.errors.values, label=f"current run, eta = {s.network.learning_rate:.3g}",
-                        at=s.iteration)
+                        at=s.iteration, diverged_at=s.diverged_at)
+
+    def push(self) -> None:
+        """Send the page the curve's last frame now, instead of waiting to be asked.
+
+        ipympl's page asks for a frame after each ``draw_idle`` only when it
+        is not already awaiting one (its ``waiting_for_image``); should an
+        awaited frame never be drawn, no later ``draw_idle`` is answered and
+        the curve stops short of the counter.  ``draw()`` renders and sends
+        the frame unasked.  Every frame of this transparent figure is a full
+        image, so one extra frame cannot leave a mixed picture.
+        """
+        if not self.canvas.syncing_data_url:  # False once a page shows the canvas
+            self.canvas.draw()
 
     @handler
     def _on_log_scale(self, change: dict) -> None:

@@ -32,6 +32,9 @@ class EditingView(View):
                                               indent=False, layout=widgets.Layout(width="auto"))
         self.fields: dict[str, widgets.Text] = {}
         self.field_messages: dict[str, widgets.HTML] = {}
+        #: typed text that was refused, by field key: kept in its field, with its
+        #: message, until that field is edited again
+        self.rejected: dict[str, str] = {}
         self.table = widgets.VBox([self._table()])  # rebuilt for a loaded network of another shape
         self.order.observe(self._on_order, names="value")
         self.update_biases.observe(self._on_update_biases, names="value")
@@ -68,6 +71,7 @@ class EditingView(View):
     def rebuild(self) -> None:
         """New fields for a network of another shape (a loaded session); the old ones are closed."""
         old = [*self.fields.values(), *self.field_messages.values()]
+        self.rejected.clear()
         self.fields.clear()
         self.field_messages.clear()
         self.table.children = (self._table(),)
@@ -96,30 +100,35 @@ class EditingView(View):
         # the session's own numbers: each observer finds its field unchanged and does nothing
         with self.messages.quietly():
             for key, text in self.fields.items():
+                if key in self.rejected:
+                    continue
                 text.value = self.current(key)
                 text.remove_class("bp-invalid")
                 self.field_messages[key].value = ""
             self.order.value = net.order
             self.update_biases.value = net.update_biases
 
+    def show_training(self, training: bool) -> None:
+        """While training the table shows live values: typing there would be overwritten."""
+        for text in self.fields.values():
+            text.disabled = training
+
     # ------------------------------------------------------------- handlers
+    # Edits during a run are applied between its chunks: the run goes on with them.
     @handler
     def _on_order(self, change: dict) -> None:
         if change["new"] != self.session.network.order:
-            self.panel.training.stop()
             self.session.set_order(change["new"])
 
     @handler
     def _on_update_biases(self, change: dict) -> None:
         if change["new"] != self.session.network.update_biases:
-            self.panel.training.stop()
             self.session.set_update_biases(change["new"])
 
     @handler
     def _on_field(self, key: str, change: dict) -> None:
         if change["new"] == self.current(key):  # the number shown (as render wrote it, or typed back)
-            self.fields[key].remove_class("bp-invalid")
-            self.field_messages[key].value = ""
+            self._accepted(key)
             return
         kind, name = key.split(":", 1)
         s = self.session
@@ -127,8 +136,15 @@ class EditingView(View):
                 "t": lambda text: s.set_target(int(name), text),
                 "p": lambda text: s.set_parameter(name, text)}[kind]
         try:
-            self.panel.training.stop()
             edit(change["new"])
         except InputError as error:
+            self.rejected[key] = change["new"]
             self.fields[key].add_class("bp-invalid")
             self.field_messages[key].value = field_message(error.message)
+            return
+        self._accepted(key)
+
+    def _accepted(self, key: str) -> None:
+        self.rejected.pop(key, None)
+        self.fields[key].remove_class("bp-invalid")
+        self.field_messages[key].value = ""

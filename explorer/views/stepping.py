@@ -58,6 +58,7 @@ class SteppingView(View):
         self._prefix = f"bp{next(_diagram_ids)}-"
         self._play_token: object | None = None
         self.steps_task: asyncio.Task | None = None
+        self._steps_shown = len(self.session.walk)  # steps in the iteration the label last showed
         self._build_reading()
         self._build_controls()
         self._link()
@@ -132,8 +133,12 @@ class SteppingView(View):
         # once the update is worked out, nothing is dimmed: every new value is news
         highlight = current.elements if current and not s.finished else ()
         scale, detail, fit_height = TEXT_SIZES[self.text_size.value]
+        notice = ("" if s.diverged_at is None else
+                  f"E_total stopped being a finite number at iteration {s.diverged_at:,}: "
+                  "lower the learning rate, then press Reset weights (or edit a weight).")
         self.diagram.value = diagram.render(walk.network, walk.inputs, walk.targets, values, updated,
-                                            highlight, id_prefix=self._prefix, text_scale=scale, detail=detail)
+                                            highlight, id_prefix=self._prefix, text_scale=scale, detail=detail,
+                                            notice=notice)
         if fit_height:
             self.diagram_box.add_class("bp-fit-height")
         else:
@@ -164,11 +169,8 @@ class SteppingView(View):
         self.phases.value = '<div class="bp-phases" aria-label="phase">' + "".join(
             f'<span class="{"bp-current" if p == phase else "bp-done" if p in done_phases else ""}">{p}</span>'
             for p in PHASES if walk.phase_start(p) < len(walk)) + "</div>"
-        example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
-        # the presenter's Iteration field, right beside the label, says which iteration
-        iteration = "" if self.presenter else f", iteration {s.iteration + 1:,}"
-        self.position.value = f"step {s.step} of {len(walk)}{iteration}{example}"
-        self.iteration_total.value = f"of {s.trained + 1:,}"
+        self._steps_shown = len(walk)
+        self.render_position()
         items = "".join(
             f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">{html.escape(st.text())}</li>'
             for i, st in enumerate(walk.steps[: s.step]))
@@ -177,10 +179,20 @@ class SteppingView(View):
         # the session's own values, shown: the observers see nothing new and do nothing, and
         # the message stays (no user acted).  The slider's range first, then its value.
         with self.messages.quietly():
-            self.iteration_field.value = f"{s.iteration + 1}"
             self.step_slider.max = len(walk)
             self.step_slider.value = s.step
         self.previous_button.disabled = s.step == 0 and s.iteration == s.history.first and s.example == 0
+
+    def render_position(self) -> None:
+        """"step k of n, iteration i" and the Iteration field (n as last drawn: no walkthrough is built)."""
+        s = self.session
+        example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
+        # the presenter's Iteration field, right beside the label, says which iteration
+        iteration = "" if self.presenter else f", iteration {s.iteration + 1:,}"
+        self.position.value = f"step {s.step} of {self._steps_shown}{iteration}{example}"
+        self.iteration_total.value = f"of {s.trained + 1:,}"
+        with self.messages.quietly():  # the iteration shown: its observer does nothing
+            self.iteration_field.value = f"{s.iteration + 1}"
 
     def _gradient_check(self, step) -> str:
         """For a step dE_total/dw: the same slope by central differences, as a check."""
@@ -227,7 +239,7 @@ class SteppingView(View):
 
     @handler
     def _on_slider(self, change: dict) -> None:
-        step = int(round(change["new"]))
+        step = round(change["new"])  # the slider refuses NaN itself
         if step != self.session.step:  # not the session's own step, shown by render
             self.pause()
             self.session.go_to(step)

@@ -7,6 +7,7 @@ so Stop, the sliders and the step buttons are read while it runs.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from typing import TYPE_CHECKING
 
@@ -15,8 +16,7 @@ import ipywidgets as widgets
 from ..controls import Slider
 from ..formatting import number
 from ..session import LEARNING_RATE_LIMITS
-from ..training import check_iterations
-from ..validation import InputError
+from ..validation import InputError, check_iterations
 from .base import View, button, field_message, handler
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
 REFRESH_SECONDS = 0.2
 #: Each training chunk computes for about this long before yielding to the kernel.
 CHUNK_SECONDS = 0.03
-PACES = {"watch (about 2,000 iterations/s)": 2000.0, "fast": None}
+# "fast" is inf, not None: a Dropdown whose value is None shows nothing selected
+PACES = {"watch (about 2,000 iterations/s)": 2000.0, "fast": math.inf}
 
 
 def loop_running() -> bool:
@@ -44,6 +45,10 @@ class TrainingView(View):
         super().__init__(panel)
         self.training_task: asyncio.Task | None = None
         self._stop_requested = False
+        self.closed = False
+        #: learning-rate text that was refused: kept in its field, with its message,
+        #: until the field is edited again
+        self.rejected_rate: str | None = None
         self._build(iterations)
         self._link()
 
@@ -85,11 +90,15 @@ class TrainingView(View):
 
     def render(self) -> None:
         s = self.session
-        self.counter.value = f"{s.trained:,} iterations done, E_total {number(float(s.errors.values[-1]))}"
+        n = s.trained
+        diverged = "" if s.diverged_at is None else f" (not finite since iteration {s.diverged_at:,})"
+        self.counter.value = (f"{n:,} iteration{'' if n == 1 else 's'} done, "
+                              f"E_total {number(float(s.errors.values[-1]))}{diverged}")
         self.train_button.disabled = s.training
         self.stop_button.disabled = not s.training
-        with self.messages.quietly():  # the session's own rate: its observer does nothing
-            self.lr_text.value = number(s.network.learning_rate)
+        if self.rejected_rate is None:  # refused text stays until it is edited again
+            with self.messages.quietly():  # the session's own rate: its observer does nothing
+                self.lr_text.value = number(s.network.learning_rate)
 
     # ------------------------------------------------------------- handlers
     @handler
@@ -117,24 +126,36 @@ class TrainingView(View):
 
     @handler
     def _on_lr_slider(self, change: dict) -> None:
-        if change["new"] != self.session.learning_rate:  # a user's move, not the link's
-            self.session.set_learning_rate(change["new"])
-            self.lr_message.value = ""
+        if change["new"] == self.session.learning_rate:
+            return  # the session's own value, come back through the link
+        self.session.set_learning_rate(change["new"])
+        self.accept_rate()
+        with self.messages.quietly():
+            self.lr_text.value = number(self.session.learning_rate)
 
     @handler
     def _on_lr_text(self, change: dict) -> None:
-        if change["new"] == number(self.session.learning_rate):
+        if self.rejected_rate is None and change["new"] == number(self.session.learning_rate):
             return  # the rate shown, as render wrote it
         try:
             self.session.set_learning_rate(change["new"])  # the link moves the slider
         except InputError as error:
+            self.rejected_rate = change["new"]
+            self.lr_text.add_class("bp-invalid")
             self.lr_message.value = field_message(str(error))
             return
+        self.accept_rate()
+
+    def accept_rate(self) -> None:
+        """The learning-rate field shows an accepted rate again: no mark, no message."""
+        self.rejected_rate = None
+        self.lr_text.remove_class("bp-invalid")
         self.lr_message.value = ""
 
     @handler
     def _on_reset_weights(self, _button: object = None) -> None:
         self.stop()
+        self.panel.forget_refused()  # every field shows the restored values
         self.session.reset_weights()
         self.messages.say("Weights restored to their initial values; a new run starts at iteration 0.")
 
@@ -143,6 +164,12 @@ class TrainingView(View):
         """Train ``count`` iterations (None: until stopped) as a task on the kernel's loop."""
         if self.session.training and not self._stop_requested:
             return  # already running
+        if self.session.diverged_at is not None:
+            with self.messages.quietly():
+                self.play_training.value = False
+            raise InputError("Train", f"E_total is not a finite number (since iteration "
+                             f"{self.session.diverged_at:,}): lower the learning rate, then press "
+                             "Reset weights or edit a weight")
         self.panel.stepping.pause()
         self.progress.max = max(count or 1, 1)
         self.progress.value = 0
@@ -168,13 +195,16 @@ class TrainingView(View):
         done, per_iteration = 0, 1e-5
         started = last_draw = time.perf_counter()
         try:
-            while not self._stop_requested and (count is None or done < count):
+            while not self._stop_requested and not self.closed and (count is None or done < count):
                 chunk = self._chunk(per_iteration, started, done, count)
                 tic = time.perf_counter()
                 diverged = s.train(chunk)
                 per_iteration = max((time.perf_counter() - tic) / chunk, 1e-7)
                 done += chunk
+                # the counters follow every chunk, together; the rest 5 times a second
                 self.progress.value = done if count is not None else 0
+                panel.render_training()
+                panel.stepping.render_position()
                 if diverged is not None:
                     self.messages.say(f"The error stopped being a finite number at iteration {diverged:,}: "
                                       "this learning rate diverges. Lower it and press Reset weights.",
@@ -182,20 +212,26 @@ class TrainingView(View):
                     break
                 if time.perf_counter() - last_draw >= REFRESH_SECONDS:
                     last_draw = time.perf_counter()
-                    panel.render_curve()
-                    panel.render_steps()
-                await asyncio.sleep(0.002 if self.pace.value is None else 0.02)  # a yield lets clicks in
+                    panel.render()  # every view at once, at one iteration
+                await asyncio.sleep(0.02 if math.isfinite(self._pace()) else 0.002)  # a yield lets clicks in
         finally:
             s.training = False
-            with self.messages.quietly():  # the run ending is no user action: keep its message
-                self.play_training.value = False
-            panel.render()
+            if not self.closed:
+                self.progress.value = done if count is not None else 0
+                with self.messages.quietly():  # the run ending is no user action: keep its message
+                    self.play_training.value = False
+                panel.render()
+                panel.curve_view.push()
+
+    def _pace(self) -> float:
+        """Iterations per second to hold to; inf for as fast as it goes (also when none is chosen)."""
+        return math.inf if self.pace.value is None else self.pace.value
 
     def _chunk(self, per_iteration: float, started: float, done: int, count: int | None) -> int:
         """About CHUNK_SECONDS of work; no more than the pace allows by now, nor than is left."""
-        pace = self.pace.value
+        pace = self._pace()
         chunk = max(1, int(CHUNK_SECONDS / per_iteration))
-        if pace is not None:  # watching: hold the rate to `pace` iterations per second
+        if math.isfinite(pace):  # watching: hold the rate to `pace` iterations per second
             chunk = max(1, min(chunk, int(pace * (time.perf_counter() - started)) - done))
         if count is not None:
             chunk = min(chunk, count - done)
