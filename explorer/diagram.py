@@ -574,7 +574,7 @@ def _param_title(name: str, old: float, grad: float | None, new: float | None, w
 
 
 def render(network: Network, inputs: object, targets: object,
-           values: Mapping[str, float] = _EMPTY, updated: Mapping[str, float] = _EMPTY,
+           values: Mapping[tuple[str, str], float] = _EMPTY, updated: Mapping[str, float] = _EMPTY,
            highlight: Iterable[str] = (), *, width: int | None = None,
            id_prefix: str = "bp-", text_scale: float = 1.0, detail: str = "full",
            notice: str = "") -> str:
@@ -587,9 +587,11 @@ def render(network: Network, inputs: object, targets: object,
     inputs, targets : sequences of floats, shapes (n_0,) and (n_L,)
         One example: inputs beside the input neurons, targets beside the
         error nodes.
-    values : mapping of walkthrough symbol -> value
-        What has been computed so far (``net_h1``, ``out_h1``, ``E_o1``,
-        ``E_total``, ``dE_total/dw5``, ...); anything absent shows as ``?``.
+    values : mapping of ``Step.key`` -> value
+        What has been computed so far, by (quantity, neuron or parameter):
+        ``("net", "h1")``, ``("out", "h1")``, ``("error", "o1")``,
+        ``("total_error", "")``, ``("gradient", "w5")``, ``("d_out", "h1")``,
+        ``("slope", "h1")``; anything absent shows as ``?``.
     updated : mapping of parameter name -> new value
         New values of weights and biases (``{"w5": 0.35891648}``), shown
         beside the old ones.
@@ -655,7 +657,7 @@ def render(network: Network, inputs: object, targets: object,
                 old = float(W[k, j])
                 new = updated.get(w)
                 shown = old if new is None else float(new)
-                grad = values.get(f"dE_total/d{w}")
+                grad = values.get(("gradient", w))
                 xj, yj = senders[j]
                 state = _state(w, active)
                 title = _param_title(w, old, grad, new,
@@ -686,12 +688,12 @@ def render(network: Network, inputs: object, targets: object,
                 eid = f"{unit}-{layer_names[k]}"
                 lit = unit in active and (layer_names[k] in active or not any_neuron)
                 state = _state(eid, active, lit)
-                title = _param_title(unit, old, values.get(f"dE_total/d{unit}"), new,
+                title = _param_title(unit, old, values.get(("gradient", unit)), new,
                                      f"bias into {layer_names[k]}, times the unit's 1")
                 body = title + _line(*coords, _stroke(shown, biggest), state == " bp-active")
                 edges.append(group("bp-edge bp-bias-edge", eid, body, state, " " + _sign_class(shown)))
             else:
-                grad = values.get(f"dE_total/d{pname}")
+                grad = values.get(("gradient", pname))
                 state = _state(pname, active)
                 title = _param_title(pname, old, grad, new, f"bias of {layer_names[k]}, times the unit's 1")
                 body = title + _line(*coords, _stroke(shown, biggest), state == " bp-active")
@@ -706,7 +708,7 @@ def render(network: Network, inputs: object, targets: object,
         if shared:  # the value sits on the unit, with room for two lines even among names only
             unit_level = level if level != "names" else "compact"
             old = float(network.biases[l][0])
-            new, grad = updated.get(unit), values.get(f"dE_total/d{unit}")
+            new, grad = updated.get(unit), values.get(("gradient", unit))
             title = _param_title(unit, old, grad, new, what)
             text = _label(unit_level, unit, old, new, grad, ux, text_y - _label_size(unit, unit_level, ty)[2], ty)
         else:
@@ -736,7 +738,7 @@ def render(network: Network, inputs: object, targets: object,
                 y_text = cy + _R + ty.val * LINE_HEIGHT / 2 + 1
                 for q in ("net", "out"):
                     sym = f"{q}_{name}"
-                    v = values.get(sym)
+                    v = values.get((q, name))
                     if v is None:
                         shown = '<tspan class="bp-q">?</tspan>'
                     else:
@@ -745,9 +747,10 @@ def render(network: Network, inputs: object, targets: object,
                     parts.append(f'<text class="bp-val bp-halo" x="{_f(cx)}" y="{_f(y_text)}">'
                                  f'{q} {shown}</text>')
                     y_text += ty.val * LINE_HEIGHT
-                for sym in (f"dE_total/dout_{name}", f"dout_{name}/dnet_{name}"):
-                    if sym in values:
-                        tip.append(f"{sym} = {_full(values[sym])}")
+                for sym, key in ((f"dE_total/dout_{name}", ("d_out", name)),
+                                 (f"dout_{name}/dnet_{name}", ("slope", name))):
+                    if key in values:
+                        tip.append(f"{sym} = {_full(values[key])}")
                 extra = "".join(parts)
                 kind = "bp-node bp-output" if l == L else "bp-node bp-hidden"
             nodes.append(group(kind, name, _title(tip) + circle + label + extra, state))
@@ -766,7 +769,7 @@ def render(network: Network, inputs: object, targets: object,
             state = _state(link, active, a[0] in active and a[1] in active)
             edges.append(group("bp-edge bp-link", link, _title([f"{b[0]} -> {b[1]}"])
                                + _line(*ends, "1.5", state == " bp-active"), state))
-        v = values.get(eid)
+        v = values.get(("error", o))
         tip = [f"{eid}: error of {o} ({network.loss} loss)", f"target_{o} = {_full(t[k])}"]
         if v is not None:
             tip.append(f"{eid} = {_full(v)}")
@@ -775,7 +778,7 @@ def render(network: Network, inputs: object, targets: object,
                              f'y="{_f(ey + ty.e_h / 2 + ty.val * LINE_HEIGHT / 2 + 3)}">target '
                              f'<tspan class="bp-v">{number(float(t[k]))}</tspan></text>',
                            _state(eid, active)))
-    v = values.get(total_id)
+    v = values.get(("total_error", ""))
     tip = [f"{total_id}: the sum of the output errors"]
     if v is not None:
         tip.append(f"{total_id} = {_full(v)}")

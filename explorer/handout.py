@@ -110,13 +110,13 @@ def _by_phase(walk: Walkthrough) -> list[tuple[str, list[tuple[int, Step]]]]:
 def _diagram_after(walk: Walkthrough, last: int, prefix: str) -> str:
     """The diagram with the values of steps 1..``last`` (0: the problem as given)."""
     done = walk.steps[:last]
-    values = {s.symbol: s.value for s in done}
-    updated = {s.symbol[:-1]: s.value for s in done if s.phase == "update"}
+    values = {s.key: s.value for s in done}
+    updated = {s.parameter: s.value for s in done if s.quantity == "update"}
     return diagram.render(walk.network, walk.inputs, walk.targets, values, updated, (), id_prefix=prefix)
 
 
 def _error_before(walk: Walkthrough) -> float:
-    return next(s.value for s in walk.steps if s.symbol == "E_total")
+    return next(s.value for s in walk.steps if s.quantity == "total_error")
 
 
 def _problem_lines(walk: Walkthrough) -> list[str]:

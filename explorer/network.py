@@ -12,22 +12,22 @@ Notation (the seed's symbols on the right)::
 changes parameters.  Edits (a new weight, a new learning rate) return a new
 network instead, so a rejected edit can never leave a half-changed one.
 
-Sums are taken term by term, left to right (``_ordered_sum``), rather than by
-``@``: BLAS reorders and fuses the additions, and then the walkthrough, which
-adds the seed's terms in the seed's order, would differ in the last bit.
+:func:`backpropagate` is the one place the chain rule is written; the
+trainers and the walkthrough all take their gradients from it.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass
-from functools import reduce
-from typing import Iterable, Sequence
+from functools import cached_property
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
 from . import validation as v
-from .functions import ACTIVATIONS, LOSSES
+from .functions import ACTIVATIONS, LOSSES, Activation, Loss
 from .naming import Names, names
 
 ORDERS = ("textbook", "seed")
@@ -35,6 +35,46 @@ BIAS_MODES = ("shared", "per-neuron")
 #: Parameters given in code may be large (a trained network's); typed ones
 #: are held to validation.VALUE_LIMIT by ``with_parameter``.
 PARAMETER_LIMIT = 1e6
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything about a network that is not a parameter, checked once when made.
+
+    Change one with ``dataclasses.replace(options, order="seed")`` (or
+    :meth:`Network.with_options`): the new value is checked the same way.
+    """
+
+    activations: tuple[str, ...]
+    loss: str = "squared"
+    bias_mode: str = "shared"
+    update_biases: bool = False
+    order: str = "textbook"
+    learning_rate: float = 0.5
+
+    def __post_init__(self) -> None:
+        names = (self.activations,) if isinstance(self.activations, str) else self.activations
+        checked = {
+            "activations": tuple(v.check_choice("activation", a, tuple(ACTIVATIONS)) for a in names),
+            "loss": v.check_choice("loss", self.loss, tuple(LOSSES)),
+            "bias_mode": v.check_choice("biases", self.bias_mode, BIAS_MODES),
+            "update_biases": bool(self.update_biases),
+            "order": v.check_choice("order", self.order, ORDERS),
+            "learning_rate": v.parse_learning_rate(self.learning_rate),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+        loss = LOSSES[self.loss]
+        # cross-entropy takes logarithms of the outputs: they must lie in (0, 1)
+        if loss.output_activation is not None and self.activations[-1] != loss.output_activation:
+            what = loss.description.split(",")[0]
+            raise v.InputError("loss", f"{what} ({self.loss}) needs {loss.output_activation} outputs; "
+                               f"the output layer is {self.activations[-1]}")
+
+    @cached_property
+    def records(self) -> tuple[tuple[Activation, ...], Loss]:
+        """The activation records, layer by layer, and the loss record."""
+        return tuple(ACTIVATIONS[a] for a in self.activations), LOSSES[self.loss]
 
 
 @dataclass(frozen=True)
@@ -60,27 +100,123 @@ class Forward:
         """E_total, averaged over examples when there are several."""
         if self.errors is None:
             raise ValueError("forward pass was run without targets")
-        return float(np.mean(_ordered_sum(np.moveaxis(self.errors, -1, 0))))
+        return float(np.mean(np.sum(self.errors, axis=-1)))
 
 
-@dataclass(frozen=True)
-class Gradients:
+class Gradients(NamedTuple):  # a NamedTuple: made once per training step, and cheap to make
     """dE_total with respect to every parameter, plus the deltas behind them.
 
     ``weights[l]`` and ``biases[l]`` have the shapes of the network's
-    parameters.  ``deltas[l - 1]`` is dE_total/dnet of layer ``l`` (per
-    example).  Under the seed's order the hidden-layer entries were
+    parameters (means over examples).  ``deltas[l - 1]`` is dE_total/dnet of
+    layer ``l`` and ``d_outs[l - 1]`` dE_total/dout of layer ``l``, per
+    example.  Under the seed's order the hidden-layer entries were
     propagated through already-updated weights.
     """
 
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
     deltas: tuple[np.ndarray, ...]
+    d_outs: tuple[np.ndarray, ...] = ()
 
 
-def _ordered_sum(terms: Iterable[np.ndarray]) -> np.ndarray:
-    """Sum the terms left to right: ((t0 + t1) + t2) + ..., elementwise."""
-    return reduce(np.add, terms)
+def _transpose(W: np.ndarray) -> np.ndarray:
+    """W with its last two axes swapped (``W.T`` for one matrix, stacked ones too)."""
+    return W.T if W.ndim == 2 else np.swapaxes(W, -1, -2)
+
+
+# Networks stacked on a leading axis (train_many) are thousands of tiny
+# matrices: einsum's loop beats a matmul call per matrix there, by 1.5-2.5x.
+def _stacked_times_transposed(a: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """a @ W.T per stacked network: sum over j of W[k, j] a[j], per example."""
+    return np.einsum("...ij,...mj->...mi", W, a)
+
+
+def _stacked_times(delta: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """delta @ W per stacked network: sum over k of delta[k] W[k, j], per example."""
+    return np.einsum("...mi,...ij->...mj", delta, W)
+
+
+def feed_forward(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
+                 activations: Sequence[Activation], a: np.ndarray) -> tuple[list, list]:
+    """(nets, outs) of every layer for inputs ``a``, shape (n_0,) or (m, n_0).
+
+    Call under ``np.errstate(over="ignore", invalid="ignore")``.
+    """
+    nets, outs = [], [a]
+    for W, b, act in zip(weights, biases, activations):
+        # net_k = sum over j of w_kj out_j, plus b_k
+        z = (a @ W.T if W.ndim == 2 else _stacked_times_transposed(a, W)) + b
+        a = act.f(z)
+        nets.append(z)
+        outs.append(a)
+    return nets, outs
+
+
+def backpropagate(weights: Sequence[np.ndarray], options: Options, nets: Sequence[np.ndarray],
+                  outs: Sequence[np.ndarray], targets: np.ndarray,
+                  eta: float | np.ndarray | None = None, full: bool = True) -> Gradients:
+    """The chain rule, layer by layer from the outputs down: the one place it is written.
+
+    Parameters
+    ----------
+    weights : ``weights[l]`` of shape (n_{l+1}, n_l)
+    nets, outs : from :func:`feed_forward`, one example (vectors) or m (rows)
+    targets : shape like ``outs[-1]``
+    eta : learning rate for the seed's order (default ``options.learning_rate``)
+    full : also work out what an update may not use: the bias gradients when
+        biases stay fixed, and dE_total/dout of a fused output layer
+
+    Networks stacked on a leading axis (``weights[l]`` of shape (K, n_{l+1}, n_l),
+    ``outs[l]`` of shape (K, m, n_l), ``eta`` of shape (K, 1, 1)) work the same.
+
+    Returns
+    -------
+    Gradients
+        Means over the examples when there are rows.
+
+    Call under ``np.errstate(over="ignore", invalid="ignore", divide="ignore")``.
+    """
+    acts, loss = options.records
+    out = outs[-1]
+    n = out.shape[-1]
+    m = out.shape[-2] if out.ndim >= 2 else 0
+    eta = options.learning_rate if eta is None else eta
+    with_biases = full or options.update_biases
+    L = len(weights)
+    g_w, g_b, deltas, d_outs = [None] * L, [None] * L, [None] * L, [None] * L
+    if loss.fused_delta is not None:
+        # dE/dout * dout/dnet would be 0/0 where the sigmoid saturates; the product is exact
+        delta = loss.fused_delta(out, targets, n)
+        d_out = loss.d_out(out, targets, n) if full else None
+    else:
+        d_out = loss.d_out(out, targets, n)
+        delta = d_out * acts[-1].df(nets[-1], out)
+    for l in range(L - 1, -1, -1):
+        a_prev = outs[l]
+        deltas[l], d_outs[l] = delta, d_out
+        if m > 1:
+            delta_T = delta.T if delta.ndim == 2 else np.swapaxes(delta, -1, -2)
+            g_w[l] = (delta_T @ a_prev) / m                      # mean of delta_k out_j over examples
+        elif m:
+            g_w[l] = _transpose(delta) * a_prev                 # one row: an outer product, no sum
+        else:
+            g_w[l] = delta[:, None] * a_prev                   # delta_k out_j
+        if with_biases:
+            per_neuron = delta.sum(axis=-2) / m if m else delta
+            # a shared bias feeds every neuron of its layer: the sum of their deltas
+            g_b[l] = (per_neuron if options.bias_mode == "per-neuron"
+                      else np.sum(per_neuron, axis=-1, keepdims=True))
+        if l == 0:
+            break
+        W = weights[l]
+        if options.order == "seed":
+            # The seed's summary figures: the deltas travel down through the
+            # weights as this layer's update leaves them.
+            W = W - eta * g_w[l]
+        # dE_total/dout_j = sum over k of delta_k w_kj
+        d_out = delta @ W if W.ndim == 2 else _stacked_times(delta, W)
+        delta = d_out * acts[l - 1].df(nets[l - 1], outs[l])
+    return Gradients(tuple(g_w), tuple(g_b), tuple(deltas), tuple(d_outs))
 
 
 class Network:
@@ -120,20 +256,28 @@ class Network:
             if self.weights[l].shape[1] != self.weights[l - 1].shape[0]:
                 raise v.InputError(f"weights[{l}]", f"expected {self.weights[l - 1].shape[0]} "
                                    f"columns to match the layer before, got {self.weights[l].shape[1]}")
-        self.bias_mode = v.check_choice("biases", bias_mode, BIAS_MODES)
+        self.options = Options(self._activation_names(activations), loss, bias_mode, update_biases,
+                               order, learning_rate)
         if len(biases) != len(self.weights):
             raise v.InputError("biases", f"expected {len(self.weights)} layers of biases, got {len(biases)}")
         self.biases = [self._check_bias(l, b) for l, b in enumerate(biases)]
+
+    # Each option reads through to the Options object: network.order is network.options.order.
+    activations = property(lambda self: self.options.activations)
+    loss = property(lambda self: self.options.loss)
+    bias_mode = property(lambda self: self.options.bias_mode)
+    update_biases = property(lambda self: self.options.update_biases)
+    order = property(lambda self: self.options.order)
+    learning_rate = property(lambda self: self.options.learning_rate)
+
+    def _activation_names(self, activations: object) -> tuple[str, ...]:
+        """One name per layer after the input, from one name or a sequence."""
         if isinstance(activations, str):
-            activations = [activations] * len(self.weights)
-        if len(activations) != len(self.weights):
-            raise v.InputError("activation", f"expected {len(self.weights)} names, got {len(activations)}")
-        self.activations = tuple(v.check_choice("activation", a, tuple(ACTIVATIONS)) for a in activations)
-        self.loss = v.check_choice("loss", loss, tuple(LOSSES))
-        _check_loss_fits(self.loss, self.activations)
-        self.update_biases = bool(update_biases)
-        self.learning_rate = v.parse_learning_rate(learning_rate)
-        self.order = v.check_choice("order", order, ORDERS)
+            return (activations,) * len(self.weights)
+        names = tuple(activations)  # type: ignore[arg-type]
+        if len(names) != len(self.weights):
+            raise v.InputError("activation", f"expected {len(self.weights)} names, got {len(names)}")
+        return names
 
     # ----------------------------------------------------------- construction
     @staticmethod
@@ -158,30 +302,23 @@ class Network:
         return copy.deepcopy(self)
 
     def with_options(self, **options: object) -> "Network":
-        """A copy with other options: learning_rate, order, update_biases, loss, activations.
+        """A copy with other options (any field of :class:`Options`), checked as when made.
 
         Parameters are copied as they are (a trained network may hold values
-        no one could type), only the new options are checked.
+        no one could type).  Changing ``bias_mode`` to per-neuron copies each
+        shared bias to every neuron of its layer.
         """
+        fields = [f.name for f in dataclasses.fields(Options)]
+        for name in options:
+            if name not in fields:
+                raise v.InputError("option", f"choose from {', '.join(fields)} (got {v.quote(name)})")
+        if "activations" in options:
+            options["activations"] = self._activation_names(options["activations"])
         new = self.copy()
-        for name, value in options.items():
-            if name == "learning_rate":
-                new.learning_rate = v.parse_learning_rate(value)
-            elif name == "order":
-                new.order = v.check_choice("order", value, ORDERS)
-            elif name == "update_biases":
-                new.update_biases = bool(value)
-            elif name == "loss":
-                new.loss = v.check_choice("loss", value, tuple(LOSSES))
-            elif name == "activations":
-                names = [value] * len(self.weights) if isinstance(value, str) else list(value)  # type: ignore[arg-type]
-                if len(names) != len(self.weights):
-                    raise v.InputError("activation", f"expected {len(self.weights)} names, got {len(names)}")
-                new.activations = tuple(v.check_choice("activation", a, tuple(ACTIVATIONS)) for a in names)
-            else:
-                raise v.InputError("option", f"choose from learning_rate, order, update_biases, loss, "
-                                   f"activations (got {v.quote(name)})")
-        _check_loss_fits(new.loss, new.activations)
+        new.options = dataclasses.replace(self.options, **options)  # type: ignore[arg-type]
+        if new.bias_mode != self.bias_mode:
+            new.biases = [new._check_bias(l, np.broadcast_to(b, (n,)))
+                          for l, (b, n) in enumerate(zip(self.biases, self.sizes[1:]))]
         return new
 
     def with_parameter(self, name: str, value: object) -> "Network":
@@ -254,15 +391,12 @@ class Network:
     def forward(self, inputs: np.ndarray, targets: np.ndarray | None = None) -> Forward:
         """Feed ``inputs`` (shape (n_0,) or (m, n_0)) forward; errors if ``targets`` given."""
         a = np.asarray(inputs, dtype=float)
-        nets, outs = [], [a]
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged network gives inf/nan, quietly
-            for W, b, name in zip(self.weights, self.biases, self.activations):
-                # net_k = ((w_k1 a_1 + w_k2 a_2) + ...) + b_k, in the seed's order
-                z = _ordered_sum(W[:, j] * a[..., j, None] for j in range(W.shape[1])) + b
-                a = ACTIVATIONS[name].f(z)
-                nets.append(z)
-                outs.append(a)
-            errors = None if targets is None else LOSSES[self.loss].errors(a, np.asarray(targets, float))
+            nets, outs = feed_forward(self.weights, self.biases, self.options.records[0], a)
+            errors = None
+            if targets is not None:
+                errors = LOSSES[self.loss].errors(nets[-1], outs[-1], np.asarray(targets, float),
+                                                  self.sizes[-1])
         return Forward(tuple(nets), tuple(outs), errors)
 
     def backward(self, inputs: np.ndarray, targets: np.ndarray,
@@ -271,44 +405,28 @@ class Network:
 
         Under ``order="seed"`` each layer's deltas are propagated to the layer
         below through that layer's weights *after* their update, as the seed's
-        summary figures were computed.
+        summary figures were computed.  See :func:`backpropagate`.
         """
         fw = forward if forward is not None else self.forward(inputs, targets)
-        targets = np.asarray(targets, dtype=float)
-        batched = fw.output.ndim == 2
-        g_w: list[np.ndarray] = [np.empty(0)] * len(self.weights)
-        g_b: list[np.ndarray] = [np.empty(0)] * len(self.weights)
-        deltas: list[np.ndarray] = [np.empty(0)] * len(self.weights)
-        with np.errstate(over="ignore", invalid="ignore"):
-            d_out = LOSSES[self.loss].d_out(fw.output, targets)
-            for l in reversed(range(len(self.weights))):
-                z, a, a_prev = fw.nets[l], fw.outs[l + 1], fw.outs[l]
-                delta = d_out * ACTIVATIONS[self.activations[l]].df(z, a)
-                deltas[l] = delta
-                g_w[l] = _mean_over_examples(delta[..., :, None] * a_prev[..., None, :], batched)
-                per_neuron = (delta if self.bias_mode == "per-neuron"
-                              else _ordered_sum(np.moveaxis(delta, -1, 0))[..., None])
-                g_b[l] = _mean_over_examples(per_neuron, batched)
-                if l == 0:
-                    break
-                W = self.weights[l]
-                if self.order == "seed":
-                    W = W - self.learning_rate * g_w[l]
-                # dE_total/dout_j = sum over k of dE/dnet_k * dnet_k/dout_j, k in order
-                d_out = _ordered_sum(delta[..., k, None] * W[k] for k in range(W.shape[0]))
-        return Gradients(tuple(g_w), tuple(g_b), tuple(deltas))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return backpropagate(self.weights, self.options, fw.nets, fw.outs,
+                                 np.asarray(targets, dtype=float))
 
-    def update(self, gradients: Gradients) -> None:
+    def update(self, gradients: Gradients, quiet: bool = True) -> None:
         """Take one gradient step: ``w+ = w - eta * dE_total/dw`` (biases if enabled).
 
-        The only method that changes the network's parameters.
+        The only method that changes the network's parameters.  ``quiet``
+        holds numpy's overflow warnings (a diverging network turns to inf and
+        nan); the trainers, which hold them for the whole run, pass False.
         """
-        with np.errstate(over="ignore", invalid="ignore"):
-            for l, g in enumerate(gradients.weights):
-                self.weights[l] = self.weights[l] - self.learning_rate * g
-            if self.update_biases:
-                for l, g in enumerate(gradients.biases):
-                    self.biases[l] = self.biases[l] - self.learning_rate * g
+        if quiet:
+            with np.errstate(over="ignore", invalid="ignore"):
+                return self.update(gradients, quiet=False)
+        eta = self.options.learning_rate
+        self.weights = [W - eta * g for W, g in zip(self.weights, gradients.weights)]
+        if self.options.update_biases:
+            self.biases = [b - eta * g for b, g in zip(self.biases, gradients.biases)]
+        return None
 
     def check_data(self, inputs: object, targets: object) -> tuple[np.ndarray, np.ndarray]:
         """Validated ``(inputs, targets)`` as arrays of shape (m, n_0) and (m, n_L)."""
@@ -319,15 +437,3 @@ class Network:
         if self.loss == "bce" and (np.any(t < 0) or np.any(t > 1)):
             raise v.InputError("targets", "binary cross-entropy needs targets from 0 to 1")
         return x, t
-
-
-def _check_loss_fits(loss: str, activations: Sequence[str]) -> None:
-    # cross-entropy takes logarithms of the outputs: they must lie in (0, 1)
-    if loss == "bce" and activations[-1] != "sigmoid":
-        raise v.InputError("loss", "binary cross-entropy (bce) needs sigmoid outputs; "
-                           f"the output layer is {activations[-1]}")
-
-
-def _mean_over_examples(per_example: np.ndarray, batched: bool) -> np.ndarray:
-    """Average over the leading example axis (examples added in order)."""
-    return _ordered_sum(per_example) / per_example.shape[0] if batched else per_example

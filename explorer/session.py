@@ -134,11 +134,11 @@ class Session(traitlets.HasTraits):
     def dataset_error(self, network: Network | None = None) -> float:
         return (network or self.network).forward(self.inputs, self.targets).total_error
 
-    def done_values(self) -> tuple[dict[str, float], dict[str, float]]:
-        """(values of the steps done, new values of parameters updated so far)."""
+    def done_values(self) -> tuple[dict[tuple[str, str], float], dict[str, float]]:
+        """(values of the steps done by ``Step.key``, new values of parameters updated so far)."""
         done = self.walk.steps[: self.step]
-        values = {s.symbol: s.value for s in done}
-        updated = {s.symbol[:-1]: s.value for s in done if s.phase == "update"}
+        values = {s.key: s.value for s in done}
+        updated = {s.parameter: s.value for s in done if s.quantity == "update"}
         return values, updated
 
     # ----------------------------------------------------------- stepping

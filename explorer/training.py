@@ -1,26 +1,30 @@
 """Training loops: many iterations of one network, and many networks at once.
 
 :func:`train` is pure: it returns a trained copy and the error curve, leaving
-the network it was given untouched (``Network.update`` stays the only thing
-that changes parameters in place).
+the network it was given untouched.  Every step goes through
+:func:`~explorer.network.backpropagate` and ``Network.update``; the small
+networks of the worked example run a straight-line version of the same
+arithmetic (:mod:`explorer.compiled`) where numpy's per-call cost would
+outweigh the sums.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import validation as v
-from .functions import ACTIVATIONS, LOSSES
-from .network import Network
-from .scalar import ScalarNetwork
+from .network import Network, backpropagate, feed_forward
 from .validation import MAX_ITERATIONS, check_iterations  # noqa: F401 - re-exported
 
 MODES = ("online", "batch")
-BACKENDS = ("auto", "scalar", "numpy")
-#: Up to this many parameters, Python floats beat numpy's per-call overhead.
-SCALAR_PARAMETER_LIMIT = 400
+BACKENDS = ("auto", "compiled", "numpy")
+#: Up to this many weight-times-example products per update, straight-line
+#: Python floats beat numpy's per-call overhead (about a microsecond a call):
+#: the seed's 8, XOR's 6 online or 24 in batch (measured by benchmarks/engine.py).
+COMPILED_WORK_LIMIT = 80
 
 
 @dataclass(frozen=True)
@@ -51,51 +55,58 @@ def train(network: Network, inputs: object, targets: object, iterations: int,
     inputs, targets : arrays of shape (n_0,) or (m, n_0), and (n_L,) or (m, n_L)
     mode : ``"online"`` (one update per example, in order) or ``"batch"``
         (one update per iteration with the mean gradient).
-    backend : ``"scalar"``, ``"numpy"`` or ``"auto"`` (scalar for small networks).
+    backend : ``"numpy"``, ``"compiled"`` (straight-line floats, small
+        networks) or ``"auto"`` (compiled up to ``COMPILED_WORK_LIMIT`` weights
+        times examples per update).
+
+    Returns
+    -------
+    TrainingResult
+        ``errors[i]`` is the mean E_total over all examples with the
+        parameters after ``i`` iterations (``iterations + 1`` entries).
     """
     x, t = network.check_data(inputs, targets)
     iterations = check_iterations(iterations)
     mode = v.check_choice("mode", mode, MODES)
     backend = v.check_choice("backend", backend, BACKENDS)
-    count = sum(w.size for w in network.weights) + sum(b.size for b in network.biases)
-    if backend == "scalar" or (backend == "auto" and count <= SCALAR_PARAMETER_LIMIT):
-        return _train_scalar(network, x, t, iterations, mode)
-    return _train_numpy(network, x, t, iterations, mode)
-
-
-def _train_scalar(network: Network, x: np.ndarray, t: np.ndarray, iterations: int,
-                  mode: str) -> TrainingResult:
-    s = ScalarNetwork([w.tolist() for w in network.weights], [b.tolist() for b in network.biases],
-                      network.activations, network.loss, network.learning_rate,
-                      network.update_biases, network.order)
-    errors = s.train(x.tolist(), t.tolist(), iterations, batch=mode == "batch")
-    trained = network.copy()
-    trained.weights = [np.array(w) for w in s.W]
-    trained.biases = [np.array(b) for b in s.B]
-    return _result(trained, errors)
+    per_update = x.shape[0] if mode == "batch" else 1
+    if backend == "compiled" or (backend == "auto" and sum(w.size for w in network.weights) * per_update
+                                 <= COMPILED_WORK_LIMIT):
+        from .compiled import train_compiled  # noqa: PLC0415 (built on first use)
+        result = train_compiled(network, x, t, iterations, mode)
+        if result is not None:
+            return _result(*result)
+    return _result(*_train_numpy(network, x, t, iterations, mode))
 
 
 def _train_numpy(network: Network, x: np.ndarray, t: np.ndarray, iterations: int,
-                 mode: str) -> TrainingResult:
+                 mode: str) -> tuple[Network, np.ndarray]:
     trained = network.copy()
-    errors = []
-    per_example = mode == "online" and x.shape[0] > 1
-    for _ in range(iterations):
-        fw = trained.forward(x, t)
-        errors.append(fw.total_error)
-        if not np.isfinite(errors[-1]):
-            return _result(trained, errors)
-        if per_example:
-            for xi, ti in zip(x, t):
-                trained.update(trained.backward(xi, ti))
-        else:
-            trained.update(trained.backward(x, t, fw))
-    errors.append(trained.forward(x, t).total_error)
-    return _result(trained, errors)
+    options = trained.options
+    acts, loss = options.records
+    n = t.shape[1]
+    errors = np.empty(iterations + 1)
+    # with one example, online and batch are the same step
+    per_example = list(zip(x, t)) if mode == "online" and x.shape[0] > 1 else None
+    isfinite = math.isfinite
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for i in range(iterations + 1):
+            nets, outs = feed_forward(trained.weights, trained.biases, acts, x)
+            errors[i] = error = float(loss.errors(nets[-1], outs[-1], t, n).sum(axis=1).mean())
+            if i == iterations or not isfinite(error):
+                return trained, errors[: i + 1]
+            if per_example is None:
+                trained.update(backpropagate(trained.weights, options, nets, outs, t, full=False), quiet=False)
+            else:
+                for xi, ti in per_example:
+                    nets, outs = feed_forward(trained.weights, trained.biases, acts, xi)
+                    trained.update(backpropagate(trained.weights, options, nets, outs, ti, full=False),
+                                   quiet=False)
+    raise AssertionError("unreachable")
 
 
-def _result(trained: Network, errors: list[float]) -> TrainingResult:
-    curve = np.array(errors, dtype=float)
+def _result(trained: Network, errors: np.ndarray) -> TrainingResult:
+    curve = np.asarray(errors, dtype=float)
     finite = np.isfinite(curve)
     diverged = None if finite.all() else int(np.argmin(finite))
     return TrainingResult(trained, curve, diverged)
@@ -105,8 +116,10 @@ def _result(trained: Network, errors: list[float]) -> TrainingResult:
 class SweepResult:
     """``K`` copies of one network trained side by side, one learning rate each.
 
-    ``errors[k, i]`` is network k's E_total after ``i * record_every``
-    iterations; ``weights[l][k]`` and ``biases[l][k]`` its final parameters.
+    ``errors[k, i]`` is copy k's mean E_total after ``i * record_every``
+    iterations (and after the last); ``weights[l][k]`` and ``biases[l][k]``
+    its final parameters; ``diverged_at[k]`` the first iteration whose
+    error was not finite, or -1 if it never diverged.
     """
 
     learning_rates: np.ndarray
@@ -114,53 +127,80 @@ class SweepResult:
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
     record_every: int
+    diverged_at: np.ndarray
 
 
-def train_many(network: Network, inputs: object, targets: object,
-               learning_rates: object, iterations: int, record_every: int = 100) -> SweepResult:
-    """Train one copy of ``network`` per learning rate, all at once on a batch axis.
+_CHUNK = 256
 
-    Every copy sees the same single example (the first row of ``inputs``)
-    and the network's options (order, bias updates).  Diverging copies turn
-    to inf/nan quietly and do not disturb the others.
+
+def _note_divergence(errors: np.ndarray, first: int, diverged: np.ndarray) -> None:
+    """Set ``diverged[k]`` to the first iteration whose error is not finite, where still -1."""
+    finite = np.isfinite(errors)                                   # (iterations in chunk, K)
+    new = (diverged < 0) & ~finite.all(axis=0)
+    diverged[new] = first + np.argmin(finite[:, new], axis=0)
+
+
+def train_many(network: Network, inputs: object, targets: object, learning_rates: object,
+               iterations: int, record_every: int = 100, mode: str = "online") -> SweepResult:
+    """Train one copy of ``network`` per learning rate, all at once on a stacked axis.
+
+    Every copy trains on all the examples, online or batch as :func:`train`
+    does, with the network's options (order, bias updates).  Diverging
+    copies turn to inf/nan quietly and do not disturb the others.
+
+    Parameters
+    ----------
+    inputs, targets : arrays of shape (n_0,) or (m, n_0), and (n_L,) or (m, n_L)
+    learning_rates : K values
+    record_every : keep the error every this many iterations (and the last)
+    mode : ``"online"`` or ``"batch"``
     """
     x, t = network.check_data(inputs, targets)
-    x, t = x[0], t[0]
     iterations = check_iterations(iterations)
+    mode = v.check_choice("mode", mode, MODES)
     rates = np.array([v.parse_learning_rate(r) for r in np.atleast_1d(np.asarray(learning_rates, dtype=object))])
-    K = rates.size
-    # The K copies run along the LAST axis, so every array operation works on
-    # contiguous rows of K values: several times faster than K leading.
-    W = [np.repeat(w[:, :, None], K, axis=2) for w in network.weights]   # (n_out, n_in, K)
-    B = [np.repeat(b[:, None], K, axis=1) for b in network.biases]       # (1 or n_out, K)
-    a0 = np.repeat(x[:, None], K, axis=1)                                 # (n_0, K)
-    acts = [ACTIVATIONS[name] for name in network.activations]
-    loss = LOSSES[network.loss]
-    shared = network.bias_mode == "shared"
-    seed_order = network.order == "seed"
+    K, m = rates.size, x.shape[0]
     record_every = v.parse_whole("record_every", record_every, 1, MAX_ITERATIONS)
-    history = []
+    options = network.options
+    acts, loss = options.records
+    n = t.shape[1]
+    eta = rates[:, None, None]                                    # (K, 1, 1)
+    # the copies stack on a leading axis: W (K, n_out, n_in), b (K, 1, n_b)
+    W = [np.repeat(w[None], K, axis=0) for w in network.weights]
+    B = [np.repeat(b[None, None], K, axis=0) for b in network.biases]
+    x3, t3 = x[None], t[None]                                     # (1, m, n): shared by the copies
+    per_example = ([(x3[:, e:e + 1], t3[:, e:e + 1]) for e in range(m)]
+                   if mode == "online" and m > 1 else None)
+    # errors go to a buffer of CHUNK iterations; where each copy diverged is
+    # worked out once per chunk rather than once per iteration
+    chunk = np.empty((min(_CHUNK, iterations + 1), K))
+    history, diverged = [], np.full(K, -1)
 
-    with np.errstate(over="ignore", invalid="ignore"):
+    def step(target: np.ndarray, nets: list, outs: list) -> None:
+        # the copies' own update: Network.update's w+ = w - eta * g, one eta per copy
+        g = backpropagate(W, options, nets, outs, target, eta, full=False)
+        for l in range(len(W)):
+            W[l] = W[l] - eta * g.weights[l]
+            if options.update_biases:
+                B[l] = B[l] - eta * g.biases[l][:, None, :]
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for i in range(iterations + 1):
-            outs, nets = [a0], []
-            for Wl, bl, act in zip(W, B, acts):
-                z = np.einsum("ijk,jk->ik", Wl, outs[-1]) + bl
-                nets.append(z)
-                outs.append(act.f(z))
+            nets, outs = feed_forward(W, B, acts, x3)
+            error = chunk[i % _CHUNK]
+            np.sum(loss.errors(nets[-1], outs[-1], t3, n), axis=(-2, -1), out=error)
+            if m > 1:
+                error /= m                                          # the mean over examples
             if i % record_every == 0 or i == iterations:
-                # the loss table wants the output axis last
-                history.append(loss.errors(outs[-1].T, t).sum(axis=-1))
+                history.append(error.copy())
+            if i % _CHUNK == _CHUNK - 1 or i == iterations:
+                _note_divergence(chunk[: i % _CHUNK + 1], i - i % _CHUNK, diverged)
             if i == iterations:
                 break
-            d_out = loss.d_out(outs[-1].T, t).T
-            for l in reversed(range(len(W))):
-                delta = d_out * acts[l].df(nets[l], outs[l + 1])              # (n_out, K)
-                new_W = W[l] - rates * (delta[:, None, :] * outs[l][None, :, :])
-                if l > 0:
-                    d_out = np.einsum("ijk,ik->jk", new_W if seed_order else W[l], delta)
-                W[l] = new_W
-                if network.update_biases:
-                    B[l] = B[l] - rates * (delta.sum(axis=0, keepdims=True) if shared else delta)
-    return SweepResult(rates, np.array(history).T, tuple(np.moveaxis(w, 2, 0) for w in W),
-                       tuple(np.moveaxis(b, 1, 0) for b in B), record_every)
+            if per_example is None:
+                step(t3, nets, outs)
+            else:
+                for xe, te in per_example:
+                    step(te, *feed_forward(W, B, acts, xe))
+    return SweepResult(rates, np.array(history).T, tuple(W), tuple(b[:, 0, :] for b in B),
+                       record_every, diverged)

@@ -63,8 +63,8 @@ def classes(element: ET.Element) -> set[str]:
 def state_at(wt, index: int):
     """values, updated and highlight after the step ``index`` of a walkthrough."""
     done = wt.steps[: index + 1]
-    values = {s.symbol: s.value for s in done}
-    updated = {s.symbol[:-1]: s.value for s in done if s.phase == "update"}
+    values = {s.key: s.value for s in done}
+    updated = {s.parameter: s.value for s in done if s.quantity == "update"}
     return values, updated, wt.steps[index].elements
 
 
@@ -519,10 +519,9 @@ def test_fast_enough_to_redraw_on_every_click():
 
 
 def test_a_diverged_network_still_draws():
-    net = seed_network()
-    net.update_biases = True
+    net = seed_network(update_biases=True)
     net.weights[0] = np.array([[np.inf, 0.2], [np.nan, -np.inf]])
-    svg = render(net, SEED_INPUTS, SEED_TARGETS, {"net_h1": np.inf, "out_h1": np.nan}, {"w5": -np.inf})
+    svg = render(net, SEED_INPUTS, SEED_TARGETS, {("net", "h1"): np.inf, ("out", "h1"): np.nan}, {"w5": -np.inf})
     g = groups(parse(svg))
     assert "net inf" in text_of(g["h1"]) and "out nan" in text_of(g["h1"])
     assert float(g["w1"].find(NS + "line").get("stroke-width")) == 1.0

@@ -17,7 +17,8 @@ from explorer.functions import ACTIVATIONS as ACTIVATION_TABLE
 from explorer.network import Network
 from explorer.presets import random_data, random_network
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+ACTIVATIONS = tuple(ACTIVATION_TABLE)
+KINKED = {"relu", "leaky_relu"}  # no derivative at net = 0: keep differences away from it
 LOSSES = ("squared", "mse", "bce")
 BIAS_MODES = ("shared", "per-neuron")
 
@@ -51,7 +52,7 @@ def problems(draw, examples=st.just(1), order="textbook", min_layers=2):
     inputs, targets = random_data(network, m, seed)  # targets in [0.05, 0.95], fine for bce
     if m == 1:
         inputs, targets = inputs[0], targets[0]
-    if "relu" in activations:
+    if KINKED & set(activations):
         nets = network.forward(inputs).nets
         assume(all(np.all(np.abs(z) >= RELU_MARGIN) for z in nets))
     return network, inputs, targets
@@ -200,8 +201,11 @@ def test_seed_order_sends_deltas_through_the_updated_weights(problem):
     # each hidden layer: the derivative of the seed's surrogate, layer by layer downwards
     for l in reversed(range(len(network.weights) - 1)):
         numerical_w, numerical_b = seed_surrogate_gradients(network, seed, x, t, l)
-        np.testing.assert_allclose(seed.weights[l], numerical_w, rtol=RTOL, atol=ATOL)
-        np.testing.assert_allclose(seed.biases[l], numerical_b, rtol=RTOL, atol=ATOL)
+        # the rounding noise of a difference quotient grows with the surrogate's size: where
+        # (linear, leaky) layers make gradients of 1e3, a 1e-3 entry beside them is known to ~1e-6
+        atol = ATOL * max(1.0, float(np.abs(numerical_w).max()))
+        np.testing.assert_allclose(seed.weights[l], numerical_w, rtol=RTOL, atol=atol)
+        np.testing.assert_allclose(seed.biases[l], numerical_b, rtol=RTOL, atol=atol)
 
 
 @FAST

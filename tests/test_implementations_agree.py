@@ -1,8 +1,9 @@
-"""The numpy engine and the pure-Python ScalarNetwork: two implementations, one answer.
+"""The numpy engine and the pure-Python oracle (tests/scalar_oracle.py): one answer.
 
-Also the trainers built on them (train's two backends, train_many's batch
-axis), and what happens at the edges: a diverging learning rate and a
-saturated sigmoid must stay quiet (no warning, no exception).
+Also the trainers (train's numpy and compiled backends, train_many's stacked
+copies) against the oracle and each other, and what happens at the edges: a
+diverging learning rate and a saturated sigmoid must stay quiet (no
+warning, no exception).
 """
 
 from __future__ import annotations
@@ -15,22 +16,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer import functions, scalar
+import scalar_oracle as scalar
+from explorer import functions
 from explorer.network import Network
 from explorer.presets import random_data, random_network
-from explorer.scalar import ScalarNetwork
 from explorer.training import train, train_many
+from scalar_oracle import as_scalar
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+ACTIVATIONS = tuple(functions.ACTIVATIONS)
 LOSSES = ("squared", "mse", "bce")
 BIAS_MODES = ("shared", "per-neuron")
 ORDERS = ("textbook", "seed")
-
-
-def as_scalar(network: Network) -> ScalarNetwork:
-    return ScalarNetwork([w.tolist() for w in network.weights], [b.tolist() for b in network.biases],
-                         network.activations, network.loss, network.learning_rate,
-                         network.update_biases, network.order)
 
 
 def snapshot(network: Network) -> tuple:
@@ -74,7 +70,7 @@ def test_forward_error_and_gradients_agree(problem):
     for l in range(len(network.weights)):
         np.testing.assert_allclose(nets[l], fw.nets[l], rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(outs[l + 1], fw.outs[l + 1], rtol=1e-12, atol=1e-15)
-    assert s.error(outs[-1], t.tolist()) == pytest.approx(fw.total_error, rel=1e-12, abs=1e-15)
+    assert s.error(nets[-1], outs[-1], t.tolist()) == pytest.approx(fw.total_error, rel=1e-12, abs=1e-15)
     g = network.backward(x, t, fw)
     g_w, g_b = s.backward([(nets, outs)], [t.tolist()])
     for l in range(len(network.weights)):
@@ -107,29 +103,32 @@ def test_training_cases_cover_every_pair_of_options():
 
 @pytest.mark.parametrize("activation, loss, order, bias_mode, update_biases, mode, sizes, seed",
                          TRAINING_CASES)
-def test_scalar_and_numpy_training_agree(activation, loss, order, bias_mode, update_biases, mode,
-                                         sizes, seed):
+def test_trainers_agree_with_the_oracle(activation, loss, order, bias_mode, update_biases, mode,
+                                       sizes, seed):
     activations = [activation] * (len(sizes) - 1)
     if loss == "bce":
         activations[-1] = "sigmoid"  # cross-entropy wants outputs in (0, 1)
     network = random_network(sizes, seed=seed, bias_mode=bias_mode, activations=activations,
                              loss=loss, order=order, update_biases=update_biases, learning_rate=0.1)
     x, t = random_data(network, 3, seed)
-    fast = train(network, x, t, 200, mode=mode, backend="scalar")
-    slow = train(network, x, t, 200, mode=mode, backend="numpy")
-    assert fast.diverged_at is None and slow.diverged_at is None
-    assert fast.errors[-1] < 0.99 * fast.errors[0]  # it learned: the comparison means something
-    assert len(fast.errors) == len(slow.errors) == 201
-    np.testing.assert_allclose(fast.errors, slow.errors, rtol=1e-9, atol=1e-12)
-    for a, b in zip(fast.network.weights + fast.network.biases, slow.network.weights + slow.network.biases):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
-    if not update_biases:
-        for a, b in zip(fast.network.biases, network.biases):
-            np.testing.assert_array_equal(a, b)
+    oracle = as_scalar(network)
+    oracle_errors = oracle.train(x.tolist(), t.tolist(), 200, batch=mode == "batch")
+    assert oracle_errors[-1] < 0.99 * oracle_errors[0]  # it learned: the comparison means something
+    for backend in ("compiled", "numpy"):
+        result = train(network, x, t, 200, mode=mode, backend=backend)
+        assert result.diverged_at is None
+        assert len(result.errors) == 201
+        np.testing.assert_allclose(result.errors, oracle_errors, rtol=1e-9, atol=1e-12)
+        for l in range(len(sizes) - 1):
+            np.testing.assert_allclose(result.network.weights[l], oracle.W[l], rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(result.network.biases[l], oracle.B[l], rtol=1e-9, atol=1e-12)
+        if not update_biases:
+            for a, b in zip(result.network.biases, network.biases):
+                np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize("backend", [
-    "numpy", "scalar"])
+    "numpy", "compiled"])
 def test_seed_order_batch_step_goes_through_the_updated_weights(backend):
     """One batch update under the seed's order, worked out here with plain numpy.
 
@@ -159,7 +158,7 @@ def test_online_and_batch_differ_with_several_examples(mode):
     network = random_network((2, 3, 2), seed=1, learning_rate=0.5)
     x, t = random_data(network, 3, seed=1)
     other = "batch" if mode == "online" else "online"
-    for backend in ("scalar", "numpy"):
+    for backend in ("compiled", "numpy"):
         a = train(network, x, t, 20, mode=mode, backend=backend)
         b = train(network, x, t, 20, mode=other, backend=backend)
         assert abs(a.errors[-1] - b.errors[-1]) > 1e-6
@@ -191,6 +190,39 @@ def test_train_many_equals_separate_runs(order, update_biases, bias_mode):
     assert np.all(np.isfinite(final)) and np.all(np.abs(np.diff(final)) > 1e-6 * final[1:])
 
 
+@pytest.mark.parametrize("order", ORDERS)
+@pytest.mark.parametrize("mode", ["online", "batch"])
+def test_train_many_trains_on_every_example_like_train(mode, order):
+    network = random_network((3, 4, 2), seed=7, bias_mode="per-neuron", activations=["tanh", "sigmoid"],
+                             order=order, update_biases=True)
+    x, t = random_data(network, 3, seed=7)
+    rates = [0.05, 0.5, 2.0]
+    sweep = train_many(network, x, t, rates, 100, record_every=10, mode=mode)
+    assert sweep.errors.shape == (3, 11) and sweep.diverged_at.tolist() == [-1, -1, -1]
+    for k, rate in enumerate(rates):
+        single = train(network.with_options(learning_rate=rate), x, t, 100, mode=mode)
+        np.testing.assert_allclose(sweep.errors[k], single.errors[::10], rtol=1e-9, atol=1e-12)
+        for l in range(2):
+            np.testing.assert_allclose(sweep.weights[l][k], single.network.weights[l], rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(sweep.biases[l][k], single.network.biases[l], rtol=1e-9, atol=1e-12)
+    # the first example alone trains to something else: all three were used
+    alone = train(network.with_options(learning_rate=0.5), x[:1], t[:1], 100, mode=mode)
+    assert not np.allclose(sweep.weights[0][1], alone.network.weights[0], rtol=1e-3)
+
+
+def test_train_many_reports_where_each_copy_diverged():
+    network = random_network((2, 3, 2), seed=0, activations="linear")
+    x, t = random_data(network, 2, seed=0)
+    rates = [0.05, 20.0, 50.0]
+    sweep = train_many(network, x, t, rates, 300, record_every=50, mode="batch")
+    expected = []
+    for rate in rates:
+        single = train(network.with_options(learning_rate=rate), x, t, 300, mode="batch")
+        expected.append(-1 if single.diverged_at is None else single.diverged_at)
+    assert expected[0] == -1 and expected[2] > 0  # one stays, one diverges
+    assert sweep.diverged_at.tolist() == expected
+
+
 def test_train_many_seed_example_in_both_orders(make_seed_network, seed_inputs, seed_targets):
     for order, one_update in (("textbook", 0.291027774), ("seed", 0.291027924)):
         sweep = train_many(make_seed_network(order=order), seed_inputs, seed_targets, [0.5, 0.1], 1,
@@ -201,7 +233,7 @@ def test_train_many_seed_example_in_both_orders(make_seed_network, seed_inputs, 
 
 # ------------------------------------------------------------------------------ purity
 
-@pytest.mark.parametrize("backend", ["scalar", "numpy"])
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
 @pytest.mark.parametrize("mode", ["online", "batch"])
 def test_train_does_not_change_its_network(backend, mode):
     network = random_network((2, 3, 2), seed=5, bias_mode="per-neuron", update_biases=True,
@@ -219,7 +251,7 @@ def test_train_does_not_change_its_network(backend, mode):
 
 # ------------------------------------------------------------------------------ edges
 
-@pytest.mark.parametrize("backend", ["scalar", "numpy"])
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
 def test_diverging_learning_rate_is_reported_quietly(backend):
     network = random_network((2, 3, 2), seed=0, activations="linear", learning_rate=50)
     x, t = random_data(network, 1, seed=0)
@@ -239,7 +271,7 @@ def test_both_backends_diverge_at_the_same_iteration():
     x, t = random_data(network, 1, seed=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        a = train(network, x[0], t[0], 200, backend="scalar")
+        a = train(network, x[0], t[0], 200, backend="compiled")
         b = train(network, x[0], t[0], 200, backend="numpy")
     assert a.diverged_at == b.diverged_at
 
@@ -252,7 +284,11 @@ def test_train_many_diverging_copy_leaves_the_others_alone():
         sweep = train_many(network, x, t, [0.05, 50.0], 200, record_every=10)
     assert not np.isfinite(sweep.errors[1, -1])
     single = train(network.with_options(learning_rate=0.05), x, t, 200)
-    np.testing.assert_allclose(sweep.errors[0], single.errors[::10], rtol=1e-9)
+    # the error falls to 1e-23: the two summation orders differ below 1e-15
+    np.testing.assert_allclose(sweep.errors[0], single.errors[::10], rtol=1e-9, atol=1e-15)
+    diverging = train(network.with_options(learning_rate=50.0), x, t, 200)
+    assert diverging.diverged_at is not None
+    assert sweep.diverged_at.tolist() == [-1, diverging.diverged_at]
 
 
 @pytest.mark.parametrize("weight", [100.0, -100.0])
@@ -266,17 +302,46 @@ def test_saturated_sigmoid_with_cross_entropy_stays_finite_and_quiet(weight):
         assert fw.nets[0][0] == 10 * weight
         assert fw.output[0] == (1.0 if weight > 0 else 0.0)
         assert np.isfinite(fw.total_error)
-        # the clipped log: -ln(1e-12) = 27.63
-        assert fw.total_error == pytest.approx(-np.log(functions.PROBABILITY_EPSILON), rel=1e-6)
+        # computed from the net input, not a clipped output: softplus(1000) - 0 = 1000 exactly
+        assert fw.total_error == 1000.0
         g = network.backward(x, t, fw)
         assert all(np.all(np.isfinite(a)) for a in g.weights + g.biases + g.deltas)
+        # the fused delta out - target: the whole error, times the input 10
+        assert g.weights[0][0, 0] == pytest.approx(10.0 if weight > 0 else -10.0, rel=1e-15)
         s = as_scalar(network)
         nets, outs = s.forward(x.tolist())
         assert outs[-1][0] == fw.output[0]
-        assert s.error(outs[-1], t.tolist()) == pytest.approx(fw.total_error, rel=1e-12)
-        for backend in ("scalar", "numpy"):
+        assert s.error(nets[-1], outs[-1], t.tolist()) == pytest.approx(fw.total_error, rel=1e-12)
+        for backend in ("compiled", "numpy"):
             result = train(network, x, t, 20, backend=backend)
             assert result.diverged_at is None and np.all(np.isfinite(result.errors))
+            assert result.errors[-1] < 1e-3  # it left the saturated wrong answer, it did not stall
+
+
+@pytest.mark.parametrize("net, error", [(30.0, 21.0), (40.0, 28.0)])
+def test_cross_entropy_is_exact_where_the_sigmoid_saturates(net, error):
+    """E = softplus(net) - target * net and dE/dw = (out - target) * input, to the last digit."""
+    network = Network([[[net]]], [0.0], activations="sigmoid", loss="bce")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fw = network.forward([1.0], [0.3])
+        g = network.backward([1.0], [0.3], fw)
+    assert fw.total_error == pytest.approx(error, rel=1e-14)
+    assert g.weights[0][0, 0] == pytest.approx(0.7, rel=1e-14)
+    assert g.biases[0][0] == pytest.approx(0.7, rel=1e-14)
+    s = as_scalar(network)
+    nets, outs = s.forward([1.0])
+    assert s.error(nets[-1], outs[-1], [0.3]) == pytest.approx(error, rel=1e-14)
+
+
+def test_cross_entropy_does_not_stall_at_a_high_learning_rate():
+    """A run that saturates after one step must still learn (a clipped loss gave zero slope)."""
+    network = random_network((2, 4, 1), seed=3, activations="sigmoid", loss="bce", learning_rate=0.95)
+    x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    t = np.array([[0.0], [1.0], [1.0], [0.0]])
+    result = train(network.with_options(learning_rate=20.0), x, t, 2000, mode="batch")
+    assert np.all(np.isfinite(result.errors))
+    assert result.errors[-1] < 0.5 * result.errors[1]
 
 
 def test_saturated_two_layer_network_stays_finite_and_quiet():
@@ -291,7 +356,7 @@ def test_saturated_two_layer_network_stays_finite_and_quiet():
         assert np.isfinite(fw.total_error)
         g = network.backward(x, t, fw)
         assert all(np.all(np.isfinite(a)) for a in g.weights + g.biases)
-        for backend in ("scalar", "numpy"):
+        for backend in ("compiled", "numpy"):
             assert np.all(np.isfinite(train(network, x, t, 5, backend=backend).errors))
 
 
@@ -299,14 +364,14 @@ def test_activation_and_loss_functions_at_the_extremes():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         net = np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])
-        out = functions.sigmoid(net)
+        with np.errstate(over="ignore"):  # as the engine calls it: exp(1000) = inf gives 0
+            out = functions.sigmoid(net)
         assert out[0] == 0.0 and out[-1] == 1.0 and out[2] == 0.5
         assert np.all(np.diff(out) >= 0)
         assert [scalar._sigmoid(z) for z in net] == pytest.approx(out.tolist(), rel=1e-15, abs=0)
         assert scalar._sigmoid(-1000.0) == 0.0 and scalar._sigmoid(1000.0) == 1.0
         bce = functions.LOSSES["bce"]
-        saturated, targets = np.array([0.0, 1.0]), np.array([1.0, 0.0])
-        assert np.all(np.isfinite(bce.errors(saturated, targets)))
-        assert np.all(np.isfinite(bce.d_out(saturated, targets)))
-        assert all(np.isfinite(f(o, t, 2)) for f in scalar.LOSSES["bce"]
-                   for o, t in zip(saturated, targets))
+        nets, saturated, targets = np.array([-1000.0, 1000.0]), np.array([0.0, 1.0]), np.array([1.0, 0.0])
+        np.testing.assert_array_equal(bce.errors(nets, saturated, targets, 2), [500.0, 500.0])
+        np.testing.assert_array_equal(bce.fused_delta(saturated, targets, 2), [-0.5, 0.5])
+        assert [scalar.LOSSES["bce"][0](z, o, t, 2) for z, o, t in zip(nets, saturated, targets)] == [500.0, 500.0]

@@ -115,7 +115,9 @@ def test_stepping_through_the_forward_pass_and_the_errors(session):
         assert close(session.current.value, printed), symbol
         assert session.phase == ("forward" if k <= len(FORWARD) else "error")
     values, updated = session.done_values()
-    assert list(values) == [s for s, _ in FORWARD + ERRORS]
+    assert list(values) == [("net", "h1"), ("out", "h1"), ("net", "h2"), ("out", "h2"),
+                            ("net", "o1"), ("out", "o1"), ("net", "o2"), ("out", "o2"),
+                            ("error", "o1"), ("error", "o2"), ("total_error", "")]
     assert updated == {}
 
 

@@ -192,7 +192,7 @@ def test_unknown_order_and_bias_mode(seed_net):
     refused(lambda: train(seed_net, [0.05, 0.1], [0.01, 0.99], 1, mode="stochastic"), "mode",
             "online, batch")
     refused(lambda: train(seed_net, [0.05, 0.1], [0.01, 0.99], 1, backend="gpu"), "backend",
-            "auto, scalar, numpy")
+            "auto, compiled, numpy")
 
 
 BAD_RATES = [0, -1, -0.5, float("nan"), float("inf"), "abc", "", "1e999", 1e-7, 100.01, True, None]

@@ -1,8 +1,10 @@
-"""The walkthrough: one iteration as steps, held to the engine bit for bit.
+"""The walkthrough: one iteration as steps, every value read from the engine.
 
-The walkthrough multiplies its chain-rule factors one scalar at a time; the
-engine does the same arithmetic on arrays, adding terms in the same order on
-purpose, so the two must agree exactly (np.array_equal), not approximately.
+The walkthrough takes its values from Network.forward, backward and update,
+so its gradients and its "after" network equal the engine's exactly
+(np.array_equal).  What it adds is arithmetic written out for a student: the
+teaching property tested here is that every formula shown, with the numbers
+as displayed, gives its displayed result to the digits shown.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.presets import random_data, random_network
-from explorer.walkthrough import PHASES, walkthrough
+import re
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+from explorer.formatting import number
+from explorer.functions import ACTIVATIONS as ACTIVATION_TABLE
+from explorer.presets import random_data, random_network
+from explorer.walkthrough import PHASES, QUANTITIES, walkthrough
+
+ACTIVATIONS = tuple(ACTIVATION_TABLE)
 OPTIONS = list(itertools.product(("shared", "per-neuron"), (False, True), ("textbook", "seed")))
 
 
@@ -265,3 +271,97 @@ def test_example_picks_the_row():
     second = walkthrough(network, X, T, example=1)
     assert np.array_equal(second.inputs, X[1]) and np.array_equal(second.targets, T[1])
     assert np.array_equal(second.gradients.weights[0], network.backward(X[1], T[1]).weights[0])
+
+
+# ------------------------------------------------------------ what is shown
+_TEX_NUMBER = re.compile(r"\(?(-?[\d.]+)(?: \\times 10\^\{(-?\d+)\})?\)?")
+
+
+def _shown(tex: str) -> tuple[float, float]:
+    """A number as displayed (LaTeX, maybe in parentheses) and half a unit of its last digit."""
+    match = _TEX_NUMBER.fullmatch(tex.strip())
+    assert match, tex
+    mantissa, exponent = match.group(1), int(match.group(2) or 0)
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return float(mantissa) * 10.0 ** exponent, 0.5 * 10.0 ** (exponent - decimals)
+
+
+_NUMBER = r"(?:\d[\d.]*(?: \\times 10\^\{-?\d+\})?|\(-\d[\d.]*(?: \\times 10\^\{-?\d+\})?\))"
+_TERM = rf"{_NUMBER}(?: \\cdot {_NUMBER})*"
+_ARITHMETIC = re.compile(rf"{_TERM}(?: [+-] {_TERM})*")
+
+
+def _evaluate(numeric: str) -> tuple[float, float] | None:
+    """Value and error bound of ``a \\cdot b + c - d \\cdot e`` written with shown numbers."""
+    if not _ARITHMETIC.fullmatch(numeric):
+        return None  # a formula (a sigmoid, a loss): not plain arithmetic
+    total, bound = 0.0, 0.0
+    for sign, term in re.findall(rf"(^|[+-] )({_TERM})", numeric):
+        value, error = 1.0, 0.0
+        for factor in term.split(r" \cdot "):
+            v, e = _shown(factor)
+            value, error = value * v, abs(value) * e + abs(v) * error + error * e
+        total += -value if sign.startswith("-") else value
+        bound += error
+    return total, bound
+
+
+@pytest.mark.parametrize("sizes, seed, activation, option, loss", [
+    ((2, 2, 2), 0, "sigmoid", ("shared", True, "seed"), "squared"),
+    ((3, 4, 3, 2), 1, "tanh", ("per-neuron", True, "textbook"), "mse"),
+    ((4, 5, 5, 1), 2, "sigmoid", ("shared", True, "textbook"), "bce"),
+    ((3, 3, 2), 5, "softplus", ("per-neuron", True, "seed"), "squared"),
+    ((5, 3, 4, 2), 3, "leaky_relu", ("per-neuron", False, "seed"), "squared"),
+    ((2, 6, 6, 6, 3), 4, "relu", ("shared", True, "seed"), "mse"),
+])
+def test_every_shown_number_is_the_engines_and_every_shown_sum_adds_up(sizes, seed, activation, option,
+                                                                        loss):
+    bias_mode, update_biases, order = option
+    network, x, t = random_problem(sizes, seed, activation, bias_mode, update_biases, order, loss)
+    walk = walkthrough(network, x, t)
+    checked = 0
+    for step in walk.steps:
+        parts = step.latex.split(" = ")
+        # the result shown is the step's value, which is the engine's, to the digits shown
+        shown, half = _shown(parts[-1])
+        assert number(step.value) == number(shown) or abs(shown - step.value) <= half, step.symbol
+        worked = _evaluate(parts[-2]) if len(parts) >= 3 else None
+        if worked is not None:
+            value, bound = worked
+            assert abs(value - shown) <= bound + half + 1e-15 * abs(shown), (step.symbol, step.latex)
+            checked += 1
+    kinds = {s.quantity for s in walk.steps}
+    assert checked > len(walk.steps) / 2 and kinds <= set(QUANTITIES)
+
+
+def test_shown_values_are_read_from_the_engine(seed_net, seed_inputs, seed_targets):
+    """The fields say which engine array each value comes from; the values are those entries."""
+    walk = walkthrough(seed_net, seed_inputs, seed_targets)
+    fw, g = seed_net.forward(seed_inputs, seed_targets), walk.gradients
+    index = {n: (l, j) for l, layer in enumerate(seed_net.names.neurons) for j, n in enumerate(layer)}
+    params = seed_net.parameters()
+    for step in walk.steps:
+        l, j = index.get(step.neuron, (None, None))
+        expected = {
+            "net": lambda: fw.nets[l - 1][j], "out": lambda: fw.outs[l][j],
+            "error": lambda: fw.errors[j], "total_error": lambda: fw.total_error,
+            "d_out": lambda: g.d_outs[l - 1][j], "update": lambda: walk.after.parameters()[step.parameter],
+        }.get(step.quantity)
+        if expected is not None:
+            assert step.value == expected(), step.symbol
+        if step.quantity == "gradient":
+            l, k, j = next((l, k, j) for l, layer in enumerate(seed_net.names.weights)
+                           for k, row in enumerate(layer) for j, w in enumerate(row) if w == step.parameter)
+            assert step.value == g.weights[l][k, j]
+        if step.parameter is not None:
+            assert step.parameter in params
+
+
+def test_binary_cross_entropy_shows_the_textbook_chain_with_the_fused_value():
+    from explorer.network import Network
+    network = Network([[[30.0]]], [0.0], activations="sigmoid", loss="bce")
+    walk = walkthrough(network, [1.0], [0.3])
+    assert walk.value("E_total") == pytest.approx(21.0, rel=1e-14)
+    assert walk.value("dE_total/dw1") == pytest.approx(0.7, rel=1e-14)
+    step = next(s for s in walk.steps if s.symbol == "dE_total/dw1")
+    assert step.latex.endswith(" = 0.7")

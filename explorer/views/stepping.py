@@ -196,9 +196,9 @@ class SteppingView(View):
 
     def _gradient_check(self, step) -> str:
         """For a step dE_total/dw: the same slope by central differences, as a check."""
-        if step is None or not step.symbol.startswith("dE_total/d"):
+        if step is None or step.quantity != "gradient":
             return ""
-        name = step.symbol[len("dE_total/d"):]
+        name = step.parameter
         walk = self.session.walk
         if name not in walk.network.parameters():
             return ""

@@ -1,14 +1,12 @@
-"""The same network, neuron by neuron, on plain Python floats.
+"""The test oracle: the same network, neuron by neuron, on plain Python floats.
 
-Two jobs: it is an implementation independent of the numpy engine (the tests
-hold the two to agreement on random networks), and it is the fast trainer for
-the small networks this explorer shows.  On a 2-2-2 network each numpy call
-costs more (~0.6 us) than the arithmetic it does, so plain floats train the
-seed's example several times faster than array code can.
+An implementation independent of the package: its formulas are written
+here again, on purpose, so that the tests can hold the numpy engine (and the
+compiled trainer) to agreement with it on random networks.  Nothing in the
+package imports it.
 
 Sums are written as explicit loops, left to right, because ``sum()`` of
-floats is compensated from Python 3.12 on and would round differently from
-the engine.
+floats is compensated from Python 3.12 on.
 """
 
 from __future__ import annotations
@@ -29,35 +27,32 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
+def _softplus(z: float) -> float:
+    # ln(1 + e^z) = max(z, 0) + ln(1 + e^-|z|)
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
 ACTIVATIONS: dict[str, tuple[Callable[[float], float], Callable[[float, float], float]]] = {
     "sigmoid": (_sigmoid, lambda z, a: a * (1.0 - a)),
     "tanh": (math.tanh, lambda z, a: 1.0 - a * a),
     "relu": (lambda z: z if z > 0 else 0.0, lambda z, a: 1.0 if z > 0 else 0.0),
     "linear": (lambda z: z, lambda z, a: 1.0),
+    "leaky_relu": (lambda z: z if z > 0 else 0.01 * z, lambda z, a: 1.0 if z > 0 else 0.01),
+    "softplus": (_softplus, lambda z, a: _sigmoid(z)),
 }
 
-_EPS = 1e-12
+
+def _bce(z: float, o: float, t: float, n: int) -> float:
+    # -(t ln o + (1 - t) ln(1 - o)) for o = sigmoid(z), written with z: ln o = -softplus(-z)
+    return (t * _softplus(-z) + (1.0 - t) * _softplus(z)) / n
 
 
-def _clip(o: float) -> float:
-    return min(max(o, _EPS), 1.0 - _EPS)
-
-
-def _bce(o: float, t: float, n: int) -> float:
-    c = _clip(o)
-    return -(t * math.log(c) + (1.0 - t) * math.log(1.0 - c)) / n
-
-
-def _bce_d(o: float, t: float, n: int) -> float:
-    c = _clip(o)
-    return (c - t) / (c * (1.0 - c)) / n
-
-
-LOSSES: dict[str, tuple[Callable[[float, float, int], float], Callable[[float, float, int], float]]] = {
+LOSSES: dict[str, tuple[Callable[[float, float, float, int], float], Callable[[float, float, int], float]]] = {
     # d * d rather than d ** 2: float ** raises OverflowError where * gives inf
-    "squared": (lambda o, t, n: 0.5 * ((t - o) * (t - o)), lambda o, t, n: -(t - o)),
-    "mse": (lambda o, t, n: (t - o) * (t - o) / n, lambda o, t, n: -2.0 * (t - o) / n),
-    "bce": (_bce, _bce_d),
+    "squared": (lambda z, o, t, n: 0.5 * ((t - o) * (t - o)), lambda o, t, n: -(t - o)),
+    "mse": (lambda z, o, t, n: (t - o) * (t - o) / n, lambda o, t, n: -2.0 * (t - o) / n),
+    # dE/dnet of a sigmoid output is (o - t) / n: the d_out below is never used alone
+    "bce": (_bce, lambda o, t, n: (o - t) / n),
 }
 
 
@@ -75,6 +70,7 @@ class ScalarNetwork:
         self.B: list[list[float]] = [[float(b) for b in layer] for layer in biases]
         self.acts = [ACTIVATIONS[name] for name in activations]
         self.loss, self.loss_d = LOSSES[loss]
+        self.fused = loss == "bce"  # loss_d already is dE/dnet
         self.eta = float(learning_rate)
         self.update_biases = update_biases
         self.seed_order = order == "seed"
@@ -100,9 +96,9 @@ class ScalarNetwork:
             outs.append(a)
         return nets, outs
 
-    def error(self, out: Sequence[float], t: Sequence[float]) -> float:
+    def error(self, net: Sequence[float], out: Sequence[float], t: Sequence[float]) -> float:
         """E_total: the per-output errors added in order."""
-        return _ordered_sum(list(map(self.loss, out, t, repeat(len(out)))))
+        return _ordered_sum(list(map(self.loss, net, out, t, repeat(len(out)))))
 
     def backward(self, passes: Sequence[tuple[list[list[float]], list[list[float]]]],
                  targets: Sequence[Sequence[float]]) -> tuple[list[Matrix], list[list[float]]]:
@@ -120,7 +116,7 @@ class ScalarNetwork:
         g_w: list[Matrix] = [[]] * L
         g_b: list[list[float]] = [[]] * L
         for l in range(L - 1, -1, -1):
-            df = self.acts[l][1]
+            df = (lambda z, a: 1.0) if self.fused and l == L - 1 else self.acts[l][1]
             deltas = [[d * df(z, a) for d, z, a in zip(d_out, nets[l], outs[l + 1])]
                       for d_out, (nets, outs) in zip(d_outs, passes)]
             per_w = [[[d * ap for ap in outs[l]] for d in delta] for delta, (_n, outs) in zip(deltas, passes)]
@@ -152,7 +148,8 @@ class ScalarNetwork:
         """Mean E_total over the examples (added in order)."""
         total = 0.0
         for x, t in zip(inputs, targets):
-            total += self.error(self.forward(x)[1][-1], t)
+            nets, outs = self.forward(x)
+            total += self.error(nets[-1], outs[-1], t)
         return total / len(inputs)
 
     def step(self, x: Sequence[float], t: Sequence[float]) -> float:
@@ -164,11 +161,14 @@ class ScalarNetwork:
         nets, outs = self.forward(x)
         out = outs[-1]
         n = len(out)
-        error = self.error(out, t)
+        error = self.error(nets[-1], out, t)
         eta, seed_order, W_all, acts = self.eta, self.seed_order, self.W, self.acts
         d_out = list(map(self.loss_d, out, t, repeat(n, n)))
         for l in range(len(W_all) - 1, -1, -1):
-            delta = list(map(mul, d_out, map(acts[l][1], nets[l], outs[l + 1])))
+            if self.fused and l == len(W_all) - 1:
+                delta = d_out
+            else:
+                delta = list(map(mul, d_out, map(acts[l][1], nets[l], outs[l + 1])))
             a_prev = outs[l]
             if l > 0 and not seed_order:
                 d_out = _backpropagate(self.W[l], delta)  # through the weights before the update
@@ -245,3 +245,10 @@ def _ordered_sum(values: Sequence[float]) -> float:
 def _mean(values: Sequence[float]) -> float:
     """The mean, adding in order; one value is returned as it is (x / 1 == x)."""
     return _ordered_sum(values) / len(values) if len(values) > 1 else values[0]
+
+
+def as_scalar(network) -> ScalarNetwork:
+    """The oracle's copy of an engine ``Network``: the one conversion between the two."""
+    return ScalarNetwork([w.tolist() for w in network.weights], [b.tolist() for b in network.biases],
+                         network.activations, network.loss, network.learning_rate,
+                         network.update_biases, network.order)
