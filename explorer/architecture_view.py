@@ -76,7 +76,7 @@ class ArchitectureView(widgets.VBox):
         if self._built_for != L:
             self._build_layers(L)
         self.shape.value = f"<b>Network {'-'.join(map(str, net.sizes))}</b>"
-        with self.explorer._quietly():
+        with self.explorer.messages.quietly():
             for dropdown, name in zip(self.activations, net.activations):
                 dropdown.value = name
             self.loss.value = net.loss
@@ -120,23 +120,23 @@ class ArchitectureView(widgets.VBox):
         self.explorer.act(functools.partial(s.add_neuron if change > 0 else s.remove_neuron, layer), announce=True)
 
     def _on_activation(self, layer: int, change: dict) -> None:
-        if not self.explorer._syncing:
+        if not self.explorer.messages.quiet:
             self._or_back(lambda: self.explorer.session.set_activation(layer, change["new"]))
 
     def _on_loss(self, change: dict) -> None:
-        if not self.explorer._syncing:
+        if not self.explorer.messages.quiet:
             self._or_back(lambda: self.explorer.session.set_loss(change["new"]))
 
     def _on_bias_mode(self, change: dict) -> None:
-        if not self.explorer._syncing:
+        if not self.explorer.messages.quiet:
             self._or_back(lambda: self.explorer.session.set_bias_mode(change["new"]), announce=True)
 
     def _on_mode(self, change: dict) -> None:
-        if not self.explorer._syncing:
+        if not self.explorer.messages.quiet:
             self._or_back(lambda: self.explorer.session.set_mode(change["new"]))
 
     def _on_seed(self, change: dict) -> None:
-        if not self.explorer._syncing:
+        if not self.explorer.messages.quiet:
             self._or_back(lambda: self.explorer.session.set_seed(change["new"]))
 
     def _on_random(self, _button: object = None) -> None:

@@ -69,7 +69,7 @@ class DatasetView(widgets.VBox):
     def render(self) -> None:
         """Show the session's dataset, its examples and the one being stepped through."""
         s = self.explorer.session
-        with self.explorer._quietly():
+        with self.explorer.messages.quietly():
             self.choice.value = "table" if self.editing else s.dataset
             options = [(example_label(k, x, t), k) for k, (x, t) in enumerate(zip(s.inputs, s.targets))]
             if list(self.example.options) != options:
@@ -81,7 +81,7 @@ class DatasetView(widgets.VBox):
 
     # -------------------------------------------------------------- actions
     def _on_choice(self, change: dict) -> None:
-        if self.explorer._syncing:
+        if self.explorer.messages.quiet:
             return
         if change["new"] == "table":
             self._show_table_of_current_examples()
@@ -121,7 +121,7 @@ class DatasetView(widgets.VBox):
         self.table.value = "\n".join(lines[:-1])
 
     def _on_example(self, change: dict) -> None:
-        if self.explorer._syncing or change["new"] is None:
+        if self.explorer.messages.quiet or change["new"] is None:
             return
         self.explorer.act(lambda: self.explorer.session.set_example(change["new"]))
 

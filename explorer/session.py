@@ -17,8 +17,9 @@ import traitlets
 
 from . import validation as v
 from .datasets import NAMES as DATASETS
-from .datasets import Dataset, dataset, fit_sizes, parse_table
+from .datasets import dataset, fit_sizes, parse_table
 from .functions import ACTIVATIONS, LOSSES
+from .history import History
 from .network import BIAS_MODES, ORDERS, Network
 from .presets import SEED_INPUTS, SEED_TARGETS, random_network, seed_network
 from .training import MODES, train
@@ -26,6 +27,8 @@ from .walkthrough import PHASES, Walkthrough, walkthrough
 
 #: The learning-rate slider's range (log scale).
 LEARNING_RATE_LIMITS = (0.001, 10.0)
+
+
 def check_seed(text: object, field: str = "Seed") -> int:
     """A whole-number seed from 0 to MAX_SEED, from text or an int."""
     return v.parse_whole(field, text, 0, v.MAX_SEED)
@@ -73,6 +76,10 @@ class ErrorHistory:
     def __len__(self) -> int:
         return self._size
 
+    def truncate(self, size: int) -> None:
+        """Keep the first ``size`` errors (a run resumed from an earlier iteration)."""
+        self._size = max(1, min(self._size, size))
+
 
 class Session(traitlets.HasTraits):
     """A network, its example(s), the current iteration's walkthrough and the run's errors.
@@ -80,6 +87,11 @@ class Session(traitlets.HasTraits):
     ``step`` counts the walkthrough steps done (0 = none yet, ``len(walk)`` =
     the update has been worked out).  The network only changes when the
     next iteration starts, or by training, editing or resetting.
+
+    ``iteration`` is the iteration shown (the network after that many
+    iterations); ``trained`` how far the run has gone.  Any iteration up to
+    ``trained`` can be opened again (:meth:`go_to_iteration`): its
+    parameters come from :class:`~explorer.history.History` checkpoints.
     """
 
     step = traitlets.Int(0)
@@ -115,6 +127,7 @@ class Session(traitlets.HasTraits):
         self.example = 0
         self.dataset = identify(self.inputs, self.targets)
         self.errors = ErrorHistory(self.dataset_error())
+        self.history = History(self.network, self.inputs, self.targets)
         self._note_divergence(self.errors.values[0])
         self._walk: Walkthrough | None = None
 
@@ -140,6 +153,11 @@ class Session(traitlets.HasTraits):
         return self.current.phase if self.current else None
 
     @property
+    def trained(self) -> int:
+        """Iterations of the run so far (``iteration`` is smaller when looking back)."""
+        return len(self.errors) - 1
+
+    @property
     def finished(self) -> bool:
         return self.step == len(self.walk)
 
@@ -161,7 +179,23 @@ class Session(traitlets.HasTraits):
         self.step += 1
 
     def previous_step(self) -> None:
-        self.step = max(0, self.step - 1)
+        """One step back; from the first step, to the last step of the iteration before."""
+        if self.step > 0:
+            self.step -= 1
+        elif self.mode == "online" and self.example > 0:
+            self._open(self.iteration, self.example - 1, finished=True)
+        elif self.iteration > self.history.first:
+            last = self.inputs.shape[0] - 1 if self.mode == "online" else self.example
+            self._open(self.iteration - 1, last, finished=True)
+
+    def go_to_iteration(self, iteration: object) -> None:
+        """Open the walkthrough of an iteration already trained (1 = the first), at its start."""
+        first = self.history.first + 1
+        accepted = f"enter a whole number from {first:,} to {self.trained + 1:,}"
+        text = str(iteration).strip().replace(",", "").replace("_", "")
+        if isinstance(iteration, bool) or not text.isdigit() or not first <= int(text) <= self.trained + 1:
+            raise v.InputError("Iteration", f"{accepted} (got {iteration!r})")
+        self._open(int(text) - 1, 0 if self.mode == "online" else self.example, finished=False)
 
     def next_phase(self) -> None:
         """To the first step of the next phase (the end of the update phase from there)."""
@@ -191,24 +225,38 @@ class Session(traitlets.HasTraits):
         if self.mode == "online":
             self.example = (self.example + 1) % self.inputs.shape[0]
         if self.mode == "batch" or self.example == 0:
-            self.errors.extend([self.dataset_error()])
+            if self.iteration == self.trained:  # new ground, not a look back at the run
+                self.errors.extend([self.dataset_error()])
+                self.history.record(self.iteration + 1, self.network)
             self.iteration += 1
-            self._note_divergence(self.errors.values[-1])
+            self._note_divergence(self.errors.values[self.iteration])
         self._restart()
 
     # ------------------------------------------------------------ training
     def train(self, iterations: int) -> int | None:
-        """Train from the start of the current pass; returns the divergence iteration, if any."""
-        iterations = v.check_iterations(iterations)
-        result = train(self.network, self.inputs, self.targets, iterations, mode=self.mode)
-        self.network = result.network
+        """Train from the start of the current pass; returns the divergence iteration, if any.
+
+        From an earlier iteration than the run's last, the run goes on from
+        there and what came after is forgotten.  Training stops at each
+        checkpoint the history is due, so it can record the parameters.
+        """
+        left = v.check_iterations(iterations)
+        self._forget_after(self.iteration)
+        diverged = None
+        while left > 0 and diverged is None:
+            chunk = min(left, self.history.next_due() - self.iteration)
+            result = train(self.network, self.inputs, self.targets, chunk, mode=self.mode)
+            self.network = result.network
+            self.errors.extend(result.errors[1:])
+            self.iteration += result.iterations
+            self.history.record(self.iteration, self.network)
+            left -= chunk
+            diverged = None if result.diverged_at is None else self.iteration
         if self.mode == "online":
             self.example = 0
-        self.errors.extend(result.errors[1:])
-        self.iteration += result.iterations
-        self._note_divergence(result.errors[-1])
+        self._note_divergence(self.errors.values[-1])
         self._restart()
-        return None if result.diverged_at is None else self.iteration
+        return diverged
 
     # ------------------------------------------------------------- editing
     def set_parameter(self, name: str, text: object) -> None:
@@ -258,12 +306,14 @@ class Session(traitlets.HasTraits):
             raise v.InputError("Mode", "batch mode uses the textbook order; the seed's order goes "
                                "with one example at a time: choose the textbook Update order first")
         self.mode = mode
+        self._edited()  # the run goes on in the other mode: a new segment of the history
         self._restart()
 
     def set_example(self, example: int) -> None:
         """Show example ``example`` (from 0) in the walkthrough; the iteration's steps restart."""
         m = self.inputs.shape[0]
         self.example = v.parse_whole("Example", example, 0, m - 1, f"choose an example from 1 to {m}")
+        self._edited()  # online, the pass goes on from this example
         self._restart()
 
     # -------------------------------------------------------- architecture
@@ -277,11 +327,10 @@ class Session(traitlets.HasTraits):
     def set_loss(self, name: str) -> None:
         """The loss; bce is refused, with the reason, unless the outputs are sigmoid."""
         name = v.check_choice("Loss", name, tuple(LOSSES))
-        self._replace(self._checked(self.network.with_options(loss=name)))
-        self.errors = ErrorHistory(self.dataset_error())  # another quantity: a new curve
-        self.iteration = 0
-        self.diverged_at = None
-        self._note_divergence(self.errors.values[0])
+        network = self._checked(self.network.with_options(loss=name))
+        # another quantity: a new curve and history, from the weights as they are
+        self.network = network
+        self._fresh_run()
 
     def set_bias_mode(self, mode: str) -> str:
         """One bias per layer (shared, the seed's) or one per neuron; returns what changed."""
@@ -392,11 +441,7 @@ class Session(traitlets.HasTraits):
         """Back to exactly the initial parameters (options as they are now); a new run."""
         self.network = _with_bias_mode(self.initial, self.network.bias_mode).with_options(
             **self._options(self.network))
-        self.example = 0
-        self.errors = ErrorHistory(self.dataset_error())
-        self.iteration = 0
-        self._note_divergence(self.errors.values[-1])
-        self._restart()
+        self._fresh_run()
 
     @staticmethod
     def _options(network: Network) -> dict:
@@ -419,8 +464,13 @@ class Session(traitlets.HasTraits):
     def _new_run(self, network: Network) -> None:
         """Start over from ``network``: it becomes what Reset weights returns to."""
         self.network, self.initial = network.copy(), network.copy()
+        self._fresh_run()
+
+    def _fresh_run(self) -> None:
+        """Iteration 0 of a new run from the network as it is: new errors, a new history."""
         self.example = 0
         self.errors = ErrorHistory(self.dataset_error())
+        self.history = History(self.network, self.inputs, self.targets, mode=self.mode)
         with self.hold_trait_notifications():
             self.iteration = 0
             self.diverged_at = None
@@ -439,6 +489,9 @@ class Session(traitlets.HasTraits):
         self.dataset, self.mode, self.seed = other.dataset, other.mode, other.seed
         self.errors = ErrorHistory(other.errors.values[0])
         self.errors.extend(other.errors.values[1:])
+        # the file holds the network shown, not those before it: the history starts there
+        self.history = History(self.network, self.inputs, self.targets, start=other.iteration,
+                               mode=self.mode)
         self._walk = None
         with self.hold_trait_notifications():
             self.learning_rate = other.learning_rate
@@ -453,11 +506,13 @@ class Session(traitlets.HasTraits):
     # ------------------------------------------------------------ internals
     def _replace(self, network: Network, keep_step: bool = False) -> None:
         self.network = network
+        self._edited()
         self._restart(keep_step)
 
     def _set_data(self, inputs: np.ndarray, targets: np.ndarray) -> None:
         self.inputs, self.targets = self.network.check_data(inputs, targets)
         self._note_divergence(self.dataset_error())
+        self._edited()
         self._restart()
 
     def _note_divergence(self, error: float) -> None:
@@ -466,6 +521,30 @@ class Session(traitlets.HasTraits):
             self.diverged_at = None
         elif self.diverged_at is None:
             self.diverged_at = self.iteration
+
+    def _edited(self) -> None:
+        """An edit by hand: the run goes on from here, with the new network or data."""
+        self._forget_after(self.iteration)
+        self.history.edit(self.iteration, self.network, self.inputs, self.targets, self.mode)
+
+    def _forget_after(self, iteration: int) -> None:
+        self.errors.truncate(iteration + 1)
+        self.history.truncate(iteration)
+
+    def _open(self, iteration: int, example: int, finished: bool) -> None:
+        """Show ``example`` of ``iteration`` again, with the parameters it had then."""
+        network = self.history.network_at(iteration)
+        if self.mode == "online":  # one update per earlier example of the pass
+            for before in range(example):
+                network = walkthrough(network, self.inputs, self.targets, before).after
+        self.network, self.example = network, example
+        with self.hold_trait_notifications():
+            self.iteration = iteration
+            self.learning_rate = network.learning_rate
+            self._note_divergence(self.errors.values[iteration])
+            self._restart()
+            if finished:
+                self.step = len(self.walk)
 
     def _restart(self, keep_step: bool = False) -> None:
         """A new walkthrough (on demand); an edit restarts the iteration's steps."""

@@ -89,7 +89,7 @@ class SweepView(widgets.VBox):
         self.result = result
         self.plot.show(result)
         self.plot.mark(self.explorer.session.learning_rate)
-        with self.explorer._quietly():
+        with self.explorer.messages.quietly():
             self.choice.options = [(f"eta {r:.3g}: {regime}, final E_total {number(float(e))}", float(r))
                                    for r, regime, e in zip(result.rates, result.regimes, result.final)]
             self.choice.value = None
@@ -122,10 +122,10 @@ class SweepView(widgets.VBox):
                 self.explorer.say(f"Swept {len(result.rates)} learning rates; click a point to use its rate.")
             finally:
                 self.run_button.disabled = False
-        self.task = self.explorer._spawn(work())
+        self.task = self.explorer.spawn(work())
 
     def _on_choice(self, change: dict) -> None:
-        if not self.explorer._syncing and change["new"] is not None:
+        if not self.explorer.messages.quiet and change["new"] is not None:
             self.explorer.act(lambda: self.choose(change["new"]))
 
     def _on_click(self, event) -> None:

@@ -1,6 +1,10 @@
 """Datasets, architecture, decision boundary and sweep in a real browser, in JupyterLab and Voila.
 
-The scenario: unfold "Datasets, network and sweep", choose XOR, seed 5, add a hidden neuron (2-3-1), train 10,000
+JupyterLab shows the notebook layout; Voila, started as the classroom page,
+the presenter layout, where training and the problem are two sections
+beneath the main view, one shown at a time.
+
+The scenario: unfold "Datasets, network and sweep" (the presenter's "Problem"), choose XOR, seed 5, add a hidden neuron (2-3-1), train 10,000
 iterations at the fast pace; the boundary's canvas must change its pixels
 and the error must fall below 0.01 (seed 5 learns XOR on 2-3-1: about
 0.0005).  Then a sweep of 50 rates: choosing one from the list, and a click
@@ -53,11 +57,18 @@ def wait_for_new_pixels(page: Page, canvas: Locator, before: dict, what: str) ->
 
 def scenario(page: Page, server: str, shots: Path | None = None) -> None:
     root = page.locator(".bp-panel").first
+    presenter = server == "voila"  # the classroom page's layout
+
+    def section(name: str) -> None:
+        """In the presenter layout, show one section beneath the main view."""
+        if presenter:
+            control(root, "button", name).click()
+
     status = root.locator("div[role=status]")
     counter = root.locator(".widget-label", has_text=re.compile(r"^\s*[\d,]+ iterations done"))
     expect(root.locator(".bp-plot-boundary")).to_be_hidden()  # the seed's 2-2-2 has two outputs
     expect(control(root, "combobox", "Dataset")).to_be_hidden()  # folded away at first
-    control(root, "button", "Datasets, network and sweep").click()
+    control(root, "button", "Problem" if presenter else "Datasets, network and sweep").click()
     expect(control(root, "combobox", "Dataset")).to_be_visible()
     if server == "lab":
         scroll_lab_to(page, control(root, "combobox", "Dataset"))
@@ -77,12 +88,15 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
                            arg=boundary.element_handle(), timeout=20_000, polling=200)
     before = boundary.evaluate(_PIXELS)
 
+    section("Training")
     control(root, "combobox", "Pace").select_option(label="fast")
     expect(control(root, "textbox", "Iterations")).to_have_value("10000")
     control(root, "button", "Train").click()
     expect(counter).to_contain_text(re.compile(r"^\s*10,000 iterations done"), timeout=60_000)
     error = float(re.search(r"E_total ([-\d.e]+)", counter.text_content()).group(1))
     assert error < 0.01, f"{server}: XOR 2-3-1 (seed 5) ended at E_total {error}"
+    section("Problem")
+    expect(boundary).to_be_visible()
     after = wait_for_new_pixels(page, boundary, before, "decision boundary")
     # trained, the corners are strongly red and blue: far more coloured pixels than before
     assert after["coloured"] > before["coloured"] + 2000, f"{server}: boundary {before} -> {after}"
