@@ -1,6 +1,7 @@
-"""Command line: ``python -m explorer steps | train | app``.
+"""Command line: ``python -m explorer steps | train | handout | app``.
 
 ``steps`` prints the walkthrough of one iteration (text, markdown or JSON),
+``handout`` writes it as a printable page (HTML) or for a course page (Markdown),
 ``train`` prints the error at checkpoints and the final outputs, ``app``
 serves the classroom page.  Bad arguments exit with status 2 and one line
 naming the argument and what it accepts; never a traceback.
@@ -18,6 +19,7 @@ import numpy as np
 from . import validation as v
 from .formatting import number
 from .functions import ACTIVATIONS, LOSSES
+from .handout import FORMATS, handout
 from .network import BIAS_MODES, ORDERS, Network
 from .presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from .training import MODES, check_iterations, train
@@ -64,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     network_options(training)
     training.add_argument("--iterations", default="10000", help="number of iterations (default 10000)")
     training.add_argument("--mode", default="online", help="online (default) or batch")
+
+    sheet = commands.add_parser("handout", help="write one iteration as a handout (HTML or Markdown)")
+    network_options(sheet)
+    sheet.add_argument("--format", default="html", help="html (default: one self-contained page) or markdown")
+    sheet.add_argument("--quiz", action="store_true", help="blanks for the results, answer key at the end")
+    sheet.add_argument("-o", "--output", help="file to write (default: standard output)")
 
     commands.add_parser("app", help="serve the classroom page (see python -m explorer app --help)",
                         add_help=False)
@@ -160,6 +168,23 @@ def _train(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+def _handout(args: argparse.Namespace) -> str:
+    fmt = v.check_choice("--format", args.format, FORMATS)
+    network, x, t = _problem(args)
+    text = handout(walkthrough(network, x, t), fmt, quiz=args.quiz)
+    if args.output is None:
+        return text.rstrip("\n")
+    try:
+        with open(args.output, "w", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as error:
+        raise v.InputError("-o", f"cannot write {args.output!r} ({error.strerror or error})") from None
+    return f"wrote {args.output}"
+
+
+COMMANDS = {"steps": _steps, "train": _train, "handout": _handout}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["app"]:
@@ -168,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        output = _steps(args) if args.command == "steps" else _train(args)
+        output = COMMANDS[args.command](args)
     except v.InputError as error:
         print(f"python -m explorer {args.command}: error: {error}", file=sys.stderr)
         return 2

@@ -83,14 +83,32 @@ class ErrorCurve:
         x, y = self.line.get_data()
         if len(x) < 2:  # a single point is no curve
             return False
+        self._add_ghost(label, x, y)
+        self._legend()
+        self._rescale()
+        return True
+
+    def kept(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """The kept curves, oldest first: (label, iterations, errors), arrays of shape (n,)."""
+        return [(g.get_label(), np.asarray(g.get_xdata(), float), np.asarray(g.get_ydata(), float))
+                for g in self.ghosts]
+
+    def set_kept(self, curves: Sequence[tuple[str, Sequence[float], Sequence[float]]]) -> None:
+        """Replace the kept curves with ``curves`` (label, iterations, errors), oldest first."""
+        for ghost in self.ghosts:
+            ghost.remove()
+        self.ghosts.clear()
+        for label, x, y in curves:
+            self._add_ghost(label, np.asarray(x, float), np.asarray(y, float))
+        self._legend()
+        self._rescale()
+
+    def _add_ghost(self, label: str, x: np.ndarray, y: np.ndarray) -> None:
         if len(self.ghosts) >= MAX_GHOSTS:  # drop the oldest
             self.ghosts.pop(0).remove()
         color = PALETTE[(len(self.ghosts) + 2) % len(PALETTE)]
         (ghost,) = self.ax.plot(x, y, color=color, lw=1.3, alpha=0.75, ls="--", label=label, zorder=1)
         self.ghosts.append(ghost)
-        self._legend()
-        self._rescale()
-        return True
 
     def clear_ghosts(self) -> None:
         for ghost in self.ghosts:

@@ -1,4 +1,4 @@
-"""The explorer panel: the only module that imports ipywidgets.
+"""The explorer panel: with its files row (files_view.py), the only module that imports ipywidgets.
 
 ``Explorer()`` shows the seed's example: the network diagram with live
 weights, the current step's formula, the step controls, the training
@@ -18,6 +18,7 @@ import contextlib
 import functools
 import html
 import itertools
+import os
 import time
 import traceback
 from typing import Callable, Iterator
@@ -26,9 +27,10 @@ import ipywidgets as widgets
 from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
-from . import diagram
+from . import diagram, savefile
 from .controls import KeyboardPassage, Slider, StatusLine
 from .curves import ErrorCurve
+from .files_view import FilesView
 from .formatting import number
 from .network import Network
 from .session import LEARNING_RATE_LIMITS, Session
@@ -208,6 +210,8 @@ class Explorer(widgets.VBox):
         self.field_messages: dict[str, widgets.HTML] = {}
         self.message = StatusLine()
         self.details = widgets.Output()
+        self.files = FilesView(self)
+        self.edit_area = widgets.VBox([self._edit_table()])  # rebuilt for a loaded network of another shape
 
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         stepping = widgets.VBox([
@@ -235,7 +239,9 @@ class Explorer(widgets.VBox):
             widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
             self._section("Edit the example"),
             row([self.order, self.update_biases]),
-            self._edit_table(),
+            self.edit_area,
+            self._section("Handout and saved session"),
+            self.files,
             self.details,
         ]
 
@@ -651,6 +657,39 @@ class Explorer(widgets.VBox):
         if not task.cancelled() and task.exception() is not None:
             error = task.exception()
             self._unexpected(error, "".join(traceback.format_exception(error)))
+
+    # ------------------------------------------------------- saved sessions
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the panel as it is to a JSON session file (format: :mod:`explorer.savefile`)."""
+        savefile.write(path, self.session, self.kept_curves(), self.log_scale.value)
+
+    def load(self, path: str | os.PathLike) -> None:
+        """Reopen a file written by :meth:`save`; a refused file raises and changes nothing."""
+        self.restore(savefile.read(path))
+
+    def kept_curves(self) -> list[savefile.KeptCurve]:
+        """The curves kept with "Keep curve", oldest first, as a session file holds them."""
+        return [savefile.KeptCurve(*curve) for curve in self.curve.kept()]
+
+    def restore(self, saved: savefile.Saved) -> None:
+        """Show a loaded session with its kept curves (training and playing stop first)."""
+        self._stop_training()
+        self._pause_steps()
+        shape = (self.session.network.sizes, self.session.network.bias_mode)
+        with self.session.hold_trait_notifications():  # one redraw, once the fields match the network
+            self.session.restore(saved.session)
+            if (self.session.network.sizes, self.session.network.bias_mode) != shape:
+                old = [*self.fields.values(), *self.field_messages.values()]
+                self.fields.clear()
+                self.field_messages.clear()
+                self.edit_area.children = (self._edit_table(),)
+                for field in old:  # gone from the page: free their comms
+                    field.close()
+        self.curve.set_kept([(c.label, c.iterations, c.errors) for c in saved.kept])
+        with self._quietly():
+            self.log_scale.value = saved.log_scale
+            self.lr_slider.value = self.session.learning_rate
+        self.curve.set_log(saved.log_scale)
 
     def __repr__(self) -> str:
         s = self.session

@@ -206,6 +206,24 @@ class Session(traitlets.HasTraits):
         self.iteration = 0
         self._restart()
 
+    def restore(self, other: "Session") -> None:
+        """Take over every piece of ``other``'s state as one change (a loaded file).
+
+        ``other`` is built and checked in full first, so a file that is
+        refused never gets here and this session is never left half-changed.
+        """
+        self.initial, self.network = other.initial.copy(), other.network.copy()
+        self.inputs, self.targets = other.inputs.copy(), other.targets.copy()
+        self.example = other.example
+        self.errors = ErrorHistory(other.errors.values[0])
+        self.errors.extend(other.errors.values[1:])
+        self._walk = None
+        with self.hold_trait_notifications():
+            self.learning_rate = other.learning_rate
+            self.iteration = other.iteration
+            self.step = other.step
+            self.revision += 1
+
     # ------------------------------------------------------------ internals
     def _replace(self, network: Network, keep_step: bool = False) -> None:
         self.network = network

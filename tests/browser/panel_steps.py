@@ -58,12 +58,13 @@ DW5 = 0.08216704056423078  # dE_total/dw5 of the seed, full precision
 SEED_E_TOTAL = "0.298371109"
 
 BUTTONS = ["Previous step", "Next step", "Next phase", "Finish iteration", "Reset iteration",
-           "Play steps", "Train", "Play", "Stop", "Keep curve", "Clear kept curves", "Reset weights"]
+           "Play steps", "Train", "Play", "Stop", "Keep curve", "Clear kept curves", "Reset weights",
+           "Export handout", "Save"]
 SLIDERS = ["Step", "Learning rate"]
 TEXTBOXES = ["Iterations", "Learning rate value", "i1", "i2", "target o1", "target o2",
              *(f"w{k}" for k in range(1, 9)), "b1", "b2"]
-COMBOBOXES = ["Speed", "Pace", "Update order"]
-CHECKBOXES = ["Log scale", "Update biases"]
+COMBOBOXES = ["Speed", "Pace", "Update order", "Handout"]
+CHECKBOXES = ["Log scale", "Update biases", "as a quiz (blanks, answers at the end)"]
 CONTROLS = ([("button", n) for n in BUTTONS] + [("slider", n) for n in SLIDERS]
             + [("textbox", n) for n in TEXTBOXES] + [("combobox", n) for n in COMBOBOXES]
             + [("checkbox", n) for n in CHECKBOXES])
@@ -489,6 +490,53 @@ def tab_reaches_every_control(panel: Panel, max_presses: int = 200) -> None:
                          + (f" and stayed on {trail[-1]}" if stuck >= 5 else ""))
     unnamed = sorted({t for t in trail if t.startswith("<unnamed")})
     assert not unnamed, f"{panel.server}: focusable without an accessible name: {unnamed}"
+
+
+def choose_file(panel: Panel, path: Path) -> None:
+    """Press Load and pick ``path`` in the browser's file chooser."""
+    with panel.page.expect_file_chooser(timeout=WAIT_MS) as chooser:
+        panel.root.locator(".widget-upload").click()
+    chooser.value.set_files(str(path))
+
+
+def handout_save_and_load(panel: Panel, tmp_path: Path) -> None:
+    """Export handout and Save give files the browser downloads; Load brings a saved state back."""
+    panel.start_fresh()
+    panel.button("Next step").click()
+    panel.button("Next step").click()
+    expect(panel.equation).to_contain_text("out")
+    page = panel.page
+
+    panel.button("Export handout").click()
+    link = panel.root.locator('a[download="backprop-handout.html"]')
+    with page.expect_download(timeout=WAIT_MS) as download:
+        link.click()
+    handout = Path(download.value.path()).read_text(encoding="utf-8")
+    assert handout.startswith("<!DOCTYPE html>") and "0.291027774" in handout  # the seed's E_total after
+    assert handout.count('<li class="step"') == 53
+
+    panel.button("Save").click()
+    link = panel.root.locator('a[download="backprop-session.json"]')
+    with page.expect_download(timeout=WAIT_MS) as download:
+        link.click()
+    saved = tmp_path / "session.json"
+    download.value.save_as(saved)
+    assert json.loads(saved.read_text())["position"] == {"example": 0, "iteration": 0, "step": 2}
+
+    panel.button("Next step").click()  # the panel moves on: the links go, they would be stale
+    expect(panel.root.locator("a.bp-download")).to_have_count(0)
+    expect(panel.control("slider", "Step")).to_have_value("3")
+
+    choose_file(panel, saved)
+    expect(panel.status).to_contain_text("Opened session.json")
+    expect(panel.control("slider", "Step")).to_have_value("2")
+    panel.shot("files-loaded")
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "backprop-explorer session", "version": 99}')
+    choose_file(panel, bad)
+    expect(panel.status).to_contain_text("version 99")
+    expect(panel.control("slider", "Step")).to_have_value("2")
 
 
 def formulas_fit(panel: Panel) -> None:

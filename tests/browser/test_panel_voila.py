@@ -65,6 +65,10 @@ def test_voila_train_then_stop(panel):
     steps.train_and_stop(panel)
 
 
+def test_voila_handout_save_and_load(panel, tmp_path):
+    steps.handout_save_and_load(panel, tmp_path)
+
+
 def test_voila_tab_reaches_every_control(panel):
     steps.tab_reaches_every_control(panel)
 

@@ -1,0 +1,304 @@
+"""Handouts: every step with its numbers, grouped by phase, the diagrams, the summary; quiz blanks.
+
+The HTML handout is written as well-formed XML (after its doctype), so these
+tests read it with ``xml.etree`` rather than by searching strings.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from explorer import handout as ho
+from explorer.formatting import number, tex_number
+from explorer.presets import random_data, random_network
+from explorer.walkthrough import PHASES, walkthrough
+
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+SVG = "{http://www.w3.org/2000/svg}"
+MINUS = "\u2212"
+
+
+def parse(page: str) -> ET.Element:
+    doctype, document = page.split("\n", 1)
+    assert doctype == "<!DOCTYPE html>"
+    return ET.fromstring(document)
+
+
+def math_text(element: ET.Element) -> str:
+    """What a MathML element reads as: '0.74136507', '−0.217071535'."""
+    return "".join(element.itertext()).replace(MINUS, "-")
+
+
+def rows(step_li: ET.Element) -> list[ET.Element]:
+    """The cells of a step's aligned equation: lhs, '=', part, '', '=', part, ..."""
+    eq = step_li.find("div[@class='eq']")
+    return list(eq)
+
+
+@pytest.fixture
+def seed_walk(seed_net, seed_inputs, seed_targets):
+    return walkthrough(seed_net, seed_inputs, seed_targets)
+
+
+def configurations():
+    for act, loss, bias, update, order in itertools.product(
+            ["sigmoid", "tanh", "relu", "linear"], ["squared", "mse", "bce"], ["shared", "per-neuron"],
+            [False, True], ["textbook", "seed"]):
+        if loss != "bce" or act == "sigmoid":
+            yield act, loss, bias, update, order
+
+
+def random_walk(sizes=(2, 3, 2), seed=1, **options):
+    network = random_network(sizes, seed=seed, **options)
+    x, t = random_data(network, 1, seed)
+    return walkthrough(network, x[0], t[0])
+
+
+# ------------------------------------------------------------------ the steps' LaTeX
+def test_every_step_reads_lhs_equals_dots_equals_its_result():
+    """The quiz blanks the part after the last top-level '=': it must be the result, everywhere."""
+    for act, loss, bias, update, order in configurations():
+        walk = random_walk((2, 3, 2, 2), activations=act, loss=loss, bias_mode=bias,
+                           update_biases=update, order=order)
+        for step in walk.steps:
+            parts = ho.split_equation(step.latex)
+            assert len(parts) >= 2 and parts[-1] == tex_number(step.value), step.latex
+
+
+def test_split_terms_splits_top_level_sums_only():
+    assert ho.split_terms(r"a + \frac{b + c}{d} + (x + y) + e") == ["a", r"+ \frac{b + c}{d}", "+ (x + y)", "+ e"]
+
+
+def test_long_sums_wrap_between_terms_and_lose_nothing():
+    walk = random_walk((16, 16, 2), seed=3)
+    root = parse(ho.handout(walk))
+    net = next(li for li in root.iter("li") if li.get("data-symbol") == "net_h1")
+    numeric = rows(net)[5]  # lhs, =, symbolic | '', =, numbers | '', =, result
+    terms = numeric.find("span[@class='terms']")
+    assert terms is not None and len(terms) == 17  # 16 weighted inputs and the bias
+    part = ho.split_equation(walk.steps[0].latex)[2]
+    assert math_text(numeric) == "".join(
+        math_text(ET.fromstring(ho._math(t))) for t in ho.split_terms(part))
+
+
+def test_split_equation_ignores_equals_inside_braces():
+    assert ho.split_equation(r"a_{x=1} = b + c = 3") == ["a_{x=1}", "b + c", "3"]
+
+
+# ---------------------------------------------------------------------------- html
+def test_html_has_every_step_with_its_numbers_grouped_by_phase(seed_walk):
+    root = parse(ho.handout(seed_walk))
+    sections = root.findall(".//section[@class='phase']")
+    assert [s.get("id") for s in sections] == list(PHASES)
+    seen = []
+    for section in sections:
+        for li in section.iter("li"):
+            number_ = int(li.get("id").removeprefix("step-"))
+            step = seed_walk.steps[number_ - 1]
+            assert step.phase == section.get("id")
+            assert li.get("data-symbol") == step.symbol
+            cells = rows(li)
+            maths = [c.find(f".//{MATHML}math") for c in cells]
+            parts = ho.split_equation(step.latex)
+            # lhs, then one '=' row per part: the last row is the result
+            assert math_text(cells[-1]) == number(step.value)
+            assert sum(m is not None for m in maths) == len(parts)
+            assert li.find("p[@class='meaning']").text == step.meaning
+            seen.append(number_)
+    assert seen == list(range(1, len(seed_walk.steps) + 1))
+
+
+def test_html_seed_figures_in_the_steps(seed_walk):
+    root = parse(ho.handout(seed_walk))
+    results = {li.get("data-symbol"): math_text(rows(li)[-1]) for li in root.iter("li") if li.get("data-symbol")}
+    assert results["net_h1"] == "0.3775"
+    assert results["out_o1"] == "0.75136507"
+    assert results["E_total"] == "0.298371109"
+    assert results["dE_total/dw5"] == "0.082167041"
+    assert results["w5+"] == "0.35891648"
+    # the substituted numbers are there too, not only the results
+    dw5 = next(li for li in root.iter("li") if li.get("data-symbol") == "dE_total/dw5")
+    assert math_text(rows(dw5)[-4]) == "0.74136507·0.186815602·0.593269992"
+
+
+def test_html_summary_figures_textbook_and_seed_order(make_seed_network, seed_inputs, seed_targets):
+    for order, after in (("textbook", "0.291027774"), ("seed", "0.291027924")):
+        walk = walkthrough(make_seed_network(order=order), seed_inputs, seed_targets)
+        root = parse(ho.handout(walk))
+        cells = [td.text for td in root.find(".//section[@id='summary']").iter("td")]
+        assert cells[:4] == ["E_total before this iteration", "0.298371109", "E_total after the update", after]
+
+
+def test_html_diagram_at_the_end_of_each_phase_with_that_phases_values(seed_walk):
+    root = parse(ho.handout(seed_walk))
+    for section in root.findall(".//section[@class='phase']"):
+        assert list(section)[-1].tag == "figure"
+    figures = {f.get("data-phase"): f for f in root.iter("figure")}
+    assert list(figures) == list(PHASES)
+    text = {p: " ".join(f.find(f"{SVG}svg").itertext()) for p, f in figures.items()}
+    assert "0.75136507" in text["forward"] and "0.298371109" not in text["forward"]
+    assert "0.298371109" in text["error"]
+    assert "0.082167041" in text["backward"] and "0.35891648" not in text["backward"]
+    assert "0.35891648" in text["update"]
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    assert len(ids) == len(set(ids)), "two diagrams share an id"
+
+
+def test_html_needs_nothing_from_outside(seed_walk):
+    page = ho.handout(seed_walk)
+    root = parse(page)
+    assert not list(root.iter("script")) and not list(root.iter("link")) and not list(root.iter("img"))
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            if name in ("src", "href") or name.endswith("}href"):
+                pytest.fail(f"{element.tag} refers to {value}")
+    assert "url(" not in page and "@import" not in page
+    assert "default-src 'none'" in root.find(".//meta[@http-equiv='Content-Security-Policy']").get("content")
+
+
+def test_html_prints_on_a4_with_steps_and_diagrams_whole(seed_walk):
+    css = parse(ho.handout(seed_walk)).find(".//style").text
+    assert re.search(r"@page\s*\{[^}]*size:\s*A4", css)
+    assert re.search(r"\.step\s*\{[^}]*break-inside:\s*avoid", css)
+    assert re.search(r"figure\s*\{[^}]*break-inside:\s*avoid", css)
+    assert re.search(r"figure svg\s*\{[^}]*max-height:\s*2\d\dmm", css)  # shorter than an A4 page
+
+
+def test_diagram_colours_have_fallbacks_outside_jupyterlab(seed_walk):
+    """Outside JupyterLab no --jp-* variable is defined: each must carry a fallback."""
+    svg = ET.tostring(parse(ho.handout(seed_walk)).find(f".//{SVG}svg"), encoding="unicode")
+    used = set(re.findall(r"var\((--[\w-]+)\)", svg))
+    defined = set(re.findall(r"(--bp-[\w-]+):", svg))
+    assert used <= defined, f"variables without a fallback: {used - defined}"
+
+
+@pytest.mark.parametrize("config", list(configurations())[::5])
+def test_html_for_random_networks_has_every_step(config):
+    act, loss, bias, update, order = config
+    walk = random_walk((3, 4, 2), activations=act, loss=loss, bias_mode=bias,
+                       update_biases=update, order=order)
+    root = parse(ho.handout(walk))
+    steps = [li for li in root.iter("li") if li.get("data-symbol")]
+    assert [li.get("data-symbol") for li in steps] == [s.symbol for s in walk.steps]
+    assert [math_text(rows(li)[-1]) for li in steps] == [number(s.value) for s in walk.steps]
+    summary = [td.text for td in root.find(".//section[@id='summary']").iter("td")]
+    assert summary[3] == number(walk.error_after)
+
+
+# ------------------------------------------------------------------------ markdown
+def test_markdown_has_every_step_in_latex_grouped_by_phase(seed_walk):
+    text = ho.handout(seed_walk, "markdown")
+    headings = re.findall(r"^## \d\. (.+)$", text, re.M)
+    assert headings == [ho.TITLES[p] for p in PHASES]
+    blocks = re.findall(r"\$\$(.+?)\$\$", text)
+    assert len(blocks) == len(seed_walk.steps)
+    for block, step in zip(blocks, seed_walk.steps):
+        parts = ho.split_equation(step.latex)
+        for part in parts:
+            assert part in block
+        assert block.rstrip(r" \end{aligned}").endswith(parts[-1])
+    assert "| E_total before this iteration | 0.298371109 |" in text
+    assert "| E_total after the update | 0.291027774 |" in text
+
+
+def test_markdown_diagrams_are_svg_images_of_a_fixed_size(seed_walk):
+    text = ho.handout(seed_walk, "markdown")
+    images = re.findall(r"!\[[^\]]*\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", text)
+    assert len(images) == len(PHASES)
+    svg = ET.fromstring(base64.b64decode(images[-1]))
+    width, height = float(svg.get("width")), float(svg.get("height"))
+    assert svg.get("viewBox") == f"0 0 {svg.get('width')} {svg.get('height')}" and width > 300 and height > 100
+    assert "0.35891648" in " ".join(svg.itertext())
+
+
+# ---------------------------------------------------------------------------- quiz
+def test_quiz_html_blanks_every_result_and_keys_them_at_the_end(seed_walk):
+    root = parse(ho.handout(seed_walk, quiz=True))
+    main = root.find(".//main")
+    steps = [li for li in main.iter("li") if li.get("data-symbol")]
+    assert len(steps) == len(seed_walk.steps)
+    for li, step in zip(steps, seed_walk.steps):
+        last = rows(li)[-1]
+        assert last.find("span[@class='blank']") is not None and last.find(f"{MATHML}math") is None
+        # the formula with its numbers stays; only the result is blank
+        assert number(step.value) not in " ".join(math_text(c) for c in rows(li)[:-1]).split()
+    phases = root.findall(".//section[@class='phase']")
+    assert [s.get("id") for s in phases] == list(PHASES)
+    assert not any(s.find("figure") is not None for s in phases), "a diagram would give the answers away"
+    key = root.find(".//section[@id='answers']")
+    assert list(main).index(key) > list(main).index(phases[-1])
+    answers = ["".join(li.itertext()) for li in key.find("ol").iter("li")]
+    assert answers == [f"{s.symbol} = {number(s.value)}" for s in seed_walk.steps]
+    assert [f.get("data-phase") for f in key.iter("figure")] == list(PHASES)
+    assert "0.291027774" in [td.text for td in key.iter("td")]
+
+
+def test_quiz_markdown_blanks_and_key(seed_walk):
+    text = ho.handout(seed_walk, "markdown", quiz=True)
+    body, key = text.split("## Answer key")
+    assert body.count(r"\underline{\qquad\qquad}") == len(seed_walk.steps)
+    blocks = re.findall(r"\$\$(.+?)\$\$", body)
+    for block, step in zip(blocks, seed_walk.steps, strict=True):
+        *given, blank = ho.split_equation(block.replace(r"\end{aligned}", ""))
+        assert blank.strip() == r"\underline{\qquad\qquad}" and ho.split_equation(step.latex)[:-1][-1] in given[-1]
+    assert body.count("![") == 1  # the problem's diagram, nothing worked out
+    for i, step in enumerate(seed_walk.steps, start=1):
+        lhs = ho.split_equation(step.latex)[0]
+        assert f"{i}. `{step.symbol}`: ${lhs} = {tex_number(step.value)}$" in key
+    assert "| E_total after the update | 0.291027774 |" in key
+
+
+def test_unknown_format_is_refused(seed_walk):
+    with pytest.raises(ValueError, match="format"):
+        ho.handout(seed_walk, "pdf")
+
+
+# ----------------------------------------------------------------------------- cli
+def test_cli_handout_html_to_stdout(cli):
+    code, out, err = cli("handout")
+    assert code == 0 and err == ""
+    assert out.startswith("<!DOCTYPE html>") and "0.291027774" in out
+
+
+def test_cli_handout_markdown_quiz_to_a_file(cli, tmp_path):
+    target = tmp_path / "sheet.md"
+    code, out, err = cli("handout", "--format", "markdown", "--quiz", "--layers", "2,3,2", "-o", str(target))
+    assert (code, err) == (0, "") and out.strip() == f"wrote {target}"
+    assert r"\underline{\qquad\qquad}" in target.read_text() and "## Answer key" in target.read_text()
+
+
+def test_cli_handout_uses_the_network_options(cli):
+    code, out, _ = cli("handout", "--order", "seed", "--format", "markdown")
+    assert code == 0 and "| E_total after the update | 0.291027924 |" in out
+
+
+@pytest.mark.parametrize("args, field", [
+    (["--format", "pdf"], "--format"),
+    (["--lr", "abc"], "--lr"),
+    (["--layers", "2,0,2"], "--layers"),
+    (["--activation", "swish"], "--activation"),
+    (["--inputs", "1,2,3"], "--inputs"),
+    (["-o", "/nonexistent-dir/sheet.html"], "-o"),
+])
+def test_cli_handout_bad_options_exit_2_with_one_line(cli, args, field):
+    code, out, err = cli("handout", *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and field in err and "Traceback" not in err
+
+
+def test_a_diverged_network_still_gives_a_handout(make_seed_network, seed_inputs, seed_targets):
+    """inf and nan values are written as such (\\infty, NaN), never a crash."""
+    network = make_seed_network()
+    network.weights[0][0, 0] = float("inf")
+    walk = walkthrough(network, seed_inputs, seed_targets)
+    for fmt in ho.FORMATS:
+        for quiz in (False, True):
+            assert ho.handout(walk, fmt, quiz=quiz)
+    root = parse(ho.handout(walk))
+    results = {li.get("data-symbol"): math_text(rows(li)[-1]) for li in root.iter("li") if li.get("data-symbol")}
+    assert results["net_h1"] == "\u221e"
