@@ -31,6 +31,7 @@ from . import diagram, savefile
 from .controls import KeyboardPassage, Slider, StatusLine
 from .curves import ErrorCurve
 from .files_view import FilesView
+from .quiz_view import QuizView
 from .formatting import number
 from .network import Network
 from .session import LEARNING_RATE_LIMITS, Session
@@ -110,10 +111,12 @@ class Explorer(widgets.VBox):
         One example (a vector each) or several (rows); required with ``network``.
     iterations : int
         The default of the "Iterations" field next to Train.
+    quiz : bool
+        Start in quiz mode: each step's result is hidden until answered or revealed.
     """
 
     def __init__(self, network: Network | None = None, inputs: object = None, targets: object = None,
-                 iterations: int = 10_000):
+                 iterations: int = 10_000, quiz: bool = False):
         self.session = Session(network, inputs, targets)
         self._prefix = f"bp{next(_panel_ids)}-"
         self._syncing = False
@@ -125,6 +128,7 @@ class Explorer(widgets.VBox):
         self.add_class("bp-panel")
         self._build(iterations)
         self._link()
+        self.quiz_view.toggle.value = quiz
         self.render()
 
     # ------------------------------------------------------------ building
@@ -140,6 +144,8 @@ class Explorer(widgets.VBox):
         self.meaning.add_class("bp-meaning")
         self.check = widgets.HTML()
         self.check.add_class("bp-check")
+        self.quiz_view = QuizView(self)
+        self.quiz = self.quiz_view.quiz
 
         button = functools.partial(widgets.Button, layout=widgets.Layout(width="auto"))
         self.previous_button = button(description="Previous step",
@@ -234,8 +240,8 @@ class Explorer(widgets.VBox):
             widgets.HTML(STYLE), KeyboardPassage(), self.title, self.message,
             self.diagram,
             # the formula gets the full width: net_o1's is wider than one column
-            row([self.phases, self.position]),
-            self.equation, self.meaning, self.check,
+            row([self.phases, self.position, self.quiz_view.toggle]),
+            self.equation, self.meaning, self.quiz_view, self.check,
             widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
             self._section("Edit the example"),
             row([self.order, self.update_biases]),
@@ -337,9 +343,11 @@ class Explorer(widgets.VBox):
         """The diagram, the phase, the formula and the log, for the current step."""
         s = self.session
         walk, current = s.walk, s.current
-        values, updated = s.done_values()
+        # an open quiz question: its result shows nowhere, nor (before a hint) what it uses
+        hidden = self.quiz.is_open()
+        values, updated = s.done_values(s.step - hidden)
         # once the update is worked out, nothing is dimmed: every new value is news
-        highlight = current.elements if current and not s.finished else ()
+        highlight = current.elements if current and not s.finished and self.quiz.highlighted() else ()
         self.diagram.value = diagram.render(walk.network, walk.inputs, walk.targets, values, updated,
                                             highlight, id_prefix=self._prefix)
         phase = s.phase
@@ -354,13 +362,14 @@ class Explorer(widgets.VBox):
                                    f"(E_total now: {number(s.dataset_error())}).")
             self.meaning.value = "Each step works out one number, the way the worked example does it by hand."
         else:
-            self.equation.value = f"$${current.latex}$$"
+            self.equation.value = f"$${current.formula} = \\boxed{{?}}$$" if hidden else f"$${current.latex}$$"
             after = (f" E_total after this update: {number(walk.error_after)}."
-                     if s.finished else "")
+                     if s.finished and not hidden else "")
             self.meaning.value = html.escape(current.meaning + after)
-        self.check.value = self._gradient_check(current)
+        self.check.value = "" if hidden else self._gradient_check(current)
         items = "".join(
-            f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">{html.escape(st.text())}</li>'
+            f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">'
+            f'{html.escape(f"{st.symbol} = ?" if hidden and i == s.step - 1 else st.text())}</li>'
             for i, st in enumerate(walk.steps[: s.step]))
         self.step_log.value = (f'<div class="bp-log" aria-label="steps done"><div><ol>{items}</ol></div></div>'
                           if items else '<div class="bp-log"><div>No steps done yet in this iteration.</div></div>')
@@ -369,6 +378,10 @@ class Explorer(widgets.VBox):
             self.step_slider.max = len(walk)
             self.step_slider.value = s.step
         self.previous_button.disabled = s.step == 0
+        # in quiz mode the steps come one at a time, each answered or revealed first
+        self.next_button.disabled = hidden
+        for control in (self.next_phase_button, self.finish_button, self.play_steps):
+            control.disabled = self.quiz.active
 
     def _gradient_check(self, step) -> str:
         """For a step dE_total/dw: the same slope by central differences, as a check."""
@@ -425,16 +438,19 @@ class Explorer(widgets.VBox):
 
     @_handler
     def _on_next(self, _button: object = None) -> None:
+        self.quiz.allow(self.session.step + 1)
         self._stop_training()
         self.session.next_step()
 
     @_handler
     def _on_next_phase(self, _button: object = None) -> None:
+        self.quiz.allow_jump("Next phase")
         self._stop_training()
         self.session.next_phase()
 
     @_handler
     def _on_finish(self, _button: object = None) -> None:
+        self.quiz.allow_jump("Finish iteration")
         self._stop_training()
         self.session.finish_iteration()
 
@@ -442,16 +458,28 @@ class Explorer(widgets.VBox):
     def _on_reset_iteration(self, _button: object = None) -> None:
         self._pause_steps()
         self.session.reset_iteration()
+        self.quiz.restart()
 
     @_handler
     def _on_slider(self, change: dict) -> None:
         if not self._syncing:
             self._pause_steps()
-            self.session.go_to(int(round(change["new"])))
+            step = int(round(change["new"]))
+            try:
+                self.quiz.allow(step, "Step")
+            except InputError:
+                self.render_steps()  # the slider goes back to the step shown
+                raise
+            self.session.go_to(step)
 
     @_handler
     def _on_play_steps(self, change: dict) -> None:
         self.play_steps.description = "Pause steps" if change["new"] else "Play steps"
+        if change["new"] and self.quiz.active:
+            with self._quietly():
+                self.play_steps.value = False
+                self.play_steps.description = "Play steps"
+            self.quiz.allow_jump("Play steps")
         if change["new"]:
             self._stop_training()
             self.steps_task = self._spawn(self._play_steps())
