@@ -42,6 +42,8 @@ FIELD = "Your answer"
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 #: Mistakes are recognised from this many significant figures (fewer match too much by chance).
 MIN_DIAGNOSIS_FIGURES = 3
+#: "Right, to 2 significant figures" at least: 0.4 is not a rounding of 0.3589 worth praising.
+MIN_IMPRECISE_DIGITS = 2
 
 
 @dataclass(frozen=True)
@@ -237,17 +239,20 @@ class Quiz(traitlets.HasTraits):
 
     # ------------------------------------------------------------ internals
     def _judge(self, step: Step, index: int, answer: Answer) -> Feedback:
+        """Right; a classic mistake to the figures asked; right to fewer figures; a mistake to
+        the figures given; or wrong, with a hint, in that order."""
         figures = self.precision
         if m.agrees(answer.value, step.value, figures):
             self.outcomes[index] = Outcome(step.phase, "right", len(self._wrong.get(index, ())))
             return Feedback("right", f"Right: {step.symbol} = {number(step.value)}.")
-        if answer.digits < figures and m.agrees(answer.value, step.value, answer.digits):
-            return Feedback("imprecise", f"Right, to {answer.digits} significant "
-                            f"figure{'s' * (answer.digits > 1)}; give {figures}.")
-        self._wrong.setdefault(index, set()).add(answer.value)
-        at = max(min(figures, answer.digits), MIN_DIAGNOSIS_FIGURES)
-        found = tuple(x for x in m.mistakes(self.session.walk, step)
-                      if m.agrees(answer.value, x.value, at))
+        known = m.mistakes(self.session.walk, step)
+        found = tuple(x for x in known if m.agrees(answer.value, x.value, figures))
+        if not found and MIN_IMPRECISE_DIGITS <= answer.digits < figures:
+            if m.agrees(answer.value, step.value, answer.digits):
+                return Feedback("imprecise", f"Right, to {answer.digits} significant figures; give {figures}.")
+            at = max(answer.digits, MIN_DIAGNOSIS_FIGURES)
+            found = tuple(x for x in known if m.agrees(answer.value, x.value, at))
+        self._wrong.setdefault(index, set()).add(answer.value)  # the same answer again: no new attempt
         if found:
             also = [x.name for x in found[1:] if x.name != found[0].name]
             text = f"Not quite: {found[0].name}. {found[0].explanation}"
@@ -255,8 +260,8 @@ class Quiz(traitlets.HasTraits):
                 text += f" (The same number comes from {' or '.join(dict.fromkeys(also))}.)"
             return Feedback("mistake", text, found)
         self.hinted.add(index)
-        return Feedback("wrong", f"Not right, and not one of the usual slips. {hint(step, self.session.walk.network)} "
-                        "Try again, or press Reveal.")
+        return Feedback("wrong", f"Not right, and not one of the usual slips. "
+                        f"{hint(step, self.session.walk.network)} Try again, or press Reveal.")
 
     def _say(self, feedback: Feedback) -> Feedback:
         self.feedback = feedback
