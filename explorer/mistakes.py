@@ -466,9 +466,9 @@ _ALL = (_sign, _factor, _one_path, _order, _slope_as_out, _net_for_out, _bias, _
 def mistakes(walk: Walkthrough, step: Step, figures: int = 6) -> list[Mistake]:
     """The classic mistakes that apply to ``step``, each with the value it gives.
 
-    A mistake is left out where it gives no finite number, or one that agrees
-    with the right value to ``figures`` significant figures (it would then
-    not be a mistake a student could be told about).  Two mistakes giving
+    A mistake is left out where it gives no finite number, or one within a
+    unit of the right value's ``figures``-th significant figure (written to
+    that many figures it could read as right: no mistake to tell about).  Two mistakes giving
     the same number are both kept, in the order of :data:`MISTAKES`' checks.
 
     Parameters
@@ -481,20 +481,20 @@ def mistakes(walk: Walkthrough, step: Step, figures: int = 6) -> list[Mistake]:
     found = []
     for rule in _ALL:
         for mistake in rule(c, step):
-            if math.isfinite(mistake.value) and not agrees(mistake.value, step.value, figures):
+            if math.isfinite(mistake.value) and not agrees(mistake.value, step.value, figures, slack=2.0):
                 found.append(mistake)
     return found
 
 
-def agrees(answer: float, value: float, figures: int) -> bool:
+def agrees(answer: float, value: float, figures: int, slack: float = 1.0) -> bool:
     """Whether ``answer`` is ``value`` to ``figures`` significant figures.
 
     That is: within half a unit of the ``figures``-th significant figure of
     ``value`` (0.7514 and 0.75137 are 0.75136507 to 4 figures, 0.7513 is
-    not).  Zero is only ever 0.
+    not); ``slack`` times half a unit, if given.  Zero is only ever 0.
     """
     if value == 0 or not math.isfinite(value):
         return answer == value
     unit = 10.0 ** (math.floor(math.log10(abs(value))) - figures + 1)
     # a hair over half a unit: 0.1235 must count for 0.12345, stored as 0.123449999...
-    return abs(answer - value) <= 0.5 * unit * (1 + 1e-9)
+    return abs(answer - value) <= slack * 0.5 * unit * (1 + 1e-9)

@@ -144,7 +144,7 @@ def test_every_mistake_is_finite_and_differs_from_the_right_value(sizes, act, lo
     for step in walk.steps:
         for x_ in m.mistakes(walk, step):
             assert math.isfinite(x_.value) and x_.key in m.MISTAKES and x_.explanation.endswith(".")
-            assert not m.agrees(x_.value, step.value, 6)
+            assert not m.agrees(x_.value, step.value, 6, slack=2.0)
 
 
 @pytest.mark.parametrize("sizes", SHAPES)
@@ -191,7 +191,7 @@ def test_each_mistake_is_its_formula_on_random_sigmoid_networks(sizes, seed):
             factors = [d_out, slope] + ([walk.value(f"dnet_{step.neuron}/d{step.parameter}")]
                                         if step.parameter.startswith("w") else [])
             leave_one_out = [np.prod(factors[:i] + factors[i + 1:]) for i in range(len(factors))]
-            expected = [f for f in leave_one_out if not m.agrees(f, v, 6)]
+            expected = [f for f in leave_one_out if not m.agrees(f, v, 6, slack=2.0)]
             assert sorted(got.get("factor", [])) == pytest.approx(sorted(expected), rel=1e-12), step.symbol
 
 
