@@ -222,7 +222,7 @@ class Explorer(widgets.VBox):
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         stepping = widgets.VBox([
             row([self.previous_button, self.next_button, self.next_phase_button,
-                 self.finish_button, self.reset_iteration_button]),
+                 self.finish_button, self.reset_iteration_button, self.quiz_view.toggle]),
             row([self.step_slider, self.play_steps, self.step_speed]),
             self.step_log,
         ], layout=widgets.Layout(flex="1 1 520px", min_width="0", margin="0 16px 0 0"))
@@ -240,7 +240,7 @@ class Explorer(widgets.VBox):
             widgets.HTML(STYLE), KeyboardPassage(), self.title, self.message,
             self.diagram,
             # the formula gets the full width: net_o1's is wider than one column
-            row([self.phases, self.position, self.quiz_view.toggle]),
+            row([self.phases, self.position]),
             self.equation, self.meaning, self.quiz_view, self.check,
             widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
             self._section("Edit the example"),

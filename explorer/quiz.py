@@ -6,7 +6,7 @@ reveals it.  A :class:`Quiz` follows one :class:`~explorer.session.Session`
 and holds what the panel needs to know:
 
 * which steps of this iteration were answered right, revealed, or shown
-  before the quiz began, and how many wrong answers each took;
+  with the quiz off, and how many wrong answers each took;
 * whether the current step is still open (its result hidden, the diagram
   without its value, Next step refused);
 * the precision (significant figures, 3 to 6) and the score per phase.
@@ -136,7 +136,10 @@ class Quiz(traitlets.HasTraits):
 
     @traitlets.observe("active")
     def _on_active(self, change: dict) -> None:
-        self.restart()
+        # the steps seen with the quiz off are no questions; what was answered stays answered
+        self.shown |= {i for i in range(self.session.step) if i not in self.outcomes}
+        self.feedback = None
+        self.revision += 1
 
     # ------------------------------------------------------------- queries
     @property
@@ -149,8 +152,8 @@ class Quiz(traitlets.HasTraits):
         return self.session.current
 
     def done(self, index: int) -> bool:
-        """Whether step ``index`` was answered right, revealed, or shown before the quiz began."""
-        return index < self.shown or index in self.outcomes
+        """Whether step ``index`` was answered right, revealed, or shown with the quiz off."""
+        return index in self.shown or index in self.outcomes
 
     def is_open(self, index: int | None = None) -> bool:
         """Whether step ``index`` (default: the current one) is a question still unanswered."""
@@ -227,8 +230,8 @@ class Quiz(traitlets.HasTraits):
 
         ``quietly``: without bumping ``revision`` (the session's own change redraws the views).
         """
-        #: steps before this index were shown before the quiz began (no questions, no score)
-        self.shown = self.session.step
+        #: steps seen with the quiz off or before it began (no questions, no score)
+        self.shown: set[int] = set(range(self.session.step))
         self.outcomes: dict[int, Outcome] = {}
         #: wrong answers given per step so far (the same one again is no new attempt)
         self._wrong: dict[int, set[float]] = {}

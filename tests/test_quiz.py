@@ -34,7 +34,7 @@ def quiz_on(session: Session | None = None) -> Quiz:
 def state(quiz: Quiz) -> tuple:
     """Everything an answer could change."""
     return (quiz.session.step, dict(quiz.outcomes), {k: set(v) for k, v in quiz._wrong.items()},
-            set(quiz.hinted), quiz.shown, quiz.score_text(), quiz.reachable)
+            set(quiz.hinted), set(quiz.shown), quiz.score_text(), quiz.reachable)
 
 
 def random_sessions():
@@ -271,6 +271,14 @@ def test_steps_shown_before_the_quiz_are_not_questions():
     assert not quiz.is_open() and quiz.reachable == 6 and quiz.score() == {}
     s.next_step()
     assert quiz.is_open()
+    quiz.check("0.7514")                    # out_o1, step 6
+    quiz.active = False                     # a look with the quiz off keeps the score
+    s.next_step()
+    s.next_step()
+    quiz.active = True
+    assert quiz.score_text() == "forward 1/1; iteration 1/1" and not quiz.is_open()
+    s.next_step()
+    assert quiz.is_open() and quiz.reachable == 9
 
 
 def test_the_quiz_off_hides_nothing_and_blocks_nothing(seed_quiz):
