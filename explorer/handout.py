@@ -13,8 +13,9 @@ Two formats from the same walkthrough:
 and the summary in an answer key at the end.
 
 Only the steps' ``phase``, ``symbol``, ``value``, ``latex`` and ``meaning``
-are used: a step's ``latex`` reads ``lhs = ... = result``, and the quiz
-variant blanks the part after the last top-level ``=``.
+are used (and ``key`` and ``parameter``, which the diagram looks values up
+by): a step's ``latex`` reads ``lhs = ... = result``, and the quiz variant
+blanks the part after the last top-level ``=``.
 
 Why MathML from ``latex2mathml``: every current browser typesets MathML
 Core, so the page needs nothing but itself, and the formulas stay text
@@ -110,8 +111,8 @@ def _by_phase(walk: Walkthrough) -> list[tuple[str, list[tuple[int, Step]]]]:
 def _diagram_after(walk: Walkthrough, last: int, prefix: str) -> str:
     """The diagram with the values of steps 1..``last`` (0: the problem as given)."""
     done = walk.steps[:last]
-    values = {s.symbol: s.value for s in done}
-    updated = {s.symbol[:-1]: s.value for s in done if s.phase == "update"}
+    values = {s.key: s.value for s in done}
+    updated = {s.parameter: s.value for s in done if s.quantity == "update"}
     return diagram.render(walk.network, walk.inputs, walk.targets, values, updated, (), id_prefix=prefix)
 
 

@@ -120,7 +120,9 @@ def run(network: Network, x: np.ndarray, t: np.ndarray, options: Options | None 
     x, t : shape (n_0,) and (n_L,)
     options : default ``network.options``; a variant from :func:`with_records` or ``replace``
     biases : the biases the forward pass uses, ``biases[l]`` shaped like ``network.biases[l]``
-    update_rate : the learning rate of the update only (the backward pass keeps ``options``')
+    update_rate : the learning rate of the update only (the backward pass keeps ``options``');
+        read only the update steps of such a run: under the seed's order
+        :meth:`Run.above` gives the weights after *this* update
     """
     options = options or network.options
     acts, loss = options.records

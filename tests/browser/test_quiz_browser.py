@@ -51,7 +51,7 @@ def three_steps(panel: QuizPanel) -> None:
     panel.expect_equation("0.35⋅1=?")
     assert "0.3775" not in panel.read_equation()["glyphs"]
     expect(panel.button("Next step")).to_be_disabled()
-    panel.answer.fill("0.3775")
+    panel.answer.press_sequentially("0.3775")  # key by key, as a student types
     panel.answer.press("Enter")
     expect(panel.feedback).to_have_text("Right: net_h1 = 0.3775.")
     panel.expect_equation("0.35⋅1=0.3775")
