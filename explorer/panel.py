@@ -495,7 +495,8 @@ class Explorer(widgets.VBox):
         try:
             if s.finished:
                 s.start_next_iteration()
-            while self.play_steps.value and self._play_token is me and not s.finished:
+            # the quiz switched on stops it: there the steps wait for answers
+            while self.play_steps.value and self._play_token is me and not s.finished and not self.quiz.active:
                 s.next_step()
                 await asyncio.sleep(1.0 / self.step_speed.value)
         finally:

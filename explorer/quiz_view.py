@@ -129,7 +129,9 @@ class QuizView(widgets.VBox):
         self._guarded(self.check)
 
     def _on_reveal(self, _button: object = None) -> None:
-        self._guarded(self.quiz.reveal)
+        # leaving the field for this button may just have checked (and closed) the step
+        if self.quiz.is_open():
+            self._guarded(self.quiz.reveal)
 
     def _on_quiz(self, _change: object = None) -> None:
         self._guarded(self._redraw)

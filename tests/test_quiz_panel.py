@@ -181,3 +181,29 @@ def test_quiz_off_shows_everything_again(panel):
     panel.quiz_view.toggle.value = False
     assert panel.equation.value.endswith("= 0.3775$$") and not panel.next_button.disabled
     assert not panel.finish_button.disabled and "0.3775" in diagram_numbers(panel)
+
+
+def test_reveal_right_after_the_field_sent_a_right_answer_keeps_right(panel):
+    panel.next_button.click()
+    answer(panel, "0.3775")              # leaving the field for Reveal sends the text first
+    panel.quiz_view.reveal_button.click()
+    assert feedback(panel) == ("right", "Right: net_h1 = 0.3775.")
+    assert panel.quiz.score_text() == "forward 1/1; iteration 1/1"
+
+
+def test_switching_the_quiz_on_stops_play_steps():
+    import asyncio
+
+    async def scenario() -> int:
+        panel = Explorer()
+        panel.step_speed.value = 8.0
+        panel.play_steps.value = True
+        await asyncio.sleep(0.3)
+        panel.quiz_view.toggle.value = True
+        await asyncio.sleep(0.4)
+        reached = panel.session.step
+        await asyncio.sleep(0.4)
+        assert not panel.play_steps.value
+        return reached - panel.session.step
+
+    assert asyncio.run(scenario()) == 0
