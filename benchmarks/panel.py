@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import math
 import statistics
 import time
 import warnings
@@ -163,7 +164,7 @@ class TrainingRun:
 
     def __init__(self, curve: bool):
         self.panel = panel = Explorer()
-        panel.pace.value = None
+        panel.pace.value = math.inf  # "fast"
         self.refreshes, self.drawing = 0, 0.0
         render_curve = panel.render_curve
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from typing import Sequence
+import time
+from typing import Sequence, TextIO
 
 import numpy as np
 
@@ -22,8 +24,16 @@ from .functions import ACTIVATIONS, LOSSES
 from .handout import FORMATS, handout
 from .network import BIAS_MODES, ORDERS, Network
 from .presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
-from .training import MODES, check_iterations, train
+from .training import MODES, TrainingResult, train
 from .walkthrough import PHASES, walkthrough
+
+#: A run longer than this reports its progress on stderr, about once a second.
+PROGRESS_SECONDS = 1.0
+#: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
+INTERRUPTED = 130
+# argparse takes "-1,2" for an option (it only knows "-1" and "-.5" as numbers)
+_NEGATIVE_VALUE = re.compile(r"-\.?\d")
+_VALUE_OPTIONS = ("--inputs", "--targets", "--lr", "--layers", "--seed", "--iterations")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -88,9 +98,7 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
         order=v.check_choice("--order", args.order, ORDERS),
     )
     bias_mode = v.check_choice("--biases", args.biases, BIAS_MODES)
-    seed = args.seed.strip()
-    if not seed.isdigit():
-        raise v.InputError("--seed", f"enter a whole number of 0 or more (got {args.seed!r})")
+    seed = v.parse_whole("--seed", args.seed, 0, v.MAX_SEED)
     if args.layers is None:
         network = seed_network(bias_mode="shared", **options)
         if bias_mode == "per-neuron":
@@ -102,8 +110,8 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
             sizes = v.parse_layers(args.layers)
         except v.InputError as error:
             raise v.InputError("--layers", error.message) from None
-        network = random_network(sizes, seed=int(seed), bias_mode=bias_mode, **options)
-        data = random_data(network, 1, int(seed))
+        network = random_network(sizes, seed=seed, bias_mode=bias_mode, **options)
+        data = random_data(network, 1, seed)
         inputs, targets = data[0][0], data[1][0]
     if args.inputs is not None:
         inputs = v.check_vector("--inputs", _values("--inputs")(args.inputs), network.sizes[0])
@@ -150,10 +158,10 @@ def _steps(args: argparse.Namespace) -> str:
 
 
 def _train(args: argparse.Namespace) -> str:
-    iterations = check_iterations(args.iterations, "--iterations")
+    iterations = v.check_iterations(args.iterations, "--iterations")
     mode = v.check_choice("--mode", args.mode, MODES)
     network, x, t = _problem(args)
-    result = train(network, x, t, iterations, mode=mode)
+    result = train_reporting(network, x, t, iterations, mode, Progress(sys.stderr, iterations))
     lines = [f"{network!r}", f"{'iteration':>10s}  E_total"]
     checkpoints = sorted({0, 1, *[10 ** k for k in range(1, 8)], iterations})
     for i in checkpoints:
@@ -168,6 +176,69 @@ def _train(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+class Progress:
+    """Prints "N of M iterations" on ``stream`` about once a second, once a run is long.
+
+    On a terminal the line is rewritten in place; elsewhere (a log file) each
+    report is a line of its own.
+    """
+
+    def __init__(self, stream: TextIO, total: int):
+        self.stream, self.total = stream, total
+        self.started = self.last = time.perf_counter()
+        self.in_place = stream.isatty()
+        self.open = False  # a rewritten line is waiting for its newline
+
+    def report(self, done: int) -> None:
+        now = time.perf_counter()
+        if now - self.last < PROGRESS_SECONDS:
+            return
+        self.last = now
+        text = f"python -m explorer train: {done:,} of {self.total:,} iterations ({100 * done // self.total}%)"
+        self.stream.write(f"\r{text}" if self.in_place else f"{text}\n")
+        self.stream.flush()
+        self.open = self.in_place
+
+    def end(self) -> None:
+        if self.open:
+            self.stream.write("\n")
+            self.open = False
+
+
+def train_reporting(network: Network, inputs: np.ndarray, targets: np.ndarray, iterations: int,
+                    mode: str, progress: Progress) -> TrainingResult:
+    """:func:`~explorer.training.train` in chunks of about a quarter second, reporting between them.
+
+    Training in chunks gives exactly the parameters and errors of one call:
+    each chunk starts from the network the last one returned.
+    """
+    curve, done, chunk, current = [], 0, 1000, network
+    while True:
+        tic = time.perf_counter()
+        result = train(current, inputs, targets, min(chunk, iterations - done), mode=mode)
+        curve.append(result.errors if not curve else result.errors[1:])
+        current, done = result.network, done + result.iterations
+        if result.diverged_at is not None or done >= iterations:
+            break
+        chunk = max(1000, int(0.25 * result.iterations / max(time.perf_counter() - tic, 1e-6)))
+        progress.report(done)
+    progress.end()
+    errors = np.concatenate(curve)
+    finite = np.isfinite(errors)
+    return TrainingResult(current, errors, None if finite.all() else int(np.argmin(finite)))
+
+
+def _negative_values_joined(argv: list[str]) -> list[str]:
+    """``--inputs -1,2`` -> ``--inputs=-1,2``, which argparse reads as a value."""
+    joined: list[str] = []
+    for arg in argv:
+        if joined and joined[-1] in _VALUE_OPTIONS and _NEGATIVE_VALUE.match(arg):
+            joined[-1] = f"{joined[-1]}={arg}"
+        else:
+            joined.append(arg)
+    return joined
+
+
 def _handout(args: argparse.Namespace) -> str:
     fmt = v.check_choice("--format", args.format, FORMATS)
     network, x, t = _problem(args)
@@ -178,7 +249,7 @@ def _handout(args: argparse.Namespace) -> str:
         with open(args.output, "w", encoding="utf-8") as file:
             file.write(text)
     except OSError as error:
-        raise v.InputError("-o", f"cannot write {args.output!r} ({error.strerror or error})") from None
+        raise v.InputError("-o", f"cannot write {v.quote(args.output)} ({error.strerror or error})") from None
     return f"wrote {args.output}"
 
 
@@ -191,12 +262,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .app import main as app_main  # Voila is only needed here
         return app_main(argv[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_negative_values_joined(argv))
     try:
         output = COMMANDS[args.command](args)
     except v.InputError as error:
         print(f"python -m explorer {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # on a terminal, start a fresh line after the echoed ^C or a progress line
+        newline = "\n" if sys.stderr.isatty() else ""
+        print(f"{newline}python -m explorer {args.command}: interrupted", file=sys.stderr)
+        return INTERRUPTED
     try:
         print(output)
     except BrokenPipeError:  # e.g. piped into head

@@ -10,8 +10,12 @@ of the value (the learning rate runs from 0.001 to 10).
 
 from __future__ import annotations
 
+import math
+
 import anywidget
 import traitlets
+
+from .validation import quote
 
 _ESM = r"""
 function render({ model, el }) {
@@ -20,6 +24,9 @@ function render({ model, el }) {
   const name = document.createElement("label");
   const input = document.createElement("input");
   const readout = document.createElement("output");
+  const error = document.createElement("span");
+  error.className = "bp-slider-error";
+  error.setAttribute("role", "alert");
   input.type = "range";
   // JupyterLab binds the arrow keys to notebook navigation; let them move the slider
   input.setAttribute("data-lm-suppress-shortcuts", "true");
@@ -41,6 +48,7 @@ function render({ model, el }) {
     input.step = model.get("step");
     input.value = toPosition(model.get("value"));
     input.disabled = model.get("disabled");
+    error.textContent = model.get("error");
     show(model.get("value"));
   }
   function commit() {
@@ -52,11 +60,11 @@ function render({ model, el }) {
     if (model.get("continuous")) commit();
   });
   input.addEventListener("change", commit);
-  for (const key of ["value", "min", "max", "step", "label", "disabled", "log"]) {
+  for (const key of ["value", "min", "max", "step", "label", "disabled", "log", "error"]) {
     model.on("change:" + key, sync);
   }
   sync();
-  wrap.append(name, input, readout);
+  wrap.append(name, input, readout, error);
   el.append(wrap);
 }
 export default { render };
@@ -69,16 +77,23 @@ _CSS = """
 .bp-slider input[type=range] { width: 260px; accent-color: #0072B2; }
 .bp-slider input[type=range]:focus-visible { outline: 2px solid #E69F00; outline-offset: 2px; }
 .bp-slider output { min-width: 3.5em; font-variant-numeric: tabular-nums; }
+.bp-slider .bp-slider-error { color: var(--jp-error-color1, #D55E00); font-size: 0.9em; }
 """
 
 
 class Slider(anywidget.AnyWidget):
     """A labelled range slider; ``value`` syncs when the user lets go (or while
-    dragging, with ``continuous=True``)."""
+    dragging, with ``continuous=True``).
+
+    A value that is not a number from ``min`` to ``max`` (NaN from code, a
+    stale position from the page) is refused: ``value`` keeps what it was,
+    ``error`` says why beside the slider, and the page is sent the kept value.
+    """
 
     _esm = _ESM
     _css = _CSS
-    value = traitlets.Float(0.0).tag(sync=True)
+    # None is let through the trait so that the check below can refuse it with a message
+    value = traitlets.Float(0.0, allow_none=True).tag(sync=True)
     min = traitlets.Float(0.0).tag(sync=True)
     max = traitlets.Float(1.0).tag(sync=True)
     #: in position units: the exponent when ``log`` is set
@@ -87,10 +102,33 @@ class Slider(anywidget.AnyWidget):
     log = traitlets.Bool(False).tag(sync=True)
     continuous = traitlets.Bool(False).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
+    #: why the last value was refused ("" after an accepted one)
+    error = traitlets.Unicode("").tag(sync=True)
 
     @traitlets.validate("value")
-    def _clamp(self, proposal: dict) -> float:
-        return min(max(proposal["value"], self.min), self.max)
+    def _check(self, proposal: dict) -> float:
+        value = proposal["value"]
+        slack = 1e-9 * (self.max - self.min)  # 10 ** log10(max) may land a hair outside
+        if value is None or not math.isfinite(value) or not self.min - slack <= value <= self.max + slack:
+            # the last accepted value, not self.value: inside hold_trait_notifications
+            # (as when the page sets a state) self.value is already the refused one
+            kept = getattr(self, "_kept", self.min)
+            self.error = (f"{self.label}: choose a value from {self.min:g} to {self.max:g} "
+                          f"(got {'nothing' if value is None else f'{value:g}'}); kept {kept:g}")
+            return kept
+        self.error = ""
+        self._kept = min(max(value, self.min), self.max)
+        return self._kept
+
+    def set_state(self, sync_data: dict) -> None:
+        """Take a state from the page; a refused value is put back on the page."""
+        try:
+            super().set_state(sync_data)
+        except traitlets.TraitError:  # not a number at all (text, a list): traitlets kept the old value
+            self.error = (f"{self.label}: choose a value from {self.min:g} to {self.max:g} "
+                          f"(got {quote(sync_data.get('value'))})")
+        if "value" in sync_data and sync_data["value"] != self.value:
+            self.send_state("value")
 
 
 _KEYBOARD_ESM = r"""

@@ -13,6 +13,7 @@ from typing import Sequence
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 #: Okabe-Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999")
@@ -21,6 +22,14 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F
 NEUTRAL = "#8a8a8a"
 MAX_GHOSTS = 8
 DISPLAY_POINTS = 2000
+
+
+def iteration_label(x: float, _position: object = None) -> str:
+    """A tick on the iteration axis: ``800``, ``2k``, ``1.5M`` (short, so none is clipped)."""
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(x) >= size:
+            return f"{x / size:g}{suffix}"
+    return f"{x:g}"
 
 
 def thin(iterations: np.ndarray, errors: np.ndarray, points: int = DISPLAY_POINTS) -> tuple[np.ndarray, np.ndarray]:
@@ -54,15 +63,27 @@ class ErrorCurve:
         for spine in ax.spines.values():
             spine.set_color(NEUTRAL)
         ax.grid(True, color=NEUTRAL, alpha=0.25)
+        # iterations are whole numbers: no 0.2 ticks after one iteration, no 1e6 offset
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+        ax.xaxis.set_major_formatter(FuncFormatter(iteration_label))
         (self.line,) = ax.plot([], [], color=PALETTE[0], lw=2, label="current run", zorder=3)
         (self.marker,) = ax.plot([], [], "o", color=PALETTE[1], ms=6, zorder=4)
         self.cursor = ax.axvline(0, color=PALETTE[1], lw=1, alpha=0.6, zorder=2)
+        # where E_total stopped being finite: shown until the run is reset
+        self.divergence = ax.axvline(0, color=PALETTE[1], lw=1.5, ls=":", visible=False, zorder=2)
+        self.divergence_label = ax.text(0, 0.5, "", transform=ax.get_xaxis_transform(), color=PALETTE[1],
+                                        fontsize=8, ha="right", va="center", rotation=90, visible=False)
         self.ghosts: list = []
         self._legend()
 
     # ----------------------------------------------------------------- data
-    def show(self, errors: Sequence[float], label: str | None = None) -> None:
-        """Plot ``errors[i]`` at iteration ``i`` and mark the last one; one redraw."""
+    def show(self, errors: Sequence[float], label: str | None = None,
+             diverged_at: int | None = None) -> None:
+        """Plot ``errors[i]`` at iteration ``i`` and mark the last one; one redraw.
+
+        ``diverged_at``, when given, is marked by a dotted line: from there on
+        the error is not a finite number and the curve cannot show it.
+        """
         errors = np.asarray(errors, dtype=float)
         x, y = thin(np.arange(len(errors)), errors)
         finite = np.isfinite(y)
@@ -76,6 +97,12 @@ class ErrorCurve:
         else:
             self.marker.set_data([], [])
         self.cursor.set_xdata([max(last, 0)] * 2)
+        self.divergence.set_visible(diverged_at is not None)
+        self.divergence_label.set_visible(diverged_at is not None)
+        if diverged_at is not None:
+            self.divergence.set_xdata([diverged_at] * 2)
+            self.divergence_label.set_x(diverged_at)
+            self.divergence_label.set_text(f"not finite from {diverged_at:,}")
         self._rescale()
 
     def keep(self, label: str) -> bool:
@@ -130,7 +157,8 @@ class ErrorCurve:
         lines = [self.line, *self.ghosts]
         xs = [np.asarray(line.get_xdata(), float) for line in lines]
         ys = [np.asarray(line.get_ydata(), float) for line in lines]
-        right = max([1.0] + [x[-1] for x in xs if len(x)])
+        right = max([1.0] + [x[-1] for x in xs if len(x)]
+                    + ([self.divergence.get_xdata()[0]] if self.divergence.get_visible() else []))
         self.ax.set_xlim(0, right * 1.03)  # room for the marker on the last point
         y = np.concatenate(ys) if ys else np.empty(0)
         log = self.ax.get_yscale() == "log"

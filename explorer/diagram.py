@@ -384,6 +384,9 @@ def _assemble(sizes, nm, shared, level, dy, gaps) -> _Layout:
 
 
 # ------------------------------------------------------------------- style
+#: Height of the warning line under the network, when there is one.
+_NOTICE_H = 26
+
 _STYLE = """
 .bp-diagram{--bp-pos:#0072B2;--bp-neg:#D55E00;--bp-accent:#E69F00;--bp-new:#009E73;
 --bp-fg:var(--jp-ui-font-color1,#1a1a1a);--bp-fg2:var(--jp-ui-font-color2,#5f6368);
@@ -414,6 +417,7 @@ stroke:var(--bp-accent);stroke-width:3.5px}
 .bp-diagram .bp-val{font-size:11px;fill:var(--bp-fg2)}
 .bp-diagram .bp-ename{font-size:12px;font-weight:600}
 .bp-diagram .bp-eval{font-size:12px}
+.bp-diagram .bp-notice text{font-size:13px;font-weight:600;fill:var(--jp-error-color1,#D55E00);text-anchor:middle}
 .bp-diagram .bp-cap{font-size:11px;fill:var(--bp-fg3);letter-spacing:.06em;text-transform:uppercase}
 .bp-diagram .bp-end{text-anchor:end}
 .bp-diagram .bp-key{font-size:10px;fill:var(--bp-fg2);text-anchor:start}
@@ -530,7 +534,7 @@ def _param_title(name: str, old: float, grad: float | None, new: float | None, w
 def render(network: Network, inputs: object, targets: object,
            values: Mapping[tuple[str, str], float] = _EMPTY, updated: Mapping[str, float] = _EMPTY,
            highlight: Iterable[str] = (), *, width: int | None = None,
-           id_prefix: str = "bp-") -> str:
+           id_prefix: str = "bp-", notice: str = "") -> str:
     """The network as a standalone ``<svg>`` string.
 
     Parameters
@@ -554,6 +558,9 @@ def render(network: Network, inputs: object, targets: object,
         Largest width in px the diagram scales up to (default: its natural width).
     id_prefix : str
         Put before every ``id`` so several diagrams can share one page.
+    notice : str
+        A line of warning drawn under the network (e.g. that E_total is no
+        longer finite); plain text, escaped here.
 
     Returns
     -------
@@ -729,17 +736,21 @@ def render(network: Network, inputs: object, targets: object,
                        for cx, text in lay.captions)
     shape = "-".join(map(str, sizes))
     max_width = lay.width if width is None else int(width)
+    height = lay.height + (_NOTICE_H if notice else 0)
+    warning = (f'<g class="bp-notice" data-id="notice"><text x="{_f(lay.width / 2)}" '
+               f'y="{_f(lay.height + _NOTICE_H / 2 - 4)}">{escape(notice)}</text></g>' if notice else "")
     return "".join((
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bp-diagram" id="{p}diagram" '
-        f'viewBox="0 0 {lay.width} {lay.height}" width="100%" style="max-width:{max_width}px" '
+        f'viewBox="0 0 {lay.width} {height}" width="100%" style="max-width:{max_width}px" '
         f'role="img" aria-labelledby="{p}diagram-title">',
-        f'<title id="{p}diagram-title">Network {shape}: neurons, weights and errors</title>',
+        f'<title id="{p}diagram-title">Network {shape}: neurons, weights and errors'
+        f'{". " + escape(notice) if notice else ""}</title>',
         "<style>", _STYLE, "</style>",
-        f'<rect class="bp-bg" width="{lay.width}" height="{lay.height}" rx="8"/>',
+        f'<rect class="bp-bg" width="{lay.width}" height="{height}" rx="8"/>',
         '<g class="bp-edges">', *edges, "</g>",
         '<g class="bp-nodes">', *nodes, "</g>",
         '<g class="bp-labels">', *labels, "</g>",
-        captions, legend,
+        captions, legend, warning,
         "</svg>",
     ))
 

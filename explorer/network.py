@@ -243,6 +243,7 @@ class Network:
                  activations: str | Sequence[str] = "sigmoid", loss: str = "squared",
                  bias_mode: str = "shared", update_biases: bool = False,
                  learning_rate: float = 0.5, order: str = "textbook"):
+        weights, biases = v.as_list("weights", weights), v.as_list("biases", biases)
         if len(weights) == 0:
             raise v.InputError("weights", "give at least one layer of weights")
         self.weights = [self._check_matrix(f"weights[{l}]", w) for l, w in enumerate(weights)]
@@ -304,9 +305,11 @@ class Network:
         no one could type).  Changing ``bias_mode`` to per-neuron copies each
         shared bias to every neuron of its layer.
         """
-        unknown = set(options) - {f.name for f in dataclasses.fields(Options)}
+        known = [f.name for f in dataclasses.fields(Options)]
+        unknown = sorted(set(options) - set(known))
         if unknown:
-            raise TypeError(f"unknown option: {', '.join(sorted(unknown))}")
+            raise v.InputError("option", f"choose from {', '.join(known)} "
+                               f"(got {', '.join(v.quote(name) for name in unknown)})")
         if "activations" in options:
             options["activations"] = self._activation_names(options["activations"])
         new = self.copy()
@@ -348,7 +351,7 @@ class Network:
         for l, layer in enumerate(self.names.biases):
             if name in layer:
                 return self.biases[l], (0 if self.bias_mode == "shared" else layer.index(name),)
-        raise v.InputError("parameter", f"no weight or bias is called {name!r}")
+        raise v.InputError("parameter", f"no weight or bias is called {v.quote(name)}")
 
     def parameters(self) -> dict[str, float]:
         """Every weight and bias by name, in naming order (w1, w2, ..., b1, b2)."""

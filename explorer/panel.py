@@ -18,6 +18,7 @@ import contextlib
 import functools
 import html
 import itertools
+import math
 import os
 import time
 import traceback
@@ -35,15 +36,15 @@ from .quiz_view import QuizView
 from .formatting import number
 from .network import Network
 from .session import LEARNING_RATE_LIMITS, Session
-from .training import check_iterations
-from .validation import InputError
+from .validation import InputError, check_iterations
 from .walkthrough import PHASES
 
 #: Seconds between redraws of the curve and counters while training (>= 5 per second).
 REFRESH_SECONDS = 0.2
 #: Each training chunk computes for about this long before yielding to the kernel.
 CHUNK_SECONDS = 0.03
-PACES = {"watch (about 2,000 iterations/s)": 2000.0, "fast": None}
+# "fast" is inf, not None: a Dropdown whose value is None shows nothing selected
+PACES = {"watch (about 2,000 iterations/s)": 2000.0, "fast": math.inf}
 STEP_SPEEDS = {"slow (1 step/s)": 1.0, "medium (3 steps/s)": 3.0, "fast (8 steps/s)": 8.0}
 _panel_ids = itertools.count(1)
 
@@ -118,12 +119,18 @@ class Explorer(widgets.VBox):
     def __init__(self, network: Network | None = None, inputs: object = None, targets: object = None,
                  iterations: int = 10_000, quiz: bool = False):
         self.session = Session(network, inputs, targets)
+        iterations = check_iterations(iterations, "iterations")
         self._prefix = f"bp{next(_panel_ids)}-"
         self._syncing = False
         self._play_token: object | None = None
         self.training_task: asyncio.Task | None = None
         self.steps_task: asyncio.Task | None = None
         self._stop_requested = False
+        self._closed = False
+        self._steps_shown = 0  # steps in the iteration the step label last showed
+        #: typed text that was refused, by field key ("lr" for the learning rate):
+        #: kept in its field, with its message, until that field is edited again
+        self._rejected: dict[str, str] = {}
         super().__init__()
         self.add_class("bp-panel")
         self._build(iterations)
@@ -306,9 +313,12 @@ class Explorer(widgets.VBox):
         self.update_biases.observe(self._on_update_biases, names="value")
         self.iterations_field.observe(self._on_iterations, names="value")
         s.observe(lambda change: self.render_steps(), names="step")
-        # while training, the run's own refresh redraws (5 times a second), not every chunk
+        # while training, the run's own refresh redraws (5 times a second), not every
+        # chunk: the step label, counter, curve and table then always show one iteration
         s.observe(lambda change: None if s.training else self.render(), names="revision")
-        s.observe(lambda change: self.render_training(), names=["iteration", "training"])
+        s.observe(lambda change: None if s.training else self.render_training(), names="iteration")
+        s.observe(lambda change: self.render_training(), names="training")
+        widgets.dlink((s, "learning_rate"), (self.lr_slider, "value"))
 
     # ------------------------------------------------------------- messages
     def say(self, text: str, error: bool = False, details: str | None = None) -> None:
@@ -348,15 +358,18 @@ class Explorer(widgets.VBox):
         values, updated = s.done_values(s.step - hidden)
         # once the update is worked out, nothing is dimmed: every new value is news
         highlight = current.elements if current and not s.finished and self.quiz.highlighted() else ()
+        notice = ("" if s.diverged_at is None else
+                  f"E_total stopped being a finite number at iteration {s.diverged_at:,}: "
+                  "lower the learning rate, then press Reset weights (or edit a weight).")
         self.diagram.value = diagram.render(walk.network, walk.inputs, walk.targets, values, updated,
-                                            highlight, id_prefix=self._prefix)
+                                            highlight, id_prefix=self._prefix, notice=notice)
         phase = s.phase
         done_phases = PHASES[: PHASES.index(phase)] if phase else ()
         self.phases.value = '<div class="bp-phases" aria-label="phase">' + "".join(
             f'<span class="{"bp-current" if p == phase else "bp-done" if p in done_phases else ""}">{p}</span>'
             for p in PHASES if walk.phase_start(p) < len(walk)) + "</div>"
-        example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
-        self.position.value = f"step {s.step} of {len(walk)}, iteration {s.iteration + 1:,}{example}"
+        self._steps_shown = len(walk)
+        self.render_position()
         if current is None:
             self.equation.value = ("Press <b>Next step</b> to begin the forward pass "
                                    f"(E_total now: {number(s.dataset_error())}).")
@@ -400,22 +413,40 @@ class Explorer(widgets.VBox):
                      "so it is not exactly the slope of E_total.")
         return html.escape(text)
 
+    def render_position(self) -> None:
+        """The step label: "step k of n, iteration i" (n as last drawn, so no walkthrough is built)."""
+        s = self.session
+        example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
+        self.position.value = f"step {s.step} of {self._steps_shown}, iteration {s.iteration + 1:,}{example}"
+
     def render_training(self) -> None:
         s = self.session
-        self.counter.value = f"{s.iteration:,} iterations done, E_total {number(float(s.errors.values[-1]))}"
+        n = s.iteration
+        diverged = "" if s.diverged_at is None else f" (not finite since iteration {s.diverged_at:,})"
+        self.counter.value = (f"{n:,} iteration{'' if n == 1 else 's'} done, "
+                              f"E_total {number(float(s.errors.values[-1]))}{diverged}")
         self.train_button.disabled = s.training
         self.stop_button.disabled = not s.training
+        # the table shows live values while training: typing there would be overwritten
+        for text in self.fields.values():
+            text.disabled = s.training
 
     def render_curve(self) -> None:
         s = self.session
-        self.curve.show(s.errors.values, label=f"current run, eta = {s.network.learning_rate:.3g}")
+        self.curve.show(s.errors.values, label=f"current run, eta = {s.network.learning_rate:.3g}",
+                        diverged_at=s.diverged_at)
 
     def _sync_fields(self) -> None:
-        """Show the session's current numbers in the edit table (without re-triggering edits)."""
+        """Show the session's current numbers in the edit table (without re-triggering edits).
+
+        A field holding refused text keeps it, and its message, until it is edited again.
+        """
         s = self.session
         params = s.network.parameters()
         with self._quietly():
             for key, text in self.fields.items():
+                if key in self._rejected:
+                    continue
                 kind, name = key.split(":", 1)
                 if kind == "i":
                     value = s.inputs[s.example, int(name)]
@@ -426,7 +457,8 @@ class Explorer(widgets.VBox):
                 text.value = number(float(value))
                 text.remove_class("bp-invalid")
                 self.field_messages[key].value = ""
-            self.lr_text.value = number(s.network.learning_rate)
+            if "lr" not in self._rejected:
+                self.lr_text.value = number(s.network.learning_rate)
             self.order.value = s.network.order
             self.update_biases.value = s.network.update_biases
 
@@ -464,7 +496,7 @@ class Explorer(widgets.VBox):
     def _on_slider(self, change: dict) -> None:
         if not self._syncing:
             self._pause_steps()
-            step = int(round(change["new"]))
+            step = round(change["new"])  # the slider refuses NaN itself
             try:
                 self.quiz.allow(step, "Step")
             except InputError:
@@ -536,6 +568,12 @@ class Explorer(widgets.VBox):
     def _start_training(self, count: int | None) -> None:
         if self.session.training and not self._stop_requested:
             return  # already running
+        if self.session.diverged_at is not None:
+            with self._quietly():
+                self.play_training.value = False
+            raise InputError("Train", f"E_total is not a finite number (since iteration "
+                             f"{self.session.diverged_at:,}): lower the learning rate, then press "
+                             "Reset weights or edit a weight")
         self._pause_steps()
         self.progress.max = max(count or 1, 1)
         self.progress.value = 0
@@ -561,10 +599,10 @@ class Explorer(widgets.VBox):
         done, per_iteration = 0, 1e-5
         started = last_draw = time.perf_counter()
         try:
-            while not self._stop_requested and (count is None or done < count):
-                pace = self.pace.value
+            while not self._stop_requested and not self._closed and (count is None or done < count):
+                pace = self.pace.value if self.pace.value is not None else math.inf  # nothing chosen: fast
                 chunk = max(1, int(CHUNK_SECONDS / per_iteration))
-                if pace is not None:  # watching: hold the rate to `pace` iterations per second
+                if math.isfinite(pace):  # watching: hold the rate to `pace` iterations per second
                     chunk = max(1, min(chunk, int(pace * (time.perf_counter() - started)) - done))
                 if count is not None:
                     chunk = min(chunk, count - done)
@@ -572,21 +610,39 @@ class Explorer(widgets.VBox):
                 diverged = s.train(chunk)
                 per_iteration = max((time.perf_counter() - tic) / chunk, 1e-7)
                 done += chunk
+                # the counters follow every chunk, together; the rest 5 times a second
                 self.progress.value = done if count is not None else 0
+                self.render_training()
+                self.render_position()
                 if diverged is not None:
                     self.say(f"The error stopped being a finite number at iteration {diverged:,}: "
                              "this learning rate diverges. Lower it and press Reset weights.", error=True)
                     break
                 if time.perf_counter() - last_draw >= REFRESH_SECONDS:
                     last_draw = time.perf_counter()
-                    self.render_curve()
-                    self.render_steps()
-                await asyncio.sleep(0.002 if pace is None else 0.02)  # a yield lets clicks in
+                    self.render()  # every view at once, at one iteration
+                await asyncio.sleep(0.02 if math.isfinite(pace) else 0.002)  # a yield lets clicks in
         finally:
             s.training = False
-            with self._quietly():  # the run ending is no user action: keep its message
-                self.play_training.value = False
-            self.render()
+            if not self._closed:
+                self.progress.value = done if count is not None else 0
+                with self._quietly():  # the run ending is no user action: keep its message
+                    self.play_training.value = False
+                self.render()
+                self._push_curve()
+
+    def _push_curve(self) -> None:
+        """Send the page the curve's last frame now, instead of waiting to be asked.
+
+        ipympl's page asks for a frame after each ``draw_idle`` only when it
+        is not already awaiting one (its ``waiting_for_image``); should an
+        awaited frame never be drawn, no later ``draw_idle`` is answered and
+        the curve stops short of the counter.  ``draw()`` renders and sends
+        the frame unasked.  Every frame of this transparent figure is a full
+        image, so one extra frame cannot leave a mixed picture.
+        """
+        if not self.canvas.syncing_data_url:  # False once a page shows the canvas
+            self.canvas.draw()
 
     # -------------------------------------------------------- curves and lr
     @_handler
@@ -606,41 +662,41 @@ class Explorer(widgets.VBox):
 
     @_handler
     def _on_lr_slider(self, change: dict) -> None:
-        if self._syncing:
-            return
+        if self._syncing or change["new"] == self.session.learning_rate:
+            return  # the session's own value, come back through the link
         self.session.set_learning_rate(change["new"])
-        self.lr_message.value = ""
+        self._accepted("lr", self.lr_text, self.lr_message)
+        with self._quietly():
+            self.lr_text.value = number(self.session.learning_rate)
 
     @_handler
     def _on_lr_text(self, change: dict) -> None:
         if self._syncing:
             return
         try:
-            self.session.set_learning_rate(change["new"])
+            self.session.set_learning_rate(change["new"])  # the link moves the slider
         except InputError as error:
-            self.lr_message.value = f'<span role="alert">{html.escape(str(error))}</span>'
+            self._refused("lr", self.lr_text, self.lr_message, change["new"], str(error))
             return
-        self.lr_message.value = ""
-        with self._quietly():
-            self.lr_slider.value = self.session.learning_rate
+        self._accepted("lr", self.lr_text, self.lr_message)
 
     @_handler
     def _on_reset_weights(self, _button: object = None) -> None:
         self._stop_training()
+        self._rejected.clear()  # every field shows the restored values
         self.session.reset_weights()
         self.say("Weights restored to their initial values; a new run starts at iteration 0.")
 
     # -------------------------------------------------------------- editing
+    # Edits during a run are applied between its chunks: the run goes on with them.
     @_handler
     def _on_order(self, change: dict) -> None:
         if not self._syncing:
-            self._stop_training()
             self.session.set_order(change["new"])
 
     @_handler
     def _on_update_biases(self, change: dict) -> None:
         if not self._syncing:
-            self._stop_training()
             self.session.set_update_biases(change["new"])
 
     @_handler
@@ -656,12 +712,22 @@ class Explorer(widgets.VBox):
                 edit = functools.partial(s.set_target, int(name))
             else:
                 edit = functools.partial(s.set_parameter, name)
-            self._stop_training()
             edit(change["new"])
         except InputError as error:
-            self.fields[key].add_class("bp-invalid")
-            self.field_messages[key].value = f'<span role="alert">{html.escape(error.message)}</span>'
+            self._refused(key, self.fields[key], self.field_messages[key], change["new"], error.message)
             return
+        self._accepted(key, self.fields[key], self.field_messages[key])
+
+    def _refused(self, key: str, field: widgets.Text, message: widgets.HTML, text: str, why: str) -> None:
+        """Keep refused text in its field, marked, with why beside it (until it is edited again)."""
+        self._rejected[key] = text
+        field.add_class("bp-invalid")
+        message.value = f'<span role="alert">{html.escape(why)}</span>'
+
+    def _accepted(self, key: str, field: widgets.Text, message: widgets.HTML) -> None:
+        self._rejected.pop(key, None)
+        field.remove_class("bp-invalid")
+        message.value = ""
 
     # ------------------------------------------------------------ internals
     @contextlib.contextmanager
@@ -687,6 +753,29 @@ class Explorer(widgets.VBox):
             error = task.exception()
             self._unexpected(error, "".join(traceback.format_exception(error)))
 
+    def close(self) -> None:
+        """Stop training and playing, release the figure and close every widget of the panel."""
+        if not hasattr(self, "canvas"):  # built only in part (its arguments were refused)
+            super().close()
+            return
+        self._closed = True
+        self._stop_requested = True
+        self._play_token = None
+        for task in (self.training_task, self.steps_task):
+            if task is not None and not task.done():
+                task.cancel()
+        toolbar = getattr(self.canvas, "toolbar", None)
+        for widget in [*self._descendants(self), *([toolbar] if toolbar is not None else [])]:
+            widget.close()
+        self.curve.figure.clear()
+        super().close()
+
+    @classmethod
+    def _descendants(cls, box: widgets.Widget) -> Iterator[widgets.Widget]:
+        for child in getattr(box, "children", ()):
+            yield from cls._descendants(child)
+            yield child
+
     # ------------------------------------------------------- saved sessions
     def save(self, path: str | os.PathLike) -> None:
         """Write the panel as it is to a JSON session file (format: :mod:`explorer.savefile`)."""
@@ -704,6 +793,7 @@ class Explorer(widgets.VBox):
         """Show a loaded session with its kept curves (training and playing stop first)."""
         self._stop_training()
         self._pause_steps()
+        self._rejected.clear()  # every field shows the loaded values
         shape = (self.session.network.sizes, self.session.network.bias_mode)
         with self.session.hold_trait_notifications():  # one redraw, once the fields match the network
             self.session.restore(saved.session)

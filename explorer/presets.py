@@ -35,7 +35,7 @@ def random_network(sizes: Sequence[int], seed: int = 0, bias_mode: str = "shared
     same network.
     """
     sizes = v.check_sizes(sizes)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(v.parse_whole("seed", seed, 0, v.MAX_SEED))
     weights = [rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_out, n_in))
                for n_in, n_out in zip(sizes[:-1], sizes[1:])]
     biases = [rng.normal(0.0, 0.5, size=1 if bias_mode == "shared" else n_out)
@@ -45,7 +45,8 @@ def random_network(sizes: Sequence[int], seed: int = 0, bias_mode: str = "shared
 
 def random_data(network: Network, examples: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Reproducible inputs in [-1, 1] and targets in [0.05, 0.95] for ``network``."""
-    rng = np.random.default_rng(seed + 1)
+    examples = v.parse_whole("examples", examples, 1, 10_000)
+    rng = np.random.default_rng(v.parse_whole("seed", seed, 0, v.MAX_SEED) + 1)
     inputs = rng.uniform(-1.0, 1.0, size=(examples, network.sizes[0]))
     targets = rng.uniform(0.05, 0.95, size=(examples, network.sizes[-1]))
     return inputs, targets

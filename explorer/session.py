@@ -9,6 +9,8 @@ as it was.  No widgets here: the session works, and is tested, on its own.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import traitlets
 
@@ -63,11 +65,16 @@ class Session(traitlets.HasTraits):
     iteration = traitlets.Int(0)
     learning_rate = traitlets.Float(0.5)
     training = traitlets.Bool(False)
+    #: the iteration at which E_total stopped being finite; None while it is
+    #: finite.  Kept until the weights are reset or edited back to finite.
+    diverged_at = traitlets.Int(None, allow_none=True)
     #: bumped whenever the network, example or options change (views redraw)
     revision = traitlets.Int(0)
 
     def __init__(self, network: Network | None = None, inputs: object = None, targets: object = None):
         super().__init__()
+        if network is not None and not isinstance(network, Network):
+            raise v.InputError("network", f"give a Network, such as seed_network() (got {v.quote(network)})")
         if network is None:
             network = seed_network()
             inputs = SEED_INPUTS if inputs is None else inputs
@@ -80,6 +87,7 @@ class Session(traitlets.HasTraits):
         self.learning_rate = network.learning_rate
         self.example = 0
         self.errors = ErrorHistory(self.dataset_error())
+        self._note_divergence(self.errors.values[0])
         self._walk: Walkthrough | None = None
 
     # ------------------------------------------------------------ queries
@@ -146,9 +154,8 @@ class Session(traitlets.HasTraits):
         self.step = 0
 
     def go_to(self, step: int) -> None:
-        if not 0 <= step <= len(self.walk):
-            raise v.InputError("step", f"choose a step from 0 to {len(self.walk)}")
-        self.step = step
+        self.step = v.parse_whole("step", step, 0, len(self.walk),
+                                  f"choose a step from 0 to {len(self.walk)}")
 
     def start_next_iteration(self) -> None:
         """Apply the worked-out update (to one example; a pass ends after the last)."""
@@ -157,30 +164,39 @@ class Session(traitlets.HasTraits):
         if self.example == 0:
             self.errors.extend([self.dataset_error()])
             self.iteration += 1
+            self._note_divergence(self.errors.values[-1])
         self._restart()
 
     # ------------------------------------------------------------ training
     def train(self, iterations: int) -> int | None:
         """Train from the start of the current pass; returns the divergence iteration, if any."""
+        iterations = v.check_iterations(iterations)
         result = train(self.network, self.inputs, self.targets, iterations, mode="online")
         self.network = result.network
         self.example = 0
         self.errors.extend(result.errors[1:])
         self.iteration += result.iterations
+        self._note_divergence(result.errors[-1])
         self._restart()
         return None if result.diverged_at is None else self.iteration
 
     # ------------------------------------------------------------- editing
     def set_parameter(self, name: str, text: object) -> None:
-        self._replace(self.network.with_parameter(name, text))
+        if not isinstance(name, str) or name not in self.network.parameters():
+            raise v.InputError("parameter", f"no weight or bias is called {v.quote(name)}")
+        network = self.network.with_parameter(name, text)
+        self._note_divergence(self.dataset_error(network))
+        self._replace(network)
 
     def set_input(self, index: int, text: object) -> None:
+        index = v.parse_whole("input index", index, 0, self.network.sizes[0] - 1)
         value = v.parse_number(self.network.names.neurons[0][index], text)
         inputs = self.inputs.copy()
         inputs[self.example, index] = value
         self._set_data(inputs, self.targets)
 
     def set_target(self, index: int, text: object) -> None:
+        index = v.parse_whole("target index", index, 0, self.network.sizes[-1] - 1)
         name = f"target {self.network.names.neurons[-1][index]}"
         value = v.parse_number(name, text)
         targets = self.targets.copy()
@@ -197,6 +213,8 @@ class Session(traitlets.HasTraits):
         self._replace(self.network.with_options(order=v.check_choice("Update order", order, ORDERS)))
 
     def set_update_biases(self, on: bool) -> None:
+        if not isinstance(on, (bool, np.bool_)):
+            raise v.InputError("Update biases", f"choose True or False (got {v.quote(on)})")
         self._replace(self.network.with_options(update_biases=bool(on)))
 
     def reset_weights(self) -> None:
@@ -207,6 +225,7 @@ class Session(traitlets.HasTraits):
         self.example = 0
         self.errors = ErrorHistory(self.dataset_error())
         self.iteration = 0
+        self._note_divergence(self.errors.values[-1])
         self._restart()
 
     def restore(self, other: "Session") -> None:
@@ -225,6 +244,10 @@ class Session(traitlets.HasTraits):
             self.learning_rate = other.learning_rate
             self.iteration = other.iteration
             self.step = other.step
+            # where the history first stops being finite, if the network is still diverged
+            finite = np.isfinite(self.errors.values)
+            self.diverged_at = (None if math.isfinite(self.dataset_error())
+                                else int(np.argmin(finite)) if not finite.all() else self.iteration)
             self.revision += 1
 
     # ------------------------------------------------------------ internals
@@ -234,7 +257,15 @@ class Session(traitlets.HasTraits):
 
     def _set_data(self, inputs: np.ndarray, targets: np.ndarray) -> None:
         self.inputs, self.targets = self.network.check_data(inputs, targets)
+        self._note_divergence(self.dataset_error())
         self._restart()
+
+    def _note_divergence(self, error: float) -> None:
+        """Remember where E_total stopped being finite; forget it once it is finite again."""
+        if math.isfinite(error):
+            self.diverged_at = None
+        elif self.diverged_at is None:
+            self.diverged_at = self.iteration
 
     def _restart(self, keep_step: bool = False) -> None:
         """A new walkthrough (on demand); an edit restarts the iteration's steps."""

@@ -17,10 +17,10 @@ import numpy as np
 
 from . import validation as v
 from .network import Network, backpropagate, feed_forward
+from .validation import MAX_ITERATIONS, check_iterations  # noqa: F401 - re-exported
 
 MODES = ("online", "batch")
 BACKENDS = ("auto", "compiled", "numpy")
-MAX_ITERATIONS = 10_000_000
 #: Up to this many weight-times-example products per update, straight-line
 #: Python floats beat numpy's per-call overhead (about a microsecond a call):
 #: the seed's 8, XOR's 6 online or 24 in batch (measured by benchmarks/engine.py).
@@ -44,14 +44,6 @@ class TrainingResult:
     @property
     def iterations(self) -> int:
         return len(self.errors) - 1
-
-
-def check_iterations(value: object, field: str = "iterations") -> int:
-    accepted = f"enter a whole number from 0 to {MAX_ITERATIONS:,}"
-    text = str(value).strip().replace("_", "").replace(",", "")
-    if isinstance(value, bool) or not text.isdigit() or int(text) > MAX_ITERATIONS:
-        raise v.InputError(field, f"{accepted} (got {value!r})")
-    return int(text)
 
 
 def train(network: Network, inputs: object, targets: object, iterations: int,
@@ -167,7 +159,7 @@ def train_many(network: Network, inputs: object, targets: object, learning_rates
     mode = v.check_choice("mode", mode, MODES)
     rates = np.array([v.parse_learning_rate(r) for r in np.atleast_1d(np.asarray(learning_rates, dtype=object))])
     K, m = rates.size, x.shape[0]
-    record_every = max(1, int(record_every))
+    record_every = v.parse_whole("record_every", record_every, 1, MAX_ITERATIONS)
     options = network.options
     acts, loss = options.records
     n = t.shape[1]

@@ -168,8 +168,8 @@ def walkthrough(network: Network, inputs: object, targets: object, example: int 
     weights) gives steps with inf or nan values, quietly, as the engine does.
     """
     x_all, t_all = network.check_data(inputs, targets)
-    if not 0 <= example < x_all.shape[0]:
-        raise v.InputError("example", f"choose an example from 1 to {x_all.shape[0]}")
+    example = v.parse_whole("example", example, 0, x_all.shape[0] - 1,
+                            f"choose an example from 1 to {x_all.shape[0]}")
     x, t = x_all[example], t_all[example]
     fw = network.forward(x, t)
     g = network.backward(x, t, fw)

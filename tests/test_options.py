@@ -38,7 +38,7 @@ def test_with_options_changes_only_what_it_names(seed_net):
     assert seed_net.order == "textbook" and seed_net.learning_rate == 0.5  # untouched
     for a, b in zip(changed.weights, seed_net.weights):
         assert np.array_equal(a, b) and a is not b
-    with pytest.raises(TypeError, match="unknown option: colour"):
+    with pytest.raises(InputError, match="option: choose from activations, .* \\(got 'colour'\\)"):
         seed_net.with_options(colour="red")
     with pytest.raises(InputError):
         seed_net.with_options(activations=["tanh"])  # one name per layer

@@ -35,7 +35,7 @@ FORWARD = [("net_h1", "h1", "net", "0.3775"), ("out_h1", "h1", "out", "0.5932699
            ("net_o1", "o1", "net", "1.105905967"), ("out_o1", "o1", "out", "0.75136507"),
            ("net_o2", "o2", "net", "1.224921404"), ("out_o2", "o2", "out", "0.772928465")]
 SEED_WEIGHTS = [np.array([[0.15, 0.20], [0.25, 0.30]]), np.array([[0.40, 0.45], [0.50, 0.55]])]
-WATCH, FAST = 2000.0, None
+WATCH, FAST = 2000.0, float("inf")
 
 
 # ------------------------------------------------------------------ helpers
@@ -323,7 +323,7 @@ def test_the_step_after_the_end_starts_iteration_two(panel):
     assert "w5 = 0.35891648" in shown(labels["w5"]) and "was" not in shown(labels["w5"])
     x, y = panel.curve.line.get_data()
     assert x.tolist() == [0, 1] and close(y[0], "0.298371109") and close(y[1], "0.291027774")
-    assert panel.counter.value.startswith("1 iterations done, ")
+    assert panel.counter.value.startswith("1 iteration done, ")
 
 
 def test_reset_iteration_returns_to_step_zero_with_the_weights(panel):

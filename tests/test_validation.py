@@ -214,7 +214,8 @@ def test_learning_rate_edges_are_accepted(seed_net):
     assert seed_net.with_options(learning_rate=" 0.25 ").learning_rate == 0.25
 
 
-@pytest.mark.parametrize("iterations", [-5, "-5", "abc", "", 1.5, "1e3", True, 10_000_001])
+@pytest.mark.parametrize("iterations", [-5, "-5", "abc", "", 1.5, "1e3", True, 10_000_001, "1_0",
+                                        "1,0,0", "10,00", "\u00b2", "\u0661", "9" * 5000, 10 ** 400])
 def test_bad_iterations(seed_net, seed_inputs, seed_targets, iterations):
     refused(lambda: train(seed_net, seed_inputs, seed_targets, iterations), "iterations",
             "whole number from 0 to 10,000,000")
@@ -222,7 +223,8 @@ def test_bad_iterations(seed_net, seed_inputs, seed_targets, iterations):
 
 def test_iterations_edges_are_accepted(seed_net, seed_inputs, seed_targets):
     assert train(seed_net, seed_inputs, seed_targets, 0).iterations == 0
-    assert train(seed_net, seed_inputs, seed_targets, "1_0").iterations == 10
+    assert train(seed_net, seed_inputs, seed_targets, "1_000").iterations == 1000
+    assert train(seed_net, seed_inputs, seed_targets, "1,000").iterations == 1000
 
 
 # ----------------------------------------------------------------------------- layers

@@ -191,7 +191,7 @@ class Panel:
 
     @property
     def counter(self) -> Locator:
-        return self.root.locator(".widget-label", has_text=re.compile(r"^\s*[\d,]+ iterations done"))
+        return self.root.locator(".widget-label", has_text=re.compile(r"^\s*[\d,]+ iterations? done"))
 
     @property
     def canvas(self) -> Locator:
