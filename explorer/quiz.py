@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import traitlets
 
 from . import mistakes as m
+from . import validation as v
 from .formatting import number
 from .network import Network
 from .session import Session
@@ -38,8 +39,7 @@ from .walkthrough import PHASES, Step
 PRECISIONS = (3, 4, 5, 6)
 DEFAULT_PRECISION = 4
 FIELD = "Your answer"
-# A plain decimal number: sign, digits with at most one point, an optional exponent.
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+ACCEPTED = "type the step's result as a number, such as 0.7514 or -8.217e-2"
 #: Mistakes are recognised from this many significant figures (fewer match too much by chance).
 MIN_DIAGNOSIS_FIGURES = 3
 #: "Right, to 2 significant figures" at least: 0.4 is not a rounding of 0.3589 worth praising.
@@ -57,26 +57,17 @@ class Answer:
 def parse_answer(text: object) -> Answer:
     """The number in ``text``, or :class:`InputError` naming the field and what it takes.
 
-    Accepts ``0.7514``, ``-8.217e-2``, ``.5``, ``1,5`` (a decimal comma); not
-    ``inf``, ``nan``, letters, sums or an empty field.  Never evaluates
-    anything.
+    Read by the package's one parser for typed numbers
+    (:func:`explorer.validation.parse_real`): ``0.7514``, ``-8.217e-2``,
+    ``.5`` and a copied minus sign are numbers; ``inf``, ``nan``, letters,
+    sums, ``1e-400`` and an empty field are not.  A number given in code
+    (not text) counts as written to every digit.
     """
-    accepted = "type the step's result as a number, such as 0.7514 or -8.217e-2"
-    raw = str(text).strip() if isinstance(text, str) else ""
-    if not raw:
-        raise InputError(FIELD, f"{accepted} (the field is empty)")
-    cleaned = raw.replace(" ", "").replace("\u2212", "-")  # the minus sign copied from a formula
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    if not _NUMBER.fullmatch(cleaned):
-        shown = raw if len(raw) <= 30 else raw[:30] + "..."
-        raise InputError(FIELD, f"{accepted} (got {shown!r})")
-    value = float(cleaned)
-    if not math.isfinite(value):  # 1e999 overflows to inf
-        raise InputError(FIELD, f"{accepted} (got {raw!r}, which is not a finite number)")
-    mantissa = re.split(r"[eE]", cleaned)[0].lstrip("+-").replace(".", "")
-    digits = len(mantissa.lstrip("0")) or 1
-    return Answer(value, digits)
+    value = v.parse_real(FIELD, text, -math.inf, math.inf, ACCEPTED)
+    if not isinstance(text, str):
+        return Answer(value, 17)
+    mantissa = re.split("[eE]", text.strip())[0].lstrip("+-\u2212").replace(".", "")
+    return Answer(value, len(mantissa.lstrip("0")) or 1)
 
 
 @dataclass(frozen=True)

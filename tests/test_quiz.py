@@ -16,8 +16,8 @@ from explorer.quiz import DEFAULT_PRECISION, PRECISIONS, Quiz, parse_answer
 from explorer.session import Session
 from explorer.validation import InputError
 
-BAD_TEXT = ["", "   ", "abc", "0.5x", "inf", "-inf", "nan", "Infinity", "1e999", "2*3", "0.5.5", "--1",
-            "1e", "0x10", "½", "__import__('os')", "0,5,5", None, "0.1 0.2"]
+BAD_TEXT = ["", "   ", "abc", "0.5x", "inf", "-inf", "nan", "Infinity", "1e999", "1e-400", "2*3", "0.5.5",
+            "--1", "1e", "0x10", "½", "\u0661", "__import__('os')", "1,5", None, "0.1 0.2", "9" * 100]
 
 
 def typed(value: float, figures: int) -> str:
@@ -58,7 +58,7 @@ SESSIONS = [pytest.param(Session, id="seed"), *random_sessions()]
 
 @pytest.mark.parametrize("text,value,digits", [
     ("0.7514", 0.7514, 4), ("  -8.217e-2 ", -0.08217, 4), (".5", 0.5, 1), ("0.05", 0.05, 1),
-    ("0.400000", 0.4, 6), ("+3", 3.0, 1), ("1,5", 1.5, 2), ("\u22120.0822", -0.0822, 3),
+    ("0.400000", 0.4, 6), ("+3", 3.0, 1), ("\u22120.0822", -0.0822, 3),
     ("3.51085E-05", 3.51085e-05, 6), ("0", 0.0, 1), ("100", 100.0, 3),
 ])
 def test_numbers_are_read_with_their_significant_digits(text, value, digits):
