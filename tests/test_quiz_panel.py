@@ -207,3 +207,20 @@ def test_switching_the_quiz_on_stops_play_steps():
         return reached - panel.session.step
 
     assert asyncio.run(scenario()) == 0
+
+
+def test_every_kind_of_bad_text_is_refused_in_one_short_line(panel):
+    from test_fuzz import BAD_TEXT, LONGEST_MESSAGE
+
+    panel.next_button.click()
+    before = (panel.session.step, panel.diagram.value, panel.equation.value, panel.quiz.score_text(),
+              dict(panel.quiz._wrong))
+    in_range_elsewhere = {"101", "-100.0001", "1e3"}  # numbers: an answer has no range
+    for text in [t for t in BAD_TEXT if t not in in_range_elsewhere]:
+        panel.quiz_view.answer.value = text
+        panel.quiz_view.check_button.click()
+        kind, message = feedback(panel)
+        assert kind == "refused" and message.startswith("Your answer: "), repr(text[:20])
+        assert len(message) <= LONGEST_MESSAGE + len(" Nothing was counted."), repr(text[:20])
+        assert (panel.session.step, panel.diagram.value, panel.equation.value, panel.quiz.score_text(),
+                dict(panel.quiz._wrong)) == before
