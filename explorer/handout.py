@@ -117,7 +117,7 @@ def _diagram_after(walk: Walkthrough, last: int, prefix: str) -> str:
 
 
 def _error_before(walk: Walkthrough) -> float:
-    return next(s.value for s in walk.steps if s.symbol == "E_total")
+    return next(s.value for s in walk.steps if s.quantity == "total_error")
 
 
 def _problem_lines(walk: Walkthrough) -> list[str]:

@@ -64,10 +64,11 @@ class Options:
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)
-        wanted = LOSSES[self.loss].output_activation
+        loss = LOSSES[self.loss]
         # cross-entropy takes logarithms of the outputs: they must lie in (0, 1)
-        if wanted is not None and self.activations[-1] != wanted:
-            raise v.InputError("loss", f"{self.loss} needs {wanted} outputs; "
+        if loss.output_activation is not None and self.activations[-1] != loss.output_activation:
+            what = loss.description.split(",")[0]
+            raise v.InputError("loss", f"{what} ({self.loss}) needs {loss.output_activation} outputs; "
                                f"the output layer is {self.activations[-1]}")
 
     @cached_property
@@ -125,14 +126,14 @@ def _transpose(W: np.ndarray) -> np.ndarray:
 
 # Networks stacked on a leading axis (train_many) are thousands of tiny
 # matrices: einsum's loop beats a matmul call per matrix there, by 1.5-2.5x.
-def _times_transposed(a: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """a @ W.T: sum over j of W[k, j] a[j], per example (and per stacked network)."""
-    return a @ W.T if W.ndim == 2 else np.einsum("...ij,...mj->...mi", W, a)
+def _stacked_times_transposed(a: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """a @ W.T per stacked network: sum over j of W[k, j] a[j], per example."""
+    return np.einsum("...ij,...mj->...mi", W, a)
 
 
-def _times(delta: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """delta @ W: sum over k of delta[k] W[k, j], per example (and per stacked network)."""
-    return delta @ W if W.ndim == 2 else np.einsum("...mi,...ij->...mj", delta, W)
+def _stacked_times(delta: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """delta @ W per stacked network: sum over k of delta[k] W[k, j], per example."""
+    return np.einsum("...mi,...ij->...mj", delta, W)
 
 
 def feed_forward(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
@@ -143,8 +144,8 @@ def feed_forward(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
     """
     nets, outs = [], [a]
     for W, b, act in zip(weights, biases, activations):
-        # net_k = sum_j w_kj out_j + b_k (inlined _times_transposed: the hot path)
-        z = (a @ W.T if W.ndim == 2 else _times_transposed(a, W)) + b
+        # net_k = sum over j of w_kj out_j, plus b_k
+        z = (a @ W.T if W.ndim == 2 else _stacked_times_transposed(a, W)) + b
         a = act.f(z)
         nets.append(z)
         outs.append(a)
@@ -194,7 +195,8 @@ def backpropagate(weights: Sequence[np.ndarray], options: Options, nets: Sequenc
         a_prev = outs[l]
         deltas[l], d_outs[l] = delta, d_out
         if m > 1:
-            g_w[l] = (_transpose(delta) @ a_prev) / m          # mean of delta_k out_j over examples
+            delta_T = delta.T if delta.ndim == 2 else np.swapaxes(delta, -1, -2)
+            g_w[l] = (delta_T @ a_prev) / m                      # mean of delta_k out_j over examples
         elif m:
             g_w[l] = _transpose(delta) * a_prev                 # one row: an outer product, no sum
         else:
@@ -211,7 +213,8 @@ def backpropagate(weights: Sequence[np.ndarray], options: Options, nets: Sequenc
             # The seed's summary figures: the deltas travel down through the
             # weights as this layer's update leaves them.
             W = W - eta * g_w[l]
-        d_out = _times(delta, W)                                # dE_total/dout_j = sum_k delta_k w_kj
+        # dE_total/dout_j = sum over k of delta_k w_kj
+        d_out = delta @ W if W.ndim == 2 else _stacked_times(delta, W)
         delta = d_out * acts[l - 1].df(nets[l - 1], outs[l])
     return Gradients(tuple(g_w), tuple(g_b), tuple(deltas), tuple(d_outs))
 
@@ -305,11 +308,10 @@ class Network:
         no one could type).  Changing ``bias_mode`` to per-neuron copies each
         shared bias to every neuron of its layer.
         """
-        known = [f.name for f in dataclasses.fields(Options)]
-        unknown = sorted(set(options) - set(known))
-        if unknown:
-            raise v.InputError("option", f"choose from {', '.join(known)} "
-                               f"(got {', '.join(v.quote(name) for name in unknown)})")
+        fields = [f.name for f in dataclasses.fields(Options)]
+        for name in options:
+            if name not in fields:
+                raise v.InputError("option", f"choose from {', '.join(fields)} (got {v.quote(name)})")
         if "activations" in options:
             options["activations"] = self._activation_names(options["activations"])
         new = self.copy()
@@ -410,16 +412,21 @@ class Network:
             return backpropagate(self.weights, self.options, fw.nets, fw.outs,
                                  np.asarray(targets, dtype=float))
 
-    def update(self, gradients: Gradients) -> None:
+    def update(self, gradients: Gradients, quiet: bool = True) -> None:
         """Take one gradient step: ``w+ = w - eta * dE_total/dw`` (biases if enabled).
 
-        The only method that changes the network's parameters.
+        The only method that changes the network's parameters.  ``quiet``
+        holds numpy's overflow warnings (a diverging network turns to inf and
+        nan); the trainers, which hold them for the whole run, pass False.
         """
+        if quiet:
+            with np.errstate(over="ignore", invalid="ignore"):
+                return self.update(gradients, quiet=False)
         eta = self.options.learning_rate
-        with np.errstate(over="ignore", invalid="ignore"):
-            self.weights = [W - eta * g for W, g in zip(self.weights, gradients.weights)]
-            if self.options.update_biases:
-                self.biases = [b - eta * g for b, g in zip(self.biases, gradients.biases)]
+        self.weights = [W - eta * g for W, g in zip(self.weights, gradients.weights)]
+        if self.options.update_biases:
+            self.biases = [b - eta * g for b, g in zip(self.biases, gradients.biases)]
+        return None
 
     def check_data(self, inputs: object, targets: object) -> tuple[np.ndarray, np.ndarray]:
         """Validated ``(inputs, targets)`` as arrays of shape (m, n_0) and (m, n_L)."""

@@ -96,11 +96,12 @@ def _train_numpy(network: Network, x: np.ndarray, t: np.ndarray, iterations: int
             if i == iterations or not isfinite(error):
                 return trained, errors[: i + 1]
             if per_example is None:
-                trained.update(backpropagate(trained.weights, options, nets, outs, t, full=False))
+                trained.update(backpropagate(trained.weights, options, nets, outs, t, full=False), quiet=False)
             else:
                 for xi, ti in per_example:
                     nets, outs = feed_forward(trained.weights, trained.biases, acts, xi)
-                    trained.update(backpropagate(trained.weights, options, nets, outs, ti, full=False))
+                    trained.update(backpropagate(trained.weights, options, nets, outs, ti, full=False),
+                                   quiet=False)
     raise AssertionError("unreachable")
 
 

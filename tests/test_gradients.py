@@ -201,8 +201,11 @@ def test_seed_order_sends_deltas_through_the_updated_weights(problem):
     # each hidden layer: the derivative of the seed's surrogate, layer by layer downwards
     for l in reversed(range(len(network.weights) - 1)):
         numerical_w, numerical_b = seed_surrogate_gradients(network, seed, x, t, l)
-        np.testing.assert_allclose(seed.weights[l], numerical_w, rtol=RTOL, atol=ATOL)
-        np.testing.assert_allclose(seed.biases[l], numerical_b, rtol=RTOL, atol=ATOL)
+        # the rounding noise of a difference quotient grows with the surrogate's size: where
+        # (linear, leaky) layers make gradients of 1e3, a 1e-3 entry beside them is known to ~1e-6
+        atol = ATOL * max(1.0, float(np.abs(numerical_w).max()))
+        np.testing.assert_allclose(seed.weights[l], numerical_w, rtol=RTOL, atol=atol)
+        np.testing.assert_allclose(seed.biases[l], numerical_b, rtol=RTOL, atol=atol)
 
 
 @FAST
