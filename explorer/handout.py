@@ -13,9 +13,8 @@ Two formats from the same walkthrough:
 and the summary in an answer key at the end.
 
 Only the steps' ``phase``, ``symbol``, ``value``, ``latex`` and ``meaning``
-are used (and ``key`` and ``parameter``, which the diagram looks values up
-by): a step's ``latex`` reads ``lhs = ... = result``, and the quiz variant
-blanks the part after the last top-level ``=``.
+are used: a step's ``latex`` reads ``lhs = ... = result``, and the quiz
+variant blanks the part after the last top-level ``=``.
 
 Why MathML from ``latex2mathml``: every current browser typesets MathML
 Core, so the page needs nothing but itself, and the formulas stay text
