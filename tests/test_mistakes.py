@@ -224,3 +224,12 @@ def test_a_mistake_never_changes_the_network(seed_net, seed_inputs, seed_targets
 ])
 def test_agreement_to_significant_figures(answer, value, figures, expected):
     assert m.agrees(answer, value, figures) is expected
+
+
+@pytest.mark.parametrize("sizes", SHAPES)
+def test_each_steps_formula_is_its_latex_without_the_result(sizes):
+    from explorer.formatting import tex_number
+
+    network, x, t = problem(sizes, 5, "tanh", "mse", "per-neuron", update_biases=True, order="seed")
+    for step in walkthrough(network, x, t).steps:
+        assert step.formula and step.latex == f"{step.formula} = {tex_number(step.value)}", step.symbol
