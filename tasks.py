@@ -59,7 +59,7 @@ def run(args: list[str]) -> int:
 
 
 def lab_command(rest: list[str]) -> list[str]:
-    command = [str(BIN / "jupyter"), "lab", "notebooks/01_step_by_step.ipynb"]
+    command = [str(BIN / "jupyter"), "lab", "explorer/notebooks/01_step_by_step.ipynb"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses to start as root without it
     return command + rest

@@ -1,7 +1,7 @@
 """Click-to-screen latency of "Next step" in JupyterLab and in the classroom page.
 
     python benchmarks/browser_latency.py            # reference notebook only
-    python benchmarks/browser_latency.py --panel    # + notebooks/01_step_by_step.ipynb
+    python benchmarks/browser_latency.py --panel    # + explorer/notebooks/01_step_by_step.ipynb
 
 Starts JupyterLab and Voila exactly as the browser tests do
 (tests/browser/helpers.py; Voila with explorer.app's configuration), opens a
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python benchmarks/browser_latency.py",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--panel", action="store_true",
-                        help=f"also time the panel in notebooks/{PANEL_NOTEBOOK}")
+                        help=f"also time the panel in explorer/notebooks/{PANEL_NOTEBOOK}")
     parser.add_argument("--clicks", type=int, default=20, help="timed clicks per server (20)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed clicks first (1)")
     args = parser.parse_args(argv)

@@ -1,8 +1,17 @@
 """The code-free classroom page: a teaching notebook served by Voila.
 
-``python -m explorer app`` runs one notebook from ``notebooks/`` under Voila,
-which executes it and shows only its outputs and widgets (Voila strips code
-cells by default), on 127.0.0.1 only.
+``python -m explorer app`` runs one of the notebooks shipped in the package
+(``explorer/notebooks/``) under Voila, which executes it and shows only its
+outputs and widgets (Voila strips code cells by default), on 127.0.0.1 only.
+
+Ready before the students arrive: Voila starts a pool of kernels in advance
+(``preheat_kernel``), each of which has already run the notebook, so a page
+opened from the pool only has to draw the widgets.  ``--students N`` sizes the
+pool; each kernel taken from it is replaced :data:`REFILL_DELAY` seconds
+later, so the pool is full again for late-comers and reloads.  A page that is closed shuts its kernel
+down (Voila's page sends that request on ``beforeunload``); a kernel whose
+page vanished without saying so (a laptop closed, a network lost) is shut
+down after ``--idle-timeout`` seconds with no page connected.
 
 The page must work in a classroom with no internet.  Voila's ``lab`` template
 is nearly self-contained (MathJax 3 and Font Awesome 5 are bundled into its
@@ -35,11 +44,21 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from .cli import OneLineParser
+from .notebook_files import NOTEBOOK_DIR, NOTEBOOKS
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOKS = {"01": "01_step_by_step.ipynb", "02": "02_learning_rate.ipynb"}
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866  # Voila's own default, used when it is free
+# Kernels started in advance when --students is not given: enough for a
+# teacher and a small group (each waiting kernel holds memory: see README).
+DEFAULT_STUDENTS = 4
+MAX_STUDENTS = 500
+DEFAULT_IDLE_TIMEOUT = 1800  # s: a kernel with no page connected this long is shut down
+# s from a kernel leaving the pool to its replacement starting.  Voila's
+# default, 1 s, starts the replacements while the class is still arriving, and
+# they take the CPU the arriving pages need (10 students within 10 s on a
+# shared 2-core machine: the first usable after 34 s, not 7 s).  A student who
+# comes after the pool ran out waits up to this much longer for a kernel.
+REFILL_DELAY = 10
 TEMPLATE_NAME = "backprop-offline"
 
 # A file Voila serves without starting a kernel: GET / would run the notebook.
@@ -78,7 +97,34 @@ def write_offline_template(root: Path) -> Path:
     return root
 
 
-def voila_command(notebook: Path, port: int) -> list[str]:
+def kernel_options(students: int, idle_timeout: int) -> list[str]:
+    """Voila options for a pool of ``students`` kernels and culling after ``idle_timeout`` s.
+
+    ``students == 0`` starts no kernel in advance: each page starts its own.
+    Kernels waiting in the pool are never culled (Voila's pool protects
+    them); only kernels of pages that went away are.
+    """
+    pool = ["--preheat_kernel=True", f"--pool_size={students}",
+            f"--VoilaKernelManager.fill_delay={REFILL_DELAY}"] if students > 0 else []
+    return pool + [
+        "--VoilaConfiguration.multi_kernel_manager_class="
+        "explorer.classroom_kernels.ClassroomKernelManager",
+        # A closed page asks Voila to shut its kernel down (a beacon on
+        # beforeunload) with an _xsrf form field read from a cookie that Voila
+        # never sets, so the request is refused with 403 and every kernel
+        # lives until it is culled (voila-dashboards/voila#1458).  The server
+        # listens on 127.0.0.1 only, without authentication, so the XSRF check
+        # guards nothing here; the shutdown needs the kernel's random id.
+        "--Voila.tornado_settings=disable_check_xsrf=True",
+        f"--MappingKernelManager.cull_idle_timeout={idle_timeout}",
+        # how often the culler looks: often enough that a kernel outlives its
+        # timeout by at most a third (and never more than a minute)
+        f"--MappingKernelManager.cull_interval={max(1, min(60, idle_timeout // 3))}",
+    ]
+
+
+def voila_command(notebook: Path, port: int, *, students: int = DEFAULT_STUDENTS,
+                  idle_timeout: int = DEFAULT_IDLE_TIMEOUT) -> list[str]:
     """The Voila command line serving ``notebook`` on ``HOST:port`` with the offline template."""
     return [
         sys.executable, "-m", "voila", str(notebook),
@@ -87,11 +133,13 @@ def voila_command(notebook: Path, port: int) -> list[str]:
         f"--port={port}",
         "--Voila.port_retries=0",  # never drift to another port: we print this URL
         f"--template={TEMPLATE_NAME}",
+        *kernel_options(students, idle_timeout),
     ]
 
 
 @contextlib.contextmanager
-def voila_launch(notebook: Path, port: int) -> Iterator[VoilaLaunch]:
+def voila_launch(notebook: Path, port: int, *, students: int = DEFAULT_STUDENTS,
+                 idle_timeout: int = DEFAULT_IDLE_TIMEOUT) -> Iterator[VoilaLaunch]:
     """Yield the command, environment and URL serving ``notebook``; clean up after.
 
     The tests start their Voila server from this, so they exercise the shipped
@@ -101,7 +149,8 @@ def voila_launch(notebook: Path, port: int) -> Iterator[VoilaLaunch]:
         root = write_offline_template(Path(tmp))
         env = dict(os.environ)
         env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(root), env.get("JUPYTER_PATH")]))
-        yield VoilaLaunch(voila_command(notebook, port), env, f"http://{HOST}:{port}/")
+        command = voila_command(notebook, port, students=students, idle_timeout=idle_timeout)
+        yield VoilaLaunch(command, env, f"http://{HOST}:{port}/")
 
 
 def port_is_free(port: int) -> bool:
@@ -139,14 +188,18 @@ def wait_until_ready(url: str, proc: subprocess.Popen, timeout: float = 60.0) ->
     raise TimeoutError(f"no answer from {url} within {timeout:.0f} s")
 
 
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = 0
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"invalid port {text!r}: expected an integer 1-65535")
-    return port
+def _whole_number(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high``, else a one-line error."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"invalid value {text!r}: expected a whole number "
+                                             f"{low}-{high}")
+        return value
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,11 +207,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m explorer app",
         description="Serve a Backprop Explorer notebook as a code-free page (Voila) on 127.0.0.1.",
     )
-    parser.add_argument("--port", type=_port, default=None,
+    parser.add_argument("--port", type=_whole_number(1, 65535), default=None,
                         help=f"port to serve on (default: {DEFAULT_PORT} if free, else any free port)")
     parser.add_argument("--notebook", choices=sorted(NOTEBOOKS), default="01",
                         help="01 = step by step (default), 02 = learning rate")
     parser.add_argument("--open", action="store_true", help="open the page in a web browser")
+    parser.add_argument("--students", type=_whole_number(0, MAX_STUDENTS), default=DEFAULT_STUDENTS,
+                        help="kernels to start in advance, one per student expected at once "
+                             f"(default {DEFAULT_STUDENTS}; 0: each page starts its own)")
+    parser.add_argument("--idle-timeout", type=_whole_number(10, 7 * 24 * 3600),
+                        default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS",
+                        help="shut down a kernel whose page has been gone this long "
+                             f"(default {DEFAULT_IDLE_TIMEOUT})")
     return parser
 
 
@@ -191,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # `kill` of this process must not orphan Voila: treat SIGTERM like Ctrl-C.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    with voila_launch(notebook, port) as launch:
+    with voila_launch(notebook, port, students=args.students,
+                      idle_timeout=args.idle_timeout) as launch:
         # Same process group as us, so a terminal Ctrl-C reaches Voila too.
         proc = subprocess.Popen(launch.cmd, env=launch.env)
         try:

@@ -1,10 +1,11 @@
-"""Command line: ``python -m explorer steps | train | handout | app``.
+"""Command line: ``python -m explorer steps | train | handout | app | notebooks``.
 
 ``steps`` prints the walkthrough of one iteration (text, markdown or JSON),
 ``handout`` writes it as a printable page (HTML) or for a course page (Markdown),
 ``train`` prints the error at checkpoints and the final outputs, ``app``
-serves the classroom page.  Bad arguments exit with status 2 and one line
-naming the argument and what it accepts; never a traceback.
+serves the classroom page, ``notebooks DIR`` copies the teaching notebooks
+out.  Bad arguments exit with status 2 and one line naming the argument and
+what it accepts; never a traceback.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("app", help="serve the classroom page (see python -m explorer app --help)",
                         add_help=False)
+    commands.add_parser("notebooks", help="copy the teaching notebooks into DIR (see "
+                        "python -m explorer notebooks --help)", add_help=False)
     return parser
 
 
@@ -261,6 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["app"]:
         from .app import main as app_main  # Voila is only needed here
         return app_main(argv[1:])
+    if argv[:1] == ["notebooks"]:
+        from .notebook_files import main as notebooks_main
+        return notebooks_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(_negative_values_joined(argv))
     try:

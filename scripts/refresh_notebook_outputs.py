@@ -1,6 +1,6 @@
 """Re-run the notebooks and keep only the outputs nbval checks.
 
-    .venv/bin/python scripts/refresh_notebook_outputs.py [notebooks/NAME.ipynb ...]
+    .venv/bin/python scripts/refresh_notebook_outputs.py [explorer/notebooks/NAME.ipynb ...]
 
 Cells marked ``# NBVAL_CHECK_OUTPUT`` keep their text output and execution
 count (nbval compares exactly those); every other cell is stripped, so the
@@ -38,6 +38,6 @@ def refresh(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    paths = [Path(p).resolve() for p in sys.argv[1:]] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    paths = [Path(p).resolve() for p in sys.argv[1:]] or sorted((ROOT / "explorer" / "notebooks").glob("*.ipynb"))
     for notebook_path in paths:
         refresh(notebook_path)

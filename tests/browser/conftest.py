@@ -95,7 +95,7 @@ def browser_workdir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def lab_server(browser_workdir):
-    """JupyterLab serving a temporary copy of notebooks/ (``lab_server.root``).
+    """JupyterLab serving a temporary copy of explorer/notebooks/ (``lab_server.root``).
 
     A copy, so that Lab's autosave never writes outputs into the committed
     notebooks.  Tests may add notebooks of their own under ``lab_server.root``.

@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 REPO = Path(__file__).resolve().parents[2]
-NOTEBOOKS = REPO / "notebooks"
+NOTEBOOKS = REPO / "explorer" / "notebooks"
 ARTIFACTS = REPO / "tests" / "artifacts"  # screenshots; git-ignored
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 SERVER_START_TIMEOUT = 90.0  # s; a cold Lab takes ~5 s on 2 cores, more under load
@@ -201,11 +201,17 @@ class VoilaServer:
 
 
 @contextlib.contextmanager
-def voila_server(notebook: Path, workdir: Path) -> Iterator[VoilaServer]:
-    """Serve ``notebook`` exactly as ``python -m explorer app`` does, on a free port."""
+def voila_server(notebook: Path, workdir: Path, *, students: int = 1,
+                 idle_timeout: int = app.DEFAULT_IDLE_TIMEOUT) -> Iterator[VoilaServer]:
+    """Serve ``notebook`` as ``python -m explorer app --students N`` does, on a free port.
+
+    One pre-started kernel by default: a test's page then gets a kernel that
+    ran the notebook before the page was asked for, as a student's does.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / "voila.log"
-    with app.voila_launch(notebook, app.free_port()) as launch:
+    with app.voila_launch(notebook, app.free_port(), students=students,
+                          idle_timeout=idle_timeout) as launch:
         # Each GET of the page starts a kernel: poll a static file instead.
         with running(launch.cmd, throwaway_env(workdir, launch.env), launch.url + app.READY_PATH,
                      log, "Voila") as proc:
@@ -352,7 +358,7 @@ def scroll_lab_to(page, locator) -> None:
 # Click in the page and time until the text of `target` (a CSS selector,
 # re-queried so a re-rendered element still counts) differs.  Clicking from
 # JS leaves Playwright's own round trips out of the figure.
-_CLICK_LATENCY = """([button, selector, timeoutMs]) => new Promise((resolve, reject) => {
+CLICK_LATENCY_JS = """([button, selector, timeoutMs]) => new Promise((resolve, reject) => {
     const text = () => { const t = document.querySelector(selector); return t ? t.textContent : null; };
     const before = text();
     let t0 = 0;
@@ -373,6 +379,6 @@ def click_latencies(page, button, target_selector: str, clicks: int = 20, *,
     handle = button.element_handle(timeout=PAGE_TIMEOUT)
     times = []
     for _ in range(clicks):
-        times.append(page.evaluate(_CLICK_LATENCY, [handle, target_selector, timeout_ms]))
+        times.append(page.evaluate(CLICK_LATENCY_JS, [handle, target_selector, timeout_ms]))
         time.sleep(pause_s)  # let the kernel settle so clicks do not queue
     return times

@@ -1,7 +1,7 @@
 """The browser scenario of the explorer panel, shared by JupyterLab and Voila.
 
 ``test_panel_lab.py`` and ``test_panel_voila.py`` each load
-notebooks/01_step_by_step.ipynb once, wrap the page in :class:`Panel` and run
+explorer/notebooks/01_step_by_step.ipynb once, wrap the page in :class:`Panel` and run
 these steps in order on the same panel (one kernel, one page load per
 server).  Each step starts from a state it sets up itself (``Reset weights``,
 ``Reset iteration``), so a step also passes alone.

@@ -1,0 +1,390 @@
+"""A class arriving at the classroom page: N real browser pages against one server.
+
+Shared by ``benchmarks/classroom_load.py`` (N = 1, 10, 30, figures printed)
+and ``test_classroom_load.py`` (N = 5, behaviour asserted).  Each student is a
+Playwright page in a browser context of its own (its own cookies, its own
+kernel), all driven from one asyncio loop so that they really are on the
+server at once.  Students arrive evenly spread over ``arrival_s``; each
+
+1. asks for the page and waits until the panel's "Next step" is visible:
+   the time from the request to then is the student's *time to usable*;
+2. clicks "Next step" ``1 + index % 3`` times, timing each click to the
+   changed formula in the page (the JavaScript of ``helpers.click_latencies``).
+
+Once everyone has clicked, each page must show its own step (the Step slider
+at its own number of clicks); then the first student types a new w1 and every
+other page must still show the seed's w1 and its own step.  The kernels'
+memory is read while every page is open.  Then the pages close as a browser
+closes a tab (``beforeunload`` runs, and Voila's page asks the server to shut
+its kernel down), except the last ``vanish`` students, whose contexts are
+simply destroyed as when a laptop is closed: those kernels are left for the
+culler.
+
+Processes are read from Linux's /proc (no psutil needed): the kernels are the
+``ipykernel_launcher`` children of the Voila process; memory per kernel is
+its PSS (proportional set size: shared libraries divided among the processes
+sharing them, so the figures add up to what the kernels cost together).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import os
+import re
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import helpers
+
+W1_SEED, W1_CHANGED = "0.15", "0.2"
+USABLE_TIMEOUT_S = 600.0  # default; 30 pages drawing at once on 2 shared cores: minutes
+CLICK_TIMEOUT_MS = 60_000
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+# ------------------------------------------------------------------ processes
+
+@dataclass(frozen=True)
+class ProcessStats:
+    """One process's memory (MB) and CPU time so far (s)."""
+
+    pid: int
+    rss_mb: float
+    pss_mb: float
+    cpu_s: float
+
+
+def _children(pid: int) -> list[int]:
+    pids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            pids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:  # the thread ended meanwhile
+            continue
+    return pids
+
+
+def _is_kernel(pid: int) -> bool:
+    try:
+        return "ipykernel_launcher" in Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return False
+
+
+def kernel_pids(server_pid: int) -> list[int]:
+    """The kernels the Voila process ``server_pid`` is running."""
+    return [pid for pid in _children(server_pid) if _is_kernel(pid)]
+
+
+def process_stats(pid: int) -> ProcessStats | None:
+    """Memory and CPU of ``pid``, or None if it has ended."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    kb = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    cpu = (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+    return ProcessStats(pid, kb.get("Rss", 0) / 1024, kb.get("Pss", 0) / 1024, cpu)
+
+
+def machine_memory_mb() -> tuple[float, float]:
+    """(total, in use) memory of the machine in MB (in use = total - available)."""
+    info = {m.group(1): int(m.group(2)) for m in
+            re.finditer(r"^(\w+):\s+(\d+) kB", Path("/proc/meminfo").read_text(), re.M)}
+    return info["MemTotal"] / 1024, (info["MemTotal"] - info["MemAvailable"]) / 1024
+
+
+def kernel_alive(kernel_id: str) -> bool:
+    """Whether the kernel ``kernel_id`` still runs (its connection file names its id)."""
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if f"kernel-{kernel_id}.json" in (proc / "cmdline").read_text():
+                return True
+        except OSError:
+            continue
+    return False
+
+
+async def wait_for_kernels(server_pid: int, count: int, gone: list[str],
+                           timeout_s: float) -> tuple[int, float]:
+    """Wait until the kernels ``gone`` have ended and the server runs ``count`` kernels.
+
+    Returns the number of kernels then (or at the timeout) and the seconds waited.
+    """
+    start = time.monotonic()
+    while True:
+        kernels = len(kernel_pids(server_pid))
+        waited = time.monotonic() - start
+        if (kernels == count and not any(map(kernel_alive, gone))) or waited > timeout_s:
+            return kernels, waited
+        await asyncio.sleep(0.25)
+
+
+def wait_for_pool(voila: helpers.VoilaServer, pool: int, timeout_s: float = 300) -> None:
+    """Block until ``pool`` kernels have started and run the notebook.
+
+    Voila logs "Kernel pool ... is filled" once the kernels have started,
+    before they have run the notebook; they have run it when their CPU falls
+    quiet (less than 20 ms of CPU among them over a second).
+    """
+    deadline = time.monotonic() + timeout_s
+    busy = None
+    while True:
+        if voila.proc.poll() is not None:
+            raise RuntimeError(f"Voila exited; log tail:\n{helpers.log_tail(voila.log)}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the pool of {pool} kernels was not ready within {timeout_s:.0f} s; "
+                               f"log tail:\n{helpers.log_tail(voila.log)}")
+        kernels = kernel_pids(voila.proc.pid)
+        cpu = sum(s.cpu_s for s in map(process_stats, kernels) if s is not None)
+        filled = "Kernel pool of" in voila.log.read_text(errors="replace") and len(kernels) == pool
+        if filled and busy is not None and cpu - busy < 0.02:
+            return
+        busy = cpu if filled else None
+        time.sleep(1.0)
+
+
+# ------------------------------------------------------------------ students
+
+@dataclass
+class Student:
+    """What one student's page did and saw."""
+
+    index: int
+    clicks: int  # "Next step" clicks this student makes: 1 + index % 3
+    arrived_s: float = 0.0  # when the page was requested, from the start of the class
+    served_s: float | None = None  # request to the last byte of the page (the server's part)
+    usable_s: float | None = None  # request to a visible "Next step"
+    kernel_id: str | None = None  # the kernel the page talks to
+    click_ms: list[float] = field(default_factory=list)
+    step_after_clicks: str | None = None  # the Step slider once everyone had clicked
+    step_at_end: str | None = None  # ... and after the first student changed w1 (not read in
+    # the first page: a changed weight starts its iteration again, at step 0)
+    w1_at_end: str | None = None  # w1 as the diagram shows it at the end
+    page_errors: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    failure: str | None = None
+
+
+@dataclass
+class ClassRun:
+    """A whole class: the students, the kernels and the machine."""
+
+    url: str
+    pool: int
+    students: list[Student]
+    kernels_ready: int  # before the first student arrived
+    kernels_open: list[ProcessStats]  # while every page was open
+    server_open: ProcessStats | None
+    cpu_s: float  # CPU used by the server and its kernels from first arrival to all clicked
+    class_s: float  # wall time from first arrival to all clicked
+    memory_total_mb: float
+    memory_used_before_mb: float
+    memory_used_open_mb: float
+    kernels_after_close: int
+    close_s: float  # until the kernels of closed pages were gone and the pool refilled
+    kernels_after_cull: int | None
+    cull_s: float | None
+
+    @property
+    def usable(self) -> list[float]:
+        return sorted(s.usable_s for s in self.students if s.usable_s is not None)
+
+    @property
+    def served(self) -> list[float]:
+        return sorted(s.served_s for s in self.students if s.served_s is not None)
+
+    @property
+    def clicks_ms(self) -> list[float]:
+        return [ms for s in self.students for ms in s.click_ms]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0-1) of ``values``, nearest rank (the value some student saw)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+# Voila writes the page's kernel id into its page config.
+_KERNEL_ID = "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+
+
+def _panel(page):
+    return page.locator(".bp-panel").first
+
+
+def _w1_label(page, value: str):
+    return _panel(page).locator('svg.bp-diagram [data-id="w1"] text, svg.bp-diagram [data-for="w1"] text',
+                                has_text=re.compile(rf"w1\W*{re.escape(value)}\b"))
+
+
+async def _block_external(context, record: list[str]) -> None:
+    async def handle(route):
+        record.append(route.request.url)
+        await route.abort("blockedbyclient")
+    await context.route(lambda url: not helpers.is_loopback(url), handle)
+
+
+async def _arrive(browser, url: str, student: Student, start: float, delay: float,
+                  usable_timeout_s: float):
+    """Open the page after ``delay`` s, wait until usable, click; return (context, page)."""
+    await asyncio.sleep(delay)
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(CLICK_TIMEOUT_MS)
+    await _block_external(context, student.external_requests)
+    page = await context.new_page()
+    page.on("pageerror", lambda error: student.page_errors.append(str(error)))
+    try:
+        requested = time.monotonic()
+        student.arrived_s = requested - start
+        response = await page.goto(url, wait_until="commit", timeout=usable_timeout_s * 1000)
+        # Voila streams the page as the notebook runs: its end is the server's
+        # part of the wait (the browser's part is drawing it)
+        await response.finished()
+        student.served_s = time.monotonic() - requested
+        step = _panel(page).get_by_role("button", name="Next step", exact=True)
+        await step.wait_for(state="visible", timeout=usable_timeout_s * 1000)
+        student.usable_s = time.monotonic() - requested
+        student.kernel_id = await page.evaluate(_KERNEL_ID)
+        handle = await step.element_handle()
+        for _ in range(student.clicks):
+            student.click_ms.append(await page.evaluate(
+                helpers.CLICK_LATENCY_JS, [handle, ".bp-panel .bp-equation", CLICK_TIMEOUT_MS]))
+    except Exception as error:  # recorded: one student's failure must not hide the others'
+        student.failure = f"{type(error).__name__}: {str(error).splitlines()[0]}"
+    return context, page
+
+
+async def _read_step(page) -> str:
+    return await _panel(page).get_by_role("slider", name="Step", exact=True).input_value()
+
+
+async def _check_isolation(pages, students: list[Student]) -> None:
+    """Each page shows its own step; w1 typed in the first page appears there only."""
+    for page, student in zip(pages, students):
+        if student.failure is None:
+            student.step_after_clicks = await _read_step(page)
+    first = pages[0]
+    if students[0].failure is None:
+        field = _panel(first).get_by_role("textbox", name="w1", exact=True)
+        await field.fill(W1_CHANGED)
+        await field.press("Enter")
+        try:
+            await _w1_label(first, W1_CHANGED).first.wait_for(state="attached", timeout=CLICK_TIMEOUT_MS)
+        except Exception as error:
+            students[0].failure = f"w1 typed in the first page did not reach its diagram: {error}"
+    await asyncio.sleep(1.0)  # a leak to other pages would arrive within this
+    for page, student in zip(pages, students):
+        if student.failure is not None:
+            continue
+        if student.index > 0:
+            student.step_at_end = await _read_step(page)
+        for value in (W1_CHANGED, W1_SEED):
+            if await _w1_label(page, value).count():
+                student.w1_at_end = value
+
+
+async def run_class(voila: helpers.VoilaServer, pool: int, n: int, *, arrival_s: float = 10.0,
+                    vanish: int = 0, cull_wait_s: float = 0.0, refill_s: float = 0.0,
+                    browser_nice: int = 0, usable_timeout_s: float = USABLE_TIMEOUT_S) -> ClassRun:
+    """Bring ``n`` students to ``voila`` (which keeps ``pool`` kernels ready); see the module doc.
+
+    ``refill_s``: how long the server waits before replacing a kernel taken
+    from its pool (the wait for the kernels to return to the pool's size is
+    that much longer).  ``cull_wait_s``: how long to wait for the kernels of
+    the ``vanish`` students to be culled.  ``browser_nice``: the students'
+    browsers run at this niceness (0-19), so that the server gets the CPU
+    first, as it would if the browsers ran on the students' own machines.
+    ``usable_timeout_s``: how long a page may take to become usable.
+    """
+    from playwright.async_api import async_playwright
+
+    students = [Student(i, clicks=1 + i % 3) for i in range(n)]
+    server = voila.proc.pid
+    kernels_ready = len(kernel_pids(server))
+    memory_total, memory_before = machine_memory_mb()
+    async with async_playwright() as playwright, _chromium(browser_nice) as chromium:
+        browser = await playwright.chromium.launch(executable_path=str(chromium), headless=True,
+                                                   args=helpers.CHROMIUM_ARGS)
+        try:
+            cpu_before = _server_cpu(server)
+            start = time.monotonic()
+            delays = [arrival_s * i / max(n - 1, 1) for i in range(n)]
+            opened = await asyncio.gather(*(_arrive(browser, voila.url, s, start, d, usable_timeout_s)
+                                            for s, d in zip(students, delays)))
+            class_s = time.monotonic() - start
+            cpu_s = _server_cpu(server) - cpu_before
+            pages = [page for _, page in opened]
+            await _check_isolation(pages, students)
+            kernels_open = [k for k in map(process_stats, kernel_pids(server)) if k is not None]
+            server_open = process_stats(server)
+            memory_used_open = machine_memory_mb()[1]
+            polite = len(opened) - vanish
+            for context, page in opened[:polite]:
+                await page.close(run_before_unload=True)
+            closed = [s.kernel_id for s in students[:polite] if s.kernel_id]
+            kernels_after_close, close_s = await wait_for_kernels(server, pool + vanish, closed,
+                                                                  refill_s + 60)
+            for context, _ in opened:
+                await context.close()
+        finally:
+            await browser.close()
+    kernels_after_cull = cull_s = None
+    if vanish:
+        vanished = [s.kernel_id for s in students[polite:] if s.kernel_id]
+        kernels_after_cull, cull_s = await wait_for_kernels(server, pool, vanished, cull_wait_s)
+    return ClassRun(voila.url, pool, students, kernels_ready, kernels_open, server_open, cpu_s,
+                    class_s, memory_total, memory_before, memory_used_open, kernels_after_close,
+                    close_s, kernels_after_cull, cull_s)
+
+
+@contextlib.asynccontextmanager
+async def _chromium(nice: int):
+    """Debian's Chromium, started through ``nice -n nice`` when ``nice`` is not 0."""
+    if not nice:
+        yield helpers.CHROMIUM
+        return
+    with tempfile.TemporaryDirectory(prefix="bp-chromium-") as tmp:
+        wrapper = Path(tmp) / "chromium"
+        # exec keeps Playwright's pipes (fds 3 and 4) and the pid; the
+        # renderers, forked from the browser, inherit its niceness
+        wrapper.write_text(f'#!/bin/sh\nexec nice -n {int(nice)} "{helpers.CHROMIUM}" "$@"\n')
+        wrapper.chmod(0o755)
+        yield wrapper
+
+
+def _server_cpu(server_pid: int) -> float:
+    """CPU seconds used so far by the server and its live kernels."""
+    pids = [server_pid, *kernel_pids(server_pid)]
+    return sum(s.cpu_s for s in map(process_stats, pids) if s is not None)
+
+
+def summary(run: ClassRun) -> dict[str, float]:
+    """The figures the benchmark prints, by name (times in s or ms, memory in MB)."""
+    usable, clicks = run.usable, run.clicks_ms
+    pss = [k.pss_mb for k in run.kernels_open]
+    return {
+        "students": len(run.students), "usable": len(usable),
+        "first_usable_s": run.students[0].usable_s or float("nan"),
+        "p50_usable_s": percentile(usable, 0.5) if usable else float("nan"),
+        "p95_usable_s": percentile(usable, 0.95) if usable else float("nan"),
+        "max_usable_s": max(usable, default=float("nan")),
+        "p50_served_s": percentile(run.served, 0.5) if run.served else float("nan"),
+        "max_served_s": max(run.served, default=float("nan")),
+        "click_median_ms": statistics.median(clicks) if clicks else float("nan"),
+        "click_p95_ms": percentile(clicks, 0.95) if clicks else float("nan"),
+        "kernels_open": len(pss),
+        "kernel_pss_median_mb": statistics.median(pss) if pss else float("nan"),
+        "kernel_pss_max_mb": max(pss, default=float("nan")),
+        "kernels_pss_total_mb": sum(pss),
+        "server_rss_mb": run.server_open.rss_mb if run.server_open else float("nan"),
+        "machine_used_delta_mb": run.memory_used_open_mb - run.memory_used_before_mb,
+        "cpu_s": run.cpu_s, "class_s": run.class_s,
+    }
