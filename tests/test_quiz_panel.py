@@ -6,6 +6,7 @@ Enter (or leaving the field) sends, buttons are clicked with ``click()``.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 
@@ -224,3 +225,34 @@ def test_every_kind_of_bad_text_is_refused_in_one_short_line(panel):
         assert len(message) <= LONGEST_MESSAGE + len(" Nothing was counted."), repr(text[:20])
         assert (panel.session.step, panel.diagram.value, panel.equation.value, panel.quiz.score_text(),
                 dict(panel.quiz._wrong)) == before
+
+
+def test_presenter_keys_wait_for_the_answer_as_next_step_does():
+    presenter = Explorer(layout="presenter", quiz=True)
+    press = functools.partial(presenter.stepping._on_key, presenter.presenter_keys)
+    press({"key": "next"}, [])
+    assert presenter.session.step == 1 and presenter.equation.value.endswith(r"\boxed{?}\end{aligned}$$")
+    press({"key": "next"}, [])  # PageDown, the right arrow or Space while the step is open
+    assert presenter.session.step == 1
+    assert presenter.message.value == "Next step: answer this step first, or press Reveal"
+    assert "0.3775" not in presenter.check.value + presenter.step_log.value
+    answer(presenter, "0.3775")
+    press({"key": "next"}, [])
+    assert presenter.session.step == 2 and presenter.message.value == ""
+    press({"key": "previous"}, [])  # going back asks nothing
+    assert presenter.session.step == 1
+
+
+def test_the_quiz_is_in_the_presenter_once_and_moves_no_step_button():
+    from test_presenter import walk_widgets
+
+    presenter = Explorer(layout="presenter")
+    everything = list(walk_widgets(presenter))
+    for widget in (presenter.quiz_view, presenter.quiz_view.toggle):
+        assert everything.count(widget) == 1, widget
+    steps_section = presenter.children[-2].children[presenter.more.options.index("Steps")]
+    assert presenter.quiz_view.toggle in list(walk_widgets(steps_section))
+    stepbar = next(w for w in everything if "bp-stepbar" in w._dom_classes)
+    assert presenter.quiz_view.toggle not in stepbar.children
+    presenter.quiz_view.toggle.value = True
+    assert presenter.next_phase_button.disabled and presenter.finish_button.disabled

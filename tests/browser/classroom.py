@@ -11,7 +11,7 @@ server at once.  Students arrive evenly spread over ``arrival_s``; each
 2. clicks "Next step" ``1 + index % 3`` times, timing each click to the
    changed formula in the page (the JavaScript of ``helpers.click_latencies``).
 
-Once everyone has clicked, each page must show its own step (the Step slider
+Once everyone has clicked, each page must show its own step (the step label
 at its own number of clicks); then the first student types a new w1 and every
 other page must still show the seed's w1 and its own step.  The kernels'
 memory is read while every page is open.  Then the pages close as a browser
@@ -164,7 +164,7 @@ class Student:
     usable_s: float | None = None  # request to a visible "Next step"
     kernel_id: str | None = None  # the kernel the page talks to
     click_ms: list[float] = field(default_factory=list)
-    step_after_clicks: str | None = None  # the Step slider once everyone had clicked
+    step_after_clicks: str | None = None  # the step label's k once everyone had clicked
     step_at_end: str | None = None  # ... and after the first student changed w1 (not read in
     # the first page: a changed weight starts its iteration again, at step 0)
     w1_at_end: str | None = None  # w1 as the diagram shows it at the end
@@ -263,7 +263,10 @@ async def _arrive(browser, url: str, student: Student, start: float, delay: floa
 
 
 async def _read_step(page) -> str:
-    return await _panel(page).get_by_role("slider", name="Step", exact=True).input_value()
+    # the step label, "step k of n": in sight in either layout (the presenter's Step slider
+    # is one click away, under Steps)
+    label = await _panel(page).locator(".bp-position").inner_text()
+    return label.split()[1]
 
 
 async def _check_isolation(pages, students: list[Student]) -> None:
@@ -273,6 +276,9 @@ async def _check_isolation(pages, students: list[Student]) -> None:
             student.step_after_clicks = await _read_step(page)
     first = pages[0]
     if students[0].failure is None:
+        edit = _panel(first).get_by_role("button", name="Edit", exact=True)
+        if await edit.count():  # the presenter layout: the table is one click away
+            await edit.click()
         field = _panel(first).get_by_role("textbox", name="w1", exact=True)
         await field.fill(W1_CHANGED)
         await field.press("Enter")

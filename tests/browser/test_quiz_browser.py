@@ -1,10 +1,11 @@
 """The quiz in a real browser: three steps answered (right, a sign error, revealed), in Lab and Voila.
 
-A notebook of two lines, ``Explorer(quiz=True)``, opened in JupyterLab and
-served by Voila as the classroom page.  The student's keys go to the
+A notebook of two lines, ``Explorer(quiz=True)``, opened in JupyterLab (the
+notebook layout) and served by Voila as the classroom page (the presenter
+layout, where "Quiz" is in the Steps section).  The student's keys go to the
 "Your answer" field (Enter checks), the buttons are clicked, and the
 feedback, the score, the hidden formula and the Next step button are read as
-the page shows them.  Screenshots: tests/artifacts/<server>-quiz-*.png.
+the page shows them; PageDown while a step is open is refused as Next step is.  Screenshots: tests/artifacts/<server>-quiz-*.png.
 """
 
 from __future__ import annotations
@@ -45,12 +46,19 @@ class QuizPanel(steps.Panel):
 
 def three_steps(panel: QuizPanel) -> None:
     """net_h1 answered right; dE_total/dw5 first with its sign flipped; dnet_o1/dw6 revealed."""
+    if panel.button("Steps").count():  # the presenter layout: Quiz is in the Steps section
+        panel.button("Steps").click()
     expect(panel.button("Quiz")).to_have_class(re.compile(r"\bmod-active\b"))
     panel.next_step(1)
     # the result is hidden: a box where 0.3775 would be, and Next step waits for an answer
     panel.expect_equation("0.35⋅1=?")
     assert "0.3775" not in panel.read_equation()["glyphs"]
     expect(panel.button("Next step")).to_be_disabled()
+    # a clicker's PageDown is refused as the button is, and says why
+    panel.diagram.click(position={"x": 5, "y": 5})  # the panel takes the keys
+    panel.page.keyboard.press("PageDown")
+    expect(panel.status).to_have_text("Next step: answer this step first, or press Reveal")
+    expect(panel.position).to_have_text(re.compile(r"^step 1 of 53"))
     panel.answer.press_sequentially("0.3775")  # key by key, as a student types
     panel.answer.press("Enter")
     expect(panel.feedback).to_have_text("Right: net_h1 = 0.3775.")
