@@ -57,7 +57,7 @@ W5_UPDATED = "0.35891648"
 DW5 = 0.08216704056423078  # dE_total/dw5 of the seed, full precision
 SEED_E_TOTAL = "0.298371109"
 
-BUTTONS = ["Previous step", "Next step", "Next phase", "Finish iteration", "Reset iteration",
+BUTTONS = ["Previous step", "Next step", "Next phase", "Finish iteration", "Reset iteration", "Quiz",
            "Play steps", "Train", "Play", "Stop", "Keep curve", "Clear kept curves", "Reset weights",
            "Export handout", "Save"]
 SLIDERS = ["Step", "Learning rate"]
