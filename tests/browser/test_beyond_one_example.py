@@ -104,8 +104,11 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
         root.screenshot(path=str(shots / f"{server}-xor-trained.png"), animations="disabled")
 
     # the sweep: 50 rates of the current (trained) network
+    # (in the presenter layout the rate's field is under Training: only one section is on the page)
     rate_text = control(root, "textbox", "Learning rate value")
+    section("Training")
     expect(rate_text).to_have_value("0.5")
+    section("Problem")
     control(root, "combobox", "Rates").select_option("50")
     sweep_canvas = canvas_of(root, "sweep")
     empty = sweep_canvas.evaluate(_PIXELS)
@@ -118,9 +121,11 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
     chosen = listed.evaluate("(s) => s.options[s.selectedIndex].textContent")
     wanted = re.match(r"eta\s([\d.e-]+):", chosen).group(1)  # ipywidgets writes spaces as \xa0
     expect(status).to_contain_text(f"Learning rate set to {wanted}")
+    section("Training")
     expect(rate_text).not_to_have_value("0.5")
     from_list = rate_text.input_value()
     assert abs(float(from_list) / float(wanted) - 1) < 5e-3, (from_list, wanted)
+    section("Problem")
 
     # a click on the plot: the rate nearest the click's x becomes the learning rate
     if server == "lab":
@@ -131,6 +136,7 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
     # a real mouse click there: ipympl lays a second canvas (for rubber bands) over the plot
     page.mouse.click(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.5)
     expect(status).to_contain_text("Learning rate set to", timeout=15_000)
+    section("Training")
     expect(rate_text).not_to_have_value(from_list, timeout=15_000)
     clicked = float(rate_text.input_value())
     assert clicked > float(from_list), f"{server}: a click right of the chosen rate gave {clicked}"
