@@ -1,6 +1,7 @@
 """A class arriving at once: N real browser pages against one classroom page.
 
     python benchmarks/classroom_load.py                    # N = 1, 10 and 30
+    python benchmarks/classroom_load.py --browsers 3                     # 3 real pages per class
     python benchmarks/classroom_load.py --students 5 --arrival 5
 
 For each N a fresh server is started as ``python -m explorer app --students N``
@@ -20,12 +21,17 @@ The reference, measured in the same run: one student on a server with no pool
 (``--students 0``), whose kernel starts and runs the notebook on request.
 
 The browser pages run on the same machine as the server; in a real class they
-run on the students' machines, so a page's time to usable here includes its
-own rendering on the server's cores.  The CPU the server and its kernels used
-is printed apart, and ``--browser-nice 19`` runs the browsers at the lowest
-priority (on an otherwise idle machine: the server first; on a machine shared
-with other work it starves the browsers instead).  The machine's load average
-is printed with each run.  A benchmark, not a test: it asserts nothing.
+run on the students' machines.  Thirty Chromium pages drawing at once on the
+server's two cores measure the browsers, not the server, so ``--browsers K``
+opens only K real pages (evenly spread over the arrivals) and serves the
+other students with a client that sends what a page sends (the page, the
+kernel's websocket, the widget manager's state request, the clicks, the
+shutdown on leaving) without drawing (tests/browser/widget_client.py).
+Printed apart for each kind: page served, panel in the page (browsers),
+usable, first click; and the kernels running, sampled every second.  The CPU
+the server and its kernels used is printed apart, and ``--browser-nice 19``
+runs the browsers at the lowest priority.  The machine's load average is
+printed with each run.  A benchmark, not a test: it asserts nothing.
 """
 
 from __future__ import annotations

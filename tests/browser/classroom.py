@@ -3,11 +3,18 @@
 Shared by ``benchmarks/classroom_load.py`` (N = 1, 10, 30, figures printed)
 and ``test_classroom_load.py`` (N = 5, behaviour asserted).  Each student is a
 Playwright page in a browser context of its own (its own cookies, its own
-kernel), all driven from one asyncio loop so that they really are on the
-server at once.  Students arrive evenly spread over ``arrival_s``; each
+kernel), or, for all but ``browsers`` of them, a :class:`WidgetClient` that
+puts the same requests and widget messages on the server without drawing
+anything (a student's browser runs on the student's laptop, not on the
+server's cores).  All are driven from one asyncio loop so that they really
+are on the server at once.  Students arrive evenly spread over
+``arrival_s``; each
 
 1. asks for the page and waits until the panel's "Next step" is visible:
-   the time from the request to then is the student's *time to usable*;
+   the time from the request to then is the student's *time to usable*
+   (recorded on the way: the page's last byte, the panel in the page; for a
+   client, usable is every widget's state received and the panel's view
+   found in the page);
 2. clicks "Next step" ``1 + index % 3`` times, timing each click to the
    changed formula in the page (the JavaScript of ``helpers.click_latencies``).
 
@@ -246,6 +253,10 @@ async def _arrive(browser, url: str, student: Student, start: float, delay: floa
     await _block_external(context, student.external_requests)
     page = await context.new_page()
     page.on("pageerror", lambda error: student.page_errors.append(str(error)))
+    # anywidget gives a widget's module 2 s to load, then leaves its view empty
+    # (a starved renderer misses it): report it with the page's errors
+    page.on("console", lambda message: student.page_errors.append(message.text)
+            if message.type == "error" and "[anywidget]" in message.text else None)
     try:
         requested = time.monotonic()
         student.arrived_s = requested - start
@@ -301,15 +312,24 @@ async def _client_reads(client: WidgetClient) -> tuple[str, str]:
     return str(round(step)), w1
 
 
-async def _read_step(page) -> str:
-    return await _panel(page).get_by_role("slider", name="Step", exact=True).input_value()
+async def _read_step(page, expected: int, settle_s: float = 10.0) -> str:
+    """The Step slider's value, once it shows ``expected`` or ``settle_s`` has passed.
+
+    The panel sends the equation before the slider's new position, so right
+    after a click's equation has changed the slider may still be on its way.
+    """
+    slider = _panel(page).get_by_role("slider", name="Step", exact=True)
+    deadline = time.monotonic() + settle_s
+    while (value := await slider.input_value()) != str(expected) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    return value
 
 
 async def _check_isolation(pages, students: list[Student]) -> None:
     """Each page shows its own step; w1 typed in the first page appears there only."""
     for page, student in zip(pages, students):
         if student.failure is None:
-            student.step_after_clicks = (await _read_step(page) if student.browser
+            student.step_after_clicks = (await _read_step(page, student.clicks) if student.browser
                                          else (await _client_reads(page))[0])
     first = pages[0]
     if students[0].failure is None:
@@ -328,7 +348,7 @@ async def _check_isolation(pages, students: list[Student]) -> None:
             student.step_at_end, student.w1_at_end = await _client_reads(page)
             continue
         if student.index > 0:
-            student.step_at_end = await _read_step(page)
+            student.step_at_end = await _read_step(page, student.clicks)
         for value in (W1_CHANGED, W1_SEED):
             if await _w1_label(page, value).count():
                 student.w1_at_end = value
