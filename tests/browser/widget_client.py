@@ -67,10 +67,14 @@ class WidgetClient:
         self.views: set[str] = set()  # model ids of the widget views in the page
         self.states: dict[str, dict] = {}
         self._ws = None
+        # a client of its own: tornado's shared one runs 10 requests at a time
+        # and fails the others after 20 s in its queue, which no browser does
+        self._http = AsyncHTTPClient(force_instance=True)
 
     async def get_page(self) -> str:
         """Ask for the page; return the kernel id it names."""
-        response = await AsyncHTTPClient().fetch(self.url, request_timeout=self.timeout_s)
+        response = await self._http.fetch(self.url, connect_timeout=self.timeout_s,
+                                          request_timeout=self.timeout_s)
         html = response.body.decode()
         self.kernel_id = page_kernel_id(html)
         self.views = set(_VIEW.findall(html))
@@ -158,5 +162,6 @@ class WidgetClient:
         self.drop()
         if self.kernel_id is not None:
             request = HTTPRequest(f"{self.url.rstrip('/')}/voila/api/shutdown/{self.kernel_id}",
-                                  method="POST", body=b"", request_timeout=self.timeout_s)
-            await AsyncHTTPClient().fetch(request)
+                                  method="POST", body=b"", connect_timeout=self.timeout_s,
+                                  request_timeout=self.timeout_s)
+            await self._http.fetch(request)
