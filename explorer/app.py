@@ -162,6 +162,8 @@ def voila_launch(notebook: Path, port: int, *, students: int = DEFAULT_STUDENTS,
         root = write_offline_template(Path(tmp))
         env = dict(os.environ)
         env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(root), env.get("JUPYTER_PATH")]))
+        # the kernels inherit it: every Explorer() on the page is laid out for a projector
+        env["BACKPROP_EXPLORER_LAYOUT"] = "presenter"
         command = voila_command(notebook, port, students=students, idle_timeout=idle_timeout)
         yield VoilaLaunch(command, env, f"http://{HOST}:{port}/")
 

@@ -34,10 +34,11 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -50,7 +51,7 @@ _EMPTY: Mapping[str, float] = MappingProxyType({})
 
 #: Font size in px of each text class (the tests estimate label boxes from these).
 FONT_SIZES = {"bp-name": 13.0, "bp-one": 12.0, "bp-l1": 12.0, "bp-l2": 10.0,
-              "bp-val": 11.0, "bp-cap": 11.0, "bp-key": 10.0, "bp-ename": 12.0, "bp-eval": 12.0}
+              "bp-val": 11.0, "bp-cap": 11.0, "bp-key": 11.0, "bp-ename": 12.0, "bp-eval": 12.0}
 #: Approximate advance of one character, as a fraction of the font size.
 CHAR_WIDTH = 0.6
 #: Height of one line of text, as a fraction of the font size.
@@ -69,13 +70,33 @@ _GAP_STEP = 8.0          # precision of the layer gap search
 _NO_FIT = (math.inf, 0.0)
 _FIT = (980.0, 760.0)    # the size a diagram should fit at 1:1 if it can
 _LEVELS = ("full", "compact", "names")  # label detail, most first
+_LEGEND_ROWS = 3.1      # the legend's last line, in rows below its first
 _LEVEL_LIMIT = {"full": 1.35, "compact": 2.2, "names": math.inf}  # largest acceptable shrink, detail first
 
-_VAL_FS = FONT_SIZES["bp-val"]
-_VAL_W = _VAL_FS * CHAR_WIDTH * (4 + VALUE_CHARS)   # "out -0.123456789"
-_VAL_H = 2 * _VAL_FS * LINE_HEIGHT                   # net and out lines
-_L1, _L2 = FONT_SIZES["bp-l1"], FONT_SIZES["bp-l2"]
-_L2_OFFSET = (_L1 + _L2) * LINE_HEIGHT / 2           # line 2's centre below line 1's
+
+
+class _Type(NamedTuple):
+    """The text's sizes at one text scale, and the boxes sized by it (viewBox px)."""
+
+    scale: float
+    val: float                # font size of the values beside the neurons
+    val_w: float              # room for "out -0.123456789"
+    val_h: float              # the net and out lines
+    l1: float                 # a connection label's first line
+    l2: float                 # ... and its second
+    l2_offset: float          # line 2's centre below line 1's
+    e_w: float                # error node box
+    e_h: float
+    fit: tuple[float, float]  # the size the diagram should fit at 1:1 if it can
+
+
+@lru_cache(maxsize=16)
+def _type(scale: float) -> _Type:
+    """Text ``scale`` times :data:`FONT_SIZES`; the circles and lines keep their size."""
+    val, l1, l2 = (FONT_SIZES[c] * scale for c in ("bp-val", "bp-l1", "bp-l2"))
+    return _Type(scale, val, val * CHAR_WIDTH * (4 + VALUE_CHARS), 2 * val * LINE_HEIGHT, l1, l2,
+                 (l1 + l2) * LINE_HEIGHT / 2, _E_W * scale, _E_H * scale,
+                 _FIT)
 
 
 # ------------------------------------------------------------------ layout
@@ -95,24 +116,25 @@ class _Layout:
     captions: tuple[tuple[float, str], ...]                # (x, text) along the bottom
     caption_y: float
     legend: tuple[float, float]                            # top left of the legend
+    ty: _Type                                              # the text sizes it was made for
 
 
-def _label_size(name: str, level: str) -> tuple[float, float, float]:
+def _label_size(name: str, level: str, ty: _Type) -> tuple[float, float, float]:
     """(width, top, bottom) of a connection label about its anchor, room for any value."""
     if level == "names":
-        width = _L1 * CHAR_WIDTH * len(name)
+        width = ty.l1 * CHAR_WIDTH * len(name)
     else:
-        width = _L1 * CHAR_WIDTH * (len(name) + 3 + VALUE_CHARS)
+        width = ty.l1 * CHAR_WIDTH * (len(name) + 3 + VALUE_CHARS)
         if level == "full":  # "∂E/∂w5 = -0.123456789" or "was -0.123456789"
-            width = max(width, _L2 * CHAR_WIDTH * (len(name) + 7 + VALUE_CHARS))
-    top = -_L1 * LINE_HEIGHT / 2
-    bottom = _L1 * LINE_HEIGHT / 2 + (_L2 * LINE_HEIGHT if level == "full" else 0.0)
+            width = max(width, ty.l2 * CHAR_WIDTH * (len(name) + 7 + VALUE_CHARS))
+    top = -ty.l1 * LINE_HEIGHT / 2
+    bottom = ty.l1 * LINE_HEIGHT / 2 + (ty.l2 * LINE_HEIGHT if level == "full" else 0.0)
     return width + 2.0, top - 1.0, bottom + 1.0
 
 
-def _unit_label_size(level: str) -> tuple[float, float]:
+def _unit_label_size(level: str, ty: _Type) -> tuple[float, float]:
     """(width, height) of the text above a shared bias unit: "b1 = 0.35" and a second line."""
-    w, top, bottom = _label_size("b0", level if level != "names" else "compact")
+    w, top, bottom = _label_size("b0", level if level != "names" else "compact", ty)
     return w, bottom - top
 
 
@@ -182,7 +204,7 @@ def _place_pair(edges: list[tuple[float, float, float, float]], box: tuple[float
 
 
 def _pair_problem(n_s: int, n_r: int, n_max: int, box: tuple[float, float, float], shared: bool,
-                  level: str, dy: float, gap: float, sender_texts: bool):
+                  level: str, dy: float, gap: float, sender_texts: bool, ty: _Type):
     """Edges and obstacles of one layer pair, the sending layer at x = 0, the receiving at x = gap.
 
     Edges are the weights in naming order (receiving neuron, then sending),
@@ -201,10 +223,10 @@ def _pair_problem(n_s: int, n_r: int, n_max: int, box: tuple[float, float, float
         for y in ys:
             obstacles.append((x - _R - _PAD, y - _R - _PAD, x + _R + _PAD, y + _R + _PAD))
             if texts:
-                obstacles.append((x - _VAL_W / 2, y + _R, x + _VAL_W / 2, y + _R + _VAL_H + 2))
+                obstacles.append((x - ty.val_w / 2, y + _R, x + ty.val_w / 2, y + _R + ty.val_h + 2))
     h = _UNIT / 2 + _PAD
     obstacles.append((xb - h, row - h, xb + h, row + h))
-    uw, uh = _unit_label_size(level)
+    uw, uh = _unit_label_size(level, ty)
     obstacles.append((xb - uw / 2, row - h - uh, xb + uw / 2, row - h))
     return edges, obstacles
 
@@ -214,8 +236,8 @@ def _unit_x(gap: float) -> float:
     return 0.3 * gap
 
 
-def _attempt(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts):
-    edges, obstacles = _pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts)
+def _attempt(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty):
+    edges, obstacles = _pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty)
     reach = _R + 2 * _PAD + box[0] / 2  # a label keeps clear of the circles at both ends
     for from_sender in (True, False):  # each packs some shapes tighter
         found = _place_pair(edges, box, obstacles, reach, gap - reach, from_sender)
@@ -226,7 +248,7 @@ def _attempt(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts):
 
 @lru_cache(maxsize=4096)
 def _solve_pair(n_s: int, n_r: int, n_max: int, box: tuple[float, float, float], shared: bool,
-                level: str, dy: float, sender_texts: bool, max_gap: float = math.inf):
+                level: str, dy: float, sender_texts: bool, ty: _Type, max_gap: float = math.inf):
     """(gap, anchors) for the narrowest gap, to ``_GAP_STEP`` px, whose labels all fit.
 
     None if no gap up to ``max_gap`` does.
@@ -236,11 +258,11 @@ def _solve_pair(n_s: int, n_r: int, n_max: int, box: tuple[float, float, float],
     # crossing), so scan upward in coarse steps, then refine below the first fit.
     gap, limit = _min_pair_gap(box), min(max_gap, 40 * box[0])
     while gap <= limit:
-        found = _attempt(*args, gap, sender_texts)
+        found = _attempt(*args, gap, sender_texts, ty)
         if found is not None:
             for finer in (gap - 2 * _GAP_STEP, gap - _GAP_STEP):
                 if finer >= _min_pair_gap(box):
-                    got = _attempt(*args, finer, sender_texts)
+                    got = _attempt(*args, finer, sender_texts, ty)
                     if got is not None:
                         return finer, got
             return gap, found
@@ -253,18 +275,19 @@ def _min_pair_gap(box: tuple[float, float, float]) -> float:
     return 2 * (_R + 2 * _PAD) + box[0] + 2 * _COLUMN_STEP
 
 
-def _pair_box(nm: Names, shared: bool, level: str, l: int) -> tuple[float, float, float]:
+def _pair_box(nm: Names, shared: bool, level: str, l: int, ty: _Type) -> tuple[float, float, float]:
     """The label box reserved for every connection of layer pair l: the widest name's."""
     labels = [n for row in nm.weights[l] for n in row] + ([] if shared else list(nm.biases[l]))
-    return max((_label_size(n, level) for n in labels), key=lambda b: b[0])
+    return max((_label_size(n, level, ty) for n in labels), key=lambda b: b[0])
 
 
 @lru_cache(maxsize=64)
-def _layout(sizes: tuple[int, ...], bias_mode: str) -> _Layout:
+def _layout(sizes: tuple[int, ...], bias_mode: str, scale: float = 1.0, detail: str = "full") -> _Layout:
     shared = bias_mode == "shared"
     nm = names(sizes, shared)
-    for level in _LEVELS:
-        found = _best_layout(sizes, nm, shared, level, _LEVEL_LIMIT[level])
+    ty = _type(scale)
+    for level in _LEVELS[_LEVELS.index(detail):]:
+        found = _best_layout(sizes, nm, shared, level, _LEVEL_LIMIT[level], ty)
         if found is not None:
             return found
     raise AssertionError("the names-only level always fits")
@@ -272,20 +295,21 @@ def _layout(sizes: tuple[int, ...], bias_mode: str) -> _Layout:
 
 def _shrink(layout: _Layout) -> float:
     """How much a layout must be scaled down to fit the usual panel (<= 1: not at all)."""
-    return max(layout.width / _FIT[0], layout.height / _FIT[1])
+    fit = layout.ty.fit
+    return max(layout.width / fit[0], layout.height / fit[1])
 
 
-def _best_layout(sizes, nm, shared, level, limit: float) -> _Layout | None:
+def _best_layout(sizes, nm, shared, level, limit: float, ty: _Type) -> _Layout | None:
     """The best layout at one label detail level, or None if none shrinks by at most ``limit``.
 
     The neuron spacing is searched coarse, then fine; for each spacing every
     layer gap is the narrowest that fits.
     """
     n_max = max(sizes)
-    dy_min = 2 * _R + _VAL_H + 3 * _PAD
-    boxes = [_pair_box(nm, shared, level, l) for l in range(len(sizes) - 1)]
+    dy_min = 2 * _R + ty.val_h + 3 * _PAD
+    boxes = [_pair_box(nm, shared, level, l, ty) for l in range(len(sizes) - 1)]
     floor = [_min_pair_gap(box) for box in boxes]
-    empty = _assemble(sizes, nm, shared, level, dy_min, [(0.0, ())] * len(boxes))
+    empty = _assemble(sizes, nm, shared, level, dy_min, [(0.0, ())] * len(boxes), ty)
     fixed_width, fixed_height = empty.width, empty.height - (n_max - 1) * dy_min
     tried: dict[float, tuple] = {}
 
@@ -293,20 +317,21 @@ def _best_layout(sizes, nm, shared, level, limit: float) -> _Layout | None:
         if dy in tried or dy < dy_min:
             return
         tried[dy] = (_NO_FIT,)
-        if fixed_height + (n_max - 1) * dy > limit * _FIT[1]:
+        if fixed_height + (n_max - 1) * dy > limit * ty.fit[1]:
             return
         gaps = []
         for l, box in enumerate(boxes):
-            room = limit * _FIT[0] - fixed_width - sum(g for g, _ in gaps) - sum(floor[l + 1:])
-            got = _solve_pair(sizes[l], sizes[l + 1], n_max, box, shared, level, dy, l > 0,
+            room = limit * ty.fit[0] - fixed_width - sum(g for g, _ in gaps) - sum(floor[l + 1:])
+            got = _solve_pair(sizes[l], sizes[l + 1], n_max, box, shared, level, dy, l > 0, ty,
                               math.inf if room == math.inf else round(room / _GAP_STEP) * _GAP_STEP)
             if got is None:
                 return
             gaps.append(got)
-        layout = _assemble(sizes, nm, shared, level, dy, gaps)
+        layout = _assemble(sizes, nm, shared, level, dy, gaps, ty)
         shrink = _shrink(layout)
-        # fit 1:1 if possible, and then prefer an airy spacing near 130 px
-        key = (1.0, abs(dy - 130.0)) if shrink <= 1.0 else (round(shrink, 3), 0.0)
+        # fit 1:1 if possible, and then prefer an airy spacing near 130 px; else the least
+        # shrinking (in steps of 5%), and of those the flattest: screens are wide
+        key = (1.0, abs(dy - 130.0)) if shrink <= 1.0 else (1.0 + round(shrink * 20) / 20, layout.height)
         if shrink <= limit:
             tried[dy] = (key, layout, gaps)
 
@@ -324,12 +349,12 @@ def _best_layout(sizes, nm, shared, level, limit: float) -> _Layout | None:
     if not options:
         return None
     _key, layout, gaps = min(options, key=lambda v: v[0])
-    return _widen(sizes, nm, shared, level, layout, gaps, boxes)
+    return _widen(sizes, nm, shared, level, layout, gaps, boxes, ty)
 
 
-def _widen(sizes, nm, shared, level, layout, gaps, boxes) -> _Layout:
+def _widen(sizes, nm, shared, level, layout, gaps, boxes, ty) -> _Layout:
     """Spread a layout that fits with room to spare: up to 30% wider gaps, so labels breathe."""
-    room = _FIT[0] - layout.width
+    room = ty.fit[0] - layout.width
     total = sum(g for g, _ in gaps)
     if room <= 0:
         return layout
@@ -338,23 +363,26 @@ def _widen(sizes, nm, shared, level, layout, gaps, boxes) -> _Layout:
     dy = layout.dy
     wider = []
     for l, ((gap, _), box) in enumerate(zip(gaps, boxes)):
-        got = _attempt(sizes[l], sizes[l + 1], n_max, box, shared, level, dy, gap * factor, l > 0)
+        got = _attempt(sizes[l], sizes[l + 1], n_max, box, shared, level, dy, gap * factor, l > 0, ty)
         if got is None:
             return layout
         wider.append((gap * factor, got))
-    return _assemble(sizes, nm, shared, level, dy, wider)
+    return _assemble(sizes, nm, shared, level, dy, wider, ty)
 
 
-def _assemble(sizes, nm, shared, level, dy, gaps) -> _Layout:
+def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> _Layout:
     """Absolute coordinates from the per-pair gaps and label anchors."""
     n_max = max(sizes)
-    left = _MARGIN + _VAL_FS * CHAR_WIDTH * VALUE_CHARS + 6 + _R
+    left = _MARGIN + ty.val * CHAR_WIDTH * VALUE_CHARS + 6 + _R
     xs = [left]
     for gap, _ in gaps:
         xs.append(xs[-1] + gap)
-    _uw, uh = _unit_label_size(level)
+    _uw, uh = _unit_label_size(level, ty)
     row = -(n_max - 1) / 2 * dy - _BIAS_RISE
     y_shift = _MARGIN + uh + _UNIT / 2 + _PAD - row  # content starts at the top margin
+    # ... unless the legend above the error column needs more room (large text)
+    legend_bottom = _MARGIN + 6 + _LEGEND_ROWS * 16 * ty.scale + FONT_SIZES["bp-key"] * ty.scale
+    y_shift = max(y_shift, legend_bottom + 2 * _PAD + ty.e_h / 2 - _column_of(sizes[-1], dy)[0])
     neurons = tuple(tuple((xs[l], y + y_shift) for y in _column_of(n, dy))
                     for l, n in enumerate(sizes))
     units = tuple((xs[l] + _unit_x(gaps[l][0]), row + y_shift) for l in range(len(gaps)))
@@ -363,38 +391,42 @@ def _assemble(sizes, nm, shared, level, dy, gaps) -> _Layout:
         ids = [w for row_ in nm.weights[l] for w in row_] + ([] if shared else list(nm.biases[l]))
         for eid, (x, y) in zip(ids, found):
             anchors[eid] = (x + xs[l], y + y_shift)
-    x_err = xs[-1] + _R + 44 + _E_W / 2
+    # the error column clears the output values beside it ("target ..." is the widest text)
+    target_w = ty.val * CHAR_WIDTH * (7 + VALUE_CHARS)
+    x_err = xs[-1] + max(_R + 44 + ty.e_w / 2, (ty.val_w + target_w) / 2 + 2 * _PAD)
     errors = tuple((x_err, y) for _x, y in neurons[-1])
     ys = [y for _x, y in errors]
-    x_total = x_err + _E_W + 40
+    x_total = x_err + ty.e_w + 40
     total = (x_total, (min(ys) + max(ys)) / 2)
-    bottom = max(y for layer in neurons for _x, y in layer) + _R + _VAL_H + 2
-    bottom = max(bottom, max(ys) + _E_H / 2 + _VAL_FS * LINE_HEIGHT + 4)
-    caption_y = bottom + 14
+    bottom = max(y for layer in neurons for _x, y in layer) + _R + ty.val_h + 2
+    bottom = max(bottom, max(ys) + ty.e_h / 2 + ty.val * LINE_HEIGHT + 4)
+    caption_y = bottom + 14 * ty.scale
     hidden = len(sizes) - 2
     captions = [(xs[0], "input")]
     for l in range(1, len(sizes) - 1):
         captions.append((xs[l], "hidden" if hidden == 1 else f"hidden {l}"))
     captions += [(xs[-1], "output"), (x_err, "error"), (x_total, "total error")]
-    width = x_total + _E_W / 2 + _MARGIN
-    height = caption_y + FONT_SIZES["bp-cap"] * LINE_HEIGHT / 2 + _MARGIN
-    legend = (x_err - _E_W / 2, _MARGIN + 6)
+    width = x_total + ty.e_w / 2 + _MARGIN
+    height = caption_y + FONT_SIZES["bp-cap"] * ty.scale * LINE_HEIGHT / 2 + _MARGIN
+    legend = (x_err - ty.e_w / 2, _MARGIN + 6)
     return _Layout(level, round(width), round(height), dy, neurons, units, MappingProxyType(anchors),
-                   errors, total, tuple(captions), caption_y, legend)
+                   errors, total, tuple(captions), caption_y, legend, ty)
 
 
 # ------------------------------------------------------------------- style
-#: Height of the warning line under the network, when there is one.
+#: Height of the warning line under the network, when there is one, and its font size.
 _NOTICE_H = 26
+_NOTICE_FS = 13.0
 
 _STYLE = """
-.bp-diagram{--bp-pos:#0072B2;--bp-neg:#D55E00;--bp-accent:#E69F00;--bp-new:#009E73;
---bp-fg:var(--jp-ui-font-color1,#1a1a1a);--bp-fg2:var(--jp-ui-font-color2,#5f6368);
---bp-fg3:var(--jp-ui-font-color3,#8a8f98);--bp-bg:var(--jp-layout-color1,#ffffff);
+.bp-diagram{--bp-pos:#0072B2;--bp-neg:#D55E00;--bp-accent:#E69F00;
+--bp-fg:var(--jp-ui-font-color1,#1a1a1a);--bp-fg2:#4d5156;--bp-fg3:#5f6368;--bp-dim-text:#676b71;
+--bp-new-text:#007A5A;--bp-bg:var(--jp-layout-color1,#ffffff);
 --bp-node:var(--jp-layout-color2,#eef1f5);--bp-line:var(--jp-border-color1,#9e9e9e);
 font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,
 sans-serif)}
-[data-jp-theme-light="false"] .bp-diagram{--bp-pos:#56B4E9;--bp-neg:#E8743B;--bp-new:#3CC8A0}
+[data-jp-theme-light="false"] .bp-diagram{--bp-pos:#56B4E9;--bp-neg:#E8743B;
+--bp-fg2:#c3c7cc;--bp-fg3:#a9adb3;--bp-dim-text:#989ca2;--bp-new-text:#3CC8A0}
 .bp-diagram text{fill:var(--bp-fg);font-size:12px;dominant-baseline:central;text-anchor:middle}
 .bp-diagram .bp-bg{fill:var(--bp-bg)}
 .bp-diagram .bp-edge line{stroke:var(--bp-line);stroke-linecap:round}
@@ -408,8 +440,10 @@ fill:var(--bp-node);stroke:var(--bp-line);stroke-width:1.5px}
 .bp-diagram .bp-total rect{stroke-width:2px}
 .bp-diagram .bp-active circle,.bp-diagram .bp-active .bp-unit,.bp-diagram .bp-error.bp-active rect{
 stroke:var(--bp-accent);stroke-width:3.5px}
-/* a dimmed label keeps its chip opaque, so lines never show through its text */
-.bp-diagram .bp-dim:not(.bp-edge-label),.bp-diagram .bp-edge-label.bp-dim text{opacity:.42}
+/* dimmed: shapes fade, text turns grey but stays legible (4.5:1 on either theme);
+a dimmed label keeps its chip opaque, so lines never show through its text */
+.bp-diagram .bp-dim line,.bp-diagram .bp-dim circle,.bp-diagram .bp-dim rect:not(.bp-chip){opacity:.42}
+.bp-diagram .bp-dim text,.bp-diagram .bp-dim tspan{fill:var(--bp-dim-text)}
 .bp-diagram .bp-name{font-size:13px;font-weight:600}
 .bp-diagram .bp-one{font-size:12px;fill:var(--bp-fg2)}
 .bp-diagram .bp-l1{font-size:12px}
@@ -420,16 +454,24 @@ stroke:var(--bp-accent);stroke-width:3.5px}
 .bp-diagram .bp-notice text{font-size:13px;font-weight:600;fill:var(--jp-error-color1,#D55E00);text-anchor:middle}
 .bp-diagram .bp-cap{font-size:11px;fill:var(--bp-fg3);letter-spacing:.06em;text-transform:uppercase}
 .bp-diagram .bp-end{text-anchor:end}
-.bp-diagram .bp-key{font-size:10px;fill:var(--bp-fg2);text-anchor:start}
+.bp-diagram .bp-key{font-size:11px;fill:var(--bp-fg2);text-anchor:start}
 .bp-diagram .bp-key-step{fill:none;stroke:var(--bp-accent);stroke-width:2.5px}
 .bp-diagram .bp-q{fill:var(--bp-fg3)}
 .bp-diagram .bp-v{fill:var(--bp-fg)}
-.bp-diagram .bp-newv{fill:var(--bp-new)}
+.bp-diagram .bp-newv{fill:var(--bp-new-text)}
 .bp-diagram .bp-old{text-decoration:line-through}
 .bp-diagram .bp-chip{fill:var(--bp-bg);fill-opacity:.94}
 .bp-diagram .bp-active .bp-chip{stroke:var(--bp-accent);stroke-width:1.5px;fill-opacity:1}
 .bp-diagram .bp-halo{paint-order:stroke;stroke:var(--bp-bg);stroke-width:4px;stroke-linejoin:round}
 """
+
+
+
+
+@lru_cache(maxsize=16)
+def _style(scale: float) -> str:
+    """The stylesheet with every font size times ``scale``."""
+    return re.sub(r"font-size:(\d+(?:\.\d+)?)px", lambda m: f"font-size:{float(m[1]) * scale:.4g}px", _STYLE)
 
 
 # ------------------------------------------------------------------ render
@@ -479,7 +521,7 @@ def _line(x0, y0, x1, y1, width: str, glow: bool) -> str:
 
 
 def _label(level: str, name: str, value: float, new: float | None, grad: float | None,
-           x: float, y: float) -> str:
+           x: float, y: float, ty: _Type) -> str:
     """A connection's (or shared bias unit's) label centred on (x, y), on a background chip.
 
     The chip hides the lines under the label; its width is estimated from the
@@ -502,17 +544,17 @@ def _label(level: str, name: str, value: float, new: float | None, grad: float |
             elif grad is not None:
                 g = number(grad)
                 second, chars2 = f"∂E/∂{name} = {g}", 7 + len(name) + len(g)
-    w = _L1 * CHAR_WIDTH * chars
-    top, bottom = y - _L1 * LINE_HEIGHT / 2, y + _L1 * LINE_HEIGHT / 2
+    w = ty.l1 * CHAR_WIDTH * chars
+    top, bottom = y - ty.l1 * LINE_HEIGHT / 2, y + ty.l1 * LINE_HEIGHT / 2
     if second:
-        w = max(w, _L2 * CHAR_WIDTH * chars2)
-        bottom += _L2 * LINE_HEIGHT
+        w = max(w, ty.l2 * CHAR_WIDTH * chars2)
+        bottom += ty.l2 * LINE_HEIGHT
     w += 6
     out = (f'<rect class="bp-chip" x="{_f(x - w / 2)}" y="{_f(top)}" width="{_f(w)}" '
            f'height="{_f(bottom - top)}" rx="4"/>'
            f'<text class="{cls}" x="{xs}" y="{ys}">{first}</text>')
     if second:
-        out += f'<text class="bp-l2" x="{xs}" y="{_f(y + _L2_OFFSET)}">{second}</text>'
+        out += f'<text class="bp-l2" x="{xs}" y="{_f(y + ty.l2_offset)}">{second}</text>'
     return out
 
 
@@ -534,7 +576,8 @@ def _param_title(name: str, old: float, grad: float | None, new: float | None, w
 def render(network: Network, inputs: object, targets: object,
            values: Mapping[tuple[str, str], float] = _EMPTY, updated: Mapping[str, float] = _EMPTY,
            highlight: Iterable[str] = (), *, width: int | None = None,
-           id_prefix: str = "bp-", notice: str = "") -> str:
+           id_prefix: str = "bp-", text_scale: float = 1.0, detail: str = "full",
+           notice: str = "") -> str:
     """The network as a standalone ``<svg>`` string.
 
     Parameters
@@ -558,6 +601,13 @@ def render(network: Network, inputs: object, targets: object,
         Largest width in px the diagram scales up to (default: its natural width).
     id_prefix : str
         Put before every ``id`` so several diagrams can share one page.
+    text_scale : float
+        Text this many times :data:`FONT_SIZES` (1 to 3), the layout made
+        for it: labels keep apart, the viewBox grows less than the text.
+    detail : ``"full"``, ``"compact"`` or ``"names"``
+        The most a connection label may show: its value and a second line
+        (the gradient, or the old value once updated), the value only, or
+        the name only.  Shapes too crowded for it get less.
     notice : str
         A line of warning drawn under the network (e.g. that E_total is no
         longer finite); plain text, escaped here.
@@ -570,7 +620,11 @@ def render(network: Network, inputs: object, targets: object,
     """
     sizes = network.sizes
     shared = network.bias_mode == "shared"
-    lay = _layout(sizes, network.bias_mode)
+    if not 1.0 <= text_scale <= 3.0 or detail not in _LEVELS:
+        raise ValueError(f"text_scale must be 1 to 3 and detail one of {_LEVELS}, "
+                         f"got {text_scale!r} and {detail!r}")
+    lay = _layout(sizes, network.bias_mode, float(text_scale), detail)
+    ty = lay.ty
     nm = network.names
     x, t = network.check_data(inputs, targets)
     x, t = x[0], t[0]
@@ -613,7 +667,7 @@ def render(network: Network, inputs: object, targets: object,
                 edges.append(group("bp-edge", w, body, state, " " + _sign_class(shown)))
                 ax, ay = lay.anchors[w]
                 labels.append(f'<g class="bp-edge-label{state}" data-for="{w}">{title}'
-                              f'{_label(level, w, old, new, grad, ax, ay)}</g>')
+                              f'{_label(level, w, old, new, grad, ax, ay, ty)}</g>')
 
     # ------------------------------------------------------------- biases
     for l in range(L):
@@ -646,7 +700,7 @@ def render(network: Network, inputs: object, targets: object,
                 edges.append(group("bp-edge bp-bias-edge", pname, body, state, " " + _sign_class(shown)))
                 ax, ay = lay.anchors[pname]
                 labels.append(f'<g class="bp-edge-label{state}" data-for="{pname}">{title}'
-                              f'{_label(level, pname, old, new, grad, ax, ay)}</g>')
+                              f'{_label(level, pname, old, new, grad, ax, ay, ty)}</g>')
         # the unit itself: a square that always outputs 1, its shared value above it
         h = _UNIT / 2
         what = f"bias unit of the {_layer_word(l + 1, L)}, its output is always 1"
@@ -656,11 +710,11 @@ def render(network: Network, inputs: object, targets: object,
             old = float(network.biases[l][0])
             new, grad = updated.get(unit), values.get(("gradient", unit))
             title = _param_title(unit, old, grad, new, what)
-            text = _label(unit_level, unit, old, new, grad, ux, text_y - _label_size(unit, unit_level)[2])
+            text = _label(unit_level, unit, old, new, grad, ux, text_y - _label_size(unit, unit_level, ty)[2], ty)
         else:
             title = _title([f"{unit}: {what}"])
             text = (f'<text class="bp-l1 bp-halo" x="{_f(ux)}" '
-                    f'y="{_f(text_y - _L1 * LINE_HEIGHT / 2 - 1)}">{unit}</text>')
+                    f'y="{_f(text_y - ty.l1 * LINE_HEIGHT / 2 - 1)}">{unit}</text>')
         body = (title + f'<rect class="bp-unit" x="{_f(ux - h)}" y="{_f(uy - h)}" width="{_f(_UNIT)}" '
                 f'height="{_f(_UNIT)}" rx="7"/><text class="bp-one" x="{_f(ux)}" y="{_f(uy)}">1</text>'
                 + text)
@@ -681,7 +735,7 @@ def render(network: Network, inputs: object, targets: object,
             else:
                 tip = [f"{name}: {_layer_word(l, L)} neuron, activation {network.activations[l - 1]}"]
                 parts = []
-                y_text = cy + _R + _VAL_FS * LINE_HEIGHT / 2 + 1
+                y_text = cy + _R + ty.val * LINE_HEIGHT / 2 + 1
                 for q in ("net", "out"):
                     sym = f"{q}_{name}"
                     v = values.get((q, name))
@@ -692,7 +746,7 @@ def render(network: Network, inputs: object, targets: object,
                         tip.append(f"{sym} = {_full(v)}")
                     parts.append(f'<text class="bp-val bp-halo" x="{_f(cx)}" y="{_f(y_text)}">'
                                  f'{q} {shown}</text>')
-                    y_text += _VAL_FS * LINE_HEIGHT
+                    y_text += ty.val * LINE_HEIGHT
                 for sym, key in ((f"dE_total/dout_{name}", ("d_out", name)),
                                  (f"dout_{name}/dnet_{name}", ("slope", name))):
                     if key in values:
@@ -703,14 +757,14 @@ def render(network: Network, inputs: object, targets: object,
 
     # ------------------------------------------------------------- errors
     total_id = "E_total"
-    tx, ty = lay.total
+    tx, t_y = lay.total
     for k, o in enumerate(nm.neurons[-1]):
         eid = f"E_{o}"
         ex, ey = lay.errors[k]
         ox, oy = lay.neurons[-1][k]
         # the links light up with both of their ends
-        for a, b, ends in (((o, eid), (f"out_{o}", eid), (ox + _R, oy, ex - _E_W / 2, ey)),
-                           ((eid, total_id), (eid, total_id), (ex + _E_W / 2, ey, tx - _E_W / 2, ty))):
+        for a, b, ends in (((o, eid), (f"out_{o}", eid), (ox + _R, oy, ex - ty.e_w / 2, ey)),
+                           ((eid, total_id), (eid, total_id), (ex + ty.e_w / 2, ey, tx - ty.e_w / 2, t_y))):
             link = f"{a[0]}-{a[1]}"
             state = _state(link, active, a[0] in active and a[1] in active)
             edges.append(group("bp-edge bp-link", link, _title([f"{b[0]} -> {b[1]}"])
@@ -719,33 +773,38 @@ def render(network: Network, inputs: object, targets: object,
         tip = [f"{eid}: error of {o} ({network.loss} loss)", f"target_{o} = {_full(t[k])}"]
         if v is not None:
             tip.append(f"{eid} = {_full(v)}")
-        nodes.append(group("bp-error", eid, _title(tip) + _error_box(eid, v, ex, ey)
+        nodes.append(group("bp-error", eid, _title(tip) + _error_box(eid, v, ex, ey, ty)
                            + f'<text class="bp-val bp-halo" x="{_f(ex)}" '
-                             f'y="{_f(ey + _E_H / 2 + _VAL_FS * LINE_HEIGHT / 2 + 3)}">target '
+                             f'y="{_f(ey + ty.e_h / 2 + ty.val * LINE_HEIGHT / 2 + 3)}">target '
                              f'<tspan class="bp-v">{number(float(t[k]))}</tspan></text>',
                            _state(eid, active)))
     v = values.get(("total_error", ""))
     tip = [f"{total_id}: the sum of the output errors"]
     if v is not None:
         tip.append(f"{total_id} = {_full(v)}")
-    nodes.append(group("bp-error bp-total", total_id, _title(tip) + _error_box(total_id, v, tx, ty),
+    nodes.append(group("bp-error bp-total", total_id, _title(tip) + _error_box(total_id, v, tx, t_y, ty),
                        _state(total_id, active)))
 
-    legend = _legend(*lay.legend)
+    legend = _legend(*lay.legend, ty.scale)
     captions = "".join(f'<text class="bp-cap" x="{_f(cx)}" y="{_f(lay.caption_y)}">{text}</text>'
                        for cx, text in lay.captions)
     shape = "-".join(map(str, sizes))
     max_width = lay.width if width is None else int(width)
-    height = lay.height + (_NOTICE_H if notice else 0)
+    notice_h = _NOTICE_H * ty.scale
+    height = lay.height + (round(notice_h) if notice else 0)
+    # a notice wider than the diagram is squeezed to fit, not cut at the edges
+    room = lay.width - 2 * _MARGIN
+    fit = (f' textLength="{_f(room)}" lengthAdjust="spacingAndGlyphs"'
+           if len(notice) * _NOTICE_FS * ty.scale * CHAR_WIDTH > room else "")
     warning = (f'<g class="bp-notice" data-id="notice"><text x="{_f(lay.width / 2)}" '
-               f'y="{_f(lay.height + _NOTICE_H / 2 - 4)}">{escape(notice)}</text></g>' if notice else "")
+               f'y="{_f(lay.height + notice_h / 2 - 4)}"{fit}>{escape(notice)}</text></g>' if notice else "")
     return "".join((
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bp-diagram" id="{p}diagram" '
         f'viewBox="0 0 {lay.width} {height}" width="100%" style="max-width:{max_width}px" '
         f'role="img" aria-labelledby="{p}diagram-title">',
         f'<title id="{p}diagram-title">Network {shape}: neurons, weights and errors'
         f'{". " + escape(notice) if notice else ""}</title>',
-        "<style>", _STYLE, "</style>",
+        "<style>", _style(ty.scale), "</style>",
         f'<rect class="bp-bg" width="{lay.width}" height="{height}" rx="8"/>',
         '<g class="bp-edges">', *edges, "</g>",
         '<g class="bp-nodes">', *nodes, "</g>",
@@ -755,27 +814,29 @@ def render(network: Network, inputs: object, targets: object,
     ))
 
 
-def _legend(x: float, y: float) -> str:
+def _legend(x: float, y: float, scale: float) -> str:
     """Key to the colours: line samples for the signs, a swatch for the current step."""
     rows = []
+    row = 16 * scale
     for i, (cls, text) in enumerate((("bp-pos", "positive weight"), ("bp-neg", "negative weight"))):
-        yy = y + i * 16
+        yy = y + i * row
         rows.append(f'<g class="bp-edge {cls}"><line x1="{_f(x)}" y1="{_f(yy)}" x2="{_f(x + 22)}" '
                     f'y2="{_f(yy)}" stroke-width="2.5"/></g>'
                     f'<text class="bp-key" x="{_f(x + 30)}" y="{_f(yy)}">{text}</text>')
-    yy = y + 32
+    yy = y + 2 * row
     rows.append(f'<rect class="bp-key-step" x="{_f(x + 4)}" y="{_f(yy - 6)}" width="14" height="12" rx="3"/>'
                 f'<text class="bp-key" x="{_f(x + 30)}" y="{_f(yy)}">in this step</text>')
-    rows.append(f'<text class="bp-key" x="{_f(x)}" y="{_f(y + 50)}">thicker line: larger |weight|</text>')
+    rows.append(f'<text class="bp-key" x="{_f(x)}" y="{_f(y + _LEGEND_ROWS * row)}">'
+                'thicker line: larger |weight|</text>')
     return '<g class="bp-legend">' + "".join(rows) + "</g>"
 
 
-def _error_box(name: str, value: float | None, x: float, y: float) -> str:
+def _error_box(name: str, value: float | None, x: float, y: float, ty: _Type) -> str:
     shown = '<tspan class="bp-q">?</tspan>' if value is None else number(value)
-    return (f'<rect x="{_f(x - _E_W / 2)}" y="{_f(y - _E_H / 2)}" width="{_f(_E_W)}" '
-            f'height="{_f(_E_H)}" rx="8"/>'
-            f'<text class="bp-ename" x="{_f(x)}" y="{_f(y - 8)}">{name}</text>'
-            f'<text class="bp-eval" x="{_f(x)}" y="{_f(y + 9)}">{shown}</text>')
+    return (f'<rect x="{_f(x - ty.e_w / 2)}" y="{_f(y - ty.e_h / 2)}" width="{_f(ty.e_w)}" '
+            f'height="{_f(ty.e_h)}" rx="8"/>'
+            f'<text class="bp-ename" x="{_f(x)}" y="{_f(y - 8 * ty.scale)}">{name}</text>'
+            f'<text class="bp-eval" x="{_f(x)}" y="{_f(y + 9 * ty.scale)}">{shown}</text>')
 
 
 def _layer_word(l: int, L: int) -> str:

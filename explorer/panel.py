@@ -1,51 +1,50 @@
-"""The explorer panel: with its files row (files_view.py), the only module that imports ipywidgets.
+"""The explorer panel: the views (and the files row, files_view.py), composed and arranged.
 
 ``Explorer()`` shows the seed's example: the network diagram with live
 weights, the current step's formula, the step controls, the training
 controls with the error curve, the learning rate, and a table to edit every
-number.  All state lives in one :class:`~explorer.session.Session`; handlers
-change it in a line or two and :meth:`Explorer.render` redraws the views.
+number.  All state lives in one :class:`~explorer.session.Session`; each
+view (:mod:`explorer.views`) builds its widgets, handles them in a line or
+two and renders them from the session; :meth:`Explorer.render` redraws them all.
 
-Long work (training, playing the steps) runs as an asyncio task that yields
-to the kernel between chunks, so Stop, the sliders and the step buttons are
-read while it runs.
+Two arrangements of the same widgets.  ``layout="notebook"`` stacks
+everything, every control in sight.  ``layout="presenter"`` is for a
+projector: the diagram in large type, the step buttons, the formula in large
+type and the error curve on one 1280 x 720 screen, the rest one click away
+beneath; the step buttons sit right under the diagram, whose height depends
+on the screen alone, so they never move while stepping.  The classroom page
+(``python -m explorer app``) opens in the presenter layout: it sets
+``BACKPROP_EXPLORER_LAYOUT=presenter`` for its kernels.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import html
-import itertools
-import math
 import os
-import time
 import traceback
-from typing import Callable, Iterator
+from typing import Iterator, Mapping, Sequence
 
 import ipywidgets as widgets
-from ipympl.backend_nbagg import Canvas, FigureManager
-from matplotlib.figure import Figure
 
-from . import diagram, savefile
-from .controls import KeyboardPassage, Slider, StatusLine
-from .curves import ErrorCurve
+from . import savefile
+from .controls import KeyboardPassage
 from .files_view import FilesView
-from .formatting import number
 from .network import Network
-from .session import LEARNING_RATE_LIMITS, Session
+from .session import Session
 from .validation import InputError, check_iterations
-from .walkthrough import PHASES
+from .views import CurveView, EditingView, SteppingView, TrainingView
+from .views.base import Messages
+from .views.stepping import STEP_SPEEDS, TEXT_SIZES, two_lines
+from .views.training import CHUNK_SECONDS, PACES, REFRESH_SECONDS, loop_running
 
-#: Seconds between redraws of the curve and counters while training (>= 5 per second).
-REFRESH_SECONDS = 0.2
-#: Each training chunk computes for about this long before yielding to the kernel.
-CHUNK_SECONDS = 0.03
-# "fast" is inf, not None: a Dropdown whose value is None shows nothing selected
-PACES = {"watch (about 2,000 iterations/s)": 2000.0, "fast": math.inf}
-STEP_SPEEDS = {"slow (1 step/s)": 1.0, "medium (3 steps/s)": 3.0, "fast (8 steps/s)": 8.0}
-_panel_ids = itertools.count(1)
+__all__ = ["CHUNK_SECONDS", "Explorer", "LAYOUTS", "LAYOUT_VARIABLE", "PACES", "REFRESH_SECONDS",
+           "STEP_SPEEDS", "TEXT_SIZES", "two_lines"]
+
+LAYOUTS = ("notebook", "presenter")
+#: The environment variable that picks the default layout (the classroom page sets it).
+LAYOUT_VARIABLE = "BACKPROP_EXPLORER_LAYOUT"
 
 STYLE = """
 <style>
@@ -70,34 +69,34 @@ STYLE = """
 .bp-panel .bp-field-message { color: var(--jp-error-color1, #D55E00); font-size: 0.85em; line-height: 1.2; }
 .bp-panel .bp-invalid input { border-color: var(--jp-error-color1, #D55E00) !important; }
 .bp-panel .bp-section { font-weight: 600; margin-top: 6px; border-bottom: 1px solid var(--jp-border-color2, #ddd); }
+.bp-panel:focus { outline: none; }
+/* presenter: everything a class must read is large; heights are fixed so nothing jumps */
+.bp-presenter .bp-phases { white-space: nowrap; font-size: 14px; }
+.bp-presenter .bp-phases span { padding: 2px 7px; margin-right: 2px; }
+.bp-presenter .bp-position, .bp-presenter .bp-position .widget-label { font-size: 15px; white-space: nowrap; }
+.bp-presenter svg.bp-diagram { max-width: none !important; display: block; margin: 0 auto; }
+.bp-presenter .bp-fit-height svg.bp-diagram { max-height: calc(100vh - 300px); }
+.bp-presenter .bp-diagram-box { line-height: 0; }
+.bp-presenter .bp-stepbar { height: 42px; flex-wrap: nowrap !important; overflow: hidden; }
+.bp-presenter .bp-stepbar button { font-size: 15px; height: 34px; padding: 0 10px; }
+/* the buttons come first and never shrink: what follows them may change width, not move them */
+.bp-presenter .bp-stepbar > .widget-button, .bp-presenter .bp-stepbar > .bp-iteration,
+.bp-presenter .bp-stepbar > .bp-iteration-total { flex: 0 0 auto; }
+.bp-presenter .bp-stepbar > .bp-phases-box, .bp-presenter .bp-stepbar > .bp-position {
+  flex: 0 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; }
+.bp-presenter .bp-stepbar .widget-text { width: 135px !important; }
+/* MathJax draws at about 1.3 times the surrounding size: 24 px on screen */
+.bp-presenter .bp-equation { font-size: 19.5px; height: 112px; min-height: 0; overflow-y: hidden; }
+.bp-presenter .bp-equation mjx-container[display="true"] { margin: 4px 0 !important; text-align: left !important; }
+.bp-presenter .bp-meaning, .bp-presenter .bp-meaning .widget-html-content { font-size: 17px; line-height: 1.4;
+  height: 1.5em; overflow: hidden; }
+.bp-presenter .bp-check, .bp-presenter .bp-check .widget-html-content { font-size: 14px; line-height: 1.4;
+  height: 1.5em; overflow: hidden; }
+.bp-presenter .bp-status { font-size: 15px; }
+.bp-presenter .bp-iteration input { text-align: right; }
+.bp-presenter .widget-toggle-buttons .widget-label { width: auto; margin-right: 6px; }
 </style>
 """
-
-
-def _handler(method: Callable) -> Callable:
-    """Run a widget callback; show any error in the panel instead of losing it."""
-
-    @functools.wraps(method)
-    def wrapper(self: "Explorer", *args: object) -> object:
-        if not self._syncing:
-            self.message.value = ""  # a new action: the last one's message is stale
-        try:
-            return method(self, *args)
-        except InputError as error:
-            self.say(str(error), error=True)
-        except Exception as error:  # noqa: BLE001 - a handler must never fail silently
-            self._unexpected(error, traceback.format_exc())
-        return None
-
-    return wrapper
-
-
-def _loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 class Explorer(widgets.VBox):
@@ -111,608 +110,245 @@ class Explorer(widgets.VBox):
         One example (a vector each) or several (rows); required with ``network``.
     iterations : int
         The default of the "Iterations" field next to Train.
+    layout : ``"notebook"`` or ``"presenter"``, optional
+        Everything stacked in sight, or arranged for a projector (see the
+        module's docstring).  Default: ``$BACKPROP_EXPLORER_LAYOUT``, else
+        ``"notebook"``.
+
+    Every widget of the views is also an attribute of the panel
+    (``panel.next_button``, ``panel.fields["p:w5"]``, ``panel.curve``).
     """
 
     def __init__(self, network: Network | None = None, inputs: object = None, targets: object = None,
-                 iterations: int = 10_000):
+                 iterations: int = 10_000, layout: str | None = None):
+        layout = os.environ.get(LAYOUT_VARIABLE, "notebook") if layout is None else layout
+        if layout not in LAYOUTS:
+            raise InputError("layout", f"choose one of {', '.join(LAYOUTS)} (got {layout!r})")
+        self.layout_name = layout
         self.session = Session(network, inputs, targets)
         iterations = check_iterations(iterations, "iterations")
-        self._prefix = f"bp{next(_panel_ids)}-"
-        self._syncing = False
-        self._play_token: object | None = None
-        self.training_task: asyncio.Task | None = None
-        self.steps_task: asyncio.Task | None = None
-        self._stop_requested = False
-        self._closed = False
-        self._steps_shown = 0  # steps in the iteration the step label last showed
-        #: typed text that was refused, by field key ("lr" for the learning rate):
-        #: kept in its field, with its message, until that field is edited again
-        self._rejected: dict[str, str] = {}
+        self.messages = Messages()
         super().__init__()
         self.add_class("bp-panel")
-        self._build(iterations)
-        self._link()
+        self.add_class(f"bp-{layout}")
+        self.stepping = SteppingView(self)
+        self.training = TrainingView(self, iterations)
+        self.curve_view = CurveView(self)
+        self.editing = EditingView(self)
+        self._views = (self.stepping, self.training, self.curve_view, self.editing)
+        self.files = FilesView(self)
+        self.children = self._presenter_children() if layout == "presenter" else self._notebook_children()
+        self._observe_session()
         self.render()
 
-    # ------------------------------------------------------------ building
-    def _build(self, iterations: int) -> None:
+    def __getattr__(self, name: str) -> object:
+        """The views' widgets and state, as attributes of the panel."""
+        for view in self.__dict__.get("_views", ()):
+            if name in view.__dict__:
+                return view.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _observe_session(self) -> None:
         s = self.session
-        self.title = widgets.HTML()
-        self.diagram = widgets.HTML(layout=widgets.Layout(width="100%"))
-        self.phases = widgets.HTML()
-        self.position = widgets.Label()
-        self.equation = widgets.HTMLMath(layout=widgets.Layout(width="100%"))
-        self.equation.add_class("bp-equation")
-        self.meaning = widgets.HTML()
-        self.meaning.add_class("bp-meaning")
-        self.check = widgets.HTML()
-        self.check.add_class("bp-check")
+        s.observe(lambda change: self.render_steps(), names="step")
+        # while training, the run's own refresh redraws (5 times a second), not every chunk
+        s.observe(lambda change: None if s.training else self.render(), names="revision")
+        # while training, the run's own chunks update the counters: the step label, counter,
+        # curve and table then always show one iteration
+        s.observe(lambda change: None if s.training else self.render_training(), names="iteration")
+        s.observe(lambda change: self.render_training(), names="training")
 
-        button = functools.partial(widgets.Button, layout=widgets.Layout(width="auto"))
-        self.previous_button = button(description="Previous step",
-                                      tooltip="Go back one step")
-        self.next_button = button(description="Next step", button_style="primary",
-                                  tooltip="Work out the next quantity")
-        self.next_phase_button = button(description="Next phase",
-                                        tooltip="Jump to the start of the next phase")
-        self.finish_button = button(description="Finish iteration",
-                                    tooltip="Work out every remaining step of this iteration")
-        self.reset_iteration_button = button(description="Reset iteration",
-                                             tooltip="Back to the start of this iteration")
-        self.step_slider = Slider(label="Step", min=0, max=len(s.walk), step=1, value=0, continuous=True)
-        self.play_steps = widgets.ToggleButton(description="Play steps", tooltip="Animate through the steps",
-                                               layout=widgets.Layout(width="auto"))
-        self.step_speed = widgets.Dropdown(description="Speed", options=STEP_SPEEDS, value=3.0,
-                                           layout=widgets.Layout(width="230px"))
-        self.step_log = widgets.HTML()
+    # ------------------------------------------------------------ arranging
+    @property
+    def message(self):
+        """The status line (``.value``, ``.kind``)."""
+        return self.messages.line
 
-        self.iterations_field = widgets.Text(description="Iterations", value=f"{iterations}",
-                                             continuous_update=False, layout=widgets.Layout(width="190px"))
-        self.train_button = button(description="Train", button_style="success",
-                                   tooltip="Train for the number of iterations given")
-        self.play_training = widgets.ToggleButton(description="Play", tooltip="Train continuously until paused",
-                                                  layout=widgets.Layout(width="auto"))
-        self.stop_button = button(description="Stop", button_style="danger",
-                                  tooltip="Stop training", disabled=True)
-        self.pace = widgets.Dropdown(description="Pace", options=PACES, value=2000.0,
-                                     layout=widgets.Layout(width="300px"))
-        self.counter = widgets.Label()
-        self.progress = widgets.IntProgress(min=0, max=1, value=0, description="Progress",
-                                            layout=widgets.Layout(width="300px"))
+    @property
+    def details(self) -> widgets.Output:
+        return self.messages.details
 
-        # fixed margins: a constrained layout would cost ~35 ms on every redraw
-        figure = Figure(figsize=(4.6, 2.7))
-        figure.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.19)
-        self.canvas = Canvas(figure)
-        FigureManager(self.canvas, 0)  # gives the canvas its toolbar and resize handling
-        self.canvas.header_visible = False
-        self.canvas.footer_visible = False
-        self.canvas.resizable = False
-        self.canvas.layout = widgets.Layout(width="auto", min_width="340px")
-        self.curve = ErrorCurve(figure.add_subplot())
-        self.log_scale = widgets.Checkbox(description="Log scale", value=False, indent=False,
-                                          layout=widgets.Layout(width="auto"))
-        self.keep_button = button(description="Keep curve",
-                                  tooltip="Freeze this curve, labelled with its learning rate")
-        self.clear_button = button(description="Clear kept curves")
-
-        low, high = LEARNING_RATE_LIMITS
-        self.lr_slider = Slider(label="Learning rate", log=True, min=low, max=high, step=0.01,
-                                value=s.learning_rate)
-        self.lr_text = widgets.Text(description="Learning rate value", value=number(s.learning_rate),
-                                    continuous_update=False, style={"description_width": "initial"},
-                                    layout=widgets.Layout(width="230px"))
-        self.lr_message = widgets.HTML()
-        self.lr_message.add_class("bp-field-message")
-        self.reset_weights_button = button(description="Reset weights",
-                                           tooltip="Restore exactly the initial weights and start a new run")
-
-        self.order = widgets.Dropdown(description="Update order", value=s.network.order,
-                                      options=[("textbook (gradients before any update)", "textbook"),
-                                               ("seed (hidden layer sees updated w5..w8)", "seed")],
-                                      style={"description_width": "initial"}, layout=widgets.Layout(width="380px"))
-        self.update_biases = widgets.Checkbox(description="Update biases", value=s.network.update_biases,
-                                              indent=False, layout=widgets.Layout(width="auto"))
-        self.fields: dict[str, widgets.Text] = {}
-        self.field_messages: dict[str, widgets.HTML] = {}
-        self.message = StatusLine()
-        self.details = widgets.Output()
-        self.files = FilesView(self)
-        self.edit_area = widgets.VBox([self._edit_table()])  # rebuilt for a loaded network of another shape
-
+    def _notebook_children(self) -> list[widgets.Widget]:
+        """Everything stacked, in sight: diagram, formula, stepping beside training, the table."""
+        st, tr, cv, ed = self._views
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         stepping = widgets.VBox([
-            row([self.previous_button, self.next_button, self.next_phase_button,
-                 self.finish_button, self.reset_iteration_button]),
-            row([self.step_slider, self.play_steps, self.step_speed]),
-            self.step_log,
+            row([st.previous_button, st.next_button, st.next_phase_button, st.finish_button,
+                 st.reset_iteration_button]),
+            row([st.step_slider, st.play_steps, st.step_speed]),
+            row([st.iteration_field, st.iteration_total, st.iteration_message]),
+            st.step_log,
         ], layout=widgets.Layout(flex="1 1 520px", min_width="0", margin="0 16px 0 0"))
         training = widgets.VBox([
-            self._section("Training"),
-            row([self.iterations_field, self.train_button, self.play_training, self.stop_button]),
-            row([self.pace]),
-            row([self.progress, self.counter]),
-            row([self.lr_slider, self.lr_text, self.reset_weights_button]),
-            self.lr_message,
-            self.canvas,
-            row([self.log_scale, self.keep_button, self.clear_button]),
+            _section("Training"),
+            row([tr.iterations_field, tr.train_button, tr.play_training, tr.stop_button]),
+            row([tr.pace]),
+            row([tr.progress, tr.counter]),
+            row([tr.lr_slider, tr.lr_text, tr.reset_weights_button]),
+            tr.lr_message,
+            cv.canvas,
+            row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button]),
         ], layout=widgets.Layout(flex="1 1 440px", min_width="0"))
-        self.children = [
-            widgets.HTML(STYLE), KeyboardPassage(), self.title, self.message,
-            self.diagram,
+        return [
+            widgets.HTML(STYLE), KeyboardPassage(), st.presenter_keys, ed.title, self.message,
+            st.diagram_box,
             # the formula gets the full width: net_o1's is wider than one column
-            row([self.phases, self.position]),
-            self.equation, self.meaning, self.check,
+            row([st.phases, st.position]),
+            st.equation, st.meaning, st.check,
             widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
-            self._section("Edit the example"),
-            row([self.order, self.update_biases]),
-            self.edit_area,
-            self._section("Handout and saved session"),
+            _section("Edit the example"),
+            row([ed.order, ed.update_biases]),
+            ed.table,
+            row([st.text_size]),
+            _section("Handout and saved session"),
             self.files,
             self.details,
         ]
 
-    @staticmethod
-    def _section(title: str) -> widgets.HTML:
-        label = widgets.HTML(html.escape(title))
-        label.add_class("bp-section")
-        return label
+    def _presenter_children(self) -> list[widgets.Widget]:
+        """For a projector: what the class reads on one screen, the rest one click away beneath.
 
-    def _edit_table(self) -> widgets.Widget:
-        """Text fields for inputs, targets and every weight and bias, grouped by kind."""
-        s = self.session
-        rows = []
-        names = s.network.names
-        groups = [("Inputs", [(f"i:{j}", n) for j, n in enumerate(names.neurons[0])]),
-                  ("Targets", [(f"t:{k}", f"target {n}") for k, n in enumerate(names.neurons[-1])])]
-        for l in range(len(s.network.weights)):
-            weight_names = [w for row in names.weights[l] for w in row]
-            bias_names = list(dict.fromkeys(names.biases[l]))
-            groups.append((f"Layer {l + 1}", [(f"p:{n}", n) for n in weight_names + bias_names]))
-        for title, fields in groups:
-            boxes = []
-            for key, label in fields:
-                text = widgets.Text(description=label, continuous_update=False,
-                                    style={"description_width": "initial"}, layout=widgets.Layout(width="150px"))
-                text.observe(functools.partial(self._on_field, key), names="value")
-                # as wide as its field, so a message wraps instead of pushing the next field
-                message = widgets.HTML(layout=widgets.Layout(width="150px"))
-                message.add_class("bp-field-message")
-                self.fields[key], self.field_messages[key] = text, message
-                boxes.append(widgets.VBox([text, message], layout=widgets.Layout(margin="0 6px 0 0")))
-            rows.append(widgets.HBox([widgets.HTML(f"<b>{html.escape(title)}</b>",
-                                                   layout=widgets.Layout(width="70px")), *boxes],
-                                     layout=widgets.Layout(flex_flow="row wrap")))
-        return widgets.VBox(rows)
-
-    def _link(self) -> None:
-        s = self.session
-        self.previous_button.on_click(self._on_previous)
-        self.next_button.on_click(self._on_next)
-        self.next_phase_button.on_click(self._on_next_phase)
-        self.finish_button.on_click(self._on_finish)
-        self.reset_iteration_button.on_click(self._on_reset_iteration)
-        self.step_slider.observe(self._on_slider, names="value")
-        self.play_steps.observe(self._on_play_steps, names="value")
-        self.train_button.on_click(self._on_train)
-        self.play_training.observe(self._on_play_training, names="value")
-        self.stop_button.on_click(self._on_stop)
-        self.log_scale.observe(self._on_log_scale, names="value")
-        self.keep_button.on_click(self._on_keep)
-        self.clear_button.on_click(self._on_clear)
-        self.lr_slider.observe(self._on_lr_slider, names="value")
-        self.lr_text.observe(self._on_lr_text, names="value")
-        self.reset_weights_button.on_click(self._on_reset_weights)
-        self.order.observe(self._on_order, names="value")
-        self.update_biases.observe(self._on_update_biases, names="value")
-        self.iterations_field.observe(self._on_iterations, names="value")
-        s.observe(lambda change: self.render_steps(), names="step")
-        # while training, the run's own refresh redraws (5 times a second), not every
-        # chunk: the step label, counter, curve and table then always show one iteration
-        s.observe(lambda change: None if s.training else self.render(), names="revision")
-        s.observe(lambda change: None if s.training else self.render_training(), names="iteration")
-        s.observe(lambda change: self.render_training(), names="training")
-        widgets.dlink((s, "learning_rate"), (self.lr_slider, "value"))
-
-    # ------------------------------------------------------------- messages
-    def say(self, text: str, error: bool = False, details: str | None = None) -> None:
-        """Show a message in the panel's message area (errors in the error colour)."""
-        with self.message.hold_sync():
-            self.message.kind = "error" if error else "info"
-            self.message.value = text
-        if details:
-            self.details.clear_output()
-            self.details.append_stdout(details)
-
-    def _unexpected(self, error: BaseException, details: str) -> None:
-        self.say(f"Unexpected error ({type(error).__name__}: {error}); the details are at the "
-                 "bottom of the panel.", error=True, details=details)
+        Top to bottom: the diagram (its height set by the screen's), one bar
+        with the step buttons, the phase and the iteration, then the message,
+        formula and meaning beside the error curve.  Nothing above the
+        buttons changes height from one step to the next.
+        """
+        st, tr, cv, ed = self._views
+        row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        spacer = functools.partial(widgets.Box, layout=widgets.Layout(flex="1 1 0", min_width="8px"))
+        stepbar = widgets.HBox([st.previous_button, st.next_button, st.next_phase_button, st.finish_button,
+                                st.reset_iteration_button, spacer(), st.phases, st.position, spacer(),
+                                st.iteration_field, st.iteration_total],
+                               layout=widgets.Layout(align_items="center", width="100%"))
+        stepbar.add_class("bp-stepbar")
+        reading = widgets.VBox([self.message, st.iteration_message, st.equation, st.meaning, st.check],
+                               layout=widgets.Layout(flex="1 1 600px", min_width="0", margin="0 12px 0 0"))
+        sections = {
+            "Training": widgets.VBox([
+                row([tr.iterations_field, tr.train_button, tr.play_training, tr.stop_button, tr.pace]),
+                row([tr.progress, tr.counter]),
+                row([tr.lr_slider, tr.lr_text, tr.reset_weights_button]),
+                tr.lr_message,
+                row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button])]),
+            "Steps": widgets.VBox([row([st.step_slider, st.play_steps, st.step_speed]), st.step_log]),
+            "Edit": widgets.VBox([ed.title, row([ed.order, ed.update_biases]), ed.table]),
+            "Files": widgets.VBox([_section("Handout and saved session"), self.files]),
+            "Display": widgets.VBox([row([st.text_size])]),
+        }
+        # a Tab always shows one of its pages; "Hide" shows none, so the main view ends the screen
+        self.more = widgets.ToggleButtons(options=["Hide", *sections], value="Hide",
+                                          tooltips=["Show none of these", *(f"Show {k.lower()}" for k in sections)],
+                                          style={"button_width": "auto"})
+        stack = widgets.Stack([widgets.Box(), *sections.values()], selected_index=0)
+        widgets.jslink((self.more, "index"), (stack, "selected_index"))
+        curve = widgets.VBox([cv.canvas, self.more], layout=widgets.Layout(flex="0 0 540px", min_width="0"))
+        return [widgets.HTML(STYLE), KeyboardPassage(), st.presenter_keys, st.diagram_box, stepbar,
+                widgets.HBox([reading, curve], layout=widgets.Layout(width="100%", flex_flow="row nowrap")),
+                stack, self.details]
 
     # ------------------------------------------------------------ rendering
     def render(self) -> None:
         """Redraw every view from the session."""
-        s = self.session
-        net = s.network
-        shape = "-".join(map(str, net.sizes))
-        self.title.value = (f'<div class="bp-title">Backprop Explorer</div><div class="bp-subtitle">'
-                            f"{shape} network, {', '.join(dict.fromkeys(net.activations))} neurons, "
-                            f"{html.escape(net.loss)} error, update order {net.order}"
-                            f"{', biases updated' if net.update_biases else ''}</div>")
-        self._sync_fields()
+        self.editing.render()
         self.render_steps()
         self.render_training()
         self.render_curve()
 
     def render_steps(self) -> None:
-        """The diagram, the phase, the formula and the log, for the current step."""
-        s = self.session
-        walk, current = s.walk, s.current
-        values, updated = s.done_values()
-        # once the update is worked out, nothing is dimmed: every new value is news
-        highlight = current.elements if current and not s.finished else ()
-        notice = ("" if s.diverged_at is None else
-                  f"E_total stopped being a finite number at iteration {s.diverged_at:,}: "
-                  "lower the learning rate, then press Reset weights (or edit a weight).")
-        self.diagram.value = diagram.render(walk.network, walk.inputs, walk.targets, values, updated,
-                                            highlight, id_prefix=self._prefix, notice=notice)
-        phase = s.phase
-        done_phases = PHASES[: PHASES.index(phase)] if phase else ()
-        self.phases.value = '<div class="bp-phases" aria-label="phase">' + "".join(
-            f'<span class="{"bp-current" if p == phase else "bp-done" if p in done_phases else ""}">{p}</span>'
-            for p in PHASES if walk.phase_start(p) < len(walk)) + "</div>"
-        self._steps_shown = len(walk)
-        self.render_position()
-        if current is None:
-            self.equation.value = ("Press <b>Next step</b> to begin the forward pass "
-                                   f"(E_total now: {number(s.dataset_error())}).")
-            self.meaning.value = "Each step works out one number, the way the worked example does it by hand."
-        else:
-            self.equation.value = f"$${current.latex}$$"
-            after = (f" E_total after this update: {number(walk.error_after)}."
-                     if s.finished else "")
-            self.meaning.value = html.escape(current.meaning + after)
-        self.check.value = self._gradient_check(current)
-        items = "".join(
-            f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">{html.escape(st.text())}</li>'
-            for i, st in enumerate(walk.steps[: s.step]))
-        self.step_log.value = (f'<div class="bp-log" aria-label="steps done"><div><ol>{items}</ol></div></div>'
-                          if items else '<div class="bp-log"><div>No steps done yet in this iteration.</div></div>')
-        # quiet outside the hold: held notifications fire when it ends
-        with self._quietly(), self.step_slider.hold_trait_notifications():
-            self.step_slider.max = len(walk)
-            self.step_slider.value = s.step
-        self.previous_button.disabled = s.step == 0
-
-    def _gradient_check(self, step) -> str:
-        """For a step dE_total/dw: the same slope by central differences, as a check."""
-        if step is None or step.quantity != "gradient":
-            return ""
-        name = step.parameter
-        walk = self.session.walk
-        if name not in walk.network.parameters():
-            return ""
-        h = 1e-6
-        slope = walk.network.numerical_gradient(name, walk.inputs, walk.targets, h)
-        text = (f"Check by nudging {name} by ±{h:g}: (E_total({name} + h) − E_total({name} − h)) / 2h "
-                f"= {number(slope)}.")
-        if walk.network.order == "seed" and abs(slope - step.value) > 1e-7 * max(1.0, abs(slope)):
-            text += (" The seed order's value differs: it went through already-updated weights, "
-                     "so it is not exactly the slope of E_total.")
-        return html.escape(text)
-
-    def render_position(self) -> None:
-        """The step label: "step k of n, iteration i" (n as last drawn, so no walkthrough is built)."""
-        s = self.session
-        example = f", example {s.example + 1}" if s.inputs.shape[0] > 1 else ""
-        self.position.value = f"step {s.step} of {self._steps_shown}, iteration {s.iteration + 1:,}{example}"
+        self.stepping.render()
 
     def render_training(self) -> None:
-        s = self.session
-        n = s.iteration
-        diverged = "" if s.diverged_at is None else f" (not finite since iteration {s.diverged_at:,})"
-        self.counter.value = (f"{n:,} iteration{'' if n == 1 else 's'} done, "
-                              f"E_total {number(float(s.errors.values[-1]))}{diverged}")
-        self.train_button.disabled = s.training
-        self.stop_button.disabled = not s.training
-        # the table shows live values while training: typing there would be overwritten
-        for text in self.fields.values():
-            text.disabled = s.training
+        self.training.render()
+        self.editing.show_training(self.session.training)
 
     def render_curve(self) -> None:
-        s = self.session
-        self.curve.show(s.errors.values, label=f"current run, eta = {s.network.learning_rate:.3g}",
-                        diverged_at=s.diverged_at)
+        self.curve_view.render()
 
-    def _sync_fields(self) -> None:
-        """Show the session's current numbers in the edit table (without re-triggering edits).
+    def say(self, text: str, error: bool = False, details: str | None = None) -> None:
+        """Show a message in the panel's status line (errors in the error colour)."""
+        self.messages.say(text, error, details)
 
-        A field holding refused text keeps it, and its message, until it is edited again.
+    # ------------------------------------------------------------ comparing
+    def compare_learning_rates(self, rates: Mapping[float, str] | Sequence[float],
+                               iterations: int = 1_000) -> None:
+        """Keep one curve per learning rate, each run from the initial weights; both axes log-scale.
+
+        Parameters
+        ----------
+        rates : mapping of learning rate -> name, or a sequence of learning rates
+            Each becomes a kept curve labelled ``η = 0.8, too large``.
+        iterations : int
+            The length of each run.
+
+        Afterwards the weights and the learning rate are back where they
+        were, so the current run starts afresh beside the kept ones.
         """
-        s = self.session
-        params = s.network.parameters()
-        with self._quietly():
-            for key, text in self.fields.items():
-                if key in self._rejected:
-                    continue
-                kind, name = key.split(":", 1)
-                if kind == "i":
-                    value = s.inputs[s.example, int(name)]
-                elif kind == "t":
-                    value = s.targets[s.example, int(name)]
-                else:
-                    value = params[name]
-                text.value = number(float(value))
-                text.remove_class("bp-invalid")
-                self.field_messages[key].value = ""
-            if "lr" not in self._rejected:
-                self.lr_text.value = number(s.network.learning_rate)
-            self.order.value = s.network.order
-            self.update_biases.value = s.network.update_biases
+        self.training.stop()
+        self.curve_view.compare_learning_rates(rates, iterations)
 
-    # ------------------------------------------------------------- stepping
-    @_handler
-    def _on_previous(self, _button: object = None) -> None:
-        self._pause_steps()
-        self.session.previous_step()
+    # ------------------------------------------------------- saved sessions
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the panel as it is to a JSON session file (format: :mod:`explorer.savefile`)."""
+        savefile.write(path, self.session, self.kept_curves(), self.curve_view.log_scale.value)
 
-    @_handler
-    def _on_next(self, _button: object = None) -> None:
-        self._stop_training()
-        self.session.next_step()
+    def load(self, path: str | os.PathLike) -> None:
+        """Reopen a file written by :meth:`save`; a refused file raises and changes nothing."""
+        self.restore(savefile.read(path))
 
-    @_handler
-    def _on_next_phase(self, _button: object = None) -> None:
-        self._stop_training()
-        self.session.next_phase()
+    def kept_curves(self) -> list[savefile.KeptCurve]:
+        """The curves kept with "Keep curve", oldest first, as a session file holds them."""
+        return [savefile.KeptCurve(*curve) for curve in self.curve_view.curve.kept()]
 
-    @_handler
-    def _on_finish(self, _button: object = None) -> None:
-        self._stop_training()
-        self.session.finish_iteration()
+    def restore(self, saved: savefile.Saved) -> None:
+        """Show a loaded session with its kept curves (training and playing stop first)."""
+        self.training.stop()
+        self.stepping.pause()
+        self.forget_refused()  # every field shows the loaded values
+        shape = (self.session.network.sizes, self.session.network.bias_mode)
+        with self.session.hold_trait_notifications():  # one redraw, once the fields match the network
+            self.session.restore(saved.session)
+            if (self.session.network.sizes, self.session.network.bias_mode) != shape:
+                self.editing.rebuild()
+        cv = self.curve_view
+        cv.curve.set_kept([(c.label, c.iterations, c.errors) for c in saved.kept])
+        with self.messages.quietly():
+            cv.log_scale.value = saved.log_scale
+        cv.curve.set_log(saved.log_scale)
 
-    @_handler
-    def _on_reset_iteration(self, _button: object = None) -> None:
-        self._pause_steps()
-        self.session.reset_iteration()
+    def forget_refused(self) -> None:
+        """Fields holding refused text show the session's numbers again (a reset, a load)."""
+        self.editing.rejected.clear()
+        self.training.accept_rate()
 
-    @_handler
-    def _on_slider(self, change: dict) -> None:
-        if not self._syncing:
-            self._pause_steps()
-            self.session.go_to(round(change["new"]))  # the slider refuses NaN itself
-
-    @_handler
-    def _on_play_steps(self, change: dict) -> None:
-        self.play_steps.description = "Pause steps" if change["new"] else "Play steps"
-        if change["new"]:
-            self._stop_training()
-            self.steps_task = self._spawn(self._play_steps())
-
-    async def _play_steps(self) -> None:
-        """Advance one step per tick until the iteration is finished or paused.
-
-        Each run holds a token: toggling off and on quickly starts a new run,
-        and the old one, still asleep, sees it is no longer current and ends.
-        """
-        s = self.session
-        me = self._play_token = object()
-        try:
-            if s.finished:
-                s.start_next_iteration()
-            while self.play_steps.value and self._play_token is me and not s.finished:
-                s.next_step()
-                await asyncio.sleep(1.0 / self.step_speed.value)
-        finally:
-            if self._play_token is me:
-                with self._quietly():  # the run ending is no user action: keep messages
-                    self.play_steps.value = False
-
-    def _pause_steps(self) -> None:
-        self.play_steps.value = False
-
-    # ------------------------------------------------------------- training
-    @_handler
-    def _on_train(self, _button: object = None) -> None:
-        count = check_iterations(self.iterations_field.value, "Iterations")
-        self._start_training(count)
-
-    @_handler
-    def _on_play_training(self, change: dict) -> None:
-        self.play_training.description = "Pause" if change["new"] else "Play"
-        if change["new"] and not self.session.training:
-            if not _loop_running():
-                self.play_training.value = False
-                raise InputError("Play", "continuous training needs a running Jupyter kernel; use Train")
-            self._start_training(None)
-        elif not change["new"]:
-            self._stop_training()
-
-    @_handler
-    def _on_stop(self, _button: object = None) -> None:
-        self._stop_training()
-
-    @_handler
-    def _on_iterations(self, change: dict) -> None:
-        check_iterations(change["new"], "Iterations")
-        self.message.value = ""
-
-    def _start_training(self, count: int | None) -> None:
-        if self.session.training and not self._stop_requested:
-            return  # already running
-        if self.session.diverged_at is not None:
-            with self._quietly():
-                self.play_training.value = False
-            raise InputError("Train", f"E_total is not a finite number (since iteration "
-                             f"{self.session.diverged_at:,}): lower the learning rate, then press "
-                             "Reset weights or edit a weight")
-        self._pause_steps()
-        self.progress.max = max(count or 1, 1)
-        self.progress.value = 0
-        previous = self.training_task
-        self.session.training = True  # Train greys out at once, even while a stopped run ends
-
-        async def run() -> None:
-            if previous is not None and not previous.done():
-                await previous  # a run told to stop ends at its next chunk
-            self._stop_requested = False
-            self.session.training = True
-            await self._train(count)
-
-        self.training_task = self._spawn(run())
-
-    def _stop_training(self) -> None:
-        self._stop_requested = True
-        self.play_training.value = False
-
-    async def _train(self, count: int | None) -> None:
-        """Train in chunks, yielding to the kernel between them; redraw 5 times a second."""
-        s = self.session
-        done, per_iteration = 0, 1e-5
-        started = last_draw = time.perf_counter()
-        try:
-            while not self._stop_requested and not self._closed and (count is None or done < count):
-                pace = self.pace.value if self.pace.value is not None else math.inf  # nothing chosen: fast
-                chunk = max(1, int(CHUNK_SECONDS / per_iteration))
-                if math.isfinite(pace):  # watching: hold the rate to `pace` iterations per second
-                    chunk = max(1, min(chunk, int(pace * (time.perf_counter() - started)) - done))
-                if count is not None:
-                    chunk = min(chunk, count - done)
-                tic = time.perf_counter()
-                diverged = s.train(chunk)
-                per_iteration = max((time.perf_counter() - tic) / chunk, 1e-7)
-                done += chunk
-                # the counters follow every chunk, together; the rest 5 times a second
-                self.progress.value = done if count is not None else 0
-                self.render_training()
-                self.render_position()
-                if diverged is not None:
-                    self.say(f"The error stopped being a finite number at iteration {diverged:,}: "
-                             "this learning rate diverges. Lower it and press Reset weights.", error=True)
-                    break
-                if time.perf_counter() - last_draw >= REFRESH_SECONDS:
-                    last_draw = time.perf_counter()
-                    self.render()  # every view at once, at one iteration
-                await asyncio.sleep(0.02 if math.isfinite(pace) else 0.002)  # a yield lets clicks in
-        finally:
-            s.training = False
-            if not self._closed:
-                self.progress.value = done if count is not None else 0
-                with self._quietly():  # the run ending is no user action: keep its message
-                    self.play_training.value = False
-                self.render()
-                self._push_curve()
-
-    def _push_curve(self) -> None:
-        """Send the page the curve's last frame now, instead of waiting to be asked.
-
-        ipympl's page asks for a frame after each ``draw_idle`` only when it
-        is not already awaiting one (its ``waiting_for_image``); should an
-        awaited frame never be drawn, no later ``draw_idle`` is answered and
-        the curve stops short of the counter.  ``draw()`` renders and sends
-        the frame unasked.  Every frame of this transparent figure is a full
-        image, so one extra frame cannot leave a mixed picture.
-        """
-        if not self.canvas.syncing_data_url:  # False once a page shows the canvas
-            self.canvas.draw()
-
-    # -------------------------------------------------------- curves and lr
-    @_handler
-    def _on_log_scale(self, change: dict) -> None:
-        self.curve.set_log(change["new"])
-
-    @_handler
-    def _on_keep(self, _button: object = None) -> None:
-        s = self.session
-        label = f"eta = {s.network.learning_rate:.3g} ({s.iteration:,} it.)"
-        if not self.curve.keep(label):
-            self.say("There is no curve to keep yet: train or step first.")
-
-    @_handler
-    def _on_clear(self, _button: object = None) -> None:
-        self.curve.clear_ghosts()
-
-    @_handler
-    def _on_lr_slider(self, change: dict) -> None:
-        if self._syncing or change["new"] == self.session.learning_rate:
-            return  # the session's own value, come back through the link
-        self.session.set_learning_rate(change["new"])
-        self._accepted("lr", self.lr_text, self.lr_message)
-        with self._quietly():
-            self.lr_text.value = number(self.session.learning_rate)
-
-    @_handler
-    def _on_lr_text(self, change: dict) -> None:
-        if self._syncing:
+    # ------------------------------------------------------------ closing
+    def close(self) -> None:
+        """Stop training and playing, release the figure and close every widget of the panel."""
+        if "_views" not in self.__dict__:  # built only in part (its arguments were refused)
+            super().close()
             return
-        try:
-            self.session.set_learning_rate(change["new"])  # the link moves the slider
-        except InputError as error:
-            self._refused("lr", self.lr_text, self.lr_message, change["new"], str(error))
-            return
-        self._accepted("lr", self.lr_text, self.lr_message)
+        self.training.closed = True
+        self.training.stop()
+        self.stepping._play_token = None
+        for task in (self.training.training_task, self.stepping.steps_task):
+            if task is not None and not task.done():
+                task.cancel()
+        canvas = self.curve_view.canvas
+        toolbar = getattr(canvas, "toolbar", None)
+        for widget in [*self._descendants(self), *([toolbar] if toolbar is not None else [])]:
+            widget.close()
+        self.curve_view.curve.figure.clear()
+        super().close()
 
-    @_handler
-    def _on_reset_weights(self, _button: object = None) -> None:
-        self._stop_training()
-        self._rejected.clear()  # every field shows the restored values
-        self.session.reset_weights()
-        self.say("Weights restored to their initial values; a new run starts at iteration 0.")
-
-    # -------------------------------------------------------------- editing
-    # Edits during a run are applied between its chunks: the run goes on with them.
-    @_handler
-    def _on_order(self, change: dict) -> None:
-        if not self._syncing:
-            self.session.set_order(change["new"])
-
-    @_handler
-    def _on_update_biases(self, change: dict) -> None:
-        if not self._syncing:
-            self.session.set_update_biases(change["new"])
-
-    @_handler
-    def _on_field(self, key: str, change: dict) -> None:
-        if self._syncing:
-            return
-        kind, name = key.split(":", 1)
-        s = self.session
-        try:
-            if kind == "i":
-                edit = functools.partial(s.set_input, int(name))
-            elif kind == "t":
-                edit = functools.partial(s.set_target, int(name))
-            else:
-                edit = functools.partial(s.set_parameter, name)
-            edit(change["new"])
-        except InputError as error:
-            self._refused(key, self.fields[key], self.field_messages[key], change["new"], error.message)
-            return
-        self._accepted(key, self.fields[key], self.field_messages[key])
-
-    def _refused(self, key: str, field: widgets.Text, message: widgets.HTML, text: str, why: str) -> None:
-        """Keep refused text in its field, marked, with why beside it (until it is edited again)."""
-        self._rejected[key] = text
-        field.add_class("bp-invalid")
-        message.value = f'<span role="alert">{html.escape(why)}</span>'
-
-    def _accepted(self, key: str, field: widgets.Text, message: widgets.HTML) -> None:
-        self._rejected.pop(key, None)
-        field.remove_class("bp-invalid")
-        message.value = ""
+    @classmethod
+    def _descendants(cls, box: widgets.Widget) -> Iterator[widgets.Widget]:
+        for child in getattr(box, "children", ()):
+            yield from cls._descendants(child)
+            yield child
 
     # ------------------------------------------------------------ internals
-    @contextlib.contextmanager
-    def _quietly(self) -> Iterator[None]:
-        """Set widgets from the session without their observers taking it for a user's edit."""
-        previous, self._syncing = self._syncing, True
-        try:
-            yield
-        finally:
-            self._syncing = previous
-
-    def _spawn(self, coroutine) -> asyncio.Task | None:
+    def spawn(self, coroutine) -> asyncio.Task | None:
         """Run ``coroutine`` as a task on the kernel's loop, or to completion without one."""
-        if not _loop_running():  # plain Python, no event loop: run it here and now
+        if not loop_running():  # plain Python, no event loop: run it here and now
             asyncio.run(coroutine)
             return None
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -722,66 +358,15 @@ class Explorer(widgets.VBox):
     def _task_done(self, task: asyncio.Task) -> None:
         if not task.cancelled() and task.exception() is not None:
             error = task.exception()
-            self._unexpected(error, "".join(traceback.format_exception(error)))
-
-    def close(self) -> None:
-        """Stop training and playing, release the figure and close every widget of the panel."""
-        if not hasattr(self, "canvas"):  # built only in part (its arguments were refused)
-            super().close()
-            return
-        self._closed = True
-        self._stop_requested = True
-        self._play_token = None
-        for task in (self.training_task, self.steps_task):
-            if task is not None and not task.done():
-                task.cancel()
-        toolbar = getattr(self.canvas, "toolbar", None)
-        for widget in [*self._descendants(self), *([toolbar] if toolbar is not None else [])]:
-            widget.close()
-        self.curve.figure.clear()
-        super().close()
-
-    @classmethod
-    def _descendants(cls, box: widgets.Widget) -> Iterator[widgets.Widget]:
-        for child in getattr(box, "children", ()):
-            yield from cls._descendants(child)
-            yield child
-
-    # ------------------------------------------------------- saved sessions
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the panel as it is to a JSON session file (format: :mod:`explorer.savefile`)."""
-        savefile.write(path, self.session, self.kept_curves(), self.log_scale.value)
-
-    def load(self, path: str | os.PathLike) -> None:
-        """Reopen a file written by :meth:`save`; a refused file raises and changes nothing."""
-        self.restore(savefile.read(path))
-
-    def kept_curves(self) -> list[savefile.KeptCurve]:
-        """The curves kept with "Keep curve", oldest first, as a session file holds them."""
-        return [savefile.KeptCurve(*curve) for curve in self.curve.kept()]
-
-    def restore(self, saved: savefile.Saved) -> None:
-        """Show a loaded session with its kept curves (training and playing stop first)."""
-        self._stop_training()
-        self._pause_steps()
-        self._rejected.clear()  # every field shows the loaded values
-        shape = (self.session.network.sizes, self.session.network.bias_mode)
-        with self.session.hold_trait_notifications():  # one redraw, once the fields match the network
-            self.session.restore(saved.session)
-            if (self.session.network.sizes, self.session.network.bias_mode) != shape:
-                old = [*self.fields.values(), *self.field_messages.values()]
-                self.fields.clear()
-                self.field_messages.clear()
-                self.edit_area.children = (self._edit_table(),)
-                for field in old:  # gone from the page: free their comms
-                    field.close()
-        self.curve.set_kept([(c.label, c.iterations, c.errors) for c in saved.kept])
-        with self._quietly():
-            self.log_scale.value = saved.log_scale
-            self.lr_slider.value = self.session.learning_rate
-        self.curve.set_log(saved.log_scale)
+            self.messages.unexpected(error, "".join(traceback.format_exception(error)))
 
     def __repr__(self) -> str:
         s = self.session
         return (f"Explorer({s.network!r}, step {s.step} of {len(s.walk)}, "
                 f"iteration {s.iteration})")
+
+
+def _section(title: str) -> widgets.HTML:
+    label = widgets.HTML(html.escape(title))
+    label.add_class("bp-section")
+    return label

@@ -85,7 +85,9 @@ def to_dict(session: Session, kept: Sequence[KeptCurve] = (), log_scale: bool = 
     its weights are no longer numbers a file can hold.
     """
     net = session.network
-    errors = session.errors.values
+    # the run up to the iteration shown: the network saved is that iteration's (when looking
+    # back at an earlier one, what came after is not written)
+    errors = session.errors.values[: session.iteration + 1]
     finite = all(np.isfinite(a).all() for a in (*net.weights, *net.biases)) and np.isfinite(errors).all()
     if not finite:
         raise v.InputError("Save", "this run diverged (its weights or E_total are no longer finite "

@@ -15,6 +15,7 @@ import numpy as np
 import traitlets
 
 from . import validation as v
+from .history import History
 from .network import ORDERS, Network
 from .presets import SEED_INPUTS, SEED_TARGETS, seed_network
 from .training import train
@@ -52,6 +53,10 @@ class ErrorHistory:
     def __len__(self) -> int:
         return self._size
 
+    def truncate(self, size: int) -> None:
+        """Keep the first ``size`` errors (a run resumed from an earlier iteration)."""
+        self._size = max(1, min(self._size, size))
+
 
 class Session(traitlets.HasTraits):
     """A network, its example(s), the current iteration's walkthrough and the run's errors.
@@ -59,6 +64,11 @@ class Session(traitlets.HasTraits):
     ``step`` counts the walkthrough steps done (0 = none yet, ``len(walk)`` =
     the update has been worked out).  The network only changes when the
     next iteration starts, or by training, editing or resetting.
+
+    ``iteration`` is the iteration shown (the network after that many
+    iterations); ``trained`` how far the run has gone.  Any iteration up to
+    ``trained`` can be opened again (:meth:`go_to_iteration`): its
+    parameters come from :class:`~explorer.history.History` checkpoints.
     """
 
     step = traitlets.Int(0)
@@ -87,6 +97,7 @@ class Session(traitlets.HasTraits):
         self.learning_rate = network.learning_rate
         self.example = 0
         self.errors = ErrorHistory(self.dataset_error())
+        self.history = History(self.network, self.inputs, self.targets)
         self._note_divergence(self.errors.values[0])
         self._walk: Walkthrough | None = None
 
@@ -112,6 +123,11 @@ class Session(traitlets.HasTraits):
         return self.current.phase if self.current else None
 
     @property
+    def trained(self) -> int:
+        """Iterations of the run so far (``iteration`` is smaller when looking back)."""
+        return len(self.errors) - 1
+
+    @property
     def finished(self) -> bool:
         return self.step == len(self.walk)
 
@@ -133,7 +149,22 @@ class Session(traitlets.HasTraits):
         self.step += 1
 
     def previous_step(self) -> None:
-        self.step = max(0, self.step - 1)
+        """One step back; from the first step, to the last step of the iteration before."""
+        if self.step > 0:
+            self.step -= 1
+        elif self.example > 0:
+            self._open(self.iteration, self.example - 1, finished=True)
+        elif self.iteration > self.history.first:
+            self._open(self.iteration - 1, self.inputs.shape[0] - 1, finished=True)
+
+    def go_to_iteration(self, iteration: object) -> None:
+        """Open the walkthrough of an iteration already trained (1 = the first), at its start."""
+        first = self.history.first + 1
+        accepted = f"enter a whole number from {first:,} to {self.trained + 1:,}"
+        text = str(iteration).strip().replace(",", "").replace("_", "")
+        if isinstance(iteration, bool) or not text.isdigit() or not first <= int(text) <= self.trained + 1:
+            raise v.InputError("Iteration", f"{accepted} (got {iteration!r})")
+        self._open(int(text) - 1, 0, finished=False)
 
     def next_phase(self) -> None:
         """To the first step of the next phase (the end of the update phase from there)."""
@@ -159,23 +190,37 @@ class Session(traitlets.HasTraits):
         self.network = self.walk.after
         self.example = (self.example + 1) % self.inputs.shape[0]
         if self.example == 0:
-            self.errors.extend([self.dataset_error()])
+            if self.iteration == self.trained:  # new ground, not a look back at the run
+                self.errors.extend([self.dataset_error()])
+                self.history.record(self.iteration + 1, self.network)
             self.iteration += 1
-            self._note_divergence(self.errors.values[-1])
+            self._note_divergence(self.errors.values[self.iteration])
         self._restart()
 
     # ------------------------------------------------------------ training
     def train(self, iterations: int) -> int | None:
-        """Train from the start of the current pass; returns the divergence iteration, if any."""
-        iterations = v.check_iterations(iterations)
-        result = train(self.network, self.inputs, self.targets, iterations, mode="online")
-        self.network = result.network
+        """Train from the start of the current pass; returns the divergence iteration, if any.
+
+        From an earlier iteration than the run's last, the run goes on from
+        there and what came after is forgotten.  Training stops at each
+        checkpoint the history is due, so it can record the parameters.
+        """
+        left = v.check_iterations(iterations)
+        self._forget_after(self.iteration)
+        diverged = None
+        while left > 0 and diverged is None:
+            chunk = min(left, self.history.next_due() - self.iteration)
+            result = train(self.network, self.inputs, self.targets, chunk, mode="online")
+            self.network = result.network
+            self.errors.extend(result.errors[1:])
+            self.iteration += result.iterations
+            self.history.record(self.iteration, self.network)
+            left -= chunk
+            diverged = None if result.diverged_at is None else self.iteration
         self.example = 0
-        self.errors.extend(result.errors[1:])
-        self.iteration += result.iterations
-        self._note_divergence(result.errors[-1])
+        self._note_divergence(self.errors.values[-1])
         self._restart()
-        return None if result.diverged_at is None else self.iteration
+        return diverged
 
     # ------------------------------------------------------------- editing
     def set_parameter(self, name: str, text: object) -> None:
@@ -221,6 +266,7 @@ class Session(traitlets.HasTraits):
                                                  update_biases=self.network.update_biases)
         self.example = 0
         self.errors = ErrorHistory(self.dataset_error())
+        self.history = History(self.network, self.inputs, self.targets)
         self.iteration = 0
         self._note_divergence(self.errors.values[-1])
         self._restart()
@@ -236,6 +282,8 @@ class Session(traitlets.HasTraits):
         self.example = other.example
         self.errors = ErrorHistory(other.errors.values[0])
         self.errors.extend(other.errors.values[1:])
+        # the file holds the network shown, not those before it: the history starts there
+        self.history = History(self.network, self.inputs, self.targets, start=other.iteration)
         self._walk = None
         with self.hold_trait_notifications():
             self.learning_rate = other.learning_rate
@@ -250,11 +298,13 @@ class Session(traitlets.HasTraits):
     # ------------------------------------------------------------ internals
     def _replace(self, network: Network, keep_step: bool = False) -> None:
         self.network = network
+        self._edited()
         self._restart(keep_step)
 
     def _set_data(self, inputs: np.ndarray, targets: np.ndarray) -> None:
         self.inputs, self.targets = self.network.check_data(inputs, targets)
         self._note_divergence(self.dataset_error())
+        self._edited()
         self._restart()
 
     def _note_divergence(self, error: float) -> None:
@@ -263,6 +313,29 @@ class Session(traitlets.HasTraits):
             self.diverged_at = None
         elif self.diverged_at is None:
             self.diverged_at = self.iteration
+
+    def _edited(self) -> None:
+        """An edit by hand: the run goes on from here, with the new network or data."""
+        self._forget_after(self.iteration)
+        self.history.edit(self.iteration, self.network, self.inputs, self.targets)
+
+    def _forget_after(self, iteration: int) -> None:
+        self.errors.truncate(iteration + 1)
+        self.history.truncate(iteration)
+
+    def _open(self, iteration: int, example: int, finished: bool) -> None:
+        """Show ``example`` of ``iteration`` again, with the parameters it had then."""
+        network = self.history.network_at(iteration)
+        for before in range(example):  # online: one update per earlier example of the pass
+            network = walkthrough(network, self.inputs, self.targets, before).after
+        self.network, self.example = network, example
+        with self.hold_trait_notifications():
+            self.iteration = iteration
+            self.learning_rate = network.learning_rate
+            self._note_divergence(self.errors.values[iteration])
+            self._restart()
+            if finished:
+                self.step = len(self.walk)
 
     def _restart(self, keep_step: bool = False) -> None:
         """A new walkthrough (on demand); an edit restarts the iteration's steps."""

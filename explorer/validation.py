@@ -77,6 +77,11 @@ def quote(value: object) -> str:
     return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "\u2026"
 
 
+#: What typed text may start or end with: ASCII blanks only.  ``str.strip()``
+#: would also drop control characters such as U+001F, which ``float()`` refuses.
+_BLANKS = " \t\n\r\f\v"
+
+
 def parse_real(field: str, value: object, low: float, high: float, accepted: str) -> float:
     """A finite float within ``[low, high]``, from text or a real number.
 
@@ -115,7 +120,7 @@ def parse_real(field: str, value: object, low: float, high: float, accepted: str
 
 
 def _real_from_text(field: str, value: str, accepted: str) -> float:
-    text = value.strip().translate(_MINUS_SIGNS)
+    text = value.strip(_BLANKS).translate(_MINUS_SIGNS)
     if not text:
         raise InputError(field, f"{accepted} (the field is empty)")
     if len(text) > REAL_CHARS:
@@ -156,7 +161,7 @@ def parse_whole(field: str, value: object, low: int, high: int, accepted: str | 
     """
     accepted = accepted or f"enter a whole number from {low:,} to {high:,}"
     if isinstance(value, str):
-        text = value.strip()
+        text = value.strip(_BLANKS)
         if not text:
             raise InputError(field, f"{accepted} (the field is empty)")
         if len(text) > WHOLE_CHARS:

@@ -72,7 +72,7 @@ def step_index(wt, symbol: str) -> int:
     return next(i for i, s in enumerate(wt.steps) if s.symbol == symbol)
 
 
-def text_boxes(root: ET.Element):
+def text_boxes(root: ET.Element, scale: float = 1.0):
     """(owner, x0, y0, x1, y1, text) for every <text>: owner is its group's id (data-id or data-for)."""
     boxes = []
 
@@ -81,7 +81,7 @@ def text_boxes(root: ET.Element):
             own = child.get("data-id") or child.get("data-for") or owner
             if child.tag == NS + "text":
                 cls = classes(child)
-                size = next(diagram.FONT_SIZES[c] for c in cls if c in diagram.FONT_SIZES)
+                size = scale * next(diagram.FONT_SIZES[c] for c in cls if c in diagram.FONT_SIZES)
                 content = "".join(child.itertext())
                 w = size * diagram.CHAR_WIDTH * len(content)
                 h = size * diagram.LINE_HEIGHT
@@ -302,6 +302,45 @@ def test_theme_variables_and_no_hard_coded_colours():
     assert "black" not in svg and "#000" not in svg
 
 
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(colour):
+        c = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    low, high = sorted((luminance(a), luminance(b)))
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_dimmed_and_secondary_text_keeps_4_5_to_1_on_both_themes():
+    style = _style(parse(seed_svg(highlight=["h1"])))
+    light = dict(re.findall(r"(--bp-[\w-]+):(#[0-9A-Fa-f]{6})", style.split("[data-jp-theme-light")[0]))
+    dark = dict(light, **dict(re.findall(r"(--bp-[\w-]+):(#[0-9A-Fa-f]{6})", style.split("[data-jp-theme-light")[1])))
+    # JupyterLab's backgrounds: light #ffffff; dark #111111 (layout-color1) and #212121 (layout-color2)
+    for colours, backgrounds in ((light, ["#ffffff"]), (dark, ["#111111", "#212121"])):
+        for var in ("--bp-fg2", "--bp-fg3", "--bp-dim-text", "--bp-new-text"):
+            for background in backgrounds:
+                assert _contrast(colours[var], background) >= 4.5, (var, colours[var], background)
+    # dimming fades shapes only: text takes the dimmed colour, never an opacity
+    assert re.search(r"\.bp-dim text,\.bp-diagram \.bp-dim tspan\{fill:var\(--bp-dim-text\)\}", style)
+    for rule in re.findall(r"([^{}]*bp-dim[^{}]*)\{([^}]*)\}", style):
+        selector = rule[0].split("*/")[-1]
+        if "opacity" in rule[1]:
+            assert "text" not in selector and "tspan" not in selector, rule
+
+
+def test_text_scale_makes_text_larger_than_the_drawing_grows():
+    normal, large = parse(seed_svg()), parse(seed_svg(text_scale=1.2, detail="compact"))
+    width = [float(root.get("viewBox").split()[2]) for root in (normal, large)]
+    assert width[1] <= width[0] * 1.05  # the layout made room by dropping second lines, not by widening
+    assert "font-size:14.4px" in _style(large) and "font-size:12px" in _style(normal)
+    assert not [t for t in large.iter(NS + "text") if "bp-l2" in classes(t)]  # compact: one line a label
+    with pytest.raises(ValueError):
+        seed_svg(text_scale=0.5)
+    with pytest.raises(ValueError):
+        seed_svg(detail="everything")
+
+
 def test_standalone_and_scalable():
     svg = seed_svg()
     root = parse(svg)
@@ -397,15 +436,16 @@ def _gradients_only(net, x, t):
     return state_at(wt, wt.phase_start("update") - 1)
 
 
+@pytest.mark.parametrize("scale, detail", [(1.0, "full"), (1.2, "compact"), (1.6, "full")])
 @pytest.mark.parametrize("mode", ["shared", "per-neuron"])
 @pytest.mark.parametrize("sizes", SHAPES, ids=lambda s: "-".join(map(str, s)))
-def test_no_two_texts_overlap(sizes, mode):
+def test_no_two_texts_overlap(sizes, mode, scale, detail):
     net = random_network(sizes, seed=7, bias_mode=mode, update_biases=True)
     xs, ts = random_data(net)
     x, t = xs[0], ts[0]
     for values, updated, hl in (({}, {}, ()), _gradients_only(net, x, t), _final_state(net, x, t)):
-        root = parse(render(net, x, t, values, updated, hl))
-        boxes = text_boxes(root)
+        root = parse(render(net, x, t, values, updated, hl, text_scale=scale, detail=detail))
+        boxes = text_boxes(root, scale)
         clashes = overlaps(boxes)
         assert not clashes, clashes[:3]
         # and no label covers a neuron
@@ -504,7 +544,8 @@ _MEASURE = """() => {
     }
   }
   const svg = document.querySelector('svg.bp-diagram');
-  const fill = getComputedStyle(svg.querySelector('.bp-name')).fill;
+  const lit = svg.querySelector('g:not(.bp-dim) > .bp-name');  // dimmed names are grey
+  const fill = lit ? getComputedStyle(lit).fill : null;
   return [texts, spills, fill, svg.viewBox.baseVal.width, svg.getBoundingClientRect().width];
 }"""
 _DARK = ("<style>:root{--jp-ui-font-color1:rgb(240, 240, 240);--jp-layout-color1:rgb(33, 33, 33)}</style>"
@@ -526,17 +567,22 @@ def test_real_text_fits_in_chromium():
         x, t = (SEED_INPUTS, SEED_TARGETS) if sizes == (2, 2, 2) else (v[0] for v in random_data(net))
         for values, updated, hl in (_gradients_only(net, x, t), _final_state(net, x, t)):
             cases.append(render(net, x, t, values, updated, hl))
+            # the presenter's size: larger text, one line a label
+            cases.append(render(net, x, t, values, updated, hl, text_scale=1.2, detail="compact"))
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=["--no-sandbox"])
         try:
             page = browser.new_page()
+            fills = []
             for svg in cases:
                 page.set_content(f"<div style='width:4000px'>{svg}</div>")
                 texts, spills, fill, view_width, shown_width = page.evaluate(_MEASURE)
                 assert not overlaps([tuple(b) for b in texts]), overlaps([tuple(b) for b in texts])[:3]
                 assert not spills
-                assert fill == "rgb(26, 26, 26)"  # the fallback, outside JupyterLab
+                fills.append(fill)
                 assert shown_width == pytest.approx(view_width)  # max-width: natural size, no larger
+            # the fallback, outside JupyterLab, wherever a name is not dimmed
+            assert set(fills) - {None} == {"rgb(26, 26, 26)"}
             page.set_content(_DARK + f"<div style='width:500px'>{cases[0]}</div></body>")
             _texts, _spills, fill, view_width, shown_width = page.evaluate(_MEASURE)
             assert fill == "rgb(240, 240, 240)"  # JupyterLab's variable wins

@@ -435,3 +435,12 @@ def test_there_are_at_least_300_cases():
         assert total >= 300, CASES
     else:
         pytest.skip(f"only part of the sweep ran: {CASES}")
+
+
+@pytest.mark.parametrize("text", ["0\x1f", "7\x1c", "\x1e1"])
+def test_control_characters_around_a_number_are_refused(text):
+    # str.strip() drops these, float() does not: typed text keeps only ASCII blanks at its ends
+    with pytest.raises(v.InputError):
+        v.parse_number("w1", text)
+    with pytest.raises(v.InputError):
+        v.check_iterations(text, "Iterations")

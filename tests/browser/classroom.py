@@ -18,7 +18,7 @@ are on the server at once.  Students arrive evenly spread over
 2. clicks "Next step" ``1 + index % 3`` times, timing each click to the
    changed formula in the page (the JavaScript of ``helpers.click_latencies``).
 
-Once everyone has clicked, each page must show its own step (the Step slider
+Once everyone has clicked, each page must show its own step (the step label
 at its own number of clicks); then the first student types a new w1 and every
 other page must still show the seed's w1 and its own step.  The kernels'
 memory is read while every page is open.  Then the pages close as a browser
@@ -175,7 +175,7 @@ class Student:
     # widget's state received, the server's part of the same)
     kernel_id: str | None = None  # the kernel the page talks to
     click_ms: list[float] = field(default_factory=list)
-    step_after_clicks: str | None = None  # the Step slider once everyone had clicked
+    step_after_clicks: str | None = None  # the step label's k once everyone had clicked
     step_at_end: str | None = None  # ... and after the first student changed w1 (not read in
     # the first page: a changed weight starts its iteration again, at step 0)
     w1_at_end: str | None = None  # w1 as the diagram shows it at the end
@@ -313,14 +313,17 @@ async def _client_reads(client: WidgetClient) -> tuple[str, str]:
 
 
 async def _read_step(page, expected: int, settle_s: float = 10.0) -> str:
-    """The Step slider's value, once it shows ``expected`` or ``settle_s`` has passed.
+    """The step label's k ("step k of n"), once it shows ``expected`` or ``settle_s`` has passed.
 
-    The panel sends the equation before the slider's new position, so right
-    after a click's equation has changed the slider may still be on its way.
+    The label is in sight in either layout (the presenter's Step slider is one
+    click away, under Steps).  The panel sends the equation before the rest
+    of the step, so right after a click's equation has changed the label may
+    still be on its way.
     """
-    slider = _panel(page).get_by_role("slider", name="Step", exact=True)
+    label = _panel(page).locator(".bp-position")
     deadline = time.monotonic() + settle_s
-    while (value := await slider.input_value()) != str(expected) and time.monotonic() < deadline:
+    while (value := (await label.inner_text()).split()[1]) != str(expected) \
+            and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
     return value
 
@@ -333,6 +336,9 @@ async def _check_isolation(pages, students: list[Student]) -> None:
                                          else (await _client_reads(page))[0])
     first = pages[0]
     if students[0].failure is None:
+        edit = _panel(first).get_by_role("button", name="Edit", exact=True)
+        if await edit.count():  # the presenter layout: the table is one click away
+            await edit.click()
         field = _panel(first).get_by_role("textbox", name="w1", exact=True)
         await field.fill(W1_CHANGED)
         await field.press("Enter")

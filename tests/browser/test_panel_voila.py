@@ -1,23 +1,45 @@
-"""The explorer panel on the classroom page (Voila, as ``python -m explorer app`` serves it).
+"""The explorer panel's notebook layout under Voila, served as ``python -m explorer app`` serves it.
 
-One page load and one kernel for the module (``module_page``); the tests run
-the shared scenario of ``panel_steps`` in order on that panel, then check the
-page stayed offline, raised no JavaScript error and showed no code.
+The classroom page itself opens in the presenter layout (test_presenter_voila.py);
+here notebooks/01_step_by_step.ipynb runs with ``Explorer(layout="notebook")``,
+every control in sight.  One page load and one kernel for the module
+(``module_page``); the tests run the shared scenario of ``panel_steps`` in
+order on that panel, then check the page stayed offline, raised no
+JavaScript error and showed no code.
 Screenshots: tests/artifacts/voila-*.png per state, panel-voila.png at the end.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
+from . import helpers
 from . import panel_steps as steps
 from .helpers import open_voila
 
 
 @pytest.fixture(scope="module")
-def panel(voila_server, module_page):
-    open_voila(module_page.page, voila_server("01"), ".bp-panel")
+def notebook_layout(tmp_path_factory):
+    """Notebook 01 with every control in sight: ``Explorer(layout="notebook")``."""
+    notebook = json.loads((helpers.NOTEBOOKS / steps.NOTEBOOK).read_text())
+    changed = 0
+    for cell in notebook["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and "Explorer()" in source:
+            cell["source"] = source.replace("Explorer()", 'Explorer(layout="notebook")')
+            changed += 1
+    assert changed == 1, "notebook 01 should show one Explorer()"
+    path = tmp_path_factory.mktemp("notebook-layout") / steps.NOTEBOOK
+    path.write_text(json.dumps(notebook))
+    return path
+
+
+@pytest.fixture(scope="module")
+def panel(voila_server, module_page, notebook_layout):
+    open_voila(module_page.page, voila_server(notebook_layout), ".bp-panel")
     return steps.Panel(module_page.page, "voila")
 
 

@@ -1,0 +1,206 @@
+"""The presenter layout in a real browser, shared by the classroom page (Voila) and JupyterLab.
+
+What a teacher at a projector needs, measured as Chromium renders it:
+
+- the diagram's smallest text and the formula's size, in CSS px on screen;
+- the step buttons' boxes after each of the 53 steps of the seed's
+  iteration (and the step into the next iteration): they must not move;
+- the presenter keys (PageDown, PageUp) and that they leave a text field alone;
+- that a message (Reset weights) appears inside the viewport;
+- going back to iteration 1 after training 10,000 iterations.
+
+Each size is set on the page already loaded (``set_viewport_size``): the
+layout follows the viewport by CSS alone.  Screenshots:
+tests/artifacts/presenter-<server>-<width>x<height>-<theme>.png.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import Page, expect
+
+from . import helpers
+from .panel_steps import WAIT_MS, Panel
+
+SIZES = [(1280, 720), (1440, 900)]
+STEP_BUTTONS = ["Previous step", "Next step", "Next phase", "Finish iteration", "Reset iteration"]
+STEPS = 53
+MIN_DIAGRAM_PX = 14.0
+MIN_FORMULA_PX = 22.0
+
+# The smallest diagram text and the formula's size as drawn: font size times the SVG's scale.
+_SIZES_JS = """(panel) => {
+    const svg = panel.querySelector('svg.bp-diagram');
+    const scale = svg.getScreenCTM().a;
+    let smallest = Infinity, which = '';
+    for (const t of svg.querySelectorAll('text')) {
+        if (!t.textContent.trim()) continue;
+        const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+        if (px < smallest) { smallest = px; which = t.textContent; }
+    }
+    const math = panel.querySelector('.bp-equation mjx-container');
+    return {diagram: smallest, which, scale,
+            formula: math ? parseFloat(getComputedStyle(math).fontSize) : null};
+}"""
+
+# Boxes of named buttons inside the panel, in viewport coordinates.
+_BOXES_JS = """([panel, names]) => names.map((name) => {
+    const button = [...panel.querySelectorAll('button')].find((b) => b.textContent.trim() === name);
+    const r = button.getBoundingClientRect();
+    return [r.x, r.y, r.width, r.height];
+})"""
+
+_IN_VIEW_JS = """(el) => {
+    const r = el.getBoundingClientRect();
+    return {box: [r.x, r.y, r.width, r.height], inside: r.width > 0 && r.height > 0 && r.left >= 0
+            && r.top >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight};
+}"""
+
+
+def position(panel: Panel):
+    return panel.root.locator(".bp-position")
+
+
+def at(panel: Panel, step: int, iteration: int) -> None:
+    """Wait until the panel shows ``step`` of ``iteration`` (the label and the Iteration field)."""
+    expect(position(panel)).to_have_text(re.compile(rf"^\s*step {step} of 53\s*$"))
+    expect(panel.control("textbox", "Iteration")).to_have_value(str(iteration))
+
+
+def reset(panel: Panel) -> None:
+    """Back to step 0 of the iteration shown."""
+    panel.button("Reset iteration").click()
+    expect(position(panel)).to_contain_text(re.compile(r"^step 0 of 53"))
+
+
+def section(panel: Panel, name: str) -> None:
+    """Show one of the presenter's sections beneath the main view ("Hide" for none)."""
+    panel.root.get_by_role("button", name=name, exact=True).click()
+
+
+def sizes_on_screen(panel: Panel) -> dict:
+    return panel.root.evaluate(_SIZES_JS)
+
+
+def check_sizes(panel: Panel, size: tuple[int, int]) -> dict:
+    """Smallest diagram text >= 14 px and formula >= 22 px, with a formula on show."""
+    reset(panel)
+    panel.button("Next step").click()
+    panel.expect_equation("=0.3775")
+    got = sizes_on_screen(panel)
+    assert got["diagram"] >= MIN_DIAGRAM_PX, f"{panel.server} {size}: diagram text {got}"
+    assert got["formula"] >= MIN_FORMULA_PX, f"{panel.server} {size}: formula {got}"
+    return got
+
+
+def buttons_stay_put(panel: Panel, size: tuple[int, int]) -> float:
+    """Click Next step at its first position 54 times; every step button keeps its box.
+
+    The clicks go to the first position's coordinates, as a hand on a mouse
+    does: a button that moved would make a click miss (and the step count
+    would stop).  Returns the largest movement seen, in px.
+    """
+    reset(panel)
+    handle = panel.root.element_handle()
+    first = panel.page.evaluate(_BOXES_JS, [handle, STEP_BUTTONS])
+    x, y, w, h = first[1]
+    worst, where = 0.0, None
+    for k in range(1, STEPS + 2):
+        panel.page.mouse.click(x + w / 2, y + h / 2)
+        at(panel, k, 1) if k <= STEPS else at(panel, 1, 2)
+        boxes = panel.page.evaluate(_BOXES_JS, [handle, STEP_BUTTONS])
+        for name, a, b in zip(STEP_BUTTONS, first, boxes):
+            moved = max(abs(p - q) for p, q in zip(a, b))
+            if moved > worst:
+                worst, where = moved, (name, k, a, b)
+    assert worst <= 1.0, f"{panel.server} {size}: a step button moved {worst:.1f} px: {where}"
+    panel.button("Previous step").click()
+    at(panel, 0, 2)
+    panel.button("Previous step").click()  # from step 0: the last step of the iteration before
+    at(panel, 53, 1)
+    return worst
+
+
+def main_view_in_sight(panel: Panel) -> dict:
+    """Diagram, formula, Next step and the curve's canvas all inside the viewport."""
+    parts = {"diagram": panel.diagram, "formula": panel.equation, "Next step": panel.button("Next step"),
+             "curve": panel.root.locator(".jupyter-matplotlib-canvas-div").first}
+    seen = {name: locator.evaluate(_IN_VIEW_JS) for name, locator in parts.items()}
+    outside = {name: s["box"] for name, s in seen.items() if not s["inside"]}
+    assert not outside, f"{panel.server}: outside the viewport after load: {outside}"
+    return seen
+
+
+def presenter_keys(panel: Panel) -> None:
+    """PageDown and PageUp step; not while typing in the Iteration field."""
+    reset(panel)
+    panel.page.evaluate("document.activeElement && document.activeElement.blur()")
+    if panel.server == "lab":  # the notebook holds the focus: a click on the diagram gives it to the panel
+        panel.diagram.click(position={"x": 5, "y": 5})
+    for k in (1, 2, 3):
+        panel.page.keyboard.press("PageDown")
+        expect(position(panel)).to_contain_text(re.compile(rf"^step {k} of 53"))
+    panel.page.keyboard.press("PageUp")
+    expect(position(panel)).to_contain_text(re.compile(r"^step 2 of 53"))
+    panel.page.keyboard.press("ArrowRight")
+    expect(position(panel)).to_contain_text(re.compile(r"^step 3 of 53"))
+    field = panel.control("textbox", "Iteration")
+    field.focus()
+    for key in ("PageDown", "ArrowLeft", "ArrowRight", "PageUp"):  # keys that type nothing
+        field.press(key)
+    panel.page.wait_for_timeout(500)  # a step would have come back by now
+    expect(position(panel)).to_contain_text(re.compile(r"^step 3 of 53"))
+    field.evaluate("(f) => f.blur()")  # the field's text unchanged: nothing to open
+
+
+def reset_message_in_view(panel: Panel) -> None:
+    section(panel, "Training")
+    panel.button("Reset weights").click()
+    expect(panel.status).to_contain_text("Weights restored")
+    seen = panel.status.evaluate(_IN_VIEW_JS)
+    section(panel, "Hide")
+    assert seen["inside"], f"{panel.server}: the Reset weights message is outside the viewport: {seen}"
+
+
+def back_to_iteration_one(panel: Panel) -> None:
+    """Train 10,000 iterations fast, open iteration 1: net_h1 = 0.3775 and w5 = 0.4 again."""
+    section(panel, "Training")
+    panel.control("combobox", "Pace").select_option(label="fast")
+    iterations = panel.control("textbox", "Iterations")
+    iterations.fill("10000")
+    iterations.press("Enter")
+    panel.button("Train").click()
+    expect(panel.counter).to_contain_text(re.compile(r"^\s*10,000 iterations done"), timeout=60_000)
+    section(panel, "Hide")
+    expect(panel.root.locator(".widget-label", has_text=re.compile(r"^of 10,001$"))).to_have_count(1)
+    expect(panel.label_text("w5", r"^w5 = 0\.4$")).to_have_count(0)  # trained: w5 moved
+    field = panel.control("textbox", "Iteration")
+    field.fill("1")
+    field.press("Enter")
+    at(panel, 0, 1)
+    expect(panel.label_text("w5", r"^w5 = 0\.4$")).to_have_count(1)
+    panel.button("Next step").click()
+    panel.expect_equation("=0.3775")
+    expect(panel.label_text("h1", r"net\W*0\.3775")).to_have_count(1)
+    # and forward again: iteration 5,001 shows the weights it had then
+    field.fill("5001")
+    field.press("Enter")
+    at(panel, 0, 5001)
+
+
+def screenshot(page: Page, server: str, size: tuple[int, int], theme: str) -> None:
+    helpers.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(helpers.ARTIFACTS / f"presenter-{server}-{size[0]}x{size[1]}-{theme}.png"))
+
+
+def record(server: str, name: str, data: object) -> None:
+    """Measurements for the record: tests/artifacts/presenter-<server>-<name>.json."""
+    helpers.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (helpers.ARTIFACTS / f"presenter-{server}-{name}.json").write_text(json.dumps(data, indent=1))
+
+
+__all__ = ["SIZES", "WAIT_MS", "back_to_iteration_one", "buttons_stay_put", "check_sizes",
+           "main_view_in_sight", "presenter_keys", "record", "reset_message_in_view", "screenshot",
+           "section", "sizes_on_screen"]
