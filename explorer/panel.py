@@ -114,13 +114,15 @@ class Explorer(widgets.VBox):
         Everything stacked in sight, or arranged for a projector (see the
         module's docstring).  Default: ``$BACKPROP_EXPLORER_LAYOUT``, else
         ``"notebook"``.
+    quiz : bool
+        Start in quiz mode: each step's result is hidden until answered or revealed.
 
     Every widget of the views is also an attribute of the panel
     (``panel.next_button``, ``panel.fields["p:w5"]``, ``panel.curve``).
     """
 
     def __init__(self, network: Network | None = None, inputs: object = None, targets: object = None,
-                 iterations: int = 10_000, layout: str | None = None):
+                 iterations: int = 10_000, layout: str | None = None, quiz: bool = False):
         layout = os.environ.get(LAYOUT_VARIABLE, "notebook") if layout is None else layout
         if layout not in LAYOUTS:
             raise InputError("layout", f"choose one of {', '.join(LAYOUTS)} (got {layout!r})")
@@ -139,6 +141,7 @@ class Explorer(widgets.VBox):
         self.files = FilesView(self)
         self.children = self._presenter_children() if layout == "presenter" else self._notebook_children()
         self._observe_session()
+        self.quiz_view.toggle.value = quiz
         self.render()
 
     def __getattr__(self, name: str) -> object:
@@ -174,7 +177,7 @@ class Explorer(widgets.VBox):
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         stepping = widgets.VBox([
             row([st.previous_button, st.next_button, st.next_phase_button, st.finish_button,
-                 st.reset_iteration_button]),
+                 st.reset_iteration_button, st.quiz_view.toggle]),
             row([st.step_slider, st.play_steps, st.step_speed]),
             row([st.iteration_field, st.iteration_total, st.iteration_message]),
             st.step_log,
@@ -194,7 +197,7 @@ class Explorer(widgets.VBox):
             st.diagram_box,
             # the formula gets the full width: net_o1's is wider than one column
             row([st.phases, st.position]),
-            st.equation, st.meaning, st.check,
+            st.equation, st.meaning, st.quiz_view, st.check,
             widgets.HBox([stepping, training], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
             _section("Edit the example"),
             row([ed.order, ed.update_biases]),
@@ -221,7 +224,9 @@ class Explorer(widgets.VBox):
                                 st.iteration_field, st.iteration_total],
                                layout=widgets.Layout(align_items="center", width="100%"))
         stepbar.add_class("bp-stepbar")
-        reading = widgets.VBox([self.message, st.iteration_message, st.equation, st.meaning, st.check],
+        # the quiz row comes last: switching the quiz on moves none of the lines above it
+        reading = widgets.VBox([self.message, st.iteration_message, st.equation, st.meaning, st.check,
+                                st.quiz_view],
                                layout=widgets.Layout(flex="1 1 600px", min_width="0", margin="0 12px 0 0"))
         sections = {
             "Training": widgets.VBox([
@@ -230,7 +235,8 @@ class Explorer(widgets.VBox):
                 row([tr.lr_slider, tr.lr_text, tr.reset_weights_button]),
                 tr.lr_message,
                 row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button])]),
-            "Steps": widgets.VBox([row([st.step_slider, st.play_steps, st.step_speed]), st.step_log]),
+            "Steps": widgets.VBox([row([st.step_slider, st.play_steps, st.step_speed, st.quiz_view.toggle]),
+                                   st.step_log]),
             "Edit": widgets.VBox([ed.title, row([ed.order, ed.update_biases]), ed.table]),
             "Files": widgets.VBox([_section("Handout and saved session"), self.files]),
             "Display": widgets.VBox([row([st.text_size])]),

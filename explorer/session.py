@@ -134,9 +134,12 @@ class Session(traitlets.HasTraits):
     def dataset_error(self, network: Network | None = None) -> float:
         return (network or self.network).forward(self.inputs, self.targets).total_error
 
-    def done_values(self) -> tuple[dict[tuple[str, str], float], dict[str, float]]:
-        """(values of the steps done by ``Step.key``, new values of parameters updated so far)."""
-        done = self.walk.steps[: self.step]
+    def done_values(self, count: int | None = None) -> tuple[dict[tuple[str, str], float], dict[str, float]]:
+        """(values of the steps done by ``Step.key``, new values of parameters updated so far).
+
+        ``count`` limits them to the first ``count`` steps (default: every step done).
+        """
+        done = self.walk.steps[: self.step if count is None else count]
         values = {s.key: s.value for s in done}
         updated = {s.parameter: s.value for s in done if s.quantity == "update"}
         return values, updated

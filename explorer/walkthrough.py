@@ -59,8 +59,10 @@ class Step:
     :data:`QUANTITIES`), ``neuron`` and ``layer`` (the neuron it belongs to
     and its layer, 0 = inputs), ``parameter`` (a weight or bias name) and
     ``via`` (the neuron of the layer above a path goes through).  ``latex`` is
-    the formula with numbers substituted; ``elements`` the ids of the
-    diagram's neurons, connections and error nodes it uses.
+    the formula with numbers substituted and its result; ``formula`` the same
+    without its result (``latex == formula + " = " + tex_number(value)``, for
+    a quiz to hide the result); ``elements`` the ids of the diagram's
+    neurons, connections and error nodes it uses.
     """
 
     phase: str
@@ -74,6 +76,7 @@ class Step:
     layer: int | None = None
     parameter: str | None = None
     via: str | None = None
+    formula: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -87,7 +90,7 @@ class Step:
         return {"phase": self.phase, "symbol": self.symbol, "value": self.value,
                 "latex": self.latex, "meaning": self.meaning, "elements": list(self.elements),
                 "quantity": self.quantity, "neuron": self.neuron, "layer": self.layer,
-                "parameter": self.parameter, "via": self.via}
+                "parameter": self.parameter, "via": self.via, "formula": self.formula}
 
 
 @dataclass(frozen=True)
@@ -142,9 +145,10 @@ class _Iteration:
             meaning: str, elements: Iterable[str], lhs: str | None = None, **fields: object) -> float:
         """Append one step: ``lhs = rhs[0] = rhs[1] = value`` in LaTeX."""
         value = float(value)
-        latex = " = ".join([lhs or tex_symbol(symbol), *rhs, tex_number(value)])
+        formula = " = ".join([lhs or tex_symbol(symbol), *rhs])
+        latex = f"{formula} = {tex_number(value)}"
         self.steps.append(Step(phase, symbol, value, latex, meaning, tuple(dict.fromkeys(elements)),
-                               quantity, **fields))  # type: ignore[arg-type]
+                               quantity, **fields, formula=formula))  # type: ignore[arg-type]
         self.shown[symbol] = value
         return value
 

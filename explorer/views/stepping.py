@@ -14,6 +14,7 @@ from .. import diagram
 from ..controls import Slider
 from ..formatting import number
 from ..keys import PresenterKeys
+from ..quiz_view import QuizView
 from ..validation import InputError
 from ..walkthrough import PHASES
 from .base import View, button, field_message, handler
@@ -107,6 +108,9 @@ class SteppingView(View):
         self.iteration_message = widgets.HTML()
         self.iteration_message.add_class("bp-field-message")
         self.presenter_keys = PresenterKeys()
+        # the quiz gates these controls: Next step waits for an answer, jumps wait for the quiz to end
+        self.quiz_view = QuizView(self.panel)
+        self.quiz = self.quiz_view.quiz
 
     def _link(self) -> None:
         for widget, act in ((self.previous_button, self._on_previous), (self.next_button, self._on_next),
@@ -129,9 +133,10 @@ class SteppingView(View):
     def _render_diagram(self) -> None:
         s = self.session
         walk, current = s.walk, s.current
-        values, updated = s.done_values()
+        # an open quiz question: its result shows nowhere, nor (before a hint) what it uses
+        values, updated = s.done_values(s.step - self.quiz.is_open())
         # once the update is worked out, nothing is dimmed: every new value is news
-        highlight = current.elements if current and not s.finished else ()
+        highlight = current.elements if current and not s.finished and self.quiz.highlighted() else ()
         scale, detail, fit_height = TEXT_SIZES[self.text_size.value]
         notice = ("" if s.diverged_at is None else
                   f"E_total stopped being a finite number at iteration {s.diverged_at:,}: "
@@ -153,14 +158,17 @@ class SteppingView(View):
             self.meaning.value = "Each step works out one number, the way the worked example does it by hand."
             self.check.value = ""
             return
-        self.equation.value = f"$${two_lines(current.latex) if self.presenter else current.latex}$$"
-        after = f"E_total after this update: {number(walk.error_after)}." if s.finished else ""
+        hidden = self.quiz.is_open()
+        latex = f"{current.formula} = \\boxed{{?}}" if hidden else current.latex
+        self.equation.value = f"$${two_lines(latex) if self.presenter else latex}$$"
+        after = f"E_total after this update: {number(walk.error_after)}." if s.finished and not hidden else ""
+        check = "" if hidden else self._gradient_check(current)  # the slope is the answer
         if self.presenter:  # one line each: the meaning, then the news (or the check)
             self.meaning.value = html.escape(current.meaning)
-            self.check.value = html.escape(after) or self._gradient_check(current)
+            self.check.value = html.escape(after) or check
         else:
             self.meaning.value = html.escape(f"{current.meaning} {after}".strip())
-            self.check.value = self._gradient_check(current)
+            self.check.value = check
 
     def _render_controls(self) -> None:
         s = self.session
@@ -171,8 +179,10 @@ class SteppingView(View):
             for p in PHASES if walk.phase_start(p) < len(walk)) + "</div>"
         self._steps_shown = len(walk)
         self.render_position()
+        hidden = self.quiz.is_open()
         items = "".join(
-            f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">{html.escape(st.text())}</li>'
+            f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">'
+            f'{html.escape(f"{st.symbol} = ?" if hidden and i == s.step - 1 else st.text())}</li>'
             for i, st in enumerate(walk.steps[: s.step]))
         self.step_log.value = (f'<div class="bp-log" aria-label="steps done"><div><ol>{items}</ol></div></div>'
                                if items else '<div class="bp-log"><div>No steps done yet in this iteration.</div></div>')
@@ -182,6 +192,10 @@ class SteppingView(View):
             self.step_slider.max = len(walk)
             self.step_slider.value = s.step
         self.previous_button.disabled = s.step == 0 and s.iteration == s.history.first and s.example == 0
+        # in quiz mode the steps come one at a time, each answered or revealed first
+        self.next_button.disabled = hidden
+        for control in (self.next_phase_button, self.finish_button, self.play_steps):
+            control.disabled = self.quiz.active
 
     def render_position(self) -> None:
         """"step k of n, iteration i" and the Iteration field (n as last drawn: no walkthrough is built)."""
@@ -219,16 +233,19 @@ class SteppingView(View):
 
     @handler
     def _on_next(self, _button: object = None) -> None:
+        self.quiz.allow(self.session.step + 1)  # a presenter key is refused as the button is
         self.panel.training.stop()
         self.session.next_step()
 
     @handler
     def _on_next_phase(self, _button: object = None) -> None:
+        self.quiz.allow_jump("Next phase")
         self.panel.training.stop()
         self.session.next_phase()
 
     @handler
     def _on_finish(self, _button: object = None) -> None:
+        self.quiz.allow_jump("Finish iteration")
         self.panel.training.stop()
         self.session.finish_iteration()
 
@@ -236,12 +253,18 @@ class SteppingView(View):
     def _on_reset_iteration(self, _button: object = None) -> None:
         self.pause()
         self.session.reset_iteration()
+        self.quiz.restart()
 
     @handler
     def _on_slider(self, change: dict) -> None:
         step = round(change["new"])  # the slider refuses NaN itself
         if step != self.session.step:  # not the session's own step, shown by render
             self.pause()
+            try:
+                self.quiz.allow(step, "Step")
+            except InputError:
+                self._render_controls()  # the slider goes back to the step shown
+                raise
             self.session.go_to(step)
 
     @handler
@@ -269,6 +292,11 @@ class SteppingView(View):
     @handler
     def _on_play_steps(self, change: dict) -> None:
         self.play_steps.description = "Pause steps" if change["new"] else "Play steps"
+        if change["new"] and self.quiz.active:
+            with self.messages.quietly():
+                self.play_steps.value = False
+                self.play_steps.description = "Play steps"
+            self.quiz.allow_jump("Play steps")
         if change["new"]:
             self.panel.training.stop()
             self.steps_task = self.panel.spawn(self._play_steps())
@@ -284,7 +312,8 @@ class SteppingView(View):
         try:
             if s.finished:
                 s.start_next_iteration()
-            while self.play_steps.value and self._play_token is me and not s.finished:
+            # the quiz switched on stops it: there the steps wait for answers
+            while self.play_steps.value and self._play_token is me and not s.finished and not self.quiz.active:
                 s.next_step()
                 await asyncio.sleep(1.0 / self.step_speed.value)
         finally:

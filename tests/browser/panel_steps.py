@@ -57,7 +57,7 @@ W5_UPDATED = "0.35891648"
 DW5 = 0.08216704056423078  # dE_total/dw5 of the seed, full precision
 SEED_E_TOTAL = "0.298371109"
 
-BUTTONS = ["Previous step", "Next step", "Next phase", "Finish iteration", "Reset iteration",
+BUTTONS = ["Previous step", "Next step", "Next phase", "Finish iteration", "Reset iteration", "Quiz",
            "Play steps", "Train", "Play", "Stop", "Keep curve", "Clear kept curves", "Reset weights",
            "Export handout", "Save"]
 SLIDERS = ["Step", "Learning rate"]
@@ -386,8 +386,11 @@ def learning_rate_keyboard(panel: Panel, presses: int = 3) -> None:
     for _ in range(presses):
         slider.press("ArrowLeft")
     # the browser moves a native range input at once: no need to wait the full 15 s
-    expect(slider).to_have_value(str(round(start - 0.01 * presses, 2)), timeout=2_000)
-    rate = number(10 ** float(slider.input_value()))
+    position = round(start - 0.01 * presses, 2)
+    expect(slider).to_have_value(str(position), timeout=2_000)
+    # the rate from the position pressed to, not read back from the slider: the kernel's
+    # answers to the earlier presses may still be arriving and move it for a moment
+    rate = number(10 ** position)
     # committed to the kernel: the text field beside it follows
     expect(panel.control("textbox", "Learning rate value")).to_have_value(rate)
     _update_uses_rate(panel, rate)
