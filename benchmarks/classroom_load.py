@@ -1,6 +1,7 @@
 """A class arriving at once: N real browser pages against one classroom page.
 
     python benchmarks/classroom_load.py                    # N = 1, 10 and 30
+    python benchmarks/classroom_load.py --browsers 3                     # 3 real pages per class
     python benchmarks/classroom_load.py --students 5 --arrival 5
 
 For each N a fresh server is started as ``python -m explorer app --students N``
@@ -20,12 +21,17 @@ The reference, measured in the same run: one student on a server with no pool
 (``--students 0``), whose kernel starts and runs the notebook on request.
 
 The browser pages run on the same machine as the server; in a real class they
-run on the students' machines, so a page's time to usable here includes its
-own rendering on the server's cores.  The CPU the server and its kernels used
-is printed apart, and ``--browser-nice 19`` runs the browsers at the lowest
-priority (on an otherwise idle machine: the server first; on a machine shared
-with other work it starves the browsers instead).  The machine's load average
-is printed with each run.  A benchmark, not a test: it asserts nothing.
+run on the students' machines.  Thirty Chromium pages drawing at once on the
+server's two cores measure the browsers, not the server, so ``--browsers K``
+opens only K real pages (evenly spread over the arrivals) and serves the
+other students with a client that sends what a page sends (the page, the
+kernel's websocket, the widget manager's state request, the clicks, the
+shutdown on leaving) without drawing (tests/browser/widget_client.py).
+Printed apart for each kind: page served, panel in the page (browsers),
+usable, first click; and the kernels running, sampled every second.  The CPU
+the server and its kernels used is printed apart, and ``--browser-nice 19``
+runs the browsers at the lowest priority.  The machine's load average is
+printed with each run.  A benchmark, not a test: it asserts nothing.
 """
 
 from __future__ import annotations
@@ -46,13 +52,15 @@ from explorer.notebook_files import notebook_path  # noqa: E402
 from tests.browser import classroom, helpers  # noqa: E402
 
 
-def measure(n: int, pool: int, arrival_s: float, nice: int, work: Path) -> classroom.ClassRun:
-    """Serve a fresh page with ``pool`` kernels ready and bring ``n`` students to it."""
+def measure(n: int, pool: int, arrival_s: float, nice: int, work: Path,
+            browsers: int | None = None) -> classroom.ClassRun:
+    """Serve a fresh page with ``pool`` kernels ready and bring ``n`` students to it,
+    ``browsers`` of them in real pages (None: all)."""
     with helpers.voila_server(notebook_path("01"), work / f"voila-{n}-{pool}", students=pool) as voila:
         if pool:
             classroom.wait_for_pool(voila, pool)
         load_before = os.getloadavg()[0]
-        run = asyncio.run(classroom.run_class(voila, pool, n, arrival_s=arrival_s,
+        run = asyncio.run(classroom.run_class(voila, pool, n, arrival_s=arrival_s, browsers=browsers,
                                              refill_s=app.REFILL_DELAY, browser_nice=nice))
         print(f"\n(load average of the machine: {load_before:.1f} before, "
               f"{os.getloadavg()[0]:.1f} after; {os.cpu_count()} cores)", end="")
@@ -89,6 +97,15 @@ def report(label: str, run: classroom.ClassRun) -> None:
           f"({f['usable']}/{f['students']} usable)")
     print(f"  page served (server)  p50 {f['p50_served_s']:.2f} s   max {f['max_served_s']:.2f} s"
           f"   (request to the page's last byte; the rest of the wait is the browser drawing it)")
+    for kind, what in (("browser", "real pages"), ("client", "clients, no drawing")):
+        if f[f"{kind}s"]:
+            print(f"  {what:<21} {f[f'{kind}s_usable']}/{f[f'{kind}s']} usable; p50 (max) served "
+                  f"{f[f'{kind}_p50_served_s']:.2f} ({f[f'{kind}_max_served_s']:.2f}) s, panel "
+                  f"{f[f'{kind}_p50_panel_s']:.2f} ({f[f'{kind}_max_panel_s']:.2f}) s, usable "
+                  f"{f[f'{kind}_p50_usable_s']:.2f} ({f[f'{kind}_max_usable_s']:.2f}) s, "
+                  f"first click {f[f'{kind}_first_click_median_ms']:.0f} ms")
+    print(f"  kernels running       {f['kernels_min']}-{f['kernels_max']} while the class arrived: "
+          + " ".join(f"{t:.0f}s:{k}" for t, k in run.kernel_counts[::5]))
     print(f"  Next step -> formula  median {f['click_median_ms']:.0f} ms   p95 {f['click_p95_ms']:.0f} ms"
           f"   ({len(run.clicks_ms)} clicks while the class arrived)")
     print(f"  memory per kernel     PSS median {f['kernel_pss_median_mb']:.0f} MB   max "
@@ -115,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="niceness of the students' browsers (default 0: equal shares; 19: the "
                              "server first, as when the browsers run on the students' machines; only "
                              "meaningful on an otherwise idle machine)")
+    parser.add_argument("--browsers", type=int, default=None, metavar="K",
+                        help="how many students open a real Chromium page (evenly spread, the first "
+                             "included); the others send a page's requests and messages without "
+                             "drawing it, as the server sees a student whose browser runs elsewhere "
+                             "(default: all of them)")
     parser.add_argument("--no-reference", action="store_true",
                         help="skip the reference (one student, no pool)")
     args = parser.parse_args(argv)
@@ -129,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_reference:
             report("reference, no pool", measure(1, 0, 0.0, args.browser_nice, work))
         for n in sizes:
-            report(f"N = {n}", measure(n, n, args.arrival, args.browser_nice, work))
+            report(f"N = {n}", measure(n, n, args.arrival, args.browser_nice, work, args.browsers))
     return 0
 
 

@@ -59,6 +59,12 @@ DEFAULT_IDLE_TIMEOUT = 1800  # s: a kernel with no page connected this long is s
 # shared 2-core machine: the first usable after 34 s, not 7 s).  A student who
 # comes after the pool ran out waits up to this much longer for a kernel.
 REFILL_DELAY = 10
+# s Voila waits, after a cell has run, for the kernel's last outputs.  nbclient's
+# default, 4 s, is exceeded when a class's pool of kernels runs the notebook at
+# once on a few cores (30 kernels on 2: every one of them); the late output is
+# then dropped, and with it the panel: the page has nothing to draw.  A cell
+# that ran has outputs coming, so wait for them.
+IOPUB_TIMEOUT = 300
 TEMPLATE_NAME = "backprop-offline"
 
 # A file Voila serves without starting a kernel: GET / would run the notebook.
@@ -107,6 +113,13 @@ def kernel_options(students: int, idle_timeout: int) -> list[str]:
     pool = ["--preheat_kernel=True", f"--pool_size={students}",
             f"--VoilaKernelManager.fill_delay={REFILL_DELAY}"] if students > 0 else []
     return pool + [
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
+        # Kernels talk to the server over Unix sockets, not TCP ports: a port
+        # is picked free and bound by the kernel a moment later, and with a
+        # class's kernels starting at once (and other programs on the machine)
+        # another process can take it first; the kernel then dies at start
+        # ("Address already in use") and the pool stays one short.
+        "--KernelManager.transport=ipc",
         "--VoilaConfiguration.multi_kernel_manager_class="
         "explorer.classroom_kernels.ClassroomKernelManager",
         # A closed page asks Voila to shut its kernel down (a beacon on

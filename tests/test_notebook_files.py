@@ -71,6 +71,14 @@ def test_the_pool_is_sized_by_students():
     assert "--MappingKernelManager.cull_interval=10" in without
 
 
+def test_kernels_use_unix_sockets_and_keep_late_outputs():
+    """No TCP port race when a class's kernels start at once; a cell's late outputs are waited for."""
+    command = app.voila_command(NOTEBOOK_DIR / NOTEBOOKS["01"], 8866, students=30)
+    assert "--KernelManager.transport=ipc" in command
+    [timeout] = [a for a in command if a.startswith("--VoilaExecutor.iopub_timeout=")]
+    assert int(timeout.split("=", 1)[1]) >= 60  # nbclient's 4 s dropped the panel under load
+
+
 def test_kernels_waiting_in_the_pool_are_marked_active():
     import asyncio
     from datetime import datetime, timedelta, timezone
@@ -109,8 +117,9 @@ def test_the_app_uses_the_pool_aware_kernel_manager():
     assert (module, name) == (ClassroomKernelManager.__module__, ClassroomKernelManager.__name__)
 
 
-def test_a_kernel_idles_from_when_it_leaves_the_pool(monkeypatch):
-    """Pooled kernels stay fresh; a kernel taken from the pool starts idling at the next pass."""
+def test_a_kernel_idles_from_when_its_page_connects(monkeypatch):
+    """Pooled kernels stay fresh; a kernel handed out stays fresh until its page connects,
+    or for CONNECT_GRACE_S if the page never does."""
     import asyncio
     from datetime import datetime, timezone
     from types import SimpleNamespace
@@ -121,22 +130,31 @@ def test_a_kernel_idles_from_when_it_leaves_the_pool(monkeypatch):
     long_ago = datetime(2020, 1, 1, tzinfo=timezone.utc)
     clock = iter(datetime(2024, 1, 1, 0, 0, n, tzinfo=timezone.utc) for n in range(60))
     monkeypatch.setattr(classroom_kernels, "utcnow", lambda: next(clock))
+    monkeypatch.setattr(classroom_kernels, "CONNECT_GRACE_S", 2)
     manager = ClassroomKernelManager()
-    manager._kernels = {k: SimpleNamespace(last_activity=long_ago) for k in ("pooled", "taken")}
+    names = ("pooled", "slow", "abandoned", "vanished")
+    manager._kernels = {k: SimpleNamespace(last_activity=long_ago) for k in names}
+    manager._kernel_connections = {"pooled": 0, "slow": 0, "abandoned": 0, "vanished": 1}
     seen = []
 
     async def cull_kernel_if_idle(kernel_id):
-        seen.append((kernel_id, manager._kernels[kernel_id].last_activity.second))
+        activity = manager._kernels[kernel_id].last_activity
+        seen.append((kernel_id, None if activity == long_ago else activity.second))
     manager.cull_kernel_if_idle = cull_kernel_if_idle
 
     async def passes():
         pooled = asyncio.get_running_loop().create_future()
         pooled.set_result({"kernel_id": "pooled"})
         manager._pools = {"01_step_by_step.ipynb": [pooled]}
-        await manager.cull_kernels()     # 'taken' was handed out before this pass: its clock starts
-        await manager.cull_kernels()     # 'taken' keeps idling from the first pass
-        manager._pools = {"01_step_by_step.ipynb": []}
-        await manager.cull_kernels()     # 'pooled' is handed out now: its clock starts
+        await manager.cull_kernels()  # t = 0: 'vanished' has a page; 'slow' and 'abandoned' wait
+        manager._kernel_connections.update(slow=1, vanished=0)
+        await manager.cull_kernels()  # t = 1: 'slow' connected; 'vanished' lost its page
+        await manager.cull_kernels()  # t = 2: 'abandoned' handed out 2 s ago: the grace is over
 
     asyncio.run(passes())
-    assert seen == [("pooled", 0), ("taken", 0), ("pooled", 1), ("taken", 0), ("pooled", 2), ("taken", 0)]
+    by_pass = [seen[i:i + 4] for i in range(0, 12, 4)]
+    assert by_pass == [
+        [("pooled", 0), ("slow", 0), ("abandoned", 0), ("vanished", None)],
+        [("pooled", 1), ("slow", 0), ("abandoned", 1), ("vanished", None)],
+        [("pooled", 2), ("slow", 0), ("abandoned", 1), ("vanished", None)],
+    ]

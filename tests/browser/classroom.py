@@ -3,11 +3,18 @@
 Shared by ``benchmarks/classroom_load.py`` (N = 1, 10, 30, figures printed)
 and ``test_classroom_load.py`` (N = 5, behaviour asserted).  Each student is a
 Playwright page in a browser context of its own (its own cookies, its own
-kernel), all driven from one asyncio loop so that they really are on the
-server at once.  Students arrive evenly spread over ``arrival_s``; each
+kernel), or, for all but ``browsers`` of them, a :class:`WidgetClient` that
+puts the same requests and widget messages on the server without drawing
+anything (a student's browser runs on the student's laptop, not on the
+server's cores).  All are driven from one asyncio loop so that they really
+are on the server at once.  Students arrive evenly spread over
+``arrival_s``; each
 
 1. asks for the page and waits until the panel's "Next step" is visible:
-   the time from the request to then is the student's *time to usable*;
+   the time from the request to then is the student's *time to usable*
+   (recorded on the way: the page's last byte, the panel in the page; for a
+   client, usable is every widget's state received and the panel's view
+   found in the page);
 2. clicks "Next step" ``1 + index % 3`` times, timing each click to the
    changed formula in the page (the JavaScript of ``helpers.click_latencies``).
 
@@ -40,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import helpers
+from .widget_client import WidgetClient
 
 W1_SEED, W1_CHANGED = "0.15", "0.2"
 USABLE_TIMEOUT_S = 600.0  # default; 30 pages drawing at once on 2 shared cores: minutes
@@ -159,9 +167,12 @@ class Student:
 
     index: int
     clicks: int  # "Next step" clicks this student makes: 1 + index % 3
+    browser: bool = True  # a Chromium page; False: a WidgetClient (the page's traffic only)
     arrived_s: float = 0.0  # when the page was requested, from the start of the class
     served_s: float | None = None  # request to the last byte of the page (the server's part)
-    usable_s: float | None = None  # request to a visible "Next step"
+    panel_s: float | None = None  # request to the panel in the page (widget manager up, views made)
+    usable_s: float | None = None  # request to a visible "Next step" (a client: to every
+    # widget's state received, the server's part of the same)
     kernel_id: str | None = None  # the kernel the page talks to
     click_ms: list[float] = field(default_factory=list)
     step_after_clicks: str | None = None  # the step label's k once everyone had clicked
@@ -192,6 +203,7 @@ class ClassRun:
     close_s: float  # until the kernels of closed pages were gone and the pool refilled
     kernels_after_cull: int | None
     cull_s: float | None
+    kernel_counts: list[tuple[float, int]] = field(default_factory=list)  # (s, kernels) each second
 
     @property
     def usable(self) -> list[float]:
@@ -241,6 +253,10 @@ async def _arrive(browser, url: str, student: Student, start: float, delay: floa
     await _block_external(context, student.external_requests)
     page = await context.new_page()
     page.on("pageerror", lambda error: student.page_errors.append(str(error)))
+    # anywidget gives a widget's module 2 s to load, then leaves its view empty
+    # (a starved renderer misses it): report it with the page's errors
+    page.on("console", lambda message: student.page_errors.append(message.text)
+            if message.type == "error" and "[anywidget]" in message.text else None)
     try:
         requested = time.monotonic()
         student.arrived_s = requested - start
@@ -249,6 +265,8 @@ async def _arrive(browser, url: str, student: Student, start: float, delay: floa
         # part of the wait (the browser's part is drawing it)
         await response.finished()
         student.served_s = time.monotonic() - requested
+        await _panel(page).wait_for(state="attached", timeout=usable_timeout_s * 1000)
+        student.panel_s = time.monotonic() - requested
         step = _panel(page).get_by_role("button", name="Next step", exact=True)
         await step.wait_for(state="visible", timeout=usable_timeout_s * 1000)
         student.usable_s = time.monotonic() - requested
@@ -262,18 +280,60 @@ async def _arrive(browser, url: str, student: Student, start: float, delay: floa
     return context, page
 
 
-async def _read_step(page) -> str:
-    # the step label, "step k of n": in sight in either layout (the presenter's Step slider
-    # is one click away, under Steps)
-    label = await _panel(page).locator(".bp-position").inner_text()
-    return label.split()[1]
+async def _arrive_client(url: str, student: Student, start: float, delay: float,
+                         timeout_s: float) -> WidgetClient:
+    """A student without a browser (widget_client.py): the same requests, same clicks."""
+    await asyncio.sleep(delay)
+    client = WidgetClient(url, timeout_s)
+    try:
+        requested = time.monotonic()
+        student.arrived_s = requested - start
+        student.kernel_id = await client.get_page()
+        student.served_s = time.monotonic() - requested
+        await client.load_widgets()
+        panel = client.model_id("VBoxModel", "bp-panel")
+        if panel not in client.views:  # the browser would have nothing to draw
+            raise LookupError("the page holds no view of the panel (its output was lost)")
+        student.usable_s = time.monotonic() - requested
+        step = client.model_id("ButtonModel", description="Next step")
+        equation = client.model_id("HTMLMathModel", "bp-equation")
+        for _ in range(student.clicks):
+            student.click_ms.append(await client.click(step, equation))
+    except Exception as error:  # recorded, as for a page
+        student.failure = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+    return client
+
+
+async def _client_reads(client: WidgetClient) -> tuple[str, str]:
+    """(Step slider, w1 field) as the kernel of ``client`` holds them, as the page shows them."""
+    states = await client.request_states()
+    step = states[client.model_id("AnyModel", label="Step")]["state"]["value"]
+    w1 = states[client.model_id("TextModel", description="w1")]["state"]["value"]
+    return str(round(step)), w1
+
+
+async def _read_step(page, expected: int, settle_s: float = 10.0) -> str:
+    """The step label's k ("step k of n"), once it shows ``expected`` or ``settle_s`` has passed.
+
+    The label is in sight in either layout (the presenter's Step slider is one
+    click away, under Steps).  The panel sends the equation before the rest
+    of the step, so right after a click's equation has changed the label may
+    still be on its way.
+    """
+    label = _panel(page).locator(".bp-position")
+    deadline = time.monotonic() + settle_s
+    while (value := (await label.inner_text()).split()[1]) != str(expected) \
+            and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    return value
 
 
 async def _check_isolation(pages, students: list[Student]) -> None:
     """Each page shows its own step; w1 typed in the first page appears there only."""
     for page, student in zip(pages, students):
         if student.failure is None:
-            student.step_after_clicks = await _read_step(page)
+            student.step_after_clicks = (await _read_step(page, student.clicks) if student.browser
+                                         else (await _client_reads(page))[0])
     first = pages[0]
     if students[0].failure is None:
         edit = _panel(first).get_by_role("button", name="Edit", exact=True)
@@ -290,56 +350,85 @@ async def _check_isolation(pages, students: list[Student]) -> None:
     for page, student in zip(pages, students):
         if student.failure is not None:
             continue
+        if not student.browser:
+            student.step_at_end, student.w1_at_end = await _client_reads(page)
+            continue
         if student.index > 0:
-            student.step_at_end = await _read_step(page)
+            student.step_at_end = await _read_step(page, student.clicks)
         for value in (W1_CHANGED, W1_SEED):
             if await _w1_label(page, value).count():
                 student.w1_at_end = value
 
 
+def browser_indices(n: int, browsers: int) -> set[int]:
+    """Which of ``n`` students open a real page: ``browsers`` of them, evenly spread, the first included."""
+    browsers = max(1, min(n, browsers))
+    return {round(j * n / browsers) for j in range(browsers)}
+
+
+async def _count_kernels(server_pid: int, start: float, counts: list[tuple[float, int]]) -> None:
+    """Append (seconds since ``start``, kernels running) to ``counts`` every second until cancelled."""
+    while True:
+        counts.append((round(time.monotonic() - start, 1), len(kernel_pids(server_pid))))
+        await asyncio.sleep(1.0)
+
+
 async def run_class(voila: helpers.VoilaServer, pool: int, n: int, *, arrival_s: float = 10.0,
-                    vanish: int = 0, cull_wait_s: float = 0.0, refill_s: float = 0.0,
-                    browser_nice: int = 0, usable_timeout_s: float = USABLE_TIMEOUT_S) -> ClassRun:
+                    browsers: int | None = None, vanish: int = 0, cull_wait_s: float = 0.0,
+                    refill_s: float = 0.0, browser_nice: int = 0,
+                    usable_timeout_s: float = USABLE_TIMEOUT_S) -> ClassRun:
     """Bring ``n`` students to ``voila`` (which keeps ``pool`` kernels ready); see the module doc.
 
-    ``refill_s``: how long the server waits before replacing a kernel taken
-    from its pool (the wait for the kernels to return to the pool's size is
-    that much longer).  ``cull_wait_s``: how long to wait for the kernels of
-    the ``vanish`` students to be culled.  ``browser_nice``: the students'
-    browsers run at this niceness (0-19), so that the server gets the CPU
-    first, as it would if the browsers ran on the students' own machines.
+    ``browsers``: how many of the students open a real Chromium page (evenly
+    spread over the arrivals, the first always); the others are
+    :class:`WidgetClient` s, which put the same load on the server without
+    drawing anything (None: all of them are pages).  ``refill_s``: how long
+    the server waits before replacing a kernel taken from its pool (the wait
+    for the kernels to return to the pool's size is that much longer).
+    ``vanish``: the last ``vanish`` students leave without a word;
+    ``cull_wait_s``: how long to wait for their kernels to be culled.
+    ``browser_nice``: the browsers run at this niceness (0-19).
     ``usable_timeout_s``: how long a page may take to become usable.
     """
     from playwright.async_api import async_playwright
 
-    students = [Student(i, clicks=1 + i % 3) for i in range(n)]
+    real = browser_indices(n, n if browsers is None else browsers)
+    students = [Student(i, clicks=1 + i % 3, browser=i in real) for i in range(n)]
     server = voila.proc.pid
     kernels_ready = len(kernel_pids(server))
     memory_total, memory_before = machine_memory_mb()
+    counts: list[tuple[float, int]] = []
     async with async_playwright() as playwright, _chromium(browser_nice) as chromium:
         browser = await playwright.chromium.launch(executable_path=str(chromium), headless=True,
                                                    args=helpers.CHROMIUM_ARGS)
         try:
             cpu_before = _server_cpu(server)
             start = time.monotonic()
+            counter = asyncio.create_task(_count_kernels(server, start, counts))
             delays = [arrival_s * i / max(n - 1, 1) for i in range(n)]
-            opened = await asyncio.gather(*(_arrive(browser, voila.url, s, start, d, usable_timeout_s)
-                                            for s, d in zip(students, delays)))
+            opened = await asyncio.gather(*(
+                _arrive(browser, voila.url, s, start, d, usable_timeout_s) if s.browser
+                else _arrive_client(voila.url, s, start, d, usable_timeout_s)
+                for s, d in zip(students, delays)))
             class_s = time.monotonic() - start
             cpu_s = _server_cpu(server) - cpu_before
-            pages = [page for _, page in opened]
+            pages = [o[1] if s.browser else o for s, o in zip(students, opened)]
             await _check_isolation(pages, students)
             kernels_open = [k for k in map(process_stats, kernel_pids(server)) if k is not None]
             server_open = process_stats(server)
             memory_used_open = machine_memory_mb()[1]
             polite = len(opened) - vanish
-            for context, page in opened[:polite]:
-                await page.close(run_before_unload=True)
+            for student, page in zip(students[:polite], pages[:polite]):
+                await (page.close(run_before_unload=True) if student.browser else page.leave())
             closed = [s.kernel_id for s in students[:polite] if s.kernel_id]
             kernels_after_close, close_s = await wait_for_kernels(server, pool + vanish, closed,
                                                                   refill_s + 60)
-            for context, _ in opened:
-                await context.close()
+            counter.cancel()
+            for student, page in zip(students, opened):
+                if student.browser:
+                    await page[0].close()
+                else:
+                    page.drop()
         finally:
             await browser.close()
     kernels_after_cull = cull_s = None
@@ -348,7 +437,7 @@ async def run_class(voila: helpers.VoilaServer, pool: int, n: int, *, arrival_s:
         kernels_after_cull, cull_s = await wait_for_kernels(server, pool, vanished, cull_wait_s)
     return ClassRun(voila.url, pool, students, kernels_ready, kernels_open, server_open, cpu_s,
                     class_s, memory_total, memory_before, memory_used_open, kernels_after_close,
-                    close_s, kernels_after_cull, cull_s)
+                    close_s, kernels_after_cull, cull_s, counts)
 
 
 @contextlib.asynccontextmanager
@@ -376,7 +465,23 @@ def summary(run: ClassRun) -> dict[str, float]:
     """The figures the benchmark prints, by name (times in s or ms, memory in MB)."""
     usable, clicks = run.usable, run.clicks_ms
     pss = [k.pss_mb for k in run.kernels_open]
+    by_kind = {}
+    for kind, browser in (("browser", True), ("client", False)):
+        group = [s for s in run.students if s.browser == browser]
+        for stage in ("served", "panel", "usable"):
+            times = sorted(getattr(s, f"{stage}_s") for s in group if getattr(s, f"{stage}_s") is not None)
+            by_kind[f"{kind}_p50_{stage}_s"] = percentile(times, 0.5) if times else float("nan")
+            by_kind[f"{kind}_max_{stage}_s"] = max(times, default=float("nan"))
+        by_kind[f"{kind}s"] = len(group)
+        by_kind[f"{kind}s_usable"] = sum(s.usable_s is not None for s in group)
+        first_clicks = [s.click_ms[0] for s in group if s.click_ms]
+        by_kind[f"{kind}_first_click_median_ms"] = (statistics.median(first_clicks) if first_clicks
+                                                    else float("nan"))
+    kernels = [k for _, k in run.kernel_counts]
     return {
+        **by_kind,
+        "kernels_min": min(kernels, default=float("nan")),
+        "kernels_max": max(kernels, default=float("nan")),
         "students": len(run.students), "usable": len(usable),
         "first_usable_s": run.students[0].usable_s or float("nan"),
         "p50_usable_s": percentile(usable, 0.5) if usable else float("nan"),
