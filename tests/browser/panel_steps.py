@@ -378,21 +378,23 @@ def learning_rate_typed(panel: Panel, typed: str = "0.25") -> None:
 
 
 def learning_rate_keyboard(panel: Panel, presses: int = 3) -> None:
-    """ArrowLeft on the learning-rate slider; the update step uses the new rate."""
+    """ArrowLeft on the learning-rate slider; the update step uses the new rate.
+
+    Each press waits for the kernel to take it (the text field beside the slider
+    follows) before the next: presses faster than the kernel answers can lose one.
+    """
     panel.start_fresh()
     slider = panel.control("slider", "Learning rate")
+    field = panel.control("textbox", "Learning rate value")
     start = float(slider.input_value())
     slider.focus()
-    for _ in range(presses):
+    for press in range(1, presses + 1):
         slider.press("ArrowLeft")
-    # the browser moves a native range input at once: no need to wait the full 15 s
-    position = round(start - 0.01 * presses, 2)
-    expect(slider).to_have_value(str(position), timeout=2_000)
-    # the rate from the position pressed to, not read back from the slider: the kernel's
-    # answers to the earlier presses may still be arriving and move it for a moment
-    rate = number(10 ** position)
-    # committed to the kernel: the text field beside it follows
-    expect(panel.control("textbox", "Learning rate value")).to_have_value(rate)
+        position = round(start - 0.01 * press, 2)
+        # the browser moves a native range input at once: no need to wait the full 15 s
+        expect(slider).to_have_value(str(position), timeout=2_000)
+        rate = number(10 ** position)
+        expect(field).to_have_value(rate)  # committed to the kernel
     _update_uses_rate(panel, rate)
     panel.shot("05-learning-rate-keyboard")
 
