@@ -44,13 +44,18 @@ def ensure_venv() -> None:
     pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check"]
     print("Installing backprop-explorer and its dependencies into .venv ...", flush=True)
     # pip's output is shown only if the install fails: a working install is one line
-    install = subprocess.run(pip + ["install", "--quiet", "-e", f"{ROOT}[test]"],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    install = subprocess.run(
+        pip + ["install", "--quiet", "-e", f"{ROOT}[test]"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     if install.returncode != 0:
         print(install.stdout)
         raise SystemExit(f"pip install failed (exit {install.returncode})")
-    subprocess.run(pip + ["uninstall", "--quiet", "--yes", *UNNEEDED], check=False,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        pip + ["uninstall", "--quiet", "--yes", *UNNEEDED],
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     STAMP.write_text(_fingerprint())
 
 
@@ -59,7 +64,7 @@ def run(args: list[str]) -> int:
 
 
 def lab_command(rest: list[str]) -> list[str]:
-    command = [str(BIN / "jupyter"), "lab", "explorer/notebooks/01_step_by_step.ipynb"]
+    command = [str(BIN / "jupyter"), "lab", "notebooks/01_step_by_step.ipynb"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses to start as root without it
     return command + rest

@@ -12,7 +12,7 @@
    canvases drawn through Agg at every refresh) and with the refresh off.
    Target: at most 1.5x.
 3. A sweep of 200 learning rates, 1,000 iterations each, on 2-3-1 XOR
-   (``explorer.sweep.sweep``, one stacked ``train_many``), beside 200
+   (``explorer.engine.sweep.sweep``, one stacked ``train_many``), beside 200
    separate ``train`` runs of the same.  Target: at most 1 s.
 
 Every widget has a comm that JSON-encodes its messages (benchmarks/panel.py),
@@ -30,11 +30,11 @@ import time
 import numpy as np
 from panel import JsonComm  # noqa: F401  (installs the counting comm before any widget exists)
 
-from explorer.datasets import dataset
-from explorer.panel import Explorer
-from explorer.presets import random_network
-from explorer.sweep import rates, sweep
-from explorer.training import train
+from explorer.engine.datasets import dataset
+from explorer.engine.presets import random_network
+from explorer.engine.sweep import rates, sweep
+from explorer.engine.training import train
+from explorer.panel.explorer import Explorer
 
 TARGET_MS = 50.0
 
@@ -65,25 +65,43 @@ def timed(panel: Explorer, change, repeat: int) -> tuple[float, float, float]:
 
 
 def changes(repeat: int) -> None:
-    print(f"1. Dataset and architecture changes: the handler (target <= {TARGET_MS:.0f} ms), then the "
-          "Agg draws of the visible plots the front end requests")
+    print(
+        f"1. Dataset and architecture changes: the handler (target <= {TARGET_MS:.0f} ms), then the "
+        "Agg draws of the visible plots the front end requests"
+    )
     print(f"   {'change':<52s} {'median':>8s} {'max':>8s}   {'draws':>8s}")
     rows = []
     panel = Explorer()
     draw_visible(panel)
     flip = ["xor", "seed"]
-    rows.append(("seed 2-2-2 <-> xor 2-2-1 (dataset, new shape)",
-                 timed(panel, lambda k: setattr(panel.dataset_view.choice, "value", flip[k % 2]), repeat)))
+    rows.append(
+        (
+            "seed 2-2-2 <-> xor 2-2-1 (dataset, new shape)",
+            timed(panel, lambda k: setattr(panel.dataset_view.choice, "value", flip[k % 2]), repeat),
+        )
+    )
     panel.dataset_view.choice.value = "xor"
     gates = ["and", "or", "nand", "xor"]
-    rows.append(("xor -> and -> or ... on 2-2-1 (dataset, same shape)",
-                 timed(panel, lambda k: setattr(panel.dataset_view.choice, "value", gates[k % 4]), repeat)))
+    rows.append(
+        (
+            "xor -> and -> or ... on 2-2-1 (dataset, same shape)",
+            timed(panel, lambda k: setattr(panel.dataset_view.choice, "value", gates[k % 4]), repeat),
+        )
+    )
     plus, minus = panel.architecture._neuron_buttons[0]
-    rows.append(("2-2-1 <-> 2-3-1 (add / remove a hidden neuron)",
-                 timed(panel, lambda k: (plus if k % 2 == 0 else minus).click(), repeat)))
+    rows.append(
+        (
+            "2-2-1 <-> 2-3-1 (add / remove a hidden neuron)",
+            timed(panel, lambda k: (plus if k % 2 == 0 else minus).click(), repeat),
+        )
+    )
     acts = ["tanh", "sigmoid"]
-    rows.append(("2-2-1 hidden activation sigmoid <-> tanh",
-                 timed(panel, lambda k: setattr(panel.architecture.activations[0], "value", acts[k % 2]), repeat)))
+    rows.append(
+        (
+            "2-2-1 hidden activation sigmoid <-> tanh",
+            timed(panel, lambda k: setattr(panel.architecture.activations[0], "value", acts[k % 2]), repeat),
+        )
+    )
     # the largest target shape: a 4-input, 4-target table on 4-8-8-4
     panel.dataset_view.choice.value = "table"
     panel.dataset_view.n_inputs.value = 4
@@ -93,18 +111,43 @@ def changes(repeat: int) -> None:
     draw_visible(panel)
     assert panel.session.network.sizes == (4, 8, 8, 4)
     plus, minus = panel.architecture._neuron_buttons[1]
-    rows.append(("4-8-8-4 <-> 4-8-7-4 (remove / add a hidden neuron)",
-                 timed(panel, lambda k: (minus if k % 2 == 0 else plus).click(), repeat)))
-    rows.append(("4-8-8-4 <-> 4-8-8-8-4 (add / remove a layer)",
-                 timed(panel, lambda k: (panel.architecture.add_layer if k % 2 == 0
-                                         else panel.architecture.remove_layer).click(), repeat)))
+    rows.append(
+        (
+            "4-8-8-4 <-> 4-8-7-4 (remove / add a hidden neuron)",
+            timed(panel, lambda k: (minus if k % 2 == 0 else plus).click(), repeat),
+        )
+    )
+    rows.append(
+        (
+            "4-8-8-4 <-> 4-8-8-8-4 (add / remove a layer)",
+            timed(
+                panel,
+                lambda k: (panel.architecture.add_layer if k % 2 == 0 else panel.architecture.remove_layer).click(),
+                repeat,
+            ),
+        )
+    )
     modes = ["per-neuron", "shared"]
-    rows.append(("4-8-8-4 biases shared <-> per neuron",
-                 timed(panel, lambda k: setattr(panel.architecture.bias_mode, "value", modes[k % 2]), repeat)))
+    rows.append(
+        (
+            "4-8-8-4 biases shared <-> per neuron",
+            timed(panel, lambda k: setattr(panel.architecture.bias_mode, "value", modes[k % 2]), repeat),
+        )
+    )
     tables = [table(4, 4, 6), table(4, 4, 4)]
-    rows.append(("4-8-8-4 table of 4 <-> 6 rows (Use table)",
-                 timed(panel, lambda k: (setattr(panel.dataset_view.table, "value", tables[k % 2]),
-                                         panel.dataset_view.use_table.click()), repeat)))
+    rows.append(
+        (
+            "4-8-8-4 table of 4 <-> 6 rows (Use table)",
+            timed(
+                panel,
+                lambda k: (
+                    setattr(panel.dataset_view.table, "value", tables[k % 2]),
+                    panel.dataset_view.use_table.click(),
+                ),
+                repeat,
+            ),
+        )
+    )
     for name, (median, high, drawing) in rows:
         flag = "" if median <= TARGET_MS else "   median over target"
         print(f"   {name:<52s} {median:7.1f}ms {high:7.1f}ms   {drawing:7.1f}ms{flag}")
@@ -160,8 +203,10 @@ def training(repeat: int, iterations: int = 10_000) -> None:
     print(f"2. XOR 2-3-1, {iterations:,} iterations at the fast pace (best of {repeat}; target <= 1.5x)")
     for name, (elapsed, refreshes) in best.items():
         print(f"   {name:<24s} {elapsed * 1000:8.1f} ms   {refreshes:3d} refreshes")
-    print(f"   ratio live / off: {best['live curve + boundary'][0] / best['refresh off'][0]:.2f}x; final "
-          f"E_total {runs['refresh off'].panel.session.errors.values[-1]:.6f}")
+    print(
+        f"   ratio live / off: {best['live curve + boundary'][0] / best['refresh off'][0]:.2f}x; final "
+        f"E_total {runs['refresh off'].panel.session.errors.values[-1]:.6f}"
+    )
 
 
 def sweeping(repeat: int) -> None:
@@ -179,10 +224,14 @@ def sweeping(repeat: int) -> None:
         train(network.with_options(learning_rate=rate), xor.inputs, xor.targets, 1000)
     separate = (time.perf_counter() - start) * 10
     print(f"3. Sweep of 200 rates x 1,000 iterations, 2-3-1 XOR online (best of {repeat}; target <= 1 s)")
-    print(f"   sweep (train_many, stacked)        {min(times) * 1000:8.1f} ms   median "
-          f"{float(np.median(times)) * 1000:.1f} ms")
-    print(f"   200 separate train runs (est.)     {separate * 1000:8.1f} ms   sweep is "
-          f"{separate / min(times):.1f}x faster")
+    print(
+        f"   sweep (train_many, stacked)        {min(times) * 1000:8.1f} ms   median "
+        f"{float(np.median(times)) * 1000:.1f} ms"
+    )
+    print(
+        f"   200 separate train runs (est.)     {separate * 1000:8.1f} ms   sweep is "
+        f"{separate / min(times):.1f}x faster"
+    )
     print(f"   regimes: {'; '.join(result.summary())}")
 
 

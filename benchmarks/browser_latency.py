@@ -1,10 +1,10 @@
 """Click-to-screen latency of "Next step" in JupyterLab and in the classroom page.
 
     python benchmarks/browser_latency.py            # reference notebook only
-    python benchmarks/browser_latency.py --panel    # + explorer/notebooks/01_step_by_step.ipynb
+    python benchmarks/browser_latency.py --panel    # + notebooks/01_step_by_step.ipynb
 
 Starts JupyterLab and Voila exactly as the browser tests do
-(tests/browser/helpers.py; Voila with explorer.app's configuration), opens a
+(tests/browser/helpers.py; Voila with explorer.serve.app's configuration), opens a
 headless Chromium, clicks "Next step" (found by role and name) repeatedly and
 times, inside the page, from the click to the first DOM mutation that changes
 the text of the watched element (MutationObserver + performance.now(), so
@@ -77,8 +77,9 @@ def run(panel: bool, clicks: int, warmup: int) -> dict[tuple[str, str], list[flo
                 raise SystemExit(f"--panel: {source} does not exist yet")
             # Lab gets a copy (its autosave must not touch the repo); so does
             # Voila, so both kernels start in the same directory.
-            shutil.copytree(helpers.NOTEBOOKS, root, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+            shutil.copytree(
+                helpers.NOTEBOOKS, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+            )
         lab = stack.enter_context(helpers.lab_server(root, work / "lab"))
         playwright = stack.enter_context(sync_playwright())
         browser = helpers.launch_chromium(playwright)
@@ -104,23 +105,19 @@ def run(panel: bool, clicks: int, warmup: int) -> dict[tuple[str, str], list[flo
 
 
 def report(results: dict[tuple[str, str], list[float]], clicks: int, warmup: int) -> None:
-    print(f"Click-to-DOM-change latency of 'Next step', {clicks} clicks after {warmup} "
-          f"warm-up click(s), in ms:")
+    print(f"Click-to-DOM-change latency of 'Next step', {clicks} clicks after {warmup} warm-up click(s), in ms:")
     print(f"  {'notebook':<10} {'server':<11} {'median':>8} {'max':>8}")
     for (label, server), times in results.items():
         print(f"  {label:<10} {server:<11} {statistics.median(times):8.1f} {max(times):8.1f}")
     for server in ("JupyterLab", "Voila"):
         if ("panel", server) in results:
-            ratio = (statistics.median(results["panel", server])
-                     / statistics.median(results["reference", server]))
+            ratio = statistics.median(results["panel", server]) / statistics.median(results["reference", server])
             print(f"  panel / reference median, {server}: {ratio:.2f}x")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python benchmarks/browser_latency.py",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--panel", action="store_true",
-                        help=f"also time the panel in explorer/notebooks/{PANEL_NOTEBOOK}")
+    parser = argparse.ArgumentParser(prog="python benchmarks/browser_latency.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--panel", action="store_true", help=f"also time the panel in notebooks/{PANEL_NOTEBOOK}")
     parser.add_argument("--clicks", type=int, default=20, help="timed clicks per server (20)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed clicks first (1)")
     args = parser.parse_args(argv)

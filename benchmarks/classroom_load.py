@@ -48,22 +48,29 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from explorer import app  # noqa: E402
-from explorer.notebook_files import notebook_path  # noqa: E402
+from explorer.serve.notebook_files import notebook_path  # noqa: E402
 from tests.browser import classroom, helpers  # noqa: E402
 
 
-def measure(n: int, pool: int, arrival_s: float, nice: int, work: Path,
-            browsers: int | None = None) -> classroom.ClassRun:
+def measure(
+    n: int, pool: int, arrival_s: float, nice: int, work: Path, browsers: int | None = None
+) -> classroom.ClassRun:
     """Serve a fresh page with ``pool`` kernels ready and bring ``n`` students to it,
     ``browsers`` of them in real pages (None: all)."""
     with helpers.voila_server(notebook_path("01"), work / f"voila-{n}-{pool}", students=pool) as voila:
         if pool:
             classroom.wait_for_pool(voila, pool)
         load_before = os.getloadavg()[0]
-        run = asyncio.run(classroom.run_class(voila, pool, n, arrival_s=arrival_s, browsers=browsers,
-                                             refill_s=app.REFILL_DELAY, browser_nice=nice))
-        print(f"\n(load average of the machine: {load_before:.1f} before, "
-              f"{os.getloadavg()[0]:.1f} after; {os.cpu_count()} cores)", end="")
+        run = asyncio.run(
+            classroom.run_class(
+                voila, pool, n, arrival_s=arrival_s, browsers=browsers, refill_s=app.REFILL_DELAY, browser_nice=nice
+            )
+        )
+        print(
+            f"\n(load average of the machine: {load_before:.1f} before, "
+            f"{os.getloadavg()[0]:.1f} after; {os.cpu_count()} cores)",
+            end="",
+        )
         return run
 
 
@@ -74,8 +81,7 @@ def problems(run: classroom.ClassRun) -> list[str]:
         if s.failure:
             found.append(f"student {s.index}: {s.failure}")
         elif s.step_after_clicks != str(s.clicks) or s.step_at_end not in (None, str(s.clicks)):
-            found.append(f"student {s.index}: step {s.step_after_clicks}/{s.step_at_end} "
-                         f"after {s.clicks} clicks")
+            found.append(f"student {s.index}: step {s.step_after_clicks}/{s.step_at_end} after {s.clicks} clicks")
         expected = classroom.W1_CHANGED if s.index == 0 else classroom.W1_SEED
         if s.failure is None and s.w1_at_end != expected:
             found.append(f"student {s.index}: w1 shows {s.w1_at_end}, expected {expected}")
@@ -90,55 +96,84 @@ def problems(run: classroom.ClassRun) -> list[str]:
 
 def report(label: str, run: classroom.ClassRun) -> None:
     f = classroom.summary(run)
-    print(f"\n{label}: {f['students']} student(s), pool of {run.pool} kernels "
-          f"({run.kernels_ready} running when the class arrived)")
-    print(f"  usable after request  first {f['first_usable_s']:.2f} s   p50 {f['p50_usable_s']:.2f} s"
-          f"   p95 {f['p95_usable_s']:.2f} s   max {f['max_usable_s']:.2f} s   "
-          f"({f['usable']}/{f['students']} usable)")
-    print(f"  page served (server)  p50 {f['p50_served_s']:.2f} s   max {f['max_served_s']:.2f} s"
-          f"   (request to the page's last byte; the rest of the wait is the browser drawing it)")
+    print(
+        f"\n{label}: {f['students']} student(s), pool of {run.pool} kernels "
+        f"({run.kernels_ready} running when the class arrived)"
+    )
+    print(
+        f"  usable after request  first {f['first_usable_s']:.2f} s   p50 {f['p50_usable_s']:.2f} s"
+        f"   p95 {f['p95_usable_s']:.2f} s   max {f['max_usable_s']:.2f} s   "
+        f"({f['usable']}/{f['students']} usable)"
+    )
+    print(
+        f"  page served (server)  p50 {f['p50_served_s']:.2f} s   max {f['max_served_s']:.2f} s"
+        f"   (request to the page's last byte; the rest of the wait is the browser drawing it)"
+    )
     for kind, what in (("browser", "real pages"), ("client", "clients, no drawing")):
         if f[f"{kind}s"]:
-            print(f"  {what:<21} {f[f'{kind}s_usable']}/{f[f'{kind}s']} usable; p50 (max) served "
-                  f"{f[f'{kind}_p50_served_s']:.2f} ({f[f'{kind}_max_served_s']:.2f}) s, panel "
-                  f"{f[f'{kind}_p50_panel_s']:.2f} ({f[f'{kind}_max_panel_s']:.2f}) s, usable "
-                  f"{f[f'{kind}_p50_usable_s']:.2f} ({f[f'{kind}_max_usable_s']:.2f}) s, "
-                  f"first click {f[f'{kind}_first_click_median_ms']:.0f} ms")
-    print(f"  kernels running       {f['kernels_min']}-{f['kernels_max']} while the class arrived: "
-          + " ".join(f"{t:.0f}s:{k}" for t, k in run.kernel_counts[::5]))
-    print(f"  Next step -> formula  median {f['click_median_ms']:.0f} ms   p95 {f['click_p95_ms']:.0f} ms"
-          f"   ({len(run.clicks_ms)} clicks while the class arrived)")
-    print(f"  memory per kernel     PSS median {f['kernel_pss_median_mb']:.0f} MB   max "
-          f"{f['kernel_pss_max_mb']:.0f} MB   ({f['kernels_open']} kernels, {f['kernels_pss_total_mb']:.0f} MB "
-          f"in all; server RSS {f['server_rss_mb']:.0f} MB)")
-    print(f"  machine               {os.cpu_count()} cores, {run.memory_total_mb / 1024:.1f} GB; "
-          f"{run.memory_used_open_mb / 1024:.1f} GB in use with every page open (browsers and any "
-          f"other work included; {f['machine_used_delta_mb']:+.0f} MB since the class arrived)")
-    print(f"  server + kernels CPU  {f['cpu_s']:.1f} s in the {f['class_s']:.1f} s the class took to "
-          f"arrive and click ({f['cpu_s'] / max(f['students'], 1):.2f} s per student)")
-    print(f"  after the pages close {run.kernels_after_close} kernels (pool {run.pool}), "
-          f"in {run.close_s:.1f} s")
+            print(
+                f"  {what:<21} {f[f'{kind}s_usable']}/{f[f'{kind}s']} usable; p50 (max) served "
+                f"{f[f'{kind}_p50_served_s']:.2f} ({f[f'{kind}_max_served_s']:.2f}) s, panel "
+                f"{f[f'{kind}_p50_panel_s']:.2f} ({f[f'{kind}_max_panel_s']:.2f}) s, usable "
+                f"{f[f'{kind}_p50_usable_s']:.2f} ({f[f'{kind}_max_usable_s']:.2f}) s, "
+                f"first click {f[f'{kind}_first_click_median_ms']:.0f} ms"
+            )
+    print(
+        f"  kernels running       {f['kernels_min']}-{f['kernels_max']} while the class arrived: "
+        + " ".join(f"{t:.0f}s:{k}" for t, k in run.kernel_counts[::5])
+    )
+    print(
+        f"  Next step -> formula  median {f['click_median_ms']:.0f} ms   p95 {f['click_p95_ms']:.0f} ms"
+        f"   ({len(run.clicks_ms)} clicks while the class arrived)"
+    )
+    print(
+        f"  memory per kernel     PSS median {f['kernel_pss_median_mb']:.0f} MB   max "
+        f"{f['kernel_pss_max_mb']:.0f} MB   ({f['kernels_open']} kernels, {f['kernels_pss_total_mb']:.0f} MB "
+        f"in all; server RSS {f['server_rss_mb']:.0f} MB)"
+    )
+    print(
+        f"  machine               {os.cpu_count()} cores, {run.memory_total_mb / 1024:.1f} GB; "
+        f"{run.memory_used_open_mb / 1024:.1f} GB in use with every page open (browsers and any "
+        f"other work included; {f['machine_used_delta_mb']:+.0f} MB since the class arrived)"
+    )
+    print(
+        f"  server + kernels CPU  {f['cpu_s']:.1f} s in the {f['class_s']:.1f} s the class took to "
+        f"arrive and click ({f['cpu_s'] / max(f['students'], 1):.2f} s per student)"
+    )
+    print(f"  after the pages close {run.kernels_after_close} kernels (pool {run.pool}), in {run.close_s:.1f} s")
     for line in problems(run):
         print(f"  PROBLEM: {line}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python benchmarks/classroom_load.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--students", default="1,10,30",
-                        help="class sizes to measure, comma-separated (default 1,10,30)")
-    parser.add_argument("--arrival", type=float, default=10.0,
-                        help="seconds over which each class arrives (default 10)")
-    parser.add_argument("--browser-nice", type=int, default=0, choices=range(0, 20), metavar="0-19",
-                        help="niceness of the students' browsers (default 0: equal shares; 19: the "
-                             "server first, as when the browsers run on the students' machines; only "
-                             "meaningful on an otherwise idle machine)")
-    parser.add_argument("--browsers", type=int, default=None, metavar="K",
-                        help="how many students open a real Chromium page (evenly spread, the first "
-                             "included); the others send a page's requests and messages without "
-                             "drawing it, as the server sees a student whose browser runs elsewhere "
-                             "(default: all of them)")
-    parser.add_argument("--no-reference", action="store_true",
-                        help="skip the reference (one student, no pool)")
+    parser.add_argument(
+        "--students", default="1,10,30", help="class sizes to measure, comma-separated (default 1,10,30)"
+    )
+    parser.add_argument(
+        "--arrival", type=float, default=10.0, help="seconds over which each class arrives (default 10)"
+    )
+    parser.add_argument(
+        "--browser-nice",
+        type=int,
+        default=0,
+        choices=range(0, 20),
+        metavar="0-19",
+        help="niceness of the students' browsers (default 0: equal shares; 19: the "
+        "server first, as when the browsers run on the students' machines; only "
+        "meaningful on an otherwise idle machine)",
+    )
+    parser.add_argument(
+        "--browsers",
+        type=int,
+        default=None,
+        metavar="K",
+        help="how many students open a real Chromium page (evenly spread, the first "
+        "included); the others send a page's requests and messages without "
+        "drawing it, as the server sees a student whose browser runs elsewhere "
+        "(default: all of them)",
+    )
+    parser.add_argument("--no-reference", action="store_true", help="skip the reference (one student, no pool)")
     args = parser.parse_args(argv)
     try:
         sizes = [int(n) for n in args.students.split(",")]

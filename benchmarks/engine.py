@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from explorer import SEED_INPUTS, SEED_TARGETS, random_network, seed_network, train, train_many
-from explorer.presets import random_data
+from explorer.engine.presets import random_data
 
 ITERATIONS = 10_000
 
@@ -93,7 +93,7 @@ def batch_axis_reference(rates: np.ndarray, iterations: int):
     x, t, eta = np.array([0.05, 0.10]), np.array([0.01, 0.99]), rates[:, None, None]
     errors = []
     for i in range(iterations + 1):
-        h = 1 / (1 + np.exp(-(W1 @ x + 0.35)))                        # (K, 2)
+        h = 1 / (1 + np.exp(-(W1 @ x + 0.35)))  # (K, 2)
         o = 1 / (1 + np.exp(-((W2 @ h[:, :, None])[:, :, 0] + 0.60)))  # (K, 2)
         errors.append((0.5 * (t - o) ** 2).sum(axis=1))
         if i == iterations:
@@ -137,8 +137,10 @@ def main() -> None:
     args = parser.parse_args()
     n_iter = 1_000 if args.quick else ITERATIONS
     blas = os.environ.get("OPENBLAS_CORETYPE")
-    print(f"OPENBLAS_CORETYPE={blas or '(not set)'}; numpy {np.__version__}; "
-          f"{n_iter:,} iterations each; best of {args.repeat}, engine and reference in turn")
+    print(
+        f"OPENBLAS_CORETYPE={blas or '(not set)'}; numpy {np.__version__}; "
+        f"{n_iter:,} iterations each; best of {args.repeat}, engine and reference in turn"
+    )
     print(f"  {'':<34s} {'engine':>12s}  {'reference':>12s}  ratio")
 
     # the seed's network against a plain scalar loop
@@ -146,8 +148,11 @@ def main() -> None:
     engine = train(net, SEED_INPUTS, SEED_TARGETS, n_iter)
     np.testing.assert_allclose(engine.errors, scalar_reference(n_iter), rtol=1e-12)
     print("the seed's 2-2-2 network, one example:")
-    row("train()", timed(lambda: train(net, SEED_INPUTS, SEED_TARGETS, n_iter),
-                         lambda: scalar_reference(n_iter), args.repeat), "<= 2x plain scalar loop")
+    row(
+        "train()",
+        timed(lambda: train(net, SEED_INPUTS, SEED_TARGETS, n_iter), lambda: scalar_reference(n_iter), args.repeat),
+        "<= 2x plain scalar loop",
+    )
 
     # networks a student builds next, against a plain numpy loop
     print("sigmoid networks, squared error, against a plain numpy matmul loop:")
@@ -160,9 +165,15 @@ def main() -> None:
             np.testing.assert_allclose(result.errors, errors, rtol=1e-9, atol=1e-12)
             np.testing.assert_allclose(result.network.weights[-1], W[-1], rtol=1e-9, atol=1e-12)
             label = f"{'-'.join(map(str, sizes))} x{m}, {mode}"
-            row(label, timed(lambda: train(net, x, t, n_iter, mode=mode),
-                             lambda: numpy_reference(net.weights, net.biases, x, t, n_iter, mode),
-                             args.repeat), "<= 1.2x")
+            row(
+                label,
+                timed(
+                    lambda: train(net, x, t, n_iter, mode=mode),
+                    lambda: numpy_reference(net.weights, net.biases, x, t, n_iter, mode),
+                    args.repeat,
+                ),
+                "<= 1.2x",
+            )
 
     # many copies at once, against a plain loop over a batch axis
     rates = np.geomspace(0.001, 10, args.networks)
@@ -171,16 +182,25 @@ def main() -> None:
     np.testing.assert_allclose(sweep.errors, ref_errors, rtol=1e-9)
     np.testing.assert_allclose(sweep.weights[1], ref_W2, rtol=1e-9)
     print(f"train_many, {args.networks:,} copies of the seed's network:")
-    row("train_many()", timed(lambda: train_many(seed_network(), SEED_INPUTS, SEED_TARGETS, rates, n_iter),
-                              lambda: batch_axis_reference(rates, n_iter), args.repeat),
-        "<= 1.0x plain batch-axis loop")
+    row(
+        "train_many()",
+        timed(
+            lambda: train_many(seed_network(), SEED_INPUTS, SEED_TARGETS, rates, n_iter),
+            lambda: batch_axis_reference(rates, n_iter),
+            args.repeat,
+        ),
+        "<= 1.0x plain batch-axis loop",
+    )
 
     # the largest network the explorer allows
     net = random_network((16,) * 6, seed=0, learning_rate=0.1)
     x, t = random_data(net, 64, seed=0)
     print("the largest network allowed, 6 layers of 16, 64 examples, batch:")
-    row("train()", timed(lambda: train(net, x, t, n_iter, mode="batch"), None, args.repeat),
-        f"< {2000 * n_iter // ITERATIONS} ms")
+    row(
+        "train()",
+        timed(lambda: train(net, x, t, n_iter, mode="batch"), None, args.repeat),
+        f"< {2000 * n_iter // ITERATIONS} ms",
+    )
 
 
 if __name__ == "__main__":

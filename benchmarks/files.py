@@ -23,10 +23,11 @@ import time
 
 import numpy as np
 
-from explorer import diagram, handout, savefile
-from explorer.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
-from explorer.session import Session
-from explorer.walkthrough import walkthrough
+from explorer.drawing import diagram, handout
+from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
+from explorer.lesson import savefile
+from explorer.lesson.session import Session
+from explorer.lesson.walkthrough import walkthrough
 
 
 def best(action, repeat: int) -> float:
@@ -43,13 +44,16 @@ def handouts(repeat: int) -> None:
     print("handout of one iteration        steps  cold ms  next ms  cold vs walkthrough  vs 1 diagram   size")
     wide = random_network((4, 8, 8, 4), seed=2)
     x, t = random_data(wide)
-    for name, network, inputs, targets in (("seed 2-2-2", seed_network(), SEED_INPUTS, SEED_TARGETS),
-                                           ("4-8-8-4", wide, x[0], t[0])):
+    for name, network, inputs, targets in (
+        ("seed 2-2-2", seed_network(), SEED_INPUTS, SEED_TARGETS),
+        ("4-8-8-4", wide, x[0], t[0]),
+    ):
         walk = walkthrough(network, inputs, targets)
         following = walkthrough(walk.after, inputs, targets)
         walk_ms = best(lambda: walkthrough(network, inputs, targets), repeat)
         svg_ms = best(lambda: diagram.render(network, inputs, targets), repeat)
         for fmt, quiz in (("html", False), ("markdown", False), ("html", True)):
+
             def cold():
                 handout._math.cache_clear()
                 handout.handout(walk, fmt, quiz=quiz)
@@ -60,12 +64,15 @@ def handouts(repeat: int) -> None:
                 start = time.perf_counter()
                 handout.handout(following, fmt, quiz=quiz)
                 return time.perf_counter() - start
+
             ms = best(cold, repeat)
             next_ms = 1000 * min(following_iteration() for _ in range(repeat))
             size = len(handout.handout(walk, fmt, quiz=quiz).encode())
             label = f"{name}, {fmt}{' quiz' if quiz else ''}"
-            print(f"  {label:<28s} {len(walk):5d} {ms:8.1f} {next_ms:8.1f} {ms / walk_ms:14.1f}x"
-                  f" {ms / svg_ms:14.1f}x {size / 1024:7.0f} kB")
+            print(
+                f"  {label:<28s} {len(walk):5d} {ms:8.1f} {next_ms:8.1f} {ms / walk_ms:14.1f}x"
+                f" {ms / svg_ms:14.1f}x {size / 1024:7.0f} kB"
+            )
 
 
 def sessions(repeat: int) -> None:
@@ -80,8 +87,10 @@ def sessions(repeat: int) -> None:
         load_ms = best(lambda: savefile.loads(text), repeat)
         dump_ms = best(lambda: json.dumps(document, separators=(",", ":")), repeat)
         parse_ms = best(lambda: json.loads(text), repeat)
-        print(f"  history of {iterations + 1:>9,d}     {save_ms:8.1f} {save_ms / dump_ms:10.1f}x"
-              f" {load_ms:10.1f} {load_ms / parse_ms:10.1f}x {len(text) / 2**20:8.2f} MiB")
+        print(
+            f"  history of {iterations + 1:>9,d}     {save_ms:8.1f} {save_ms / dump_ms:10.1f}x"
+            f" {load_ms:10.1f} {load_ms / parse_ms:10.1f}x {len(text) / 2**20:8.2f} MiB"
+        )
 
 
 def main() -> None:

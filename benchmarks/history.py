@@ -24,11 +24,11 @@ import statistics
 import time
 import tracemalloc
 
-from explorer import diagram
-from explorer.history import History
-from explorer.presets import random_data, random_network
-from explorer.session import Session
-from explorer.validation import MAX_LAYERS, MAX_NEURONS
+from explorer.drawing import diagram
+from explorer.engine.history import History
+from explorer.engine.presets import random_data, random_network
+from explorer.engine.validation import MAX_LAYERS, MAX_NEURONS
+from explorer.lesson.session import Session
 
 
 def _open(session: Session, iteration: int) -> float:
@@ -62,8 +62,10 @@ def latency(iterations: int, repeat: int) -> None:
         session.reset_iteration()
         steps.append(_next_step(session))
     open_ms, step_ms = statistics.median(opens) * 1e3, statistics.median(steps) * 1e3
-    print(f"open iteration ~5,000 (history + walkthrough + SVG): median {open_ms:.2f} ms, "
-          f"max {max(opens) * 1e3:.2f} ms over {repeat}")
+    print(
+        f"open iteration ~5,000 (history + walkthrough + SVG): median {open_ms:.2f} ms, "
+        f"max {max(opens) * 1e3:.2f} ms over {repeat}"
+    )
     print(f"reference, one Next step + SVG:                      median {step_ms:.2f} ms")
     print(f"ratio open / next step: {open_ms / step_ms:.1f}")
 
@@ -80,10 +82,12 @@ def memory() -> None:
         tracemalloc.stop()
         size = sum(w.size for w in net.weights) + sum(b.size for b in net.biases)
         every_stored = 8 * size * (length + 1)
-        print(f"{length:>9,} iterations of {'-'.join(map(str, net.sizes))} ({size:,} parameters): "
-              f"{current / 2**20:.1f} MB held, peak {peak / 2**20:.1f} MB, checkpoint every "
-              f"{history.segments[0].every} iterations; every iteration stored would be "
-              f"{every_stored / 2**20:,.0f} MB")
+        print(
+            f"{length:>9,} iterations of {'-'.join(map(str, net.sizes))} ({size:,} parameters): "
+            f"{current / 2**20:.1f} MB held, peak {peak / 2**20:.1f} MB, checkpoint every "
+            f"{history.segments[0].every} iterations; every iteration stored would be "
+            f"{every_stored / 2**20:,.0f} MB"
+        )
 
 
 def main() -> None:

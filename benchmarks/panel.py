@@ -59,8 +59,8 @@ warnings.filterwarnings("ignore", "Passing unrecognized arguments", DeprecationW
 
 import ipywidgets as widgets  # noqa: E402
 
-from explorer.panel import Explorer  # noqa: E402
-from explorer.session import Session  # noqa: E402
+from explorer.lesson.session import Session  # noqa: E402
+from explorer.panel.explorer import Explorer  # noqa: E402
 
 
 # ----------------------------------------------------------------- helpers
@@ -85,8 +85,7 @@ def timed_calls(action, count: int, setup=None) -> tuple[np.ndarray, float, floa
 
 def describe(times: np.ndarray) -> tuple[float, float, float]:
     """(median, p90, max) in milliseconds."""
-    return (float(np.median(times)) * 1e3, float(np.percentile(times, 90)) * 1e3,
-            float(times.max()) * 1e3)
+    return (float(np.median(times)) * 1e3, float(np.percentile(times, 90)) * 1e3, float(times.max()) * 1e3)
 
 
 def reference_button(count: int, payload: str = "") -> tuple[np.ndarray, float, float]:
@@ -123,6 +122,7 @@ def step_controls(clicks: int) -> None:
     def rewind(i):
         if panel.session.step == 0:
             panel.finish_button.click()
+
     times, msgs, sent = timed_calls(lambda i: panel.previous_button.click(), clicks, setup=rewind)
     rows.append(("Previous step", times, msgs, sent))
 
@@ -135,6 +135,7 @@ def step_controls(clicks: int) -> None:
 
     def scrub(i):
         panel.step_slider.value = float(targets[i])
+
     times, msgs, sent = timed_calls(scrub, clicks)
     rows.append(("Step slider (random step)", times, msgs, sent))
 
@@ -143,19 +144,26 @@ def step_controls(clicks: int) -> None:
     ref_big, big_msgs, big_sent = reference_button(clicks, payload="x" * svg_size)
     ref_median = float(np.median(ref))
 
-    print(f"1. Kernel-side handler time, {clicks} calls each, seed network "
-          f"({n} steps per iteration, SVG {svg_size / 1e3:.1f} kB)")
+    print(
+        f"1. Kernel-side handler time, {clicks} calls each, seed network "
+        f"({n} steps per iteration, SVG {svg_size / 1e3:.1f} kB)"
+    )
     print(f"   {'':<34s} {'median':>8s} {'p90':>8s} {'max':>8s}   msgs/call  kB/call   median/ref")
     for name, times, msgs, sent in rows + [
-            ("reference: Button -> HTML.value", ref, ref_msgs, ref_sent),
-            ("reference, SVG-sized HTML value", ref_big, big_msgs, big_sent)]:
+        ("reference: Button -> HTML.value", ref, ref_msgs, ref_sent),
+        ("reference, SVG-sized HTML value", ref_big, big_msgs, big_sent),
+    ]:
         median, p90, high = describe(times)
-        print(f"   {name:<34s} {median:7.2f}ms {p90:7.2f}ms {high:7.2f}ms   {msgs:8.1f}  {sent / 1e3:7.1f}"
-              f"   {float(np.median(times)) / ref_median:8.1f}x")
+        print(
+            f"   {name:<34s} {median:7.2f}ms {p90:7.2f}ms {high:7.2f}ms   {msgs:8.1f}  {sent / 1e3:7.1f}"
+            f"   {float(np.median(times)) / ref_median:8.1f}x"
+        )
     if len(rollover):
         median, _p90, high = describe(rollover)
-        print(f"   of which Next step starting a new iteration ({len(rollover)} clicks): "
-              f"median {median:.2f} ms, max {high:.2f} ms")
+        print(
+            f"   of which Next step starting a new iteration ({len(rollover)} clicks): "
+            f"median {median:.2f} ms, max {high:.2f} ms"
+        )
 
 
 # ---------------------------------------------------------------- part 2
@@ -216,13 +224,19 @@ def training(iterations: int, repeat: int) -> None:
     off_t = statistics.median(t for t, _r, _d in off)
     refreshes = statistics.median(r for _t, r, _d in on)
     per_draw = sum(d for _t, _r, d in on) / max(1, sum(r for _t, r, _d in on))
-    print(f"\n2. Training {iterations:,} iterations at the fast pace: asyncio.run of the panel's task "
-          f"(median of {repeat}, interleaved)")
-    print(f"   curve on  (render_curve + canvas.draw() each refresh) {on_t * 1e3:8.1f} ms"
-          f"  (best {min(t for t, _r, _d in on) * 1e3:.1f} ms; {refreshes:.0f} refreshes per run "
-          f"incl. the final one, {per_draw * 1e3:.1f} ms per Agg draw)")
-    print(f"   curve off (render_curve a no-op)                       {off_t * 1e3:8.1f} ms"
-          f"  (best {min(t for t, _r, _d in off) * 1e3:.1f} ms)")
+    print(
+        f"\n2. Training {iterations:,} iterations at the fast pace: asyncio.run of the panel's task "
+        f"(median of {repeat}, interleaved)"
+    )
+    print(
+        f"   curve on  (render_curve + canvas.draw() each refresh) {on_t * 1e3:8.1f} ms"
+        f"  (best {min(t for t, _r, _d in on) * 1e3:.1f} ms; {refreshes:.0f} refreshes per run "
+        f"incl. the final one, {per_draw * 1e3:.1f} ms per Agg draw)"
+    )
+    print(
+        f"   curve off (render_curve a no-op)                       {off_t * 1e3:8.1f} ms"
+        f"  (best {min(t for t, _r, _d in off) * 1e3:.1f} ms)"
+    )
     print(f"   ratio on / off                                          {on_t / off_t:8.2f}x  (target <= 1.5x)")
     print(f"   engine alone (Session.train, no panel, no loop)        {engine * 1e3:8.1f} ms")
 
@@ -232,8 +246,9 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=300)
     parser.add_argument("--iterations", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--long", type=int, default=100_000,
-                        help="also a run long enough for the periodic refresh to matter (0: skip)")
+    parser.add_argument(
+        "--long", type=int, default=100_000, help="also a run long enough for the periodic refresh to matter (0: skip)"
+    )
     args = parser.parse_args()
     step_controls(args.clicks)
     training(args.iterations, args.repeat)

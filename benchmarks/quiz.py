@@ -17,10 +17,10 @@ import argparse
 import statistics
 import time
 
-from explorer import diagram
-from explorer.presets import random_data, random_network
-from explorer.quiz import Quiz
-from explorer.session import Session
+from explorer.drawing import diagram
+from explorer.engine.presets import random_data, random_network
+from explorer.lesson.quiz import Quiz
+from explorer.lesson.session import Session
 
 
 def best(action, repeat: int) -> float:
@@ -41,9 +41,11 @@ def per_step(session: Session, repeat: int) -> dict[str, list[float]]:
     for step in session.walk.steps:
         session.next_step()
         # a fresh, unused wrong value each time: the same wrong answer again is no new attempt
-        answers = {"wrong (no mistake matches)": lambda: quiz.check(repr(123.456 + time.perf_counter())),
-                   "right": lambda: quiz.check(f"{step.value:.6g}"),
-                   "bad text": lambda: quiz.check("abc")}
+        answers = {
+            "wrong (no mistake matches)": lambda: quiz.check(repr(123.456 + time.perf_counter())),
+            "right": lambda: quiz.check(f"{step.value:.6g}"),
+            "bad text": lambda: quiz.check("abc"),
+        }
         for kind in ("bad text", "wrong (no mistake matches)", "right"):
             if kind == "right":  # answering closes the step: once, after the others
                 times[kind].append(best(answers[kind], 1))
@@ -64,8 +66,10 @@ def main() -> None:
         svg_ms = best(lambda: diagram.render(session.network, session.inputs[0], session.targets[0]), repeat)
         for kind, ms in per_step(session, repeat).items():
             median = statistics.median(ms)
-            print(f"{name:10} {kind:26} {len(ms):4}  {median:9.2f}  {max(ms):8.2f}  "
-                  f"{median / svg_ms:9.2f}x  ({svg_ms:.2f} ms)")
+            print(
+                f"{name:10} {kind:26} {len(ms):4}  {median:9.2f}  {max(ms):8.2f}  "
+                f"{median / svg_ms:9.2f}x  ({svg_ms:.2f} ms)"
+            )
 
 
 if __name__ == "__main__":

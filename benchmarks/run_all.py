@@ -1,6 +1,6 @@
 """Run every kernel-side benchmark in turn (the browser one needs Chromium: run it alone).
 
-    .venv/bin/python benchmarks/run_all.py
+.venv/bin/python benchmarks/run_all.py
 """
 
 import subprocess

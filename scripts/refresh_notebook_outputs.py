@@ -1,6 +1,6 @@
 """Re-run the notebooks and keep only the outputs nbval checks.
 
-    .venv/bin/python scripts/refresh_notebook_outputs.py [explorer/notebooks/NAME.ipynb ...]
+    .venv/bin/python scripts/refresh_notebook_outputs.py [notebooks/NAME.ipynb ...]
 
 Cells marked ``# NBVAL_CHECK_OUTPUT`` keep their text output and execution
 count (nbval compares exactly those); every other cell is stripped, so the
@@ -21,14 +21,16 @@ MARK = "# NBVAL_CHECK_OUTPUT"
 
 def refresh(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
         if MARK in cell.source:
-            cell.outputs = [o for o in cell.outputs if o.get("output_type") == "stream"
-                            or "text/plain" in o.get("data", {})]
+            cell.outputs = [
+                o for o in cell.outputs if o.get("output_type") == "stream" or "text/plain" in o.get("data", {})
+            ]
         else:
             cell.outputs, cell.execution_count = [], None
         cell.metadata.pop("execution", None)

@@ -1,6 +1,6 @@
 """Shared fixtures: the seed's 2-2-2 example, written out here from the seed's text.
 
-The numbers are typed in again rather than imported from ``explorer.presets``,
+The numbers are typed in again rather than imported from ``explorer.engine.presets``,
 so that a changed preset is caught by the tests instead of silently followed.
 """
 
@@ -9,11 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.network import Network
+from explorer.engine.network import Network
 
-SEED_WEIGHTS = ([[0.15, 0.20], [0.25, 0.30]],   # w1 w2 -> h1, w3 w4 -> h2
-                [[0.40, 0.45], [0.50, 0.55]])   # w5 w6 -> o1, w7 w8 -> o2
-SEED_BIASES = (0.35, 0.60)                      # b1, b2
+SEED_WEIGHTS = (
+    [[0.15, 0.20], [0.25, 0.30]],  # w1 w2 -> h1, w3 w4 -> h2
+    [[0.40, 0.45], [0.50, 0.55]],
+)  # w5 w6 -> o1, w7 w8 -> o2
+SEED_BIASES = (0.35, 0.60)  # b1, b2
 
 
 def _read_only(values) -> np.ndarray:
@@ -37,10 +39,12 @@ def seed_targets() -> np.ndarray:
 @pytest.fixture(scope="session")
 def make_seed_network():
     """``make_seed_network(order="seed", ...)``: the seed's network with options."""
+
     def make(**options) -> Network:
         settings = dict(activations="sigmoid", loss="squared", learning_rate=0.5)
         settings.update(options)
         return Network([np.array(w) for w in SEED_WEIGHTS], list(SEED_BIASES), **settings)
+
     return make
 
 
@@ -56,7 +60,7 @@ def cli(capsys):
 
     argparse's own errors raise SystemExit; its code is returned like main's.
     """
-    from explorer.cli import main
+    from explorer.serve.cli import main
 
     def run(*argv: str) -> tuple[int, str, str]:
         try:
@@ -65,4 +69,5 @@ def cli(capsys):
             code = exit_.code
         out, err = capsys.readouterr()
         return code, out, err
+
     return run

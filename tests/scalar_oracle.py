@@ -12,9 +12,9 @@ floats is compensated from Python 3.12 on.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from itertools import repeat
 from operator import mul
-from typing import Callable, Sequence
 
 Matrix = list[list[float]]
 
@@ -59,13 +59,20 @@ LOSSES: dict[str, tuple[Callable[[float, float, float, int], float], Callable[[f
 class ScalarNetwork:
     """Parameters as nested lists; forward, backward and update on floats.
 
-    Arguments mirror :class:`explorer.network.Network`; ``biases[l]`` is a
+    Arguments mirror :class:`explorer.engine.network.Network`; ``biases[l]`` is a
     one-element list when the layer's bias is shared.
     """
 
-    def __init__(self, weights: Sequence[Sequence[Sequence[float]]], biases: Sequence[Sequence[float]],
-                 activations: Sequence[str], loss: str, learning_rate: float,
-                 update_biases: bool = False, order: str = "textbook"):
+    def __init__(
+        self,
+        weights: Sequence[Sequence[Sequence[float]]],
+        biases: Sequence[Sequence[float]],
+        activations: Sequence[str],
+        loss: str,
+        learning_rate: float,
+        update_biases: bool = False,
+        order: str = "textbook",
+    ):
         self.W: list[Matrix] = [[[float(w) for w in row] for row in layer] for layer in weights]
         self.B: list[list[float]] = [[float(b) for b in layer] for layer in biases]
         self.acts = [ACTIVATIONS[name] for name in activations]
@@ -100,8 +107,9 @@ class ScalarNetwork:
         """E_total: the per-output errors added in order."""
         return _ordered_sum(list(map(self.loss, net, out, t, repeat(len(out)))))
 
-    def backward(self, passes: Sequence[tuple[list[list[float]], list[list[float]]]],
-                 targets: Sequence[Sequence[float]]) -> tuple[list[Matrix], list[list[float]]]:
+    def backward(
+        self, passes: Sequence[tuple[list[list[float]], list[list[float]]]], targets: Sequence[Sequence[float]]
+    ) -> tuple[list[Matrix], list[list[float]]]:
         """Gradients (weights, biases) of E_total, averaged over the examples.
 
         ``passes`` holds each example's ``(nets, outs)`` from :meth:`forward`.
@@ -117,12 +125,13 @@ class ScalarNetwork:
         g_b: list[list[float]] = [[]] * L
         for l in range(L - 1, -1, -1):
             df = (lambda z, a: 1.0) if self.fused and l == L - 1 else self.acts[l][1]
-            deltas = [[d * df(z, a) for d, z, a in zip(d_out, nets[l], outs[l + 1])]
-                      for d_out, (nets, outs) in zip(d_outs, passes)]
+            deltas = [
+                [d * df(z, a) for d, z, a in zip(d_out, nets[l], outs[l + 1])]
+                for d_out, (nets, outs) in zip(d_outs, passes)
+            ]
             per_w = [[[d * ap for ap in outs[l]] for d in delta] for delta, (_n, outs) in zip(deltas, passes)]
             per_b = [[_ordered_sum(delta)] if len(self.B[l]) == 1 else delta for delta in deltas]
-            g_w[l] = [[_mean([g[k][j] for g in per_w]) for j in range(len(per_w[0][k]))]
-                      for k in range(len(per_w[0]))]
+            g_w[l] = [[_mean([g[k][j] for g in per_w]) for j in range(len(per_w[0][k]))] for k in range(len(per_w[0]))]
             g_b[l] = [_mean([g[k] for g in per_b]) for k in range(len(per_b[0]))]
             if l == 0:
                 break
@@ -176,10 +185,8 @@ class ScalarNetwork:
             # because list building costs more than the arithmetic here
             W = W_all[l]
             for row, d in zip(W, delta):
-                j = 0
-                for ap in a_prev:
+                for j, ap in enumerate(a_prev):
                     row[j] -= eta * (d * ap)
-                    j += 1
             if self.update_biases:
                 b = self.B[l]
                 if len(b) == 1:
@@ -190,8 +197,13 @@ class ScalarNetwork:
                 d_out = _backpropagate(W, delta)  # through the already-updated weights
         return error
 
-    def train(self, inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]],
-              iterations: int, batch: bool = False) -> list[float]:
+    def train(
+        self,
+        inputs: Sequence[Sequence[float]],
+        targets: Sequence[Sequence[float]],
+        iterations: int,
+        batch: bool = False,
+    ) -> list[float]:
         """Run ``iterations`` passes over the examples; return the error after each.
 
         The list has ``iterations + 1`` entries: entry i is the mean E_total
@@ -249,6 +261,12 @@ def _mean(values: Sequence[float]) -> float:
 
 def as_scalar(network) -> ScalarNetwork:
     """The oracle's copy of an engine ``Network``: the one conversion between the two."""
-    return ScalarNetwork([w.tolist() for w in network.weights], [b.tolist() for b in network.biases],
-                         network.activations, network.loss, network.learning_rate,
-                         network.update_biases, network.order)
+    return ScalarNetwork(
+        [w.tolist() for w in network.weights],
+        [b.tolist() for b in network.biases],
+        network.activations,
+        network.loss,
+        network.learning_rate,
+        network.update_biases,
+        network.order,
+    )

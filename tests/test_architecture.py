@@ -12,23 +12,37 @@ import re
 import numpy as np
 import pytest
 
-from explorer import savefile
-from explorer.datasets import dataset
-from explorer.formatting import tex_term
-from explorer.presets import random_network, seed_network
-from explorer.session import Session
-from explorer.training import train
-from explorer.validation import InputError
-from explorer.walkthrough import walkthrough
+from explorer.engine.datasets import dataset
+from explorer.engine.formatting import tex_term
+from explorer.engine.presets import random_network, seed_network
+from explorer.engine.training import train
+from explorer.engine.validation import InputError
+from explorer.lesson import savefile
+from explorer.lesson.session import Session
+from explorer.lesson.walkthrough import walkthrough
 
 XOR_INPUTS = [[0, 0], [0, 1], [1, 0], [1, 1]]
 
 
 def snapshot(s: Session) -> tuple:
     net = s.network
-    return (net.sizes, net.options, [w.copy() for w in net.weights], [b.copy() for b in net.biases],
-            [w.copy() for w in s.initial.weights], s.inputs.copy(), s.targets.copy(), s.example,
-            s.dataset, s.mode, s.seed, s.step, s.iteration, s.errors.values.copy(), s.walk)
+    return (
+        net.sizes,
+        net.options,
+        [w.copy() for w in net.weights],
+        [b.copy() for b in net.biases],
+        [w.copy() for w in s.initial.weights],
+        s.inputs.copy(),
+        s.targets.copy(),
+        s.example,
+        s.dataset,
+        s.mode,
+        s.seed,
+        s.step,
+        s.iteration,
+        s.errors.values.copy(),
+        s.walk,
+    )
 
 
 def assert_unchanged(before: tuple, after: tuple) -> None:
@@ -50,9 +64,16 @@ def xor_session(hidden=(3,), seed=0) -> Session:
 
 
 # -------------------------------------------------------------------- datasets
-@pytest.mark.parametrize("name, sizes, examples", [
-    ("seed", (2, 2, 2), 1), ("xor", (2, 2, 1), 4), ("and", (2, 2, 1), 4), ("or", (2, 2, 1), 4),
-    ("nand", (2, 2, 1), 4)])
+@pytest.mark.parametrize(
+    "name, sizes, examples",
+    [
+        ("seed", (2, 2, 2), 1),
+        ("xor", (2, 2, 1), 4),
+        ("and", (2, 2, 1), 4),
+        ("or", (2, 2, 1), 4),
+        ("nand", (2, 2, 1), 4),
+    ],
+)
 def test_each_dataset_builds_the_right_shapes(name, sizes, examples):
     s = Session()
     s.set_dataset(name)
@@ -67,8 +88,10 @@ def test_a_table_builds_its_shapes_and_says_what_changed():
     s = Session()
     said = s.set_dataset("table", "1,2,3,0.1,0.2\n4,5,6,0.3,0.4\n0,0,0,0,1", n_inputs=3)
     assert s.network.sizes == (3, 2, 2) and s.inputs.shape == (3, 3) and s.targets.shape == (3, 2)
-    assert said == ("Dataset table: 3 examples, 3 inputs, 2 targets. Changed: input layer 2 -> 3 neurons; "
-                    "the network is 3-2-2, with new random weights (seed 0).")
+    assert said == (
+        "Dataset table: 3 examples, 3 inputs, 2 targets. Changed: input layer 2 -> 3 neurons; "
+        "the network is 3-2-2, with new random weights (seed 0)."
+    )
     said = Session().set_dataset("xor")
     assert "Changed: output layer 2 -> 1 neurons; the network is 2-2-1" in said
 
@@ -82,12 +105,15 @@ def test_the_seed_dataset_brings_back_the_worked_example():
         assert np.array_equal(a, b)
 
 
-@pytest.mark.parametrize("table, message", [
-    ("0,0,0\n0,1", "row 2 has 2 cells; each row needs 3"),
-    ("0,0,0\n0,x,1", "Table row 2, column 2: enter a number from -100 to 100 (got 'x')"),
-    ("0,0,nan", "Table row 1, column 3"),
-    ("", "at least one row"),
-])
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        ("0,0,0\n0,1", "row 2 has 2 cells; each row needs 3"),
+        ("0,0,0\n0,x,1", "Table row 2, column 2: enter a number from -100 to 100 (got 'x')"),
+        ("0,0,nan", "Table row 1, column 3"),
+        ("", "at least one row"),
+    ],
+)
 def test_a_bad_table_is_refused_with_nothing_changed(table, message):
     s = xor_session()
     s.train(50)
@@ -167,8 +193,9 @@ def test_activation_loss_and_bias_options_per_layer():
     assert s.network.loss == "bce"
     before = snapshot(s)
     # impossible combinations are explained, not silently changed
-    with pytest.raises(InputError, match=re.escape("loss: binary cross-entropy (bce) needs sigmoid outputs; "
-                                                   "the output layer is tanh")):
+    with pytest.raises(
+        InputError, match=re.escape("loss: binary cross-entropy (bce) needs sigmoid outputs; the output layer is tanh")
+    ):
         s.set_activation(2, "tanh")
     assert_unchanged(before, snapshot(s))
     s.set_loss("squared")
@@ -224,8 +251,13 @@ def test_online_stepping_moves_on_from_the_chosen_example():
 @pytest.mark.parametrize("update_biases, bias_mode", [(False, "shared"), (True, "shared"), (True, "per-neuron")])
 def test_the_batch_walkthrough_mean_equals_the_engines_gradient(update_biases, bias_mode):
     data = dataset("xor")
-    net = random_network((2, 3, 2, 1), seed=3, update_biases=update_biases, bias_mode=bias_mode,
-                         activations=("tanh", "sigmoid", "sigmoid"))
+    net = random_network(
+        (2, 3, 2, 1),
+        seed=3,
+        update_biases=update_biases,
+        bias_mode=bias_mode,
+        activations=("tanh", "sigmoid", "sigmoid"),
+    )
     walk = walkthrough(net, data.inputs, data.targets, 1, mode="batch")
     engine = net.backward(data.inputs, data.targets)  # all four rows at once: one matrix pass
     names = net.names

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from explorer.network import Network
-from explorer.presets import random_data, random_network
-from explorer.training import train
+from explorer.engine.network import Network
+from explorer.engine.presets import random_data, random_network
+from explorer.engine.training import train
 
 ROOT = Path(__file__).resolve().parents[1]
 PHASES = ("forward", "error", "backward", "update")
@@ -32,10 +32,16 @@ def steps_json(cli, *options: str) -> dict:
 
 def network_from(document: dict) -> Network:
     n = document["network"]
-    return Network([np.array(w) for w in n["weights"]], [np.array(b) for b in n["biases"]],
-                   activations=n["activations"], loss=n["loss"], bias_mode=n["biases_mode"],
-                   update_biases=n["update_biases"], learning_rate=document["learning_rate"],
-                   order=n["order"])
+    return Network(
+        [np.array(w) for w in n["weights"]],
+        [np.array(b) for b in n["biases"]],
+        activations=n["activations"],
+        loss=n["loss"],
+        bias_mode=n["biases_mode"],
+        update_biases=n["update_biases"],
+        learning_rate=document["learning_rate"],
+        order=n["order"],
+    )
 
 
 def assert_agrees_with_engine(document: dict) -> Network:
@@ -74,6 +80,7 @@ def assert_agrees_with_engine(document: dict) -> Network:
 
 # ------------------------------------------------------------------------------ JSON
 
+
 def test_json_document_shape(cli):
     document = steps_json(cli)
     assert {"network", "inputs", "targets", "learning_rate", "steps", "gradients", "after"} <= set(document)
@@ -110,8 +117,23 @@ def test_json_bias_gradients_are_the_real_ones(cli):
         assert np.array_equal(document["gradients"]["biases"][l], gradients.biases[l])
 
 
-ALL_OPTIONS = ["--order", "seed", "--layers", "2,3,2", "--seed", "4", "--activation", "tanh",
-               "--loss", "mse", "--biases", "per-neuron", "--update-biases", "--lr", "0.1"]
+ALL_OPTIONS = [
+    "--order",
+    "seed",
+    "--layers",
+    "2,3,2",
+    "--seed",
+    "4",
+    "--activation",
+    "tanh",
+    "--loss",
+    "mse",
+    "--biases",
+    "per-neuron",
+    "--update-biases",
+    "--lr",
+    "0.1",
+]
 
 
 def test_all_options_take_effect_together(cli):
@@ -134,29 +156,59 @@ def test_all_options_take_effect_together(cli):
     assert {"b_h1+", "b_o2+", "dE_total/db_h3"} <= symbols
     network = assert_agrees_with_engine(document)
     # and the seed order was used: textbook order gives other hidden gradients
-    textbook = network.with_options(order="textbook").backward(np.array(document["inputs"]),
-                                                               np.array(document["targets"]))
+    textbook = network.with_options(order="textbook").backward(
+        np.array(document["inputs"]), np.array(document["targets"])
+    )
     assert not np.allclose(document["gradients"]["weights"][0], textbook.weights[0], rtol=1e-6)
 
 
-@pytest.mark.parametrize("option, check", [
-    (["--order", "seed"], lambda d: d["network"]["order"] == "seed"
-     and d["after"]["E_total"] == pytest.approx(0.291027924, abs=1e-9)),
-    (["--lr", "0.1"], lambda d: d["learning_rate"] == 0.1
-     and d["after"]["weights"][1][0][0] == pytest.approx(0.4 - 0.1 * 0.082167041, abs=1e-9)),
-    (["--activation", "tanh"], lambda d: d["network"]["activations"] == ["tanh", "tanh"]
-     and d["steps"][1]["value"] == pytest.approx(np.tanh(0.3775), rel=1e-15)),
-    (["--loss", "mse"], lambda d: d["network"]["loss"] == "mse"
-     and d["steps"][8]["symbol"] == "E_o1"
-     and d["steps"][8]["value"] == pytest.approx((0.01 - 0.75136507) ** 2 / 2, rel=1e-7)),
-    (["--biases", "per-neuron"], lambda d: d["network"]["biases"] == [[0.35, 0.35], [0.6, 0.6]]
-     and d["network"]["biases_mode"] == "per-neuron"),
-    (["--update-biases"], lambda d: d["network"]["update_biases"] is True
-     and d["after"]["biases"][1][0] != 0.6),
-    (["--layers", "3,1"], lambda d: d["network"]["layers"] == [3, 1] and len(d["inputs"]) == 3),
-    (["--inputs", "1,2", "--targets", "0.5,0.25"], lambda d: d["inputs"] == [1.0, 2.0]
-     and d["targets"] == [0.5, 0.25] and d["steps"][0]["value"] == pytest.approx(0.15 + 0.4 + 0.35)),
-])
+@pytest.mark.parametrize(
+    "option, check",
+    [
+        (
+            ["--order", "seed"],
+            lambda d: d["network"]["order"] == "seed" and d["after"]["E_total"] == pytest.approx(0.291027924, abs=1e-9),
+        ),
+        (
+            ["--lr", "0.1"],
+            lambda d: (
+                d["learning_rate"] == 0.1
+                and d["after"]["weights"][1][0][0] == pytest.approx(0.4 - 0.1 * 0.082167041, abs=1e-9)
+            ),
+        ),
+        (
+            ["--activation", "tanh"],
+            lambda d: (
+                d["network"]["activations"] == ["tanh", "tanh"]
+                and d["steps"][1]["value"] == pytest.approx(np.tanh(0.3775), rel=1e-15)
+            ),
+        ),
+        (
+            ["--loss", "mse"],
+            lambda d: (
+                d["network"]["loss"] == "mse"
+                and d["steps"][8]["symbol"] == "E_o1"
+                and d["steps"][8]["value"] == pytest.approx((0.01 - 0.75136507) ** 2 / 2, rel=1e-7)
+            ),
+        ),
+        (
+            ["--biases", "per-neuron"],
+            lambda d: (
+                d["network"]["biases"] == [[0.35, 0.35], [0.6, 0.6]] and d["network"]["biases_mode"] == "per-neuron"
+            ),
+        ),
+        (["--update-biases"], lambda d: d["network"]["update_biases"] is True and d["after"]["biases"][1][0] != 0.6),
+        (["--layers", "3,1"], lambda d: d["network"]["layers"] == [3, 1] and len(d["inputs"]) == 3),
+        (
+            ["--inputs", "1,2", "--targets", "0.5,0.25"],
+            lambda d: (
+                d["inputs"] == [1.0, 2.0]
+                and d["targets"] == [0.5, 0.25]
+                and d["steps"][0]["value"] == pytest.approx(0.15 + 0.4 + 0.35)
+            ),
+        ),
+    ],
+)
 def test_each_option_takes_effect(cli, option, check):
     document = steps_json(cli, *option)
     assert check(document)
@@ -181,6 +233,7 @@ def test_same_seed_same_network_different_seed_different_network(cli):
 
 
 # -------------------------------------------------------------------------- markdown
+
 
 def test_markdown_has_one_table_per_phase(cli):
     code, out, err = cli("steps", "--format", "markdown")
@@ -210,17 +263,19 @@ def test_text_lists_every_step(cli):
 
 # ----------------------------------------------------------------------------- train
 
+
 def parse_train(out: str) -> tuple[dict[int, float], dict[str, float]]:
-    checkpoints = {int(i.replace(",", "")): float(e)
-                   for i, e in re.findall(r"^\s*(\d[\d,]*)\s+(\S+)$", out, flags=re.M)}
+    checkpoints = {
+        int(i.replace(",", "")): float(e) for i, e in re.findall(r"^\s*(\d[\d,]*)\s+(\S+)$", out, flags=re.M)
+    }
     outputs = {o: float(y) for o, y in re.findall(r"(o\d+): (\S+) \(target", out)}
     return checkpoints, outputs
 
 
-@pytest.mark.parametrize("iterations, expected", [("5", {0, 1, 5}), ("100", {0, 1, 10, 100}),
-                                                  ("250", {0, 1, 10, 100, 250})])
-def test_train_prints_checkpoints_and_outputs(cli, make_seed_network, seed_inputs, seed_targets,
-                                              iterations, expected):
+@pytest.mark.parametrize(
+    "iterations, expected", [("5", {0, 1, 5}), ("100", {0, 1, 10, 100}), ("250", {0, 1, 10, 100, 250})]
+)
+def test_train_prints_checkpoints_and_outputs(cli, make_seed_network, seed_inputs, seed_targets, iterations, expected):
     code, out, err = cli("train", "--iterations", iterations)
     assert (code, err) == (0, "")
     checkpoints, outputs = parse_train(out)
@@ -234,13 +289,25 @@ def test_train_prints_checkpoints_and_outputs(cli, make_seed_network, seed_input
 
 
 def test_train_options_take_effect(cli):
-    code, out, err = cli("train", "--iterations", "50", "--layers", "2,3,1", "--seed", "2",
-                         "--activation", "tanh", "--update-biases", "--lr", "0.2", "--order", "seed")
+    code, out, err = cli(
+        "train",
+        "--iterations",
+        "50",
+        "--layers",
+        "2,3,1",
+        "--seed",
+        "2",
+        "--activation",
+        "tanh",
+        "--update-biases",
+        "--lr",
+        "0.2",
+        "--order",
+        "seed",
+    )
     assert (code, err) == (0, "")
-    assert out.startswith("Network(2-3-1, activation=tanh, loss=squared, biases=shared (updated), "
-                          "eta=0.2, order=seed)")
-    network = random_network((2, 3, 1), seed=2, activations="tanh", update_biases=True,
-                             learning_rate=0.2, order="seed")
+    assert out.startswith("Network(2-3-1, activation=tanh, loss=squared, biases=shared (updated), eta=0.2, order=seed)")
+    network = random_network((2, 3, 1), seed=2, activations="tanh", update_biases=True, learning_rate=0.2, order="seed")
     x, t = random_data(network, 1, seed=2)
     result = train(network, x, t, 50)
     checkpoints, outputs = parse_train(out)
@@ -261,7 +328,12 @@ def test_train_reports_divergence(cli):
 
 
 def test_module_entry_point_prints_one_json_object():
-    done = subprocess.run([sys.executable, "-m", "explorer", "steps", "--format", "json"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "explorer", "steps", "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout)["network"]["layers"] == [2, 2, 2]

@@ -12,17 +12,19 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from explorer.curves import CEILING, ErrorCurve, compact, thin
-from explorer.presets import SEED_INPUTS, SEED_TARGETS, seed_network
-from explorer.training import train
+from explorer.drawing.curves import CEILING, ErrorCurve, compact, thin
+from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, seed_network
+from explorer.engine.training import train
 
 STEEP = seed_network(activations=("sigmoid", "linear"), update_biases=True)
 
 
 @pytest.fixture(scope="module")
 def runs() -> dict[float, np.ndarray]:
-    return {eta: train(STEEP.with_options(learning_rate=eta), SEED_INPUTS, SEED_TARGETS, 1_000).errors
-            for eta in (0.1, 0.8, 2.0)}
+    return {
+        eta: train(STEEP.with_options(learning_rate=eta), SEED_INPUTS, SEED_TARGETS, 1_000).errors
+        for eta in (0.1, 0.8, 2.0)
+    }
 
 
 @pytest.fixture
@@ -105,8 +107,9 @@ def test_thinning_keeps_the_first_iterations_whole():
     assert set(range(12)) <= set(x.tolist())
 
 
-@pytest.mark.parametrize("value, text", [(0, "0"), (5, "5"), (250, "250"), (1500, "1.5k"),
-                                         (10_000, "10k"), (2_000_000, "2M"), (0.5, "0.5")])
+@pytest.mark.parametrize(
+    "value, text", [(0, "0"), (5, "5"), (250, "250"), (1500, "1.5k"), (10_000, "10k"), (2_000_000, "2M"), (0.5, "0.5")]
+)
 def test_compact_tick_labels(value, text):
     assert compact(value) == text
 

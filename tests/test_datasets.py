@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.datasets import MAX_EXAMPLES, NAMES, check_fits, dataset, fit_sizes, parse_table
-from explorer.presets import random_network
-from explorer.training import train
-from explorer.validation import InputError
+from explorer.engine.datasets import MAX_EXAMPLES, NAMES, check_fits, dataset, fit_sizes, parse_table
+from explorer.engine.presets import random_network
+from explorer.engine.training import train
+from explorer.engine.validation import InputError
 
 #: truth tables written out here, not read from the module
 GATES = {"xor": [0, 1, 1, 0], "and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0]}
@@ -91,6 +91,7 @@ def test_sizes_are_fitted_to_the_data_or_refused():
 
 # ---------------------------------------------------------------------------- CLI
 
+
 def test_cli_trains_xor_with_a_falling_error_and_the_four_outputs(cli):
     code, out, err = cli("train", "--dataset", "xor", "--layers", "2,3,1", "--iterations", "10000")
     assert (code, err) == (0, "")
@@ -99,23 +100,33 @@ def test_cli_trains_xor_with_a_falling_error_and_the_four_outputs(cli):
     assert len(errors) == 6 and errors[-1] < errors[0] / 2
     assert all(b <= a for a, b in zip(errors, errors[1:]))
     outputs = [line for line in lines if line.startswith("example ")]
-    assert [o.split(":")[0] for o in outputs] == ["example 1 (i1 0, i2 0)", "example 2 (i1 0, i2 1)",
-                                                  "example 3 (i1 1, i2 0)", "example 4 (i1 1, i2 1)"]
+    assert [o.split(":")[0] for o in outputs] == [
+        "example 1 (i1 0, i2 0)",
+        "example 2 (i1 0, i2 1)",
+        "example 3 (i1 1, i2 0)",
+        "example 4 (i1 1, i2 1)",
+    ]
     # the printed outputs are the trained network's, checked against the engine
-    expected = train(random_network((2, 3, 1), seed=0), dataset("xor").inputs, dataset("xor").targets,
-                     10_000).network.forward(dataset("xor").inputs).output[:, 0]
+    expected = (
+        train(random_network((2, 3, 1), seed=0), dataset("xor").inputs, dataset("xor").targets, 10_000)
+        .network.forward(dataset("xor").inputs)
+        .output[:, 0]
+    )
     printed = [float(o.split("o1: ")[1].split()[0]) for o in outputs]
     assert printed == pytest.approx(expected, abs=1e-9)
     assert [o.split("(target ")[1].rstrip(")") for o in outputs] == ["0", "1", "1", "0"]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--dataset", "xr"], "--dataset: choose one of seed, xor, and, or, nand, table (got 'xr')"),
-    (["--dataset", "xor", "--layers", "2,3,2"], "--layers: the xor dataset has 2 inputs and 1 target"),
-    (["--dataset", "table"], "--table: --dataset table needs --table FILE"),
-    (["--dataset", "and", "--inputs", "1,2"], "--inputs: the and dataset has its own examples"),
-    (["--table", "x.csv"], "--table: goes with --dataset table"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--dataset", "xr"], "--dataset: choose one of seed, xor, and, or, nand, table (got 'xr')"),
+        (["--dataset", "xor", "--layers", "2,3,2"], "--layers: the xor dataset has 2 inputs and 1 target"),
+        (["--dataset", "table"], "--table: --dataset table needs --table FILE"),
+        (["--dataset", "and", "--inputs", "1,2"], "--inputs: the and dataset has its own examples"),
+        (["--table", "x.csv"], "--table: goes with --dataset table"),
+    ],
+)
 def test_cli_bad_dataset_arguments_exit_2_with_one_line(cli, argv, message):
     for command in ("train", "steps", "handout"):
         code, out, err = cli(command, *argv)
@@ -128,8 +139,9 @@ def test_cli_table_of_the_wrong_width_exits_2_with_one_line(cli, tmp_path):
     table.write_text("0,0,0\n0,1,1\n1,0\n")
     code, out, err = cli("train", "--dataset", "table", "--table", str(table), "--layers", "2,3,1")
     assert (code, out) == (2, "")
-    assert err == ("python -m explorer train: error: --table: row 3 has 2 cells; each row needs 3 "
-                   "(2 inputs, then 1 target)\n")
+    assert err == (
+        "python -m explorer train: error: --table: row 3 has 2 cells; each row needs 3 (2 inputs, then 1 target)\n"
+    )
     table.write_text("0\t0\t0\n0\t1\tone\n")
     code, _, err = cli("train", "--dataset", "table", "--table", str(table), "--layers", "2,3,1")
     assert code == 2 and "--table row 2, column 3: enter a number from -100 to 100 (got 'one')" in err
@@ -140,8 +152,7 @@ def test_cli_table_of_the_wrong_width_exits_2_with_one_line(cli, tmp_path):
 def test_cli_table_trains_on_its_rows(cli, tmp_path):
     table = tmp_path / "examples.tsv"
     table.write_text("0\t0\t0.1\n1\t1\t0.9\n")
-    code, out, err = cli("train", "--dataset", "table", "--table", str(table), "--layers", "2,2,1",
-                         "--iterations", "5")
+    code, out, err = cli("train", "--dataset", "table", "--table", str(table), "--layers", "2,2,1", "--iterations", "5")
     assert (code, err) == (0, "")
     assert "example 2 (i1 1, i2 1): o1:" in out and "(target 0.9)" in out
 
@@ -150,6 +161,7 @@ def test_cli_steps_through_the_chosen_example(cli):
     code, out, _ = cli("steps", "--dataset", "xor", "--layers", "2,3,1", "--example", "3", "--format", "json")
     assert code == 0
     import json
+
     document = json.loads(out)
     assert document["inputs"] == [1.0, 0.0] and document["targets"] == [1.0]
     assert (document["example"], document["examples"]) == (3, 4)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from explorer.notebook_files import NOTEBOOKS
+from explorer.serve.notebook_files import NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDER_LINK = re.compile(r"https://mybinder\.org/v2/gh/[^\s)`]+\?urlpath=voila/render/([^\s)`]+)")
@@ -53,7 +53,7 @@ def test_readme_binder_link_opens_a_shipped_notebook_in_voila():
     assert links, "README.md has no Binder link with ?urlpath=voila/render/..."
     for path in links:
         assert (ROOT / path).is_file(), f"the Binder link opens {path}, which does not exist"
-        assert path.startswith("explorer/notebooks/")
+        assert path.startswith("notebooks/")
 
 
 @pytest.fixture(scope="module")

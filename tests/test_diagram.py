@@ -17,11 +17,11 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from explorer import diagram
-from explorer.diagram import element_ids, render
-from explorer.network import Network
-from explorer.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
-from explorer.walkthrough import walkthrough
+from explorer.drawing import diagram
+from explorer.drawing.diagram import element_ids, render
+from explorer.engine.network import Network
+from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
+from explorer.lesson.walkthrough import walkthrough
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -163,8 +163,14 @@ def test_seed_weights_connect_the_right_neurons():
         c = g[name].find(NS + "circle")
         return float(c.get("cx")), float(c.get("cy"))
 
-    for w, a, b in (("w1", "i1", "h1"), ("w2", "i2", "h1"), ("w3", "i1", "h2"), ("w5", "h1", "o1"),
-                    ("w7", "h1", "o2"), ("w8", "h2", "o2")):
+    for w, a, b in (
+        ("w1", "i1", "h1"),
+        ("w2", "i2", "h1"),
+        ("w3", "i1", "h2"),
+        ("w5", "h1", "o1"),
+        ("w7", "h1", "o2"),
+        ("w8", "h2", "o2"),
+    ):
         line = g[w].find(NS + "line")
         (ax, ay), (bx, by) = centre(a), centre(b)
         x1, y1, x2, y2 = (float(line.get(k)) for k in ("x1", "y1", "x2", "y2"))
@@ -262,8 +268,14 @@ def test_colour_by_sign_and_width_by_magnitude():
     root = parse(render(net, [0.5, 0.5], [0.5]))
     g = groups(root)
     signs = {w: classes(g[w]) & {"bp-pos", "bp-neg"} for w in ("w1", "w2", "w3", "w4", "w5", "w6")}
-    assert signs == {"w1": {"bp-pos"}, "w2": {"bp-neg"}, "w3": {"bp-pos"}, "w4": {"bp-neg"},
-                     "w5": {"bp-pos"}, "w6": {"bp-neg"}}
+    assert signs == {
+        "w1": {"bp-pos"},
+        "w2": {"bp-neg"},
+        "w3": {"bp-pos"},
+        "w4": {"bp-neg"},
+        "w5": {"bp-pos"},
+        "w6": {"bp-neg"},
+    }
     style = _style(root)
     assert re.search(r"\.bp-pos line\{stroke:var\(--bp-pos\)", style)
     assert re.search(r"\.bp-neg line\{stroke:var\(--bp-neg\)", style)
@@ -304,10 +316,12 @@ def test_theme_variables_and_no_hard_coded_colours():
 
 def _contrast(a: str, b: str) -> float:
     """WCAG contrast ratio of two #rrggbb colours."""
+
     def luminance(colour):
-        c = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
         return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
     low, high = sorted((luminance(a), luminance(b)))
     return (high + 0.05) / (low + 0.05)
 
@@ -417,7 +431,8 @@ def test_render_is_pure(seed_walk):
 
 
 def test_bad_data_is_refused_in_one_sentence():
-    from explorer.validation import InputError
+    from explorer.engine.validation import InputError
+
     with pytest.raises(InputError, match="inputs"):
         render(seed_network(), [0.05], SEED_TARGETS)
 
@@ -485,8 +500,7 @@ def test_layers_in_columns_neurons_centred():
     g = groups(parse(render(net, xs[0], ts[0])))
     cols = []
     for layer in net.names.neurons:
-        pts = [(float(g[n].find(NS + "circle").get("cx")), float(g[n].find(NS + "circle").get("cy")))
-               for n in layer]
+        pts = [(float(g[n].find(NS + "circle").get("cx")), float(g[n].find(NS + "circle").get("cy"))) for n in layer]
         assert len({x for x, _ in pts}) == 1  # one column per layer
         ys = [y for _, y in pts]
         assert ys == sorted(ys) and len(set(np.round(np.diff(ys), 1))) <= 1  # evenly spaced, in order
@@ -548,8 +562,10 @@ _MEASURE = """() => {
   const fill = lit ? getComputedStyle(lit).fill : null;
   return [texts, spills, fill, svg.viewBox.baseVal.width, svg.getBoundingClientRect().width];
 }"""
-_DARK = ("<style>:root{--jp-ui-font-color1:rgb(240, 240, 240);--jp-layout-color1:rgb(33, 33, 33)}</style>"
-         '<body data-jp-theme-light="false">')
+_DARK = (
+    "<style>:root{--jp-ui-font-color1:rgb(240, 240, 240);--jp-layout-color1:rgb(33, 33, 33)}</style>"
+    '<body data-jp-theme-light="false">'
+)
 
 
 @pytest.mark.browser
@@ -557,13 +573,17 @@ def test_real_text_fits_in_chromium():
     """Chromium's own text boxes: no two overlap, every label fits its chip, the theme applies."""
     sync_api = pytest.importorskip("playwright.sync_api")
     from pathlib import Path
+
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
         pytest.skip("Debian's chromium is not installed")
     cases = []
     for sizes, mode in (((2, 2, 2), "shared"), ((3, 4, 3, 2), "per-neuron"), ((8, 8, 8, 8), "shared")):
-        net = (seed_network(update_biases=True) if sizes == (2, 2, 2)
-               else random_network(sizes, seed=7, bias_mode=mode, update_biases=True))
+        net = (
+            seed_network(update_biases=True)
+            if sizes == (2, 2, 2)
+            else random_network(sizes, seed=7, bias_mode=mode, update_biases=True)
+        )
         x, t = (SEED_INPUTS, SEED_TARGETS) if sizes == (2, 2, 2) else (v[0] for v in random_data(net))
         for values, updated, hl in (_gradients_only(net, x, t), _final_state(net, x, t)):
             cases.append(render(net, x, t, values, updated, hl))

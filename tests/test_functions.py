@@ -17,13 +17,14 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from explorer import cli, functions
-from explorer.diagram import render
-from explorer.functions import ACTIVATIONS, LOSSES, Activation
-from explorer.network import Network
-from explorer.presets import random_data, random_network
-from explorer.training import train
-from explorer.walkthrough import walkthrough
+from explorer.drawing.diagram import render
+from explorer.engine import functions
+from explorer.engine.functions import ACTIVATIONS, LOSSES, Activation
+from explorer.engine.network import Network
+from explorer.engine.presets import random_data, random_network
+from explorer.engine.training import train
+from explorer.lesson.walkthrough import walkthrough
+from explorer.serve import cli
 
 MATH = {"exp": math.exp, "log1p": math.log1p, "tanh": math.tanh, "abs": abs}
 # away from the kinks of relu and leaky_relu at 0
@@ -78,14 +79,18 @@ def test_loss_derivatives_match_central_differences(name):
     loss = LOSSES[name]
     net = np.array([-2.0, -0.3, 0.4, 1.7])
     out, t, h, n = functions.sigmoid(net), np.array([0.1, 0.9, 0.5, 0.0]), 1e-6, 4
+
     # d/dout, holding net consistent with out through the sigmoid's inverse
     def errors_at(o):
         return loss.errors(np.log(o / (1 - o)), o, t, n)
+
     numeric = (errors_at(out + h) - errors_at(out - h)) / (2 * h)
     np.testing.assert_allclose(loss.d_out(out, t, n), numeric, rtol=1e-6)
     if loss.fused_delta is not None:
-        numeric = (loss.errors(net + h, functions.sigmoid(net + h), t, n)
-                   - loss.errors(net - h, functions.sigmoid(net - h), t, n)) / (2 * h)
+        numeric = (
+            loss.errors(net + h, functions.sigmoid(net + h), t, n)
+            - loss.errors(net - h, functions.sigmoid(net - h), t, n)
+        ) / (2 * h)
         np.testing.assert_allclose(loss.fused_delta(out, t, n), numeric, rtol=1e-6)
 
 
@@ -102,16 +107,21 @@ def test_loss_expressions_equal_the_array_forms(name):
             assert py(loss.py_d_out, out=out[k], t=t[k], n=n) == pytest.approx(d_out[k], rel=1e-14)
         if loss.py_fused_delta:
             assert py(loss.py_fused_delta, out=out[k], t=t[k], n=n) == pytest.approx(
-                loss.fused_delta(out, t, n)[k], rel=1e-15)
+                loss.fused_delta(out, t, n)[k], rel=1e-15
+            )
 
 
 # ------------------------------------------------------ one record, nothing else
 ELU = Activation(
-    "elu", lambda net: np.where(net > 0.0, net, np.expm1(np.minimum(net, 0.0))),
+    "elu",
+    lambda net: np.where(net > 0.0, net, np.expm1(np.minimum(net, 0.0))),
     lambda net, out: np.where(net > 0.0, 1.0, out + 1.0),
-    "({net} if {net} > 0.0 else exp({net}) - 1.0)", "(1.0 if {net} > 0.0 else {out} + 1.0)",
-    r"\mathrm{{elu}}({net})", r"[{net} > 0] + [{net} \le 0]({out} + 1)",
-    "ELU passes it if positive, else bends it towards -1")
+    "({net} if {net} > 0.0 else exp({net}) - 1.0)",
+    "(1.0 if {net} > 0.0 else {out} + 1.0)",
+    r"\mathrm{{elu}}({net})",
+    r"[{net} > 0] + [{net} \le 0]({out} + 1)",
+    "ELU passes it if positive, else bends it towards -1",
+)
 
 
 @pytest.fixture
@@ -156,7 +166,8 @@ def test_a_new_record_reaches_the_command_line(elu, capsys):
 
 def test_every_shipped_activation_trains_a_network():
     for name in ACTIVATIONS:
-        network = Network([[[0.3, -0.2], [0.1, 0.4]], [[0.5, -0.6]]], [0.1, 0.2],
-                          activations=[name, "sigmoid"], learning_rate=0.5)
+        network = Network(
+            [[[0.3, -0.2], [0.1, 0.4]], [[0.5, -0.6]]], [0.1, 0.2], activations=[name, "sigmoid"], learning_rate=0.5
+        )
         run = train(network, [[0.0, 1.0], [1.0, 0.0]], [[1.0], [0.0]], 200, mode="batch")
         assert run.errors[-1] < run.errors[0], name

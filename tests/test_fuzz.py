@@ -29,13 +29,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer import validation as v
-from explorer.network import Network
-from explorer.panel import Explorer
-from explorer.presets import random_data, random_network, seed_network
-from explorer.session import Session
-from explorer.training import train, train_many
-from explorer.walkthrough import walkthrough
+from explorer.engine import validation as v
+from explorer.engine.network import Network
+from explorer.engine.presets import random_data, random_network, seed_network
+from explorer.engine.training import train, train_many
+from explorer.lesson.session import Session
+from explorer.lesson.walkthrough import walkthrough
+from explorer.panel.explorer import Explorer
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,27 +45,140 @@ MEGABYTE = "7" * 1_000_000
 
 #: Text no number field accepts, with every class of fault in it.
 BAD_TEXT = [
-    "", "   ", "abc", "2*3", "1,5", "1.2.3", "0x10", "1e", ".", "-", "+", "--1", "1 2", "1_0",
-    "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "1e999", "-1e999",
-    "\u00b2", "\u0661", "\u2460", "\uff11", "1\u00b2", "\u00bd", "\u0967\u0966",  # digit-like Unicode
-    "1e-400", "-1e-400", "0.1e-330",  # underflow to zero
-    "101", "-100.0001", "1e3", "9" * 5000, "-" + "9" * 400,  # out of range, very long
-    MEGABYTE, "x" * 100_000, "\x00", "\u202e1", "<b>1</b>", "__import__('os')", "1;2", "[1]",
+    "",
+    "   ",
+    "abc",
+    "2*3",
+    "1,5",
+    "1.2.3",
+    "0x10",
+    "1e",
+    ".",
+    "-",
+    "+",
+    "--1",
+    "1 2",
+    "1_0",
+    "nan",
+    "NaN",
+    "-nan",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1e999",
+    "-1e999",
+    "\u00b2",
+    "\u0661",
+    "\u2460",
+    "\uff11",
+    "1\u00b2",
+    "\u00bd",
+    "\u0967\u0966",  # digit-like Unicode
+    "1e-400",
+    "-1e-400",
+    "0.1e-330",  # underflow to zero
+    "101",
+    "-100.0001",
+    "1e3",
+    "9" * 5000,
+    "-" + "9" * 400,  # out of range, very long
+    MEGABYTE,
+    "x" * 100_000,
+    "\x00",
+    "\u202e1",
+    "<b>1</b>",
+    "__import__('os')",
+    "1;2",
+    "[1]",
 ]
 #: Objects (not text) that code may pass where a number goes.
-BAD_OBJECTS = [10 ** 400, -10 ** 400, 10 ** 5000, float("nan"), float("inf"), -float("inf"), 1e300, True, None,
-               [1], {"a": 1}, complex(1, 1), b"1", object(), Fraction(10 ** 400, 3),
-               Fraction(1, 10 ** 400), np.array([1.0, 2.0]), np.float64("nan"), np.int64(2 ** 62)]
+BAD_OBJECTS = [
+    10**400,
+    -(10**400),
+    10**5000,
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    1e300,
+    True,
+    None,
+    [1],
+    {"a": 1},
+    complex(1, 1),
+    b"1",
+    object(),
+    Fraction(10**400, 3),
+    Fraction(1, 10**400),
+    np.array([1.0, 2.0]),
+    np.float64("nan"),
+    np.int64(2**62),
+]
 #: Text no whole-number field accepts.
-BAD_WHOLE_TEXT = ["", " ", "abc", "1.5", "-5", "1,0,0", "10,00", "1_0", "1,000,0", "\u00b2", "\u0661\u0660",
-                  "\u2460", "\uff11\uff10", "1e3", "0x10", "10 000", "9" * 5000, MEGABYTE, "1\u00b2", "+-1"]
-BAD_WHOLE_OBJECTS = [10 ** 400, -10 ** 5000, -1, 1.5, float("nan"), float("inf"), None, True, [3], "3" * 30, complex(3, 0)]
+BAD_WHOLE_TEXT = [
+    "",
+    " ",
+    "abc",
+    "1.5",
+    "-5",
+    "1,0,0",
+    "10,00",
+    "1_0",
+    "1,000,0",
+    "\u00b2",
+    "\u0661\u0660",
+    "\u2460",
+    "\uff11\uff10",
+    "1e3",
+    "0x10",
+    "10 000",
+    "9" * 5000,
+    MEGABYTE,
+    "1\u00b2",
+    "+-1",
+]
+BAD_WHOLE_OBJECTS = [
+    10**400,
+    -(10**5000),
+    -1,
+    1.5,
+    float("nan"),
+    float("inf"),
+    None,
+    True,
+    [3],
+    "3" * 30,
+    complex(3, 0),
+]
 #: Learning rates refused by the panel (0.001 to 10) for being out of range or not numbers.
-BAD_RATES = ["0", "-0.5", "100", "20", "10.0001", "0.0009", "1e-400", "nan", "inf", "abc", "\u00b2",
-             MEGABYTE, "9" * 5000]
+BAD_RATES = [
+    "0",
+    "-0.5",
+    "100",
+    "20",
+    "10.0001",
+    "0.0009",
+    "1e-400",
+    "nan",
+    "inf",
+    "abc",
+    "\u00b2",
+    MEGABYTE,
+    "9" * 5000,
+]
 #: Accepted, though odd: (text, value it means).
-ODD_BUT_GOOD = [(" 0.25 ", 0.25), ("\u22120.5", -0.5), ("1e-3", 0.001), ("+3", 3.0), ("-100", -100.0),
-                ("100", 100.0), (".5", 0.5), ("5.", 5.0), ("5e-324", 5e-324), ("0", 0.0), ("-0.0", 0.0)]
+ODD_BUT_GOOD = [
+    (" 0.25 ", 0.25),
+    ("\u22120.5", -0.5),
+    ("1e-3", 0.001),
+    ("+3", 3.0),
+    ("-100", -100.0),
+    ("100", 100.0),
+    (".5", 0.5),
+    ("5.", 5.0),
+    ("5e-324", 5e-324),
+    ("0", 0.0),
+    ("-0.0", 0.0),
+]
 
 CASES = {"panel": 0, "session": 0, "engine": 0, "cli": 0}
 
@@ -76,14 +189,24 @@ def short_enough(message: str) -> None:
 
 # ------------------------------------------------------------------ snapshots
 
+
 def session_snapshot(s: Session) -> dict:
     net = s.network
-    return {"params": [a.tobytes() for a in net.weights + net.biases],
-            "options": (net.activations, net.loss, net.bias_mode, net.update_biases, net.learning_rate,
-                        net.order, s.learning_rate),
-            "data": (s.inputs.tobytes(), s.targets.tobytes(), s.example),
-            "position": (s.step, s.iteration, s.training, s.diverged_at, s.revision),
-            "errors": s.errors.values.tobytes()}
+    return {
+        "params": [a.tobytes() for a in net.weights + net.biases],
+        "options": (
+            net.activations,
+            net.loss,
+            net.bias_mode,
+            net.update_biases,
+            net.learning_rate,
+            net.order,
+            s.learning_rate,
+        ),
+        "data": (s.inputs.tobytes(), s.targets.tobytes(), s.example),
+        "position": (s.step, s.iteration, s.training, s.diverged_at, s.revision),
+        "errors": s.errors.values.tobytes(),
+    }
 
 
 def panel_snapshot(panel: Explorer, skip: str | None = None) -> dict:
@@ -91,10 +214,13 @@ def panel_snapshot(panel: Explorer, skip: str | None = None) -> dict:
     state = session_snapshot(panel.session)
     x, y = panel.curve.line.get_data()
     state.update(
-        curve=(np.asarray(x).tobytes(), np.asarray(y).tobytes(), panel.curve.ax.get_xlim(),
-               panel.curve.ax.get_ylim()),
-        svg=panel.diagram.value, equation=panel.equation.value, position_label=panel.position.value,
-        counter=panel.counter.value, log=panel.step_log.value, title=panel.title.value,
+        curve=(np.asarray(x).tobytes(), np.asarray(y).tobytes(), panel.curve.ax.get_xlim(), panel.curve.ax.get_ylim()),
+        svg=panel.diagram.value,
+        equation=panel.equation.value,
+        position_label=panel.position.value,
+        counter=panel.counter.value,
+        log=panel.step_log.value,
+        title=panel.title.value,
         sliders=(panel.lr_slider.value, panel.step_slider.value, panel.step_slider.max),
         widgets=(panel.order.value, panel.update_biases.value, panel.pace.value, panel.log_scale.value),
         fields={k: (f.value, panel.field_messages[k].value) for k, f in panel.fields.items() if k != skip},
@@ -110,6 +236,7 @@ def assert_same(before: dict, after: dict, case: object) -> None:
 
 
 # ---------------------------------------------------------------------- panel
+
 
 @pytest.fixture(scope="module")
 def panel() -> Explorer:
@@ -131,9 +258,18 @@ def field_cases():
 
 
 def test_every_edit_field_refuses_bad_text_and_changes_nothing(panel):
-    seed = {"i:0": "0.05", "i:1": "0.1", "t:0": "0.01", "t:1": "0.99", "p:b1": "0.35", "p:b2": "0.6",
-            **{f"p:w{k}": text for k, text in enumerate(["0.15", "0.2", "0.25", "0.3", "0.4", "0.45",
-                                                         "0.5", "0.55"], start=1)}}
+    seed = {
+        "i:0": "0.05",
+        "i:1": "0.1",
+        "t:0": "0.01",
+        "t:1": "0.99",
+        "p:b1": "0.35",
+        "p:b2": "0.6",
+        **{
+            f"p:w{k}": text
+            for k, text in enumerate(["0.15", "0.2", "0.25", "0.3", "0.4", "0.45", "0.5", "0.55"], start=1)
+        },
+    }
     for key, text in field_cases():
         field, message = panel.fields[key], panel.field_messages[key]
         message.value = ""  # so that a stale message cannot pass for this one
@@ -197,8 +333,7 @@ def test_learning_rate_text_refuses_and_explains(panel):
 @pytest.mark.parametrize("slider", ["lr_slider", "step_slider"])
 def test_sliders_refuse_what_the_page_or_code_sets_badly(panel, slider):
     widget = getattr(panel, slider)
-    bad = [None, "abc", [1], {"v": 1}, float("nan"), float("inf"), -float("inf"), 1e308, -1.0, 1e9, "",
-           "0.5"]
+    bad = [None, "abc", [1], {"v": 1}, float("nan"), float("inf"), -float("inf"), 1e308, -1.0, 1e9, "", "0.5"]
     for value in bad:
         before = panel_snapshot(panel)
         if isinstance(value, float) and value != value or value in (float("inf"), -float("inf")):
@@ -220,11 +355,22 @@ def test_after_divergence_every_control_keeps_it_on_show():
     p.train_button.click()
     at = p.session.diverged_at
     assert at is not None
-    actions = [p.next_button.click, p.previous_button.click, p.next_phase_button.click, p.finish_button.click,
-               p.reset_iteration_button.click, p.keep_button.click, p.clear_button.click, p.train_button.click,
-               lambda: setattr(p.log_scale, "value", True), lambda: setattr(p.log_scale, "value", False),
-               lambda: type_into(p.lr_text, "0.1"), lambda: setattr(p.order, "value", "seed"),
-               lambda: type_into(p.iterations_field, "abc"), lambda: type_into(p.fields["i:0"], "0.2")]
+    actions = [
+        p.next_button.click,
+        p.previous_button.click,
+        p.next_phase_button.click,
+        p.finish_button.click,
+        p.reset_iteration_button.click,
+        p.keep_button.click,
+        p.clear_button.click,
+        p.train_button.click,
+        lambda: setattr(p.log_scale, "value", True),
+        lambda: setattr(p.log_scale, "value", False),
+        lambda: type_into(p.lr_text, "0.1"),
+        lambda: setattr(p.order, "value", "seed"),
+        lambda: type_into(p.iterations_field, "abc"),
+        lambda: type_into(p.fields["i:0"], "0.2"),
+    ]
     for act in actions:
         act()
         assert p.session.diverged_at == at and "stopped being a finite number" in p.diagram.value
@@ -272,6 +418,7 @@ def test_bad_edits_during_a_run_neither_stop_it_nor_change_its_course():
 
 # -------------------------------------------------------------------- session
 
+
 def session_calls(s: Session):
     for value in BAD_TEXT[:30] + BAD_OBJECTS:
         yield "w5", lambda value=value: s.set_parameter("w5", value)
@@ -285,7 +432,7 @@ def session_calls(s: Session):
         yield "iterations", lambda value=value: s.train(value)
     for value in [None, 5, "w99", "W5", ["w5"], "x" * 1000]:
         yield "parameter", lambda value=value: s.set_parameter(value, 0.1)
-    for value in [-1, 2, 1.5, "x", None, 10 ** 400]:
+    for value in [-1, 2, 1.5, "x", None, 10**400]:
         yield "input index", lambda value=value: s.set_input(value, 0.1)
     for value in ["Textbook", None, 1, ["seed"], "x" * 1000]:
         yield "Update order", lambda value=value: s.set_order(value)
@@ -308,11 +455,11 @@ def test_session_api_refuses_with_input_error_and_changes_nothing():
 
 # --------------------------------------------------------------------- engine
 
+
 def engine_calls(net: Network):
     x, t = [0.05, 0.1], [0.01, 0.99]
     for value in BAD_TEXT[:30:2] + BAD_OBJECTS:
-        yield lambda value=value: Network([[[value, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
-                                          [0.35, 0.6])
+        yield lambda value=value: Network([[[value, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]], [0.35, 0.6])
         yield lambda value=value: seed_network(learning_rate=value)
         yield lambda value=value: net.with_parameter("w3", value)
         yield lambda value=value: net.check_data([value, 0.1], t)
@@ -321,11 +468,11 @@ def engine_calls(net: Network):
         yield lambda value=value: random_network([2, value, 2])
         yield lambda value=value: walkthrough(net, x, t, example=value)
         yield lambda value=value: train_many(net, x, t, [0.5], 10, record_every=value)
-    for sizes in ["2,2", None, 5, [2], [2] * 7, [[2], 2], "x" * 10 ** 6]:
+    for sizes in ["2,2", None, 5, [2], [2] * 7, [[2], 2], "x" * 10**6]:
         yield lambda sizes=sizes: random_network(sizes)
-    for rates in [[0.5, "abc"], [10 ** 400], [float("nan")], "\u00b2", [None]]:
+    for rates in [[0.5, "abc"], [10**400], [float("nan")], "\u00b2", [None]]:
         yield lambda rates=rates: train_many(net, x, t, rates, 10)
-    for value in ["x", -1, 2 ** 32, 1.5, None, "\u00b2"]:
+    for value in ["x", -1, 2**32, 1.5, None, "\u00b2"]:
         yield lambda value=value: random_network([2, 2, 2], seed=value)
         yield lambda value=value: random_data(net, 1, seed=value)
         yield lambda value=value: random_data(net, value)
@@ -334,7 +481,7 @@ def engine_calls(net: Network):
         yield lambda network=network: Explorer(network, [0.05, 0.1], [0.01, 0.99])
     for options in [{"speed": 1}, {"learning_rate": "fast"}, {"order": None}, {"loss": 5}]:
         yield lambda options=options: net.with_options(**options)
-    for iterations in [10 ** 400, "1,0,0", -1]:
+    for iterations in [10**400, "1,0,0", -1]:
         yield lambda iterations=iterations: Explorer(iterations=iterations)
     for biases in [5, None, [0.35], [[0.1, 0.2, 0.3], 0.6], ["x", 0.6]]:
         yield lambda biases=biases: Network([[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]], biases)
@@ -353,8 +500,16 @@ def test_engine_entry_points_refuse_with_input_error_and_change_nothing():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=80), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-                 st.fractions(), st.booleans(), st.none()))
+@given(
+    st.one_of(
+        st.text(max_size=80),
+        st.integers(),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.fractions(),
+        st.booleans(),
+        st.none(),
+    )
+)
 def test_any_value_is_a_number_in_range_or_an_input_error(value):
     try:
         number = v.parse_number("w1", value)
@@ -386,19 +541,33 @@ def test_any_value_is_a_whole_number_in_range_or_an_input_error(value):
 # ------------------------------------------------------------------------ CLI
 
 CLI_BAD = [  # (arguments, the option the one line must name)
-    (["train", "--iterations", "\u00b2"], "--iterations"), (["steps", "--layers", "2,\u2460,2"], "--layers"),
-    (["train", "--seed", "\u00b2"], "--seed"), (["steps", "--layers", "9" * 5000], "--layers"),
-    (["train", "--seed", "9" * 5000], "--seed"), (["train", "--iterations", "9" * 5000], "--iterations"),
-    (["train", "--lr", "1" * 100_000], "--lr"), (["train", "--iterations", "1,0,0"], "--iterations"),
-    (["steps", "--lr", "1e-400"], "--lr"), (["steps", "--inputs", "1e-400,1"], "--inputs"),
-    (["steps", "--inputs", "-1,\u0662"], "--inputs"), (["steps", "--targets", "nan,1"], "--targets"),
-    (["train", "--iterations", "10000001"], "--iterations"), (["train", "--iterations", "-5"], "--iterations"),
-    (["steps", "--lr", "0"], "--lr"), (["steps", "--lr", "9" * 400], "--lr"), (["steps", "--inputs", ""], "--inputs"),
-    (["steps", "--inputs", "1,2,3"], "--inputs"), (["steps", "--activation", "x" * 5000], "--activation"),
-    (["steps", "--format", "\u00b2"], "--format"), (["train", "--mode", ""], "--mode"),
-    (["steps", "--layers", "2,,2"], "--layers"), (["steps", "--layers", "17,2"], "--layers"),
-    (["steps", "--seed", "-1"], "--seed"), (["steps", "--seed", "1.5"], "--seed"),
-    (["steps", "--order", "SEED"], "--order"), (["steps", "--biases", "none"], "--biases"),
+    (["train", "--iterations", "\u00b2"], "--iterations"),
+    (["steps", "--layers", "2,\u2460,2"], "--layers"),
+    (["train", "--seed", "\u00b2"], "--seed"),
+    (["steps", "--layers", "9" * 5000], "--layers"),
+    (["train", "--seed", "9" * 5000], "--seed"),
+    (["train", "--iterations", "9" * 5000], "--iterations"),
+    (["train", "--lr", "1" * 100_000], "--lr"),
+    (["train", "--iterations", "1,0,0"], "--iterations"),
+    (["steps", "--lr", "1e-400"], "--lr"),
+    (["steps", "--inputs", "1e-400,1"], "--inputs"),
+    (["steps", "--inputs", "-1,\u0662"], "--inputs"),
+    (["steps", "--targets", "nan,1"], "--targets"),
+    (["train", "--iterations", "10000001"], "--iterations"),
+    (["train", "--iterations", "-5"], "--iterations"),
+    (["steps", "--lr", "0"], "--lr"),
+    (["steps", "--lr", "9" * 400], "--lr"),
+    (["steps", "--inputs", ""], "--inputs"),
+    (["steps", "--inputs", "1,2,3"], "--inputs"),
+    (["steps", "--activation", "x" * 5000], "--activation"),
+    (["steps", "--format", "\u00b2"], "--format"),
+    (["train", "--mode", ""], "--mode"),
+    (["steps", "--layers", "2,,2"], "--layers"),
+    (["steps", "--layers", "17,2"], "--layers"),
+    (["steps", "--seed", "-1"], "--seed"),
+    (["steps", "--seed", "1.5"], "--seed"),
+    (["steps", "--order", "SEED"], "--order"),
+    (["steps", "--biases", "none"], "--biases"),
     (["steps", "--loss", "bce", "--activation", "tanh"], "loss"),
 ]
 
@@ -415,9 +584,17 @@ def test_cli_bad_values_exit_2_with_one_line(cli, argv, option):
 def test_cli_as_processes():
     """A representative few as real processes, started together (each Python start costs ~0.3 s)."""
     picked = [CLI_BAD[i] for i in (0, 1, 3, 6, 7, 8)] + [(["steps", "--inputs", "-1,2"], None)]
-    procs = [subprocess.Popen([sys.executable, "-m", "explorer", *argv], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for argv, _ in picked]
-    for (argv, option), proc in zip(picked, procs):
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "explorer", *argv],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for argv, _ in picked
+    ]
+    for (_argv, option), proc in zip(picked, procs):
         out, err = proc.communicate(timeout=60)
         if option is None:
             assert proc.returncode == 0 and err == "" and "net_h1 = 0.6 " in out  # -1*.15 + 2*.2 + .35

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from explorer.functions import ACTIVATIONS as ACTIVATION_TABLE
-from explorer.network import Network
-from explorer.presets import random_data, random_network
+from explorer.engine.functions import ACTIVATIONS as ACTIVATION_TABLE
+from explorer.engine.network import Network
+from explorer.engine.presets import random_data, random_network
 
 ACTIVATIONS = tuple(ACTIVATION_TABLE)
 KINKED = {"relu", "leaky_relu"}  # no derivative at net = 0: keep differences away from it
@@ -34,7 +34,7 @@ FAST = settings(max_examples=50, deadline=None, database=None)
 
 
 @st.composite
-def problems(draw, examples=st.just(1), order="textbook", min_layers=2):
+def problems(draw, examples=None, order="textbook", min_layers=2):
     """A random network (2..5 layers of 1..5 neurons), its data and options."""
     sizes = draw(st.lists(st.integers(1, 5), min_size=min_layers, max_size=5))
     activation = draw(st.sampled_from(ACTIVATIONS))
@@ -46,9 +46,16 @@ def problems(draw, examples=st.just(1), order="textbook", min_layers=2):
         # cross-entropy is only defined for outputs in (0, 1): a sigmoid output
         # layer, with the activation under test in the hidden layers
         activations[-1] = "sigmoid"
-    network = random_network(sizes, seed=seed, bias_mode=bias_mode, activations=activations,
-                             loss=loss, order=order, learning_rate=draw(st.sampled_from([0.1, 0.5, 2.0])))
-    m = draw(examples)
+    network = random_network(
+        sizes,
+        seed=seed,
+        bias_mode=bias_mode,
+        activations=activations,
+        loss=loss,
+        order=order,
+        learning_rate=draw(st.sampled_from([0.1, 0.5, 2.0])),
+    )
+    m = draw(st.just(1) if examples is None else examples)
     inputs, targets = random_data(network, m, seed)  # targets in [0.05, 0.95], fine for bce
     if m == 1:
         inputs, targets = inputs[0], targets[0]
@@ -60,6 +67,7 @@ def problems(draw, examples=st.just(1), order="textbook", min_layers=2):
 
 def central_differences(network: Network, inputs, targets) -> tuple[list, list]:
     """d(mean E_total)/d(every weight and bias) by central differences (network restored)."""
+
     def error() -> float:
         return network.forward(inputs, targets).total_error
 
@@ -111,8 +119,7 @@ def test_backward_matches_central_differences(problem):
 def test_every_activation_loss_and_bias_mode(activation, loss, bias_mode):
     """A fixed 3-4-2 network per combination, so none depends on hypothesis's draw."""
     output = "sigmoid" if loss == "bce" else activation
-    network = random_network((3, 4, 2), seed=7, bias_mode=bias_mode,
-                             activations=[activation, output], loss=loss)
+    network = random_network((3, 4, 2), seed=7, bias_mode=bias_mode, activations=[activation, output], loss=loss)
     x, t = random_data(network, 1, seed=7)
     assert all(np.all(np.abs(z) >= RELU_MARGIN) for z in network.forward(x[0]).nets)
     assert_gradients_match(network.backward(x[0], t[0]), *central_differences(network, x[0], t[0]))
@@ -137,13 +144,13 @@ def test_batch_gradient_is_the_mean_of_the_examples(problem):
 
 # ------------------------------------------------------------------------- seed order
 
-def test_seed_order_hidden_gradient_from_the_seeds_own_numbers(make_seed_network, seed_inputs,
-                                                              seed_targets):
+
+def test_seed_order_hidden_gradient_from_the_seeds_own_numbers(make_seed_network, seed_inputs, seed_targets):
     """Worked by hand from the post's printed figures, through w5+ and w7+."""
-    d_net_o1, d_net_o2 = 0.138498562, -0.038098237      # dE_o1/dnet_o1, dE_o2/dnet_o2
+    d_net_o1, d_net_o2 = 0.138498562, -0.038098237  # dE_o1/dnet_o1, dE_o2/dnet_o2
     w5_plus, w7_plus = 0.35891648, 0.511301270
     dout_h1_dnet_h1, i1 = 0.241300709, 0.05
-    d_out_h1 = d_net_o1 * w5_plus + d_net_o2 * w7_plus   # 0.030229...
+    d_out_h1 = d_net_o1 * w5_plus + d_net_o2 * w7_plus  # 0.030229...
     expected_w1 = d_out_h1 * dout_h1_dnet_h1 * i1
     seed = make_seed_network(order="seed").backward(seed_inputs, seed_targets)
     textbook = make_seed_network().backward(seed_inputs, seed_targets)
@@ -225,12 +232,14 @@ def test_seed_order_equals_textbook_backward_through_updated_outer_weights(probl
         np.testing.assert_allclose(seed.biases[l], through_updated.biases[l], rtol=1e-12, atol=1e-15)
 
 
-def test_numerical_gradient_matches_backward_for_every_parameter(make_seed_network, seed_inputs,
-                                                                seed_targets):
+def test_numerical_gradient_matches_backward_for_every_parameter(make_seed_network, seed_inputs, seed_targets):
     net = make_seed_network(update_biases=True)
     grads = net.backward(seed_inputs, seed_targets)
-    expected = {**{f"w{i + 1}": g for i, g in enumerate(np.concatenate([w.ravel() for w in grads.weights]))},
-                "b1": grads.biases[0][0], "b2": grads.biases[1][0]}
+    expected = {
+        **{f"w{i + 1}": g for i, g in enumerate(np.concatenate([w.ravel() for w in grads.weights]))},
+        "b1": grads.biases[0][0],
+        "b2": grads.biases[1][0],
+    }
     for name, value in expected.items():
         assert net.numerical_gradient(name, seed_inputs, seed_targets) == pytest.approx(value, rel=1e-6, abs=1e-10)
     assert net.numerical_gradient("w5", seed_inputs, seed_targets) == pytest.approx(0.082167041, abs=1e-9)

@@ -13,10 +13,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from explorer import handout as ho
-from explorer.formatting import number, tex_number
-from explorer.presets import random_data, random_network
-from explorer.walkthrough import PHASES, walkthrough
+from explorer.drawing import handout as ho
+from explorer.engine.formatting import number, tex_number
+from explorer.engine.presets import random_data, random_network
+from explorer.lesson.walkthrough import PHASES, walkthrough
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -47,8 +47,12 @@ def seed_walk(seed_net, seed_inputs, seed_targets):
 
 def configurations():
     for act, loss, bias, update, order in itertools.product(
-            ["sigmoid", "tanh", "relu", "linear"], ["squared", "mse", "bce"], ["shared", "per-neuron"],
-            [False, True], ["textbook", "seed"]):
+        ["sigmoid", "tanh", "relu", "linear"],
+        ["squared", "mse", "bce"],
+        ["shared", "per-neuron"],
+        [False, True],
+        ["textbook", "seed"],
+    ):
         if loss != "bce" or act == "sigmoid":
             yield act, loss, bias, update, order
 
@@ -63,8 +67,7 @@ def random_walk(sizes=(2, 3, 2), seed=1, **options):
 def test_every_step_reads_lhs_equals_dots_equals_its_result():
     """The quiz blanks the part after the last top-level '=': it must be the result, everywhere."""
     for act, loss, bias, update, order in configurations():
-        walk = random_walk((2, 3, 2, 2), activations=act, loss=loss, bias_mode=bias,
-                           update_biases=update, order=order)
+        walk = random_walk((2, 3, 2, 2), activations=act, loss=loss, bias_mode=bias, update_biases=update, order=order)
         for step in walk.steps:
             parts = ho.split_equation(step.latex)
             assert len(parts) >= 2 and parts[-1] == tex_number(step.value), step.latex
@@ -82,8 +85,7 @@ def test_long_sums_wrap_between_terms_and_lose_nothing():
     terms = numeric.find("span[@class='terms']")
     assert terms is not None and len(terms) == 17  # 16 weighted inputs and the bias
     part = ho.split_equation(walk.steps[0].latex)[2]
-    assert math_text(numeric) == "".join(
-        math_text(ET.fromstring(ho._math(t))) for t in ho.split_terms(part))
+    assert math_text(numeric) == "".join(math_text(ET.fromstring(ho._math(t))) for t in ho.split_terms(part))
 
 
 def test_split_equation_ignores_equals_inside_braces():
@@ -180,8 +182,7 @@ def test_diagram_colours_have_fallbacks_outside_jupyterlab(seed_walk):
 @pytest.mark.parametrize("config", list(configurations())[::5])
 def test_html_for_random_networks_has_every_step(config):
     act, loss, bias, update, order = config
-    walk = random_walk((3, 4, 2), activations=act, loss=loss, bias_mode=bias,
-                       update_biases=update, order=order)
+    walk = random_walk((3, 4, 2), activations=act, loss=loss, bias_mode=bias, update_biases=update, order=order)
     root = parse(ho.handout(walk))
     steps = [li for li in root.iter("li") if li.get("data-symbol")]
     assert [li.get("data-symbol") for li in steps] == [s.symbol for s in walk.steps]
@@ -201,7 +202,7 @@ def test_markdown_has_every_step_in_latex_grouped_by_phase(seed_walk):
         parts = ho.split_equation(step.latex)
         for part in parts:
             assert part in block
-        assert block.rstrip(r" \end{aligned}").endswith(parts[-1])
+        assert block.removesuffix(r"\end{aligned}").rstrip().endswith(parts[-1])
     assert "| E_total before this iteration | 0.298371109 |" in text
     assert "| E_total after the update | 0.291027774 |" in text
 
@@ -277,14 +278,17 @@ def test_cli_handout_uses_the_network_options(cli):
     assert code == 0 and "| E_total after the update | 0.291027924 |" in out
 
 
-@pytest.mark.parametrize("args, field", [
-    (["--format", "pdf"], "--format"),
-    (["--lr", "abc"], "--lr"),
-    (["--layers", "2,0,2"], "--layers"),
-    (["--activation", "swish"], "--activation"),
-    (["--inputs", "1,2,3"], "--inputs"),
-    (["-o", "/nonexistent-dir/sheet.html"], "-o"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["--format", "pdf"], "--format"),
+        (["--lr", "abc"], "--lr"),
+        (["--layers", "2,0,2"], "--layers"),
+        (["--activation", "swish"], "--activation"),
+        (["--inputs", "1,2,3"], "--inputs"),
+        (["-o", "/nonexistent-dir/sheet.html"], "-o"),
+    ],
+)
 def test_cli_handout_bad_options_exit_2_with_one_line(cli, args, field):
     code, out, err = cli("handout", *args)
     assert code == 2 and out == ""

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.history import EVERY, History, parameters_of, with_parameters
-from explorer.presets import random_data, random_network, seed_network
-from explorer.session import Session
-from explorer.training import train
-from explorer.validation import MAX_LAYERS, MAX_NEURONS, InputError
+from explorer.engine.history import EVERY, History, parameters_of, with_parameters
+from explorer.engine.presets import random_data, random_network, seed_network
+from explorer.engine.training import train
+from explorer.engine.validation import MAX_LAYERS, MAX_NEURONS, InputError
+from explorer.lesson.session import Session
 
 
 def assert_same_parameters(a, b) -> None:
@@ -62,11 +62,11 @@ def test_iterations_before_an_edit_keep_their_own_network():
     session.set_learning_rate("0.8")
     session.train(80)
     edited = before_edit.with_parameter("w5", "0.3").with_options(learning_rate=0.8)
-    assert_same_parameters(session.history.network_at(100),
-                           train(seed_network(), session.inputs, session.targets, 100).network)
+    assert_same_parameters(
+        session.history.network_at(100), train(seed_network(), session.inputs, session.targets, 100).network
+    )
     assert_same_parameters(session.history.network_at(120), edited)
-    assert_same_parameters(session.history.network_at(175),
-                           train(edited, session.inputs, session.targets, 55).network)
+    assert_same_parameters(session.history.network_at(175), train(edited, session.inputs, session.targets, 55).network)
 
 
 def test_memory_stays_bounded_for_the_largest_network():
@@ -171,7 +171,7 @@ def test_training_from_a_looked_back_iteration_forgets_what_came_after():
 
 
 def test_a_saved_look_back_reopens_at_that_iteration_and_reaches_no_further_back():
-    from explorer import savefile
+    from explorer.lesson import savefile
 
     session = Session()
     session.train(300)
@@ -187,7 +187,9 @@ def test_a_saved_look_back_reopens_at_that_iteration_and_reaches_no_further_back
     assert (reopened.iteration, reopened.step) == (100, 0)
     reopened.train(20)
     expected = train(seed_network(), session.inputs, session.targets, 120).network
-    np.testing.assert_allclose(parameters_of(reopened.history.network_at(110)),
-                               parameters_of(train(seed_network(), session.inputs, session.targets,
-                                                   110).network), rtol=1e-12)
+    np.testing.assert_allclose(
+        parameters_of(reopened.history.network_at(110)),
+        parameters_of(train(seed_network(), session.inputs, session.targets, 110).network),
+        rtol=1e-12,
+    )
     np.testing.assert_allclose(parameters_of(reopened.network), parameters_of(expected), rtol=1e-12)

@@ -13,15 +13,15 @@ import warnings
 
 import numpy as np
 import pytest
+import scalar_oracle as scalar
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import scalar_oracle as scalar
-from explorer import functions
-from explorer.network import Network
-from explorer.presets import random_data, random_network
-from explorer.training import train, train_many
 from scalar_oracle import as_scalar
+
+from explorer.engine import functions
+from explorer.engine.network import Network
+from explorer.engine.presets import random_data, random_network
+from explorer.engine.training import train, train_many
 
 ACTIVATIONS = tuple(functions.ACTIVATIONS)
 LOSSES = ("squared", "mse", "bce")
@@ -30,9 +30,16 @@ ORDERS = ("textbook", "seed")
 
 
 def snapshot(network: Network) -> tuple:
-    return ([w.copy() for w in network.weights], [b.copy() for b in network.biases],
-            network.activations, network.loss, network.bias_mode, network.update_biases,
-            network.learning_rate, network.order)
+    return (
+        [w.copy() for w in network.weights],
+        [b.copy() for b in network.biases],
+        network.activations,
+        network.loss,
+        network.bias_mode,
+        network.update_biases,
+        network.learning_rate,
+        network.order,
+    )
 
 
 def assert_same_network(a: tuple, b: tuple) -> None:
@@ -45,17 +52,21 @@ def assert_same_network(a: tuple, b: tuple) -> None:
 def networks(draw):
     """Any shape (2..5 layers of 1..5), a mix of activations, every loss, option and order."""
     sizes = draw(st.lists(st.integers(1, 5), min_size=2, max_size=5))
-    activations = draw(st.lists(st.sampled_from(ACTIVATIONS), min_size=len(sizes) - 1,
-                                max_size=len(sizes) - 1))
+    activations = draw(st.lists(st.sampled_from(ACTIVATIONS), min_size=len(sizes) - 1, max_size=len(sizes) - 1))
     loss = draw(st.sampled_from(LOSSES))
     if loss == "bce":
         activations[-1] = "sigmoid"  # the network refuses cross-entropy on other outputs
     seed = draw(st.integers(0, 10**6))
-    network = random_network(sizes, seed=seed, bias_mode=draw(st.sampled_from(BIAS_MODES)),
-                             activations=activations, loss=loss,
-                             order=draw(st.sampled_from(ORDERS)),
-                             update_biases=draw(st.booleans()),
-                             learning_rate=draw(st.sampled_from([0.05, 0.5, 3.0])))
+    network = random_network(
+        sizes,
+        seed=seed,
+        bias_mode=draw(st.sampled_from(BIAS_MODES)),
+        activations=activations,
+        loss=loss,
+        order=draw(st.sampled_from(ORDERS)),
+        update_biases=draw(st.booleans()),
+        learning_rate=draw(st.sampled_from([0.05, 0.5, 3.0])),
+    )
     x, t = random_data(network, 1, seed)
     return network, x[0], t[0]
 
@@ -87,13 +98,19 @@ def test_forward_error_and_gradients_agree(problem):
 # Training: every activation x loss x order, with bias mode, bias updates and
 # mode taken from a 4-row orthogonal array (every pair of their values occurs),
 # the row shifted so each activation, loss and order meets all four rows.
-_ROWS = [("shared", False, "online"), ("shared", True, "batch"),
-         ("per-neuron", False, "batch"), ("per-neuron", True, "online")]
+_ROWS = [
+    ("shared", False, "online"),
+    ("shared", True, "batch"),
+    ("per-neuron", False, "batch"),
+    ("per-neuron", True, "online"),
+]
 _SIZES = [(2, 2, 2), (3, 4, 2), (2, 3, 3, 1), (1, 5, 2), (4, 2, 3, 2)]
 TRAINING_CASES = [
     (ACTIVATIONS[a], LOSSES[l], ORDERS[o], *_ROWS[(a + l + 2 * o) % 4], _SIZES[i % 5], 3 + i)
     for i, (a, l, o) in enumerate(itertools.product(range(4), range(3), range(2)))
 ]
+
+
 def test_training_cases_cover_every_pair_of_options():
     assert len({case[:3] for case in TRAINING_CASES}) == 24
     for i, j in itertools.combinations(range(6), 2):
@@ -101,15 +118,21 @@ def test_training_cases_cover_every_pair_of_options():
         assert {(c[i], c[j]) for c in TRAINING_CASES} == set(itertools.product(values_i, values_j))
 
 
-@pytest.mark.parametrize("activation, loss, order, bias_mode, update_biases, mode, sizes, seed",
-                         TRAINING_CASES)
-def test_trainers_agree_with_the_oracle(activation, loss, order, bias_mode, update_biases, mode,
-                                       sizes, seed):
+@pytest.mark.parametrize("activation, loss, order, bias_mode, update_biases, mode, sizes, seed", TRAINING_CASES)
+def test_trainers_agree_with_the_oracle(activation, loss, order, bias_mode, update_biases, mode, sizes, seed):
     activations = [activation] * (len(sizes) - 1)
     if loss == "bce":
         activations[-1] = "sigmoid"  # cross-entropy wants outputs in (0, 1)
-    network = random_network(sizes, seed=seed, bias_mode=bias_mode, activations=activations,
-                             loss=loss, order=order, update_biases=update_biases, learning_rate=0.1)
+    network = random_network(
+        sizes,
+        seed=seed,
+        bias_mode=bias_mode,
+        activations=activations,
+        loss=loss,
+        order=order,
+        update_biases=update_biases,
+        learning_rate=0.1,
+    )
     x, t = random_data(network, 3, seed)
     oracle = as_scalar(network)
     oracle_errors = oracle.train(x.tolist(), t.tolist(), 200, batch=mode == "batch")
@@ -127,8 +150,7 @@ def test_trainers_agree_with_the_oracle(activation, loss, order, bias_mode, upda
                 np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("backend", [
-    "numpy", "compiled"])
+@pytest.mark.parametrize("backend", ["numpy", "compiled"])
 def test_seed_order_batch_step_goes_through_the_updated_weights(backend):
     """One batch update under the seed's order, worked out here with plain numpy.
 
@@ -141,9 +163,9 @@ def test_seed_order_batch_step_goes_through_the_updated_weights(backend):
     b1, b2 = network.biases
     eta = 0.5
     sig = lambda z: 1.0 / (1.0 + np.exp(-z))  # noqa: E731
-    h = sig(X @ W1.T + b1)                      # (3, 3)
-    o = sig(h @ W2.T + b2)                      # (3, 2)
-    delta_o = (o - T) * o * (1 - o)             # squared error, sigmoid
+    h = sig(X @ W1.T + b1)  # (3, 3)
+    o = sig(h @ W2.T + b2)  # (3, 2)
+    delta_o = (o - T) * o * (1 - o)  # squared error, sigmoid
     W2_plus = W2 - eta * (delta_o.T @ h) / 3
     delta_h = (delta_o @ W2_plus) * h * (1 - h)
     W1_plus = W1 - eta * (delta_h.T @ X) / 3
@@ -166,13 +188,21 @@ def test_online_and_batch_differ_with_several_examples(mode):
 
 # ------------------------------------------------------------------------- train_many
 
+
 @pytest.mark.parametrize("order", ORDERS)
 @pytest.mark.parametrize("update_biases", [False, True])
 @pytest.mark.parametrize("bias_mode", BIAS_MODES)
 def test_train_many_equals_separate_runs(order, update_biases, bias_mode):
     activations = {"shared": ["tanh", "sigmoid"], "per-neuron": ["relu", "sigmoid"]}[bias_mode]
-    network = random_network((3, 4, 2), seed=11, bias_mode=bias_mode, activations=activations,
-                             loss="squared", order=order, update_biases=update_biases)
+    network = random_network(
+        (3, 4, 2),
+        seed=11,
+        bias_mode=bias_mode,
+        activations=activations,
+        loss="squared",
+        order=order,
+        update_biases=update_biases,
+    )
     x, t = random_data(network, 1, seed=11)
     rates = [0.05, 0.3, 1.0]
     sweep = train_many(network, x, t, rates, 200, record_every=10)
@@ -193,8 +223,9 @@ def test_train_many_equals_separate_runs(order, update_biases, bias_mode):
 @pytest.mark.parametrize("order", ORDERS)
 @pytest.mark.parametrize("mode", ["online", "batch"])
 def test_train_many_trains_on_every_example_like_train(mode, order):
-    network = random_network((3, 4, 2), seed=7, bias_mode="per-neuron", activations=["tanh", "sigmoid"],
-                             order=order, update_biases=True)
+    network = random_network(
+        (3, 4, 2), seed=7, bias_mode="per-neuron", activations=["tanh", "sigmoid"], order=order, update_biases=True
+    )
     x, t = random_data(network, 3, seed=7)
     rates = [0.05, 0.5, 2.0]
     sweep = train_many(network, x, t, rates, 100, record_every=10, mode=mode)
@@ -225,19 +256,20 @@ def test_train_many_reports_where_each_copy_diverged():
 
 def test_train_many_seed_example_in_both_orders(make_seed_network, seed_inputs, seed_targets):
     for order, one_update in (("textbook", 0.291027774), ("seed", 0.291027924)):
-        sweep = train_many(make_seed_network(order=order), seed_inputs, seed_targets, [0.5, 0.1], 1,
-                           record_every=1)
+        sweep = train_many(make_seed_network(order=order), seed_inputs, seed_targets, [0.5, 0.1], 1, record_every=1)
         assert sweep.errors[0, 1] == pytest.approx(one_update, abs=1e-9)
         assert sweep.errors[1, 1] != pytest.approx(one_update, abs=1e-6)
 
 
 # ------------------------------------------------------------------------------ purity
 
+
 @pytest.mark.parametrize("backend", ["compiled", "numpy"])
 @pytest.mark.parametrize("mode", ["online", "batch"])
 def test_train_does_not_change_its_network(backend, mode):
-    network = random_network((2, 3, 2), seed=5, bias_mode="per-neuron", update_biases=True,
-                             order="seed", activations="tanh")
+    network = random_network(
+        (2, 3, 2), seed=5, bias_mode="per-neuron", update_biases=True, order="seed", activations="tanh"
+    )
     x, t = random_data(network, 3, seed=5)
     before = snapshot(network)
     result = train(network, x, t, 30, mode=mode, backend=backend)
@@ -250,6 +282,7 @@ def test_train_does_not_change_its_network(backend, mode):
 
 
 # ------------------------------------------------------------------------------ edges
+
 
 @pytest.mark.parametrize("backend", ["compiled", "numpy"])
 def test_diverging_learning_rate_is_reported_quietly(backend):
@@ -346,8 +379,12 @@ def test_cross_entropy_does_not_stall_at_a_high_learning_rate():
 
 def test_saturated_two_layer_network_stays_finite_and_quiet():
     # weights of +/-100 and inputs of 10 put every net input in the thousands
-    network = Network([[[100.0, 100.0], [-100.0, -100.0]], [[100.0, -100.0], [-100.0, 100.0]]],
-                      [0.0, 0.0], activations="sigmoid", loss="bce")
+    network = Network(
+        [[[100.0, 100.0], [-100.0, -100.0]], [[100.0, -100.0], [-100.0, 100.0]]],
+        [0.0, 0.0],
+        activations="sigmoid",
+        loss="bce",
+    )
     x, t = np.array([10.0, 10.0]), np.array([0.0, 1.0])
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -13,10 +13,10 @@ import math
 import numpy as np
 import pytest
 
-from explorer import mistakes as m
-from explorer.network import Network
-from explorer.presets import random_data, random_network
-from explorer.walkthrough import walkthrough
+from explorer.engine.network import Network
+from explorer.engine.presets import random_data, random_network
+from explorer.lesson import mistakes as m
+from explorer.lesson.walkthrough import walkthrough
 
 SHAPES = [(2, 2, 2), (3, 4, 2, 3), (1, 1), (2, 3, 3, 3, 1)]
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "softplus", "leaky_relu", "linear"]
@@ -51,6 +51,7 @@ def seed_walk(seed_net, seed_inputs, seed_targets):
 
 # ------------------------------------------------------------ the seed, by hand
 
+
 def test_the_seed_sign_error_and_missing_factor_of_dw5(seed_walk):
     got = found(seed_walk, "dE_total/dw5")
     # dE_total/dw5 = 0.74136507 * 0.186815602 * 0.593269992 = 0.082167041
@@ -82,7 +83,7 @@ def test_the_seed_error_and_output_mistakes(seed_walk):
     # with net_o1 for out_o1: 1/2 (0.01 - 1.105905967)^2
     assert got["net_for_out"] == [pytest.approx(0.5 * (0.01 - 1.105905967) ** 2, abs=1e-9)]
     got = found(seed_walk, "dE_total/dout_o1")
-    assert got["sign"] == [pytest.approx(0.01 - 0.75136507, abs=1e-9)]      # target - out
+    assert got["sign"] == [pytest.approx(0.01 - 0.75136507, abs=1e-9)]  # target - out
     assert got["half"] == [pytest.approx(2 * (0.75136507 - 0.01), abs=1e-9)]
     # the slope: out(1 - out) = 0.186815602; as out, 0.75136507; with net for out, net(1 - net)
     got = found(seed_walk, "dout_o1/dnet_o1")
@@ -105,8 +106,8 @@ def test_the_seed_update_mistakes(seed_walk):
     # w5+ = 0.4 - 0.5 * 0.082167041 = 0.35891648
     got = found(seed_walk, "w5+")
     assert got["eta"] == [pytest.approx(0.4 - 0.082167041, abs=1e-9)]
-    assert got["sign"] == [pytest.approx(0.4 + 0.5 * 0.082167041, abs=1e-9)]   # the step added
-    assert got["half"] == [pytest.approx(0.4 - 0.082167041, abs=1e-9)]        # 2 * 0.5 = 1: same number
+    assert got["sign"] == [pytest.approx(0.4 + 0.5 * 0.082167041, abs=1e-9)]  # the step added
+    assert got["half"] == [pytest.approx(0.4 - 0.082167041, abs=1e-9)]  # 2 * 0.5 = 1: same number
     # the same number from two slips: both kept, the learning rate's named after the sign's and the 1/2's
     assert [x.key for x in m.mistakes(seed_walk, by_symbol(seed_walk)["w5+"])] == ["sign", "half", "eta"]
 
@@ -118,17 +119,24 @@ def test_steps_with_no_mistake_to_make(seed_walk):
 
 # ------------------------------------------- random networks: formula by formula
 
+
 def every_problem():
     for sizes, act, loss, bias_mode, update_biases, order in itertools.product(
-            SHAPES, ACTIVATIONS, ["squared", "mse", "bce"], ["shared", "per-neuron"], [False, True],
-            ["textbook", "seed"]):
-        yield pytest.param(sizes, act, loss, bias_mode, update_biases, order,
-                           id=f"{'-'.join(map(str, sizes))}-{act}-{loss}-{bias_mode}-{update_biases}-{order}")
+        SHAPES, ACTIVATIONS, ["squared", "mse", "bce"], ["shared", "per-neuron"], [False, True], ["textbook", "seed"]
+    ):
+        yield pytest.param(
+            sizes,
+            act,
+            loss,
+            bias_mode,
+            update_biases,
+            order,
+            id=f"{'-'.join(map(str, sizes))}-{act}-{loss}-{bias_mode}-{update_biases}-{order}",
+        )
 
 
 @pytest.mark.parametrize("sizes,act,loss,bias_mode,update_biases,order", list(every_problem())[::7])
-def test_the_plain_run_read_at_each_step_is_the_walkthroughs_value(sizes, act, loss, bias_mode,
-                                                                   update_biases, order):
+def test_the_plain_run_read_at_each_step_is_the_walkthroughs_value(sizes, act, loss, bias_mode, update_biases, order):
     network, x, t = problem(sizes, 1, act, loss, bias_mode, update_biases=update_biases, order=order)
     walk = walkthrough(network, x, t)
     plain = m.run(network, x, t)
@@ -137,8 +145,7 @@ def test_the_plain_run_read_at_each_step_is_the_walkthroughs_value(sizes, act, l
 
 
 @pytest.mark.parametrize("sizes,act,loss,bias_mode,update_biases,order", list(every_problem())[3::11])
-def test_every_mistake_is_finite_and_differs_from_the_right_value(sizes, act, loss, bias_mode,
-                                                                  update_biases, order):
+def test_every_mistake_is_finite_and_differs_from_the_right_value(sizes, act, loss, bias_mode, update_biases, order):
     network, x, t = problem(sizes, 2, act, loss, bias_mode, update_biases=update_biases, order=order)
     walk = walkthrough(network, x, t)
     for step in walk.steps:
@@ -188,9 +195,10 @@ def test_each_mistake_is_its_formula_on_random_sigmoid_networks(sizes, seed):
             k = nm.neurons[step.layer].index(step.neuron)
             d_out = walk.value(f"dE_total/dout_{step.neuron}")
             slope = walk.value(f"dout_{step.neuron}/dnet_{step.neuron}")
-            factors = [d_out, slope] + ([walk.value(f"dnet_{step.neuron}/d{step.parameter}")]
-                                        if step.parameter.startswith("w") else [])
-            leave_one_out = [np.prod(factors[:i] + factors[i + 1:]) for i in range(len(factors))]
+            factors = [d_out, slope] + (
+                [walk.value(f"dnet_{step.neuron}/d{step.parameter}")] if step.parameter.startswith("w") else []
+            )
+            leave_one_out = [np.prod(factors[:i] + factors[i + 1 :]) for i in range(len(factors))]
             expected = [f for f in leave_one_out if not m.agrees(f, v, 6, slack=2.0)]
             assert sorted(got.get("factor", [])) == pytest.approx(sorted(expected), rel=1e-12), step.symbol
 
@@ -214,21 +222,33 @@ def test_a_mistake_never_changes_the_network(seed_net, seed_inputs, seed_targets
 
 # ---------------------------------------------------------------- agreement
 
-@pytest.mark.parametrize("answer,value,figures,expected", [
-    (0.7514, 0.75136507, 4, True), (0.75137, 0.75136507, 4, True), (0.7513, 0.75136507, 4, False),
-    (0.751, 0.75136507, 3, True), (0.751, 0.75136507, 4, False),
-    (0.1235, 0.12345, 4, True), (0.1234, 0.12345, 4, True),          # a tie either way
-    (-0.08217, -0.082167041, 4, True), (0.08217, -0.082167041, 4, False),
-    (3.511e-05, 3.51085e-05, 4, True), (3.51e-05, 3.51085e-05, 4, False),
-    (0.0, 0.0, 4, True), (1e-12, 0.0, 4, False), (1234600.0, 1234567.0, 5, True),
-])
+
+@pytest.mark.parametrize(
+    "answer,value,figures,expected",
+    [
+        (0.7514, 0.75136507, 4, True),
+        (0.75137, 0.75136507, 4, True),
+        (0.7513, 0.75136507, 4, False),
+        (0.751, 0.75136507, 3, True),
+        (0.751, 0.75136507, 4, False),
+        (0.1235, 0.12345, 4, True),
+        (0.1234, 0.12345, 4, True),  # a tie either way
+        (-0.08217, -0.082167041, 4, True),
+        (0.08217, -0.082167041, 4, False),
+        (3.511e-05, 3.51085e-05, 4, True),
+        (3.51e-05, 3.51085e-05, 4, False),
+        (0.0, 0.0, 4, True),
+        (1e-12, 0.0, 4, False),
+        (1234600.0, 1234567.0, 5, True),
+    ],
+)
 def test_agreement_to_significant_figures(answer, value, figures, expected):
     assert m.agrees(answer, value, figures) is expected
 
 
 @pytest.mark.parametrize("sizes", SHAPES)
 def test_each_steps_formula_is_its_latex_without_the_result(sizes):
-    from explorer.formatting import tex_number
+    from explorer.engine.formatting import tex_number
 
     network, x, t = problem(sizes, 5, "tanh", "mse", "per-neuron", update_biases=True, order="seed")
     for step in walkthrough(network, x, t).steps:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from explorer import app
-from explorer.notebook_files import NOTEBOOK_DIR, NOTEBOOKS, copy_notebooks, notebook_path
+from explorer.serve import app
+from explorer.serve.notebook_files import NOTEBOOK_DIR, NOTEBOOKS, copy_notebooks, notebook_path
 
 
 def test_the_package_holds_every_notebook():
@@ -50,11 +50,17 @@ def test_missing_dir_is_one_line(cli):
     assert code == 2 and err.count("\n") == 1 and "DIR" in err
 
 
-@pytest.mark.parametrize("args, field", [
-    (["--students", "-1"], "--students"), (["--students", "many"], "--students"),
-    (["--students", "501"], "--students"), (["--idle-timeout", "5"], "--idle-timeout"),
-    (["--idle-timeout", "1e9"], "--idle-timeout"), (["--port", "0"], "--port"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["--students", "-1"], "--students"),
+        (["--students", "many"], "--students"),
+        (["--students", "501"], "--students"),
+        (["--idle-timeout", "5"], "--idle-timeout"),
+        (["--idle-timeout", "1e9"], "--idle-timeout"),
+        (["--port", "0"], "--port"),
+    ],
+)
 def test_app_options_out_of_range_are_one_line(cli, args, field):
     code, out, err = cli("app", *args)
     assert code == 2 and out == ""
@@ -84,7 +90,7 @@ def test_kernels_waiting_in_the_pool_are_marked_active():
     from datetime import datetime, timedelta, timezone
     from types import SimpleNamespace
 
-    from explorer.classroom_kernels import mark_active, pooled_kernel_ids
+    from explorer.serve.classroom_kernels import mark_active, pooled_kernel_ids
 
     async def started(kernel_id):
         return {"kernel_id": kernel_id}
@@ -109,7 +115,7 @@ def test_kernels_waiting_in_the_pool_are_marked_active():
 
 
 def test_the_app_uses_the_pool_aware_kernel_manager():
-    from explorer.classroom_kernels import ClassroomKernelManager
+    from explorer.serve.classroom_kernels import ClassroomKernelManager
 
     command = app.voila_command(NOTEBOOK_DIR / NOTEBOOKS["01"], 8866, students=2)
     [option] = [a for a in command if "multi_kernel_manager_class" in a]
@@ -124,8 +130,8 @@ def test_a_kernel_idles_from_when_its_page_connects(monkeypatch):
     from datetime import datetime, timezone
     from types import SimpleNamespace
 
-    from explorer import classroom_kernels
-    from explorer.classroom_kernels import ClassroomKernelManager
+    from explorer.serve import classroom_kernels
+    from explorer.serve.classroom_kernels import ClassroomKernelManager
 
     long_ago = datetime(2020, 1, 1, tzinfo=timezone.utc)
     clock = iter(datetime(2024, 1, 1, 0, 0, n, tzinfo=timezone.utc) for n in range(60))
@@ -140,6 +146,7 @@ def test_a_kernel_idles_from_when_its_page_connects(monkeypatch):
     async def cull_kernel_if_idle(kernel_id):
         activity = manager._kernels[kernel_id].last_activity
         seen.append((kernel_id, None if activity == long_ago else activity.second))
+
     manager.cull_kernel_if_idle = cull_kernel_if_idle
 
     async def passes():
@@ -152,7 +159,7 @@ def test_a_kernel_idles_from_when_its_page_connects(monkeypatch):
         await manager.cull_kernels()  # t = 2: 'abandoned' handed out 2 s ago: the grace is over
 
     asyncio.run(passes())
-    by_pass = [seen[i:i + 4] for i in range(0, 12, 4)]
+    by_pass = [seen[i : i + 4] for i in range(0, 12, 4)]
     assert by_pass == [
         [("pooled", 0), ("slow", 0), ("abandoned", 0), ("vanished", None)],
         [("pooled", 1), ("slow", 0), ("abandoned", 1), ("vanished", None)],

@@ -7,16 +7,20 @@ import dataclasses
 import numpy as np
 import pytest
 
-from explorer.network import Options
-from explorer.validation import InputError
+from explorer.engine.network import Options
+from explorer.engine.validation import InputError
 
 
 def test_options_are_checked_when_made():
     options = Options(("sigmoid", "sigmoid"), "bce", "per-neuron", True, "seed", " 0.25 ")
     assert options.learning_rate == 0.25 and options.update_biases is True
-    for bad, field in ((dict(loss="hinge"), "loss"), (dict(order="random"), "order"),
-                       (dict(bias_mode="none"), "biases"), (dict(learning_rate="fast"), "learning rate"),
-                       (dict(activations=("sigmoid", "cosine")), "activation")):
+    for bad, field in (
+        (dict(loss="hinge"), "loss"),
+        (dict(order="random"), "order"),
+        (dict(bias_mode="none"), "biases"),
+        (dict(learning_rate="fast"), "learning rate"),
+        (dict(activations=("sigmoid", "cosine")), "activation"),
+    ):
         with pytest.raises(InputError) as caught:
             dataclasses.replace(Options(("sigmoid", "sigmoid")), **bad)
         assert caught.value.field == field
@@ -33,8 +37,9 @@ def test_options_are_frozen_and_replace_checks_again():
 
 def test_with_options_changes_only_what_it_names(seed_net):
     changed = seed_net.with_options(order="seed", learning_rate=0.1, activations="tanh")
-    assert changed.options == dataclasses.replace(seed_net.options, order="seed", learning_rate=0.1,
-                                                  activations=("tanh", "tanh"))
+    assert changed.options == dataclasses.replace(
+        seed_net.options, order="seed", learning_rate=0.1, activations=("tanh", "tanh")
+    )
     assert seed_net.order == "textbook" and seed_net.learning_rate == 0.5  # untouched
     for a, b in zip(changed.weights, seed_net.weights):
         assert np.array_equal(a, b) and a is not b

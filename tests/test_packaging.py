@@ -54,12 +54,16 @@ def conda_packages(environment_text: str) -> set[str]:
 
 
 def test_the_parsers_read_what_they_should():
-    env = ("name: x\nchannels:\n  - conda-forge\n  - defaults\ndependencies:\n  - python>=3.10\n"
-           "  - NumPy>=1.24  # arrays\n  - conda-forge::ipy_widgets=8.1\n  - pip\n  - pip:\n"
-           "      - playwright>=1.40\nvariables:\n  - notapackage\n")
+    env = (
+        "name: x\nchannels:\n  - conda-forge\n  - defaults\ndependencies:\n  - python>=3.10\n"
+        "  - NumPy>=1.24  # arrays\n  - conda-forge::ipy_widgets=8.1\n  - pip\n  - pip:\n"
+        "      - playwright>=1.40\nvariables:\n  - notapackage\n"
+    )
     assert conda_packages(env) == {"numpy", "ipy-widgets", "playwright"}
-    toml = ('[project]\nname = "x"\ndependencies = ["numpy>=1.24", "Jupyter_Lab[all] >=4 ; python_version>\'3\'"]\n'
-            '[project.optional-dependencies]\ntest = ["pytest>=7.4"]\ndocs = ["sphinx"]\n')
+    toml = (
+        '[project]\nname = "x"\ndependencies = ["numpy>=1.24", "Jupyter_Lab[all] >=4 ; python_version>\'3\'"]\n'
+        '[project.optional-dependencies]\ntest = ["pytest>=7.4"]\ndocs = ["sphinx"]\n'
+    )
     assert pip_packages(toml) == {"numpy", "jupyter-lab", "pytest"}
 
 
@@ -68,8 +72,9 @@ def test_pyproject_and_environment_name_the_same_packages():
     conda = conda_packages((ROOT / "environment.yml").read_text())
     assert pip, "no dependencies found in pyproject.toml"
     assert "numpy" in pip and "pytest" in pip
-    assert pip == conda, (f"only in pyproject.toml: {sorted(pip - conda)}; "
-                          f"only in environment.yml: {sorted(conda - pip)}")
+    assert pip == conda, (
+        f"only in pyproject.toml: {sorted(pip - conda)}; only in environment.yml: {sorted(conda - pip)}"
+    )
 
 
 def test_environment_python_matches_requires_python():
@@ -91,6 +96,7 @@ def test_readme_quick_start_commands():
 
 def _tasks_module():
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("project_tasks", ROOT / "tasks.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -122,8 +128,7 @@ def test_lab_command_opens_a_notebook_that_exists(monkeypatch):
 
 def test_ci_runs_the_readme_test_command():
     script = (ROOT / ".ci" / "run").read_text()
-    commands = [line.strip() for line in script.splitlines()
-                if line.strip() and not line.strip().startswith("#")]
+    commands = [line.strip() for line in script.splitlines() if line.strip() and not line.strip().startswith("#")]
     assert "python3 tasks.py test" in commands
     assert commands[-1] == "python3 tasks.py test"  # last: its status is the script's status
     assert "set -euo pipefail" in commands

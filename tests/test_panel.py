@@ -12,7 +12,6 @@ a run is going).
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 import warnings
 import xml.etree.ElementTree as ET
@@ -20,9 +19,9 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from explorer.panel import Explorer
-from explorer.presets import random_data, random_network, seed_network
-from explorer.validation import InputError
+from explorer.engine.presets import random_data, random_network, seed_network
+from explorer.engine.validation import InputError
+from explorer.panel.explorer import Explorer
 
 # ipympl builds its toolbar with arguments traitlets deprecates; not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
@@ -30,15 +29,22 @@ pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:D
 SVG = "{http://www.w3.org/2000/svg}"
 STEPS = 53
 #: as the panel prints them: nine decimals, trailing zeros dropped (the seed rounds some further)
-FORWARD = [("net_h1", "h1", "net", "0.3775"), ("out_h1", "h1", "out", "0.593269992"),
-           ("net_h2", "h2", "net", "0.3925"), ("out_h2", "h2", "out", "0.596884378"),
-           ("net_o1", "o1", "net", "1.105905967"), ("out_o1", "o1", "out", "0.75136507"),
-           ("net_o2", "o2", "net", "1.224921404"), ("out_o2", "o2", "out", "0.772928465")]
+FORWARD = [
+    ("net_h1", "h1", "net", "0.3775"),
+    ("out_h1", "h1", "out", "0.593269992"),
+    ("net_h2", "h2", "net", "0.3925"),
+    ("out_h2", "h2", "out", "0.596884378"),
+    ("net_o1", "o1", "net", "1.105905967"),
+    ("out_o1", "o1", "out", "0.75136507"),
+    ("net_o2", "o2", "net", "1.224921404"),
+    ("out_o2", "o2", "out", "0.772928465"),
+]
 SEED_WEIGHTS = [np.array([[0.15, 0.20], [0.25, 0.30]]), np.array([[0.40, 0.45], [0.50, 0.55]])]
 WATCH, FAST = 2000.0, float("inf")
 
 
 # ------------------------------------------------------------------ helpers
+
 
 def svg_groups(svg: str) -> tuple[dict[str, ET.Element], dict[str, ET.Element]]:
     """(groups by data-id, connection labels by data-for)."""
@@ -103,10 +109,17 @@ def phase_marks(panel: Explorer) -> dict[str, set[str]]:
 
 def snapshot(panel: Explorer) -> dict:
     s = panel.session
-    return {"arrays": [a.copy() for a in s.network.weights + s.network.biases],
-            "inputs": s.inputs.copy(), "targets": s.targets.copy(), "step": s.step,
-            "walk": s.walk, "svg": panel.diagram.value, "equation": panel.equation.value,
-            "lr": (s.learning_rate, panel.lr_slider.value), "errors": s.errors.values.copy()}
+    return {
+        "arrays": [a.copy() for a in s.network.weights + s.network.biases],
+        "inputs": s.inputs.copy(),
+        "targets": s.targets.copy(),
+        "step": s.step,
+        "walk": s.walk,
+        "svg": panel.diagram.value,
+        "equation": panel.equation.value,
+        "lr": (s.learning_rate, panel.lr_slider.value),
+        "errors": s.errors.values.copy(),
+    }
 
 
 def assert_unchanged(before: dict, panel: Explorer) -> None:
@@ -123,7 +136,7 @@ def assert_unchanged(before: dict, panel: Explorer) -> None:
 
 def close(value: float, printed: str) -> bool:
     decimals = len(printed.split(".")[1]) if "." in printed else 0
-    return abs(value - float(printed)) <= 10.0 ** -decimals + 1e-12
+    return abs(value - float(printed)) <= 10.0**-decimals + 1e-12
 
 
 def click(button, times: int = 1) -> None:
@@ -146,6 +159,7 @@ def panel() -> Explorer:
 
 # ----------------------------------------------------------------- building
 
+
 def test_the_default_panel_shows_the_seed(panel):
     s = panel.session
     for got, want in zip(s.network.weights, SEED_WEIGHTS):
@@ -161,9 +175,21 @@ def test_the_default_panel_shows_the_seed(panel):
     assert "net ? out ?" in shown(groups["h1"])
     assert active_ids(panel.diagram.value) == set()
     assert {k: f.value for k, f in panel.fields.items()} == {
-        "i:0": "0.05", "i:1": "0.1", "t:0": "0.01", "t:1": "0.99", "p:w1": "0.15", "p:w2": "0.2",
-        "p:w3": "0.25", "p:w4": "0.3", "p:b1": "0.35", "p:w5": "0.4", "p:w6": "0.45",
-        "p:w7": "0.5", "p:w8": "0.55", "p:b2": "0.6"}
+        "i:0": "0.05",
+        "i:1": "0.1",
+        "t:0": "0.01",
+        "t:1": "0.99",
+        "p:w1": "0.15",
+        "p:w2": "0.2",
+        "p:w3": "0.25",
+        "p:w4": "0.3",
+        "p:b1": "0.35",
+        "p:w5": "0.4",
+        "p:w6": "0.45",
+        "p:w7": "0.5",
+        "p:w8": "0.55",
+        "p:b2": "0.6",
+    }
     assert panel.lr_slider.value == 0.5 and panel.lr_text.value == "0.5"
     assert panel.lr_slider.log and (panel.lr_slider.min, panel.lr_slider.max) == (0.001, 10.0)
     assert panel.step_slider.max == STEPS and panel.step_slider.value == 0
@@ -175,8 +201,9 @@ def test_another_shape():
     inputs, targets = random_data(network, 1, seed=1)
     panel = Explorer(network=network, inputs=inputs, targets=targets)
     groups, _ = svg_groups(panel.diagram.value)
-    want = ({"i1", "i2", "i3", "h1", "h2", "h3", "h4", "o1", "o2", "b1", "b2", "E_o1", "E_o2", "E_total"}
-            | {f"w{k}" for k in range(1, 21)})
+    want = {"i1", "i2", "i3", "h1", "h2", "h3", "h4", "o1", "o2", "b1", "b2", "E_o1", "E_o2", "E_total"} | {
+        f"w{k}" for k in range(1, 21)
+    }
     assert want <= set(groups)
     assert not {"i4", "h5", "o3", "w21"} & set(groups)
     assert {"i:2", "t:1", "p:w20", "p:b2"} <= set(panel.fields) and "p:w21" not in panel.fields
@@ -199,6 +226,7 @@ def test_repr(panel):
 
 # ----------------------------------------------------------------- stepping
 
+
 def test_next_step_through_the_forward_pass(panel):
     for k, (symbol, neuron, quantity, printed) in enumerate(FORWARD, start=1):
         panel.next_button.click()
@@ -210,8 +238,7 @@ def test_next_step_through_the_forward_pass(panel):
         items = log_items(panel)
         assert [text for text, _ in items] == [f"{s} = {p}" for s, _n, _q, p in FORWARD[:k]]
         assert [("bp-newest" in c) for _t, c in items] == [False] * (k - 1) + [True]
-        assert phase_marks(panel) == {"forward": {"bp-current"}, "error": set(),
-                                      "backward": set(), "update": set()}
+        assert phase_marks(panel) == {"forward": {"bp-current"}, "error": set(), "backward": set(), "update": set()}
     assert r"\mathit{net}_{h1}" not in panel.equation.value
     assert "0.772928465" in panel.equation.value
     # outputs not yet worked out are still unknown on the diagram
@@ -271,10 +298,11 @@ def test_the_phase_indicator_and_the_log_through_the_iteration(panel):
     assert marks == [
         ("net_h1", {"forward": {"bp-current"}, "error": set(), "backward": set(), "update": set()}),
         ("E_o1", {"forward": {"bp-done"}, "error": {"bp-current"}, "backward": set(), "update": set()}),
-        ("dE_total/dout_o1", {"forward": {"bp-done"}, "error": {"bp-done"}, "backward": {"bp-current"},
-                              "update": set()}),
-        ("w5+", {"forward": {"bp-done"}, "error": {"bp-done"}, "backward": {"bp-done"},
-                 "update": {"bp-current"}}),
+        (
+            "dE_total/dout_o1",
+            {"forward": {"bp-done"}, "error": {"bp-done"}, "backward": {"bp-current"}, "update": set()},
+        ),
+        ("w5+", {"forward": {"bp-done"}, "error": {"bp-done"}, "backward": {"bp-done"}, "update": {"bp-current"}}),
     ]
     assert panel.position.value.startswith(f"step 46 of {STEPS}")
     items = log_items(panel)
@@ -345,8 +373,12 @@ def test_reset_iteration_returns_to_step_zero_with_the_weights(panel):
 
 
 def test_the_step_slider_scrubs_to_any_step(panel):
-    for step, symbol, printed in [(16, "dE_total/dw5", "0.082167041"), (3, "net_h2", "0.3925"),
-                                  (STEPS, "w4+", "0.299502287"), (46, "w5+", "0.35891648")]:
+    for step, symbol, printed in [
+        (16, "dE_total/dw5", "0.082167041"),
+        (3, "net_h2", "0.3925"),
+        (STEPS, "w4+", "0.299502287"),
+        (46, "w5+", "0.35891648"),
+    ]:
         panel.step_slider.value = step
         assert panel.session.step == step and panel.session.current.symbol == symbol
         assert panel.position.value.startswith(f"step {step} of {STEPS}")
@@ -359,6 +391,7 @@ def test_the_step_slider_scrubs_to_any_step(panel):
 
 
 # ------------------------------------------------------------ learning rate
+
 
 def test_the_learning_rate_slider_updates_the_text_and_the_formula(panel):
     panel.step_slider.value = 46  # w5+
@@ -395,6 +428,7 @@ def test_a_bad_learning_rate_is_refused_and_changes_nothing(panel):
 
 # ------------------------------------------------------------------- curves
 
+
 def test_kept_curves_are_labelled_with_their_learning_rates(panel):
     panel.pace.value = FAST
     panel.iterations_field.value = "30"
@@ -415,7 +449,12 @@ def test_kept_curves_are_labelled_with_their_learning_rates(panel):
         panel.keep_button.click()
     assert len(panel.curve.ghosts) == 5
     assert [g.get_label().split(" (")[0] for g in panel.curve.ghosts] == [
-        "eta = 0.5", "eta = 2", "eta = 0.1", "eta = 1", "eta = 5"]
+        "eta = 0.5",
+        "eta = 2",
+        "eta = 0.1",
+        "eta = 1",
+        "eta = 5",
+    ]
     kept = list(panel.curve.ghosts)
     panel.clear_button.click()
     assert panel.curve.ghosts == []
@@ -446,6 +485,7 @@ def test_the_curve_is_the_session_errors(panel):
 
 
 # ------------------------------------------------------------------ resetting
+
 
 def test_reset_weights_restores_exactly_the_initial_weights(panel):
     panel.pace.value = FAST
@@ -543,9 +583,11 @@ def test_updating_biases_adds_bias_steps(panel):
 
 # ------------------------------------------------------------ handler errors
 
+
 def test_an_error_in_a_click_handler_is_shown(panel, monkeypatch):
     def boom():
         raise RuntimeError("boom in next_step")
+
     monkeypatch.setattr(panel.session, "next_step", boom)
     panel.next_button.click()  # must not raise
     assert "RuntimeError" in panel.message.value and "boom in next_step" in panel.message.value
@@ -557,6 +599,7 @@ def test_an_error_in_a_click_handler_is_shown(panel, monkeypatch):
 def test_an_error_in_an_observer_is_shown(panel, monkeypatch):
     def boom(text):
         raise RuntimeError("boom in set_learning_rate")
+
     monkeypatch.setattr(panel.session, "set_learning_rate", boom)
     panel.lr_slider.value = 1.0
     assert "boom in set_learning_rate" in panel.message.value
@@ -565,6 +608,7 @@ def test_an_error_in_an_observer_is_shown(panel, monkeypatch):
 def test_an_error_in_training_is_shown_without_a_loop(panel, monkeypatch):
     def boom(iterations):
         raise RuntimeError("boom in train")
+
     monkeypatch.setattr(panel.session, "train", boom)
     panel.train_button.click()
     assert "boom in train" in panel.message.value
@@ -574,6 +618,7 @@ def test_an_error_in_training_is_shown_without_a_loop(panel, monkeypatch):
 def test_an_error_in_a_training_task_is_shown(panel, monkeypatch):
     def boom(iterations):
         raise RuntimeError("boom in the task")
+
     monkeypatch.setattr(panel.session, "train", boom)
 
     async def scenario():
@@ -590,6 +635,7 @@ def test_an_error_in_a_training_task_is_shown(panel, monkeypatch):
 
 
 # -------------------------------------------------------------- two panels
+
 
 def test_two_panels_are_independent():
     a, b = Explorer(), Explorer()
@@ -610,6 +656,7 @@ def test_two_panels_are_independent():
 
 
 # ------------------------------------------------------------------ training
+
 
 def test_train_without_a_loop(panel):
     panel.iterations_field.value = "200"
@@ -723,8 +770,9 @@ def test_play_without_a_loop_says_why(panel):
 
 def _diverging(rate: float) -> Explorer:
     # linear neurons and inputs 3, 4: each update overshoots more than the last
-    panel = Explorer(network=seed_network(activations="linear", learning_rate=rate),
-                     inputs=(3, 4), targets=(0.01, 0.99))
+    panel = Explorer(
+        network=seed_network(activations="linear", learning_rate=rate), inputs=(3, 4), targets=(0.01, 0.99)
+    )
     panel.pace.value = FAST
     panel.iterations_field.value = "2000"
     return panel
@@ -780,6 +828,7 @@ def test_train_right_after_stop_is_not_lost(panel):
 
 
 # ------------------------------------------------------------ playing steps
+
 
 def test_play_steps_advances_until_toggled_off(panel):
     panel.step_speed.value = 8.0

@@ -17,9 +17,9 @@ from matplotlib.backend_bases import MouseEvent
 from test_diagram import overlaps, text_boxes
 from test_panel import assert_unchanged, snapshot
 
-from explorer.panel import Explorer
-from explorer.presets import random_network
-from explorer.training import train
+from explorer.engine.presets import random_network
+from explorer.engine.training import train
+from explorer.panel.explorer import Explorer
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 
@@ -62,9 +62,13 @@ def test_the_table_is_edited_then_used_and_refuses_bad_rows_with_nothing_changed
     assert view.table.value.splitlines()[-1] == "1, 1, 0"
     view.remove_row.click()
     before = snapshot(panel)
-    for bad, reason in (("1, 1, abc", "Table row 4, column 3: enter a number from -100 to 100 (got 'abc')"),
-                        ("1, 1, 1e999", "Table row 4, column 3"), ("1, 1", "row 4 has 2 cells"),
-                        ("1, 1, 200", "(got 200)"), ("1, , 0", "Table row 4, column 2")):
+    for bad, reason in (
+        ("1, 1, abc", "Table row 4, column 3: enter a number from -100 to 100 (got 'abc')"),
+        ("1, 1, 1e999", "Table row 4, column 3"),
+        ("1, 1", "row 4 has 2 cells"),
+        ("1, 1, 200", "(got 200)"),
+        ("1, , 0", "Table row 4, column 2"),
+    ):
         view.table.value = "0, 0, 0\n0, 1, 1\n1, 0, 1\n" + bad
         view.use_table.click()
         assert reason in panel.message.value and reason.split(":")[0] in view.table_message.value
@@ -87,14 +91,18 @@ def test_stepping_example_3_of_xor_shows_its_inputs_in_the_forward_pass():
     numbers = panel.equation.value.split(" = ")[2]
     assert numbers.startswith(f"{panel_number(w1)} \\cdot 1 + {panel_number(w2)} \\cdot 0 + ")
     root = ET.fromstring(panel.diagram.value)
-    inputs = {g.get("data-id"): " ".join(" ".join(t.itertext()) for t in g.iter("{http://www.w3.org/2000/svg}text"))
-              for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("data-id") in ("i1", "i2")}
+    inputs = {
+        g.get("data-id"): " ".join(" ".join(t.itertext()) for t in g.iter("{http://www.w3.org/2000/svg}text"))
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("data-id") in ("i1", "i2")
+    }
     assert "1" in inputs["i1"].split() and "0" in inputs["i2"].split()
     assert "example 3" in panel.position.value
 
 
 def panel_number(value: float) -> str:
-    from explorer.formatting import tex_term
+    from explorer.engine.formatting import tex_term
+
     return tex_term(value)
 
 
@@ -198,10 +206,12 @@ def test_the_boundary_shows_for_2_1_networks_and_its_pixels_change_as_xor_is_lea
     assert np.abs(after - before).max() > 0.5
     # the corners are where XOR's examples are: low at (0,0) and (1,1), high at (0,1) and (1,0)
     x_lo, x_hi, y_lo, y_hi = panel.boundary.extent
+
     def at(x, y):
         c = round((x - x_lo) / (x_hi - x_lo) * 39)
         r = round((y - y_lo) / (y_hi - y_lo) * 39)
         return after[r, c]
+
     assert at(0, 0) < 0.2 and at(1, 1) < 0.2 and at(0, 1) > 0.8 and at(1, 0) > 0.8
 
 
@@ -209,10 +219,14 @@ def test_the_boundary_is_redrawn_with_the_curve_while_training(monkeypatch):
     panel = xor_panel()
     calls = {"curve": 0, "boundary": 0}
     show_curve, show_boundary = panel.curve.show, panel.boundary.show
-    monkeypatch.setattr(panel.curve, "show", lambda *a, **k: (calls.__setitem__("curve", calls["curve"] + 1),
-                                                              show_curve(*a, **k)))
-    monkeypatch.setattr(panel.boundary, "show", lambda *a, **k: (calls.__setitem__("boundary", calls["boundary"] + 1),
-                                                                 show_boundary(*a, **k)))
+    monkeypatch.setattr(
+        panel.curve, "show", lambda *a, **k: (calls.__setitem__("curve", calls["curve"] + 1), show_curve(*a, **k))
+    )
+    monkeypatch.setattr(
+        panel.boundary,
+        "show",
+        lambda *a, **k: (calls.__setitem__("boundary", calls["boundary"] + 1), show_boundary(*a, **k)),
+    )
 
     async def scenario():
         panel.pace.value = 2000.0
@@ -239,8 +253,12 @@ def test_the_sweep_plots_every_rate_and_choosing_one_sets_the_learning_rate():
     assert len(view.choice.options) == 50 and "good" in " ".join(label for label, _ in view.choice.options)
     # the same final errors as the engine's train, rate by rate (a few of them)
     for k in (0, 25, 49):
-        single = train(panel.session.network.with_options(learning_rate=result.rates[k]),
-                       panel.session.inputs, panel.session.targets, 1000)
+        single = train(
+            panel.session.network.with_options(learning_rate=result.rates[k]),
+            panel.session.inputs,
+            panel.session.targets,
+            1000,
+        )
         assert result.final[k] == pytest.approx(single.errors[-1], rel=1e-9)
     rate = view.choice.options[30][1]
     view.choice.value = rate

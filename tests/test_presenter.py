@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from explorer.panel import LAYOUT_VARIABLE, Explorer, two_lines
-from explorer.validation import InputError
+from explorer.engine.validation import InputError
+from explorer.panel.explorer import LAYOUT_VARIABLE, Explorer, two_lines
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 
@@ -65,9 +65,19 @@ def test_presenter_shows_large_compact_labels_and_two_line_formulas(presenter):
 
 def test_every_control_is_in_the_presenter_once(presenter):
     everything = list(walk_widgets(presenter))
-    for widget in (presenter.next_button, presenter.train_button, presenter.reset_weights_button,
-                   presenter.fields["p:w5"], presenter.lr_slider, presenter.step_slider, presenter.canvas,
-                   presenter.iteration_field, presenter.text_size, presenter.presenter_keys, presenter.message):
+    for widget in (
+        presenter.next_button,
+        presenter.train_button,
+        presenter.reset_weights_button,
+        presenter.fields["p:w5"],
+        presenter.lr_slider,
+        presenter.step_slider,
+        presenter.canvas,
+        presenter.iteration_field,
+        presenter.text_size,
+        presenter.presenter_keys,
+        presenter.message,
+    ):
         assert everything.count(widget) == 1, widget
 
 
@@ -143,13 +153,17 @@ def test_text_size_control(presenter):
     assert "font-size:12px" in presenter.diagram.value
 
 
-@pytest.mark.parametrize("latex, lines", [
-    ("a = b", 1),
-    (r"\frac{x = 1}{2} = y = 3", 2),  # the = inside braces is no separator
-    ("a = b = c = d", 2),
-])
+@pytest.mark.parametrize(
+    "latex, lines",
+    [
+        ("a = b", 1),
+        (r"\frac{x = 1}{2} = y = 3", 2),  # the = inside braces is no separator
+        ("a = b = c = d", 2),
+    ],
+)
 def test_two_lines(latex, lines):
     out = two_lines(latex)
     assert out.count(r"\\") == lines - 1
-    assert re.sub(r"\\begin\{aligned\}|\\end\{aligned\}|&|\\\\", "", out).replace("  ", " ") \
-        .replace(" =", "=").replace("= ", "=") == latex.replace(" =", "=").replace("= ", "=")
+    assert re.sub(r"\\begin\{aligned\}|\\end\{aligned\}|&|\\\\", "", out).replace("  ", " ").replace(" =", "=").replace(
+        "= ", "="
+    ) == latex.replace(" =", "=").replace("= ", "=")

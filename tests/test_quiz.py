@@ -10,14 +10,36 @@ import itertools
 
 import pytest
 
-from explorer import mistakes as m
-from explorer.presets import random_data, random_network
-from explorer.quiz import DEFAULT_PRECISION, PRECISIONS, Quiz, parse_answer
-from explorer.session import Session
-from explorer.validation import InputError
+from explorer.engine.presets import random_data, random_network
+from explorer.engine.validation import InputError
+from explorer.lesson import mistakes as m
+from explorer.lesson.quiz import DEFAULT_PRECISION, PRECISIONS, Quiz, parse_answer
+from explorer.lesson.session import Session
 
-BAD_TEXT = ["", "   ", "abc", "0.5x", "inf", "-inf", "nan", "Infinity", "1e999", "1e-400", "2*3", "0.5.5",
-            "--1", "1e", "0x10", "½", "\u0661", "__import__('os')", "1,5", None, "0.1 0.2", "9" * 100]
+BAD_TEXT = [
+    "",
+    "   ",
+    "abc",
+    "0.5x",
+    "inf",
+    "-inf",
+    "nan",
+    "Infinity",
+    "1e999",
+    "1e-400",
+    "2*3",
+    "0.5.5",
+    "--1",
+    "1e",
+    "0x10",
+    "½",
+    "\u0661",
+    "__import__('os')",
+    "1,5",
+    None,
+    "0.1 0.2",
+    "9" * 100,
+]
 
 
 def typed(value: float, figures: int) -> str:
@@ -33,22 +55,34 @@ def quiz_on(session: Session | None = None) -> Quiz:
 
 def state(quiz: Quiz) -> tuple:
     """Everything an answer could change."""
-    return (quiz.session.step, dict(quiz.outcomes), {k: set(v) for k, v in quiz._wrong.items()},
-            set(quiz.hinted), set(quiz.shown), quiz.score_text(), quiz.reachable)
+    return (
+        quiz.session.step,
+        dict(quiz.outcomes),
+        {k: set(v) for k, v in quiz._wrong.items()},
+        set(quiz.hinted),
+        set(quiz.shown),
+        quiz.score_text(),
+        quiz.reachable,
+    )
 
 
 def random_sessions():
-    for sizes, act, loss, bias_mode, order in [((3, 4, 2), "tanh", "mse", "per-neuron", "seed"),
-                                               ((2, 3, 3, 2), "relu", "squared", "shared", "textbook"),
-                                               ((1, 2, 1), "softplus", "squared", "per-neuron", "textbook"),
-                                               ((2, 2, 3), "sigmoid", "bce", "shared", "seed"),
-                                               ((4, 3, 2), "leaky_relu", "squared", "shared", "seed")]:
+    for sizes, act, loss, bias_mode, order in [
+        ((3, 4, 2), "tanh", "mse", "per-neuron", "seed"),
+        ((2, 3, 3, 2), "relu", "squared", "shared", "textbook"),
+        ((1, 2, 1), "softplus", "squared", "per-neuron", "textbook"),
+        ((2, 2, 3), "sigmoid", "bce", "shared", "seed"),
+        ((4, 3, 2), "leaky_relu", "squared", "shared", "seed"),
+    ]:
         acts = [act] * (len(sizes) - 2) + ["sigmoid"] if loss == "bce" else act
-        network = random_network(sizes, seed=len(sizes), bias_mode=bias_mode, activations=acts, loss=loss,
-                                 order=order, update_biases=True)
+        network = random_network(
+            sizes, seed=len(sizes), bias_mode=bias_mode, activations=acts, loss=loss, order=order, update_biases=True
+        )
         x, t = random_data(network, seed=3)
-        yield pytest.param(lambda n=network, x=x, t=t: Session(n, x, t),
-                           id=f"{'-'.join(map(str, sizes))}-{act}-{loss}-{bias_mode}-{order}")
+        yield pytest.param(
+            lambda n=network, x=x, t=t: Session(n, x, t),
+            id=f"{'-'.join(map(str, sizes))}-{act}-{loss}-{bias_mode}-{order}",
+        )
 
 
 SESSIONS = [pytest.param(Session, id="seed"), *random_sessions()]
@@ -56,11 +90,22 @@ SESSIONS = [pytest.param(Session, id="seed"), *random_sessions()]
 
 # ---------------------------------------------------------------- typed numbers
 
-@pytest.mark.parametrize("text,value,digits", [
-    ("0.7514", 0.7514, 4), ("  -8.217e-2 ", -0.08217, 4), (".5", 0.5, 1), ("0.05", 0.05, 1),
-    ("0.400000", 0.4, 6), ("+3", 3.0, 1), ("\u22120.0822", -0.0822, 3),
-    ("3.51085E-05", 3.51085e-05, 6), ("0", 0.0, 1), ("100", 100.0, 3),
-])
+
+@pytest.mark.parametrize(
+    "text,value,digits",
+    [
+        ("0.7514", 0.7514, 4),
+        ("  -8.217e-2 ", -0.08217, 4),
+        (".5", 0.5, 1),
+        ("0.05", 0.05, 1),
+        ("0.400000", 0.4, 6),
+        ("+3", 3.0, 1),
+        ("\u22120.0822", -0.0822, 3),
+        ("3.51085E-05", 3.51085e-05, 6),
+        ("0", 0.0, 1),
+        ("100", 100.0, 3),
+    ],
+)
 def test_numbers_are_read_with_their_significant_digits(text, value, digits):
     answer = parse_answer(text)
     assert answer.value == pytest.approx(value) and answer.digits == digits
@@ -74,6 +119,7 @@ def test_bad_text_is_refused_naming_the_field(text):
 
 
 # ---------------------------------------------------------------- checking
+
 
 @pytest.mark.parametrize("make", SESSIONS)
 @pytest.mark.parametrize("figures", PRECISIONS)
@@ -94,8 +140,9 @@ def test_a_right_answer_with_too_few_digits_says_so_and_counts_nothing(make):
     for step in quiz.session.walk.steps:
         quiz.session.next_step()
         short = typed(step.value, 3)
-        if m.agrees(float(short), step.value, DEFAULT_PRECISION) or \
-                any(m.agrees(float(short), x.value, DEFAULT_PRECISION) for x in m.mistakes(quiz.session.walk, step)):
+        if m.agrees(float(short), step.value, DEFAULT_PRECISION) or any(
+            m.agrees(float(short), x.value, DEFAULT_PRECISION) for x in m.mistakes(quiz.session.walk, step)
+        ):
             quiz.reveal()
             continue  # rounding to 3 figures happens to be right to 4 (0.3775 -> 0.378 is not; 0.05 is)
         before = state(quiz)
@@ -108,7 +155,7 @@ def test_a_right_answer_with_too_few_digits_says_so_and_counts_nothing(make):
 
 
 def test_a_wrong_last_digit_is_wrong(seed_quiz):
-    seed_quiz.session.next_step()                       # net_h1 = 0.3775
+    seed_quiz.session.next_step()  # net_h1 = 0.3775
     assert seed_quiz.check("0.3776").kind == "wrong"
     assert seed_quiz.check("0.37754").kind == "right"
 
@@ -128,6 +175,7 @@ def go_to(quiz: Quiz, symbol: str) -> None:
 
 # --------------------------------------------------------------- the mistakes
 
+
 def test_the_seed_sign_error_of_dw5_is_named(seed_quiz):
     go_to(seed_quiz, "dE_total/dw5")
     feedback = seed_quiz.check("-0.082167041")
@@ -145,8 +193,8 @@ def test_the_seed_missing_factor_of_dw5_is_named(seed_quiz):
 
 def test_a_mistake_typed_to_fewer_figures_is_still_named(seed_quiz):
     go_to(seed_quiz, "dE_total/dw5")
-    assert seed_quiz.check("-0.0822").mistakes[0].key == "sign"    # three figures of -0.082167041
-    assert seed_quiz.check("-0.08").kind == "wrong"                  # two: too few to tell
+    assert seed_quiz.check("-0.0822").mistakes[0].key == "sign"  # three figures of -0.082167041
+    assert seed_quiz.check("-0.08").kind == "wrong"  # two: too few to tell
 
 
 @pytest.mark.parametrize("make", SESSIONS)
@@ -161,7 +209,8 @@ def test_each_classic_mistake_is_recognised_where_it_applies(make):
             assert feedback.kind == "mistake", (step.symbol, mistake.key, feedback.text)
             assert mistake.key in [x.key for x in feedback.mistakes]
             assert mistake.explanation in feedback.text or feedback.mistakes[0].value == pytest.approx(
-                mistake.value, rel=1e-5)
+                mistake.value, rel=1e-5
+            )
             named.add(mistake.key)
         quiz.reveal()
     expected = {"sign", "factor", "net_for_out", "bias", "eta"}
@@ -192,6 +241,7 @@ def test_an_unknown_wrong_answer_earns_a_hint_and_the_highlight(seed_quiz):
 
 # ------------------------------------------------------------------ bad text
 
+
 @pytest.mark.parametrize("text", BAD_TEXT)
 def test_bad_text_changes_nothing_and_is_no_attempt(seed_quiz, text):
     go_to(seed_quiz, "dE_total/dw5")
@@ -206,19 +256,20 @@ def test_bad_text_changes_nothing_and_is_no_attempt(seed_quiz, text):
 
 # -------------------------------------------------------------------- score
 
+
 def test_the_score_per_phase_and_for_the_iteration(seed_quiz):
     s, walk = seed_quiz.session, seed_quiz.session.walk
     assert seed_quiz.score_text() == "No steps answered yet in this iteration."
-    for i, step in enumerate(walk.steps):
+    for step in walk.steps:
         s.next_step()
         if step.symbol == "out_h1":
-            assert seed_quiz.check("0.3775").kind == "mistake"       # net for out: no point
+            assert seed_quiz.check("0.3775").kind == "mistake"  # net for out: no point
             seed_quiz.check("0.5933")
         elif step.phase == "backward" and step.quantity == "gradient":
-            seed_quiz.reveal()                                       # 12 gradients revealed
+            seed_quiz.reveal()  # 12 gradients revealed
         elif step.phase == "update" and step.parameter in ("w1", "w2"):
             seed_quiz.check("1")
-            seed_quiz.check("1")                                     # the same wrong answer once
+            seed_quiz.check("1")  # the same wrong answer once
             seed_quiz.reveal()
         else:
             assert seed_quiz.check(typed(step.value, 4)).kind == "right"
@@ -243,6 +294,7 @@ def test_an_edit_or_training_starts_the_score_again(seed_quiz):
 
 
 # --------------------------------------------------------------------- the gate
+
 
 def test_the_next_step_waits_for_an_answer_or_a_reveal(seed_quiz):
     s = seed_quiz.session
@@ -271,8 +323,8 @@ def test_steps_shown_before_the_quiz_are_not_questions():
     assert not quiz.is_open() and quiz.reachable == 6 and quiz.score() == {}
     s.next_step()
     assert quiz.is_open()
-    quiz.check("0.7514")                    # out_o1, step 6
-    quiz.active = False                     # a look with the quiz off keeps the score
+    quiz.check("0.7514")  # out_o1, step 6
+    quiz.active = False  # a look with the quiz off keeps the score
     s.next_step()
     s.next_step()
     quiz.active = True

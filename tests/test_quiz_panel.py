@@ -11,11 +11,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-
-from explorer.formatting import number
-from explorer.panel import Explorer
-
 from test_panel import active_ids, log_items
+
+from explorer.engine.formatting import number
+from explorer.panel.explorer import Explorer
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 
@@ -75,8 +74,8 @@ def test_the_diagram_never_shows_an_open_steps_result():
     for step in panel.session.walk.steps:
         panel.next_button.click()
         assert diagram_numbers(panel) <= before, step.symbol
-        assert active_ids(panel.diagram.value) == set(), step.symbol   # nor what it uses, before a hint
-        assert panel.check.value == ""                                   # nor the central difference
+        assert active_ids(panel.diagram.value) == set(), step.symbol  # nor what it uses, before a hint
+        assert panel.check.value == ""  # nor the central difference
         panel.quiz_view.reveal_button.click()
         assert feedback(panel) == ("revealed", f"Revealed: {step.symbol} = {number(step.value)}.")
         before = diagram_numbers(panel)
@@ -132,15 +131,25 @@ def test_an_unknown_wrong_answer_lights_what_the_formula_uses(panel):
 def test_bad_text_is_explained_and_changes_nothing(panel, bad):
     panel.next_button.click()
     answer(panel, "0.9")
-    before = (panel.session.step, panel.diagram.value, panel.equation.value, panel.quiz.score_text(),
-              dict(panel.quiz._wrong))
+    before = (
+        panel.session.step,
+        panel.diagram.value,
+        panel.equation.value,
+        panel.quiz.score_text(),
+        dict(panel.quiz._wrong),
+    )
     panel.quiz_view.answer.value = bad
     panel.quiz_view.check_button.click()
     kind, text = feedback(panel)
     assert kind == "refused" and text.startswith("Your answer: type the step's result as a number")
     assert 'role="alert"' in panel.quiz_view.feedback.value
-    assert (panel.session.step, panel.diagram.value, panel.equation.value, panel.quiz.score_text(),
-            dict(panel.quiz._wrong)) == before
+    assert (
+        panel.session.step,
+        panel.diagram.value,
+        panel.equation.value,
+        panel.quiz.score_text(),
+        dict(panel.quiz._wrong),
+    ) == before
 
 
 def test_the_precision_control(panel):
@@ -186,7 +195,7 @@ def test_quiz_off_shows_everything_again(panel):
 
 def test_reveal_right_after_the_field_sent_a_right_answer_keeps_right(panel):
     panel.next_button.click()
-    answer(panel, "0.3775")              # leaving the field for Reveal sends the text first
+    answer(panel, "0.3775")  # leaving the field for Reveal sends the text first
     panel.quiz_view.reveal_button.click()
     assert feedback(panel) == ("right", "Right: net_h1 = 0.3775.")
     assert panel.quiz.score_text() == "forward 1/1; iteration 1/1"
@@ -214,8 +223,13 @@ def test_every_kind_of_bad_text_is_refused_in_one_short_line(panel):
     from test_fuzz import BAD_TEXT, LONGEST_MESSAGE
 
     panel.next_button.click()
-    before = (panel.session.step, panel.diagram.value, panel.equation.value, panel.quiz.score_text(),
-              dict(panel.quiz._wrong))
+    before = (
+        panel.session.step,
+        panel.diagram.value,
+        panel.equation.value,
+        panel.quiz.score_text(),
+        dict(panel.quiz._wrong),
+    )
     in_range_elsewhere = {"101", "-100.0001", "1e3"}  # numbers: an answer has no range
     for text in [t for t in BAD_TEXT if t not in in_range_elsewhere]:
         panel.quiz_view.answer.value = text
@@ -223,8 +237,13 @@ def test_every_kind_of_bad_text_is_refused_in_one_short_line(panel):
         kind, message = feedback(panel)
         assert kind == "refused" and message.startswith("Your answer: "), repr(text[:20])
         assert len(message) <= LONGEST_MESSAGE + len(" Nothing was counted."), repr(text[:20])
-        assert (panel.session.step, panel.diagram.value, panel.equation.value, panel.quiz.score_text(),
-                dict(panel.quiz._wrong)) == before
+        assert (
+            panel.session.step,
+            panel.diagram.value,
+            panel.equation.value,
+            panel.quiz.score_text(),
+            dict(panel.quiz._wrong),
+        ) == before
 
 
 def test_presenter_keys_wait_for_the_answer_as_next_step_does():

@@ -17,17 +17,16 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from explorer.panel import Explorer
-from explorer.presets import seed_network
-from explorer.session import Session
-from explorer.validation import InputError
+from explorer.engine.presets import seed_network
+from explorer.engine.validation import InputError
+from explorer.lesson.session import Session
+from explorer.panel.explorer import Explorer
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +55,7 @@ def notice(panel: Explorer) -> str:
 
 # ------------------------------------------------------------------ sliders
 
+
 def test_nan_on_the_learning_rate_slider_is_refused_and_the_slider_keeps_the_rate(panel):
     panel.lr_slider.value = float("nan")
     assert panel.lr_slider.value == 0.5 == panel.session.learning_rate
@@ -83,14 +83,20 @@ def test_the_learning_rate_slider_refuses_out_of_range_values_instead_of_clampin
 
 # --------------------------------------------------------------- divergence
 
+
 def test_divergence_stays_on_show_until_the_weights_are_reset():
     panel = diverging_panel()
     panel.train_button.click()
     s = panel.session
     at = s.diverged_at
     assert at is not None and 0 < at == s.iteration
-    for act in (panel.next_button.click, panel.finish_button.click, panel.reset_iteration_button.click,
-                panel.keep_button.click, lambda: setattr(panel.log_scale, "value", True)):
+    for act in (
+        panel.next_button.click,
+        panel.finish_button.click,
+        panel.reset_iteration_button.click,
+        panel.keep_button.click,
+        lambda: setattr(panel.log_scale, "value", True),
+    ):
         act()
         assert s.diverged_at == at
         assert f"iteration {at:,}" in notice(panel), act
@@ -104,8 +110,7 @@ def test_divergence_stays_on_show_until_the_weights_are_reset():
 
 
 def test_editing_the_weights_back_to_finite_ends_the_divergence():
-    s = Session(seed_network(activations="linear", learning_rate=10, update_biases=True),
-                (0.05, 0.10), (0.01, 0.99))
+    s = Session(seed_network(activations="linear", learning_rate=10, update_biases=True), (0.05, 0.10), (0.01, 0.99))
     s.train(2000)
     assert s.diverged_at is not None
     s.set_learning_rate(0.1)  # an option: the weights are as diverged as before
@@ -116,6 +121,7 @@ def test_editing_the_weights_back_to_finite_ends_the_divergence():
 
 
 # ----------------------------------------------------------------- lifecycle
+
 
 def test_close_stops_training_and_releases_the_figure(panel):
     async def scenario():
@@ -171,6 +177,7 @@ def test_the_end_of_run_redraw_keeps_a_refused_field_and_its_message(panel):
 
 # --------------------------------------------------------- interface faults
 
+
 def test_pace_fast_stays_selected(panel):
     panel.pace.set_state({"index": 1})  # as the page sets it
     assert panel.pace.index == 1 and panel.pace.label == "fast" and panel.pace.value == math.inf
@@ -187,8 +194,11 @@ def tick_labels(panel: Explorer) -> list[tuple[str, object]]:
     renderer = fig.canvas.get_renderer()
     fig.draw(renderer)
     low, high = ax.get_xlim()
-    return [(label.get_text(), label.get_window_extent(renderer))
-            for label, x in zip(ax.get_xticklabels(), ax.get_xticks()) if low <= x <= high]
+    return [
+        (label.get_text(), label.get_window_extent(renderer))
+        for label, x in zip(ax.get_xticklabels(), ax.get_xticks())
+        if low <= x <= high
+    ]
 
 
 @pytest.mark.parametrize("iterations", [1, 3, 10_000, 1_000_000])
@@ -221,8 +231,9 @@ def test_while_training_the_step_label_counter_and_table_show_one_iteration(pane
         panel.train_button.click()
         for _ in range(8):
             await asyncio.sleep(0.13)
-            seen.append((panel.position.value, panel.counter.value, panel.fields["p:w5"].value,
-                         panel.fields["p:w5"].disabled))
+            seen.append(
+                (panel.position.value, panel.counter.value, panel.fields["p:w5"].value, panel.fields["p:w5"].disabled)
+            )
         panel.stop_button.click()
         await panel.training_task
 
@@ -250,9 +261,15 @@ def test_the_last_frame_of_a_run_is_sent_to_the_page_unasked(panel):
 
 # ----------------------------------------------------------------------- CLI
 
+
 def test_ctrl_c_ends_a_long_run_with_one_line_and_status_130():
-    proc = subprocess.Popen([sys.executable, "-m", "explorer", "train", "--iterations", "10000000"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "explorer", "train", "--iterations", "10000000"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     first = proc.stderr.readline()  # the first progress report, after about a second
     assert re.fullmatch(r"python -m explorer train: [\d,]+ of 10,000,000 iterations \(\d+%\)\n", first)
     proc.send_signal(signal.SIGINT)
@@ -264,8 +281,9 @@ def test_ctrl_c_ends_a_long_run_with_one_line_and_status_130():
 
 
 def test_negative_inputs_without_an_equals_sign(cli):
-    code, out, err = cli("steps", "--format", "json", "--inputs", "-1,2", "--targets", "-.5,0.5",
-                         "--activation", "linear")
+    code, out, err = cli(
+        "steps", "--format", "json", "--inputs", "-1,2", "--targets", "-.5,0.5", "--activation", "linear"
+    )
     assert (code, err) == (0, "")
     document = json.loads(out)
     assert document["inputs"] == [-1.0, 2.0] and document["targets"] == [-0.5, 0.5]
@@ -278,9 +296,16 @@ def test_a_short_run_prints_no_progress(cli):
 
 def test_refused_session_calls_raise_input_error_only():
     s = Session()
-    for call in (lambda: s.go_to(1.5), lambda: s.go_to("x"), lambda: s.go_to(None),
-                 lambda: s.set_input("a", 1), lambda: s.set_target(7, 1), lambda: s.set_parameter(None, 1),
-                 lambda: s.set_update_biases("yes"), lambda: s.train(10 ** 400)):
+    for call in (
+        lambda: s.go_to(1.5),
+        lambda: s.go_to("x"),
+        lambda: s.go_to(None),
+        lambda: s.set_input("a", 1),
+        lambda: s.set_target(7, 1),
+        lambda: s.set_parameter(None, 1),
+        lambda: s.set_update_biases("yes"),
+        lambda: s.train(10**400),
+    ):
         with pytest.raises(InputError):
             call()
 

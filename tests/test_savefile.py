@@ -15,12 +15,12 @@ import re
 import numpy as np
 import pytest
 
-from explorer import savefile
-from explorer.network import Network
-from explorer.panel import Explorer
-from explorer.presets import random_data, random_network
-from explorer.session import Session
-from explorer.validation import InputError
+from explorer.engine.network import Network
+from explorer.engine.presets import random_data, random_network
+from explorer.engine.validation import InputError
+from explorer.lesson import savefile
+from explorer.lesson.session import Session
+from explorer.panel.explorer import Explorer
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 
@@ -28,19 +28,47 @@ pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:D
 def snapshot(e: Explorer) -> dict:
     """Everything the panel shows, with its id prefix taken out of the diagram."""
     s = e.session
-    lines = [(line.get_label(), line.get_color(), np.asarray(line.get_xdata(), float).tolist(),
-              np.asarray(line.get_ydata(), float).tolist()) for line in e.curve.ax.lines]
+    lines = [
+        (
+            line.get_label(),
+            line.get_color(),
+            np.asarray(line.get_xdata(), float).tolist(),
+            np.asarray(line.get_ydata(), float).tolist(),
+        )
+        for line in e.curve.ax.lines
+    ]
     return {
-        "network": s.network.to_dict(), "learning_rate": s.network.learning_rate,
-        "initial": s.initial.parameters(), "inputs": s.inputs.tolist(), "targets": s.targets.tolist(),
-        "example": s.example, "step": s.step, "iteration": s.iteration, "errors": s.errors.values.tolist(),
+        "network": s.network.to_dict(),
+        "learning_rate": s.network.learning_rate,
+        "initial": s.initial.parameters(),
+        "inputs": s.inputs.tolist(),
+        "targets": s.targets.tolist(),
+        "example": s.example,
+        "step": s.step,
+        "iteration": s.iteration,
+        "errors": s.errors.values.tolist(),
         "diagram": e.diagram.value.replace(e._prefix, "PREFIX-"),
-        "views": [e.title.value, e.phases.value, e.position.value, e.equation.value, e.meaning.value,
-                  e.check.value, e.step_log.value, e.counter.value, e.lr_text.value, e.order.value,
-                  e.update_biases.value, e.step_slider.value, e.step_slider.max, e.lr_slider.value],
+        "views": [
+            e.title.value,
+            e.phases.value,
+            e.position.value,
+            e.equation.value,
+            e.meaning.value,
+            e.check.value,
+            e.step_log.value,
+            e.counter.value,
+            e.lr_text.value,
+            e.order.value,
+            e.update_biases.value,
+            e.step_slider.value,
+            e.step_slider.max,
+            e.lr_slider.value,
+        ],
         "fields": {key: field.value for key, field in e.fields.items()},
-        "curve": lines, "log_scale": (e.log_scale.value, e.curve.ax.get_yscale()),
-        "ylim": e.curve.ax.get_ylim(), "xlim": e.curve.ax.get_xlim(),
+        "curve": lines,
+        "log_scale": (e.log_scale.value, e.curve.ax.get_yscale()),
+        "ylim": e.curve.ax.get_ylim(),
+        "xlim": e.curve.ax.get_xlim(),
     }
 
 
@@ -151,6 +179,7 @@ def mutate(path, value):
             del target[last]
         else:
             target[last] = value(target[last]) if callable(value) else value
+
     return change
 
 
@@ -208,17 +237,20 @@ def test_a_refused_document_changes_nothing(busy, tmp_path, name):
 LR = '"learning_rate": 0.8'
 
 
-@pytest.mark.parametrize("text, expected", [
-    (lambda good: good[: len(good) // 2], "cut short"),
-    (lambda good: good[:-1], "cut short"),
-    (lambda good: good.replace('"step":', '"step" ', 1), "not valid JSON"),
-    (lambda good: good.replace(LR, '"learning_rate": NaN', 1), "NaN"),
-    (lambda good: good.replace(LR, '"learning_rate": Infinity', 1), "Infinity"),
-    (lambda good: good.replace(LR, '"learning_rate": -Infinity', 1), "-Infinity"),
-    (lambda good: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
-    (lambda good: "[]", "not a Backprop Explorer session"),
-    (lambda good: "", "cut short"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (lambda good: good[: len(good) // 2], "cut short"),
+        (lambda good: good[:-1], "cut short"),
+        (lambda good: good.replace('"step":', '"step" ', 1), "not valid JSON"),
+        (lambda good: good.replace(LR, '"learning_rate": NaN', 1), "NaN"),
+        (lambda good: good.replace(LR, '"learning_rate": Infinity', 1), "Infinity"),
+        (lambda good: good.replace(LR, '"learning_rate": -Infinity', 1), "-Infinity"),
+        (lambda good: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (lambda good: "[]", "not a Backprop Explorer session"),
+        (lambda good: "", "cut short"),
+    ],
+)
 def test_malformed_text_is_refused_and_changes_nothing(busy, tmp_path, text, expected):
     good = json.dumps(saved_document(busy))
     assert LR in good
@@ -247,6 +279,7 @@ def test_a_50_mb_file_is_refused_before_it_is_parsed(busy, tmp_path, monkeypatch
 
     def no_parsing(*args, **kwargs):
         raise AssertionError("the file was parsed")
+
     monkeypatch.setattr(savefile.json, "loads", no_parsing)
     before = snapshot(busy)
     with pytest.raises(savefile.SaveFileError, match="52,428,800 bytes"):
@@ -296,7 +329,7 @@ def test_save_link_holds_the_panel_and_goes_when_the_panel_moves_on(busy):
 
 
 def test_export_link_holds_the_current_iterations_handout(busy):
-    from explorer.handout import handout
+    from explorer.drawing.handout import handout
 
     busy.files.export_button.click()
     name, data = link_data(busy.files.handout_link.value)
@@ -313,9 +346,15 @@ def test_export_link_holds_the_current_iterations_handout(busy):
 
 def upload(e: Explorer, name: str, data: bytes) -> None:
     """What the front end does when a file is chosen in Load."""
-    e.files.upload.value = ({"name": name, "type": "application/json", "size": len(data),
-                             "content": memoryview(data),
-                             "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+    e.files.upload.value = (
+        {
+            "name": name,
+            "type": "application/json",
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": datetime.datetime.now(datetime.timezone.utc),
+        },
+    )
 
 
 def test_load_through_the_file_picker(busy):
@@ -328,11 +367,14 @@ def test_load_through_the_file_picker(busy):
     assert fresh.message.kind == "info" and "Opened mine.json" in fresh.message.value
 
 
-@pytest.mark.parametrize("data, expected", [
-    (b'{"format": "backprop-explorer session", "version": 7}', "version 7"),
-    (b"{", "cut short"),
-    (b"not json at all", "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b'{"format": "backprop-explorer session", "version": 7}', "version 7"),
+        (b"{", "cut short"),
+        (b"not json at all", "not valid JSON"),
+    ],
+)
 def test_a_refused_upload_says_why_and_changes_nothing(busy, data, expected):
     before = snapshot(busy)
     upload(busy, "bad.json", data)

@@ -19,9 +19,9 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from explorer.functions import ACTIVATIONS, LOSSES
-from explorer.training import train
-from explorer.walkthrough import walkthrough
+from explorer.engine.functions import ACTIVATIONS, LOSSES
+from explorer.engine.training import train
+from explorer.lesson.walkthrough import walkthrough
 
 ORDERS = ("textbook", "seed")
 BACKENDS = ("compiled", "numpy")
@@ -64,15 +64,21 @@ TEXTBOOK_FIGURES = {**BOTH_ORDERS, **TEXTBOOK_ONLY}
 
 # The post's summary: E_total after one update, and the outputs after 10,000.
 ONE_UPDATE = {"textbook": "0.291027774", "seed": "0.291027924"}
-SEED_OUTPUTS_AFTER_10000 = ("0.015912196", "0.984065734")   # seed order
+SEED_OUTPUTS_AFTER_10000 = ("0.015912196", "0.984065734")  # seed order
 # The post's "0.0000351085 after 10,000" is the textbook order's error after
 # 9,999 updates (errors[9999]); 10,000 textbook updates give 0.0000351019.
 TEXTBOOK_ERROR_9999 = "0.0000351085"
 TEXTBOOK_ERROR_10000 = "0.0000351019"
 
 WEIGHT_INDEX = {  # w+ name -> (layer, row = receiving neuron, column = sending neuron)
-    "w1+": (0, 0, 0), "w2+": (0, 0, 1), "w3+": (0, 1, 0), "w4+": (0, 1, 1),
-    "w5+": (1, 0, 0), "w6+": (1, 0, 1), "w7+": (1, 1, 0), "w8+": (1, 1, 1),
+    "w1+": (0, 0, 0),
+    "w2+": (0, 0, 1),
+    "w3+": (0, 1, 0),
+    "w4+": (0, 1, 1),
+    "w5+": (1, 0, 0),
+    "w6+": (1, 0, 1),
+    "w7+": (1, 1, 0),
+    "w8+": (1, 1, 1),
 }
 
 
@@ -86,8 +92,7 @@ def close(value: float, printed: str, slack: float = 0.0) -> bool:
 
 
 def assert_figures(values: dict[str, float], figures: dict[str, str], slack: float = 0.0) -> None:
-    wrong = {s: (values.get(s), p) for s, p in figures.items()
-             if s not in values or not close(values[s], p, slack)}
+    wrong = {s: (values.get(s), p) for s, p in figures.items() if s not in values or not close(values[s], p, slack)}
     assert not wrong, f"(got, seed prints) differ for: {wrong}"
 
 
@@ -103,12 +108,21 @@ def engine_figures(network, x, t) -> dict[str, float]:
     after.update(g)
     W2 = network.weights[1]
     values = {
-        "net_h1": fw.nets[0][0], "out_h1": fw.outs[1][0], "out_h2": fw.outs[1][1],
-        "net_o1": fw.nets[1][0], "out_o1": fw.outs[2][0], "out_o2": fw.outs[2][1],
-        "E_o1": fw.errors[0], "E_o2": fw.errors[1], "E_total": fw.total_error,
-        "dE_total/dout_o1": d_out[0], "dout_o1/dnet_o1": dact_o[0],
-        "dnet_o1/dw5": fw.outs[1][0], "dE_total/dw5": g.weights[1][0, 0],
-        "dE_o1/dnet_o1": g.deltas[1][0], "dout_h1/dnet_h1": dact_h[0],
+        "net_h1": fw.nets[0][0],
+        "out_h1": fw.outs[1][0],
+        "out_h2": fw.outs[1][1],
+        "net_o1": fw.nets[1][0],
+        "out_o1": fw.outs[2][0],
+        "out_o2": fw.outs[2][1],
+        "E_o1": fw.errors[0],
+        "E_o2": fw.errors[1],
+        "E_total": fw.total_error,
+        "dE_total/dout_o1": d_out[0],
+        "dout_o1/dnet_o1": dact_o[0],
+        "dnet_o1/dw5": fw.outs[1][0],
+        "dE_total/dw5": g.weights[1][0, 0],
+        "dE_o1/dnet_o1": g.deltas[1][0],
+        "dout_h1/dnet_h1": dact_h[0],
         "dE_total/dout_h1": g.d_outs[0][0],
         "dE_total/dw1": g.weights[0][0, 0],
         "one update": after.forward(x, t).total_error,
@@ -124,9 +138,11 @@ def engine_figures(network, x, t) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def long_runs(make_seed_network, seed_inputs, seed_targets):
     """10,000 updates of the seed's example, per (order, backend); computed once."""
-    return {(order, backend): train(make_seed_network(order=order), seed_inputs, seed_targets,
-                                    10_000, backend=backend)
-            for order in ORDERS for backend in BACKENDS}
+    return {
+        (order, backend): train(make_seed_network(order=order), seed_inputs, seed_targets, 10_000, backend=backend)
+        for order in ORDERS
+        for backend in BACKENDS
+    }
 
 
 def cli_steps(cli, *options: str) -> dict[str, str]:
@@ -142,13 +158,13 @@ def cli_train(cli, *options: str) -> tuple[dict[int, str], dict[str, str]]:
     """``python -m explorer train``: ({iteration: E_total}, {output: value}), as printed."""
     code, out, err = cli("train", *options)
     assert (code, err) == (0, "")
-    checkpoints = {int(i.replace(",", "")): e
-                   for i, e in re.findall(r"^\s*(\d[\d,]*)\s+(\S+)$", out, flags=re.M)}
+    checkpoints = {int(i.replace(",", "")): e for i, e in re.findall(r"^\s*(\d[\d,]*)\s+(\S+)$", out, flags=re.M)}
     outputs = dict(re.findall(r"(o\d): (\S+) \(target", out))
     return checkpoints, outputs
 
 
 # ------------------------------------------------------------------ the tolerance itself
+
 
 def test_tolerance_is_one_unit_of_the_last_printed_digit():
     assert unit("0.3775") == pytest.approx(1e-4)
@@ -163,9 +179,9 @@ def test_tolerance_is_one_unit_of_the_last_printed_digit():
 
 # ------------------------------------------------------------------------------ engine
 
+
 @pytest.mark.parametrize("order", ORDERS)
-def test_engine_reproduces_the_figures_common_to_both_orders(make_seed_network, seed_inputs,
-                                                             seed_targets, order):
+def test_engine_reproduces_the_figures_common_to_both_orders(make_seed_network, seed_inputs, seed_targets, order):
     values = engine_figures(make_seed_network(order=order), seed_inputs, seed_targets)
     assert_figures(values, BOTH_ORDERS)
     assert_figures(values, {"one update": ONE_UPDATE[order]})
@@ -190,9 +206,9 @@ def test_update_leaves_the_biases_alone_as_the_seed_does(seed_net, seed_inputs, 
 
 # ------------------------------------------------------------------------- walkthrough
 
+
 @pytest.mark.parametrize("order", ORDERS)
-def test_walkthrough_shows_the_figures_common_to_both_orders(make_seed_network, seed_inputs,
-                                                             seed_targets, order):
+def test_walkthrough_shows_the_figures_common_to_both_orders(make_seed_network, seed_inputs, seed_targets, order):
     walk = walkthrough(make_seed_network(order=order), seed_inputs, seed_targets)
     values = {step.symbol: step.value for step in walk.steps}
     assert_figures(values, BOTH_ORDERS)
@@ -213,6 +229,7 @@ def test_walkthrough_seed_order_differs_where_it_should(make_seed_network, seed_
 
 
 # ------------------------------------------------------------------------------ train()
+
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("order", ORDERS)
@@ -254,8 +271,7 @@ def test_train_textbook_error_after_9999_and_10000(long_runs, backend):
 
 @pytest.mark.parametrize("order", ORDERS)
 def test_both_backends_give_the_same_curve(long_runs, order):
-    np.testing.assert_allclose(long_runs[order, "compiled"].errors, long_runs[order, "numpy"].errors,
-                               rtol=1e-9, atol=0)
+    np.testing.assert_allclose(long_runs[order, "compiled"].errors, long_runs[order, "numpy"].errors, rtol=1e-9, atol=0)
 
 
 # --------------------------------------------------------------------------------- CLI

@@ -11,17 +11,32 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.presets import random_data, random_network, seed_network
-from explorer.session import ErrorHistory, Session
-from explorer.validation import InputError
-from explorer.walkthrough import PHASES
+from explorer.engine.presets import random_data, random_network, seed_network
+from explorer.engine.validation import InputError
+from explorer.lesson.session import ErrorHistory, Session
+from explorer.lesson.walkthrough import PHASES
 
-FORWARD = [("net_h1", "0.3775"), ("out_h1", "0.593269992"), ("net_h2", "0.3925"),
-           ("out_h2", "0.596884378"), ("net_o1", "1.105905967"), ("out_o1", "0.75136507"),
-           ("net_o2", "1.2249214"), ("out_o2", "0.772928465")]
+FORWARD = [
+    ("net_h1", "0.3775"),
+    ("out_h1", "0.593269992"),
+    ("net_h2", "0.3925"),
+    ("out_h2", "0.596884378"),
+    ("net_o1", "1.105905967"),
+    ("out_o1", "0.75136507"),
+    ("net_o2", "1.2249214"),
+    ("out_o2", "0.772928465"),
+]
 ERRORS = [("E_o1", "0.274811083"), ("E_o2", "0.023560026"), ("E_total", "0.298371109")]
-UPDATED = {"w5": "0.35891648", "w6": "0.408666186", "w7": "0.51130127", "w8": "0.561370121",
-           "w1": "0.149780716", "w2": "0.19956143", "w3": "0.24975114", "w4": "0.29950229"}
+UPDATED = {
+    "w5": "0.35891648",
+    "w6": "0.408666186",
+    "w7": "0.51130127",
+    "w8": "0.561370121",
+    "w1": "0.149780716",
+    "w2": "0.19956143",
+    "w3": "0.24975114",
+    "w4": "0.29950229",
+}
 #: E_total after one update: textbook order, and the seed's own summary figure (seed order)
 ERROR_AFTER = {"textbook": "0.291027774", "seed": "0.291027924"}
 STEPS = 53  # 8 forward, 3 error, 34 backward, 8 update
@@ -30,7 +45,7 @@ STEPS = 53  # 8 forward, 3 error, 34 backward, 8 update
 def close(value: float, printed: str) -> bool:
     """``value`` agrees with a figure printed to len(decimals) places."""
     decimals = len(printed.split(".")[1]) if "." in printed else 0
-    return abs(value - float(printed)) <= 10.0 ** -decimals + 1e-12
+    return abs(value - float(printed)) <= 10.0**-decimals + 1e-12
 
 
 def seed_weights():
@@ -40,11 +55,16 @@ def seed_weights():
 def state(session: Session) -> dict:
     """Everything an operation could change, copied."""
     net = session.network
-    return {"weights": [w.copy() for w in net.weights], "biases": [b.copy() for b in net.biases],
-            "options": (net.learning_rate, net.order, net.update_biases),
-            "inputs": session.inputs.copy(), "targets": session.targets.copy(),
-            "walk": session.walk, "errors": session.errors.values.copy(),
-            "traits": (session.step, session.iteration, session.learning_rate, session.revision)}
+    return {
+        "weights": [w.copy() for w in net.weights],
+        "biases": [b.copy() for b in net.biases],
+        "options": (net.learning_rate, net.order, net.update_biases),
+        "inputs": session.inputs.copy(),
+        "targets": session.targets.copy(),
+        "walk": session.walk,
+        "errors": session.errors.values.copy(),
+        "traits": (session.step, session.iteration, session.learning_rate, session.revision),
+    }
 
 
 def assert_same(before: dict, after: dict) -> None:
@@ -64,6 +84,7 @@ def session() -> Session:
 
 
 # ------------------------------------------------------------------ building
+
 
 def test_the_default_session_is_the_seed(session):
     assert np.array_equal(session.inputs, [[0.05, 0.10]])
@@ -107,6 +128,7 @@ def test_the_given_network_is_never_changed():
 
 # ------------------------------------------------------------------ stepping
 
+
 def test_stepping_through_the_forward_pass_and_the_errors(session):
     for k, (symbol, printed) in enumerate(FORWARD + ERRORS, start=1):
         session.next_step()
@@ -115,9 +137,19 @@ def test_stepping_through_the_forward_pass_and_the_errors(session):
         assert close(session.current.value, printed), symbol
         assert session.phase == ("forward" if k <= len(FORWARD) else "error")
     values, updated = session.done_values()
-    assert list(values) == [("net", "h1"), ("out", "h1"), ("net", "h2"), ("out", "h2"),
-                            ("net", "o1"), ("out", "o1"), ("net", "o2"), ("out", "o2"),
-                            ("error", "o1"), ("error", "o2"), ("total_error", "")]
+    assert list(values) == [
+        ("net", "h1"),
+        ("out", "h1"),
+        ("net", "h2"),
+        ("out", "h2"),
+        ("net", "o1"),
+        ("out", "o1"),
+        ("net", "o2"),
+        ("out", "o2"),
+        ("error", "o1"),
+        ("error", "o2"),
+        ("total_error", ""),
+    ]
     assert updated == {}
 
 
@@ -136,8 +168,7 @@ def test_next_phase_lands_on_the_first_step_of_each_phase(session):
     for _ in PHASES:
         session.next_phase()
         seen.append((session.phase, session.current.symbol))
-    assert seen == [("forward", "net_h1"), ("error", "E_o1"),
-                    ("backward", "dE_total/dout_o1"), ("update", "w5+")]
+    assert seen == [("forward", "net_h1"), ("error", "E_o1"), ("backward", "dE_total/dout_o1"), ("update", "w5+")]
     session.next_phase()  # from the update phase: to its end
     assert session.finished and session.iteration == 0
     session.next_phase()  # from the end: the next iteration's first step
@@ -226,6 +257,7 @@ def test_several_examples_take_turns_and_a_pass_counts_once():
 
 # ------------------------------------------------------------------ training
 
+
 def test_training_continues_the_run(session):
     session.go_to(5)
     assert session.train(200) is None
@@ -280,12 +312,15 @@ BAD_NUMBERS = ["abc", "", "   ", "nan", "inf", "-inf", "1e999", "101", "-100.5",
 
 
 @pytest.mark.parametrize("bad", BAD_NUMBERS)
-@pytest.mark.parametrize("edit, field", [
-    (lambda s, text: s.set_parameter("w5", text), "w5"),
-    (lambda s, text: s.set_parameter("b1", text), "b1"),
-    (lambda s, text: s.set_input(0, text), "i1"),
-    (lambda s, text: s.set_target(1, text), "target o2"),
-])
+@pytest.mark.parametrize(
+    "edit, field",
+    [
+        (lambda s, text: s.set_parameter("w5", text), "w5"),
+        (lambda s, text: s.set_parameter("b1", text), "b1"),
+        (lambda s, text: s.set_input(0, text), "i1"),
+        (lambda s, text: s.set_target(1, text), "target o2"),
+    ],
+)
 def test_a_bad_edit_names_its_field_and_range_and_changes_nothing(session, edit, field, bad):
     session.go_to(7)
     before = state(session)
@@ -374,6 +409,7 @@ def test_updating_biases_adds_their_steps(session):
 
 # ------------------------------------------------------------------ resetting
 
+
 def test_reset_weights_restores_exactly_the_initial_weights(session):
     session.train(300)
     session.set_parameter("w1", "-7")
@@ -396,12 +432,12 @@ def test_reset_weights_of_another_shape():
     session = Session(network, inputs, targets)
     session.train(50)
     session.reset_weights()
-    for got, want in zip(session.network.weights + session.network.biases,
-                         network.weights + network.biases):
+    for got, want in zip(session.network.weights + session.network.biases, network.weights + network.biases):
         assert np.array_equal(got, want)
 
 
 # --------------------------------------------------------------- error history
+
 
 def test_the_error_history_grows_and_is_read_only():
     history = ErrorHistory(1.0)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.datasets import dataset
-from explorer.presets import random_network, seed_network
-from explorer.sweep import REGIMES, classify, rates, sweep
-from explorer.training import train
-from explorer.validation import InputError
+from explorer.engine.datasets import dataset
+from explorer.engine.presets import random_network, seed_network
+from explorer.engine.sweep import classify, rates, sweep
+from explorer.engine.training import train
+from explorer.engine.validation import InputError
 
 
 @pytest.mark.parametrize("mode", ["online", "batch"])
@@ -37,8 +37,9 @@ def test_diverging_rates_diverge_in_separate_runs_too(mode):
     network = random_network((2, 3, 1), seed=2, update_biases=True, activations=("tanh", "linear"))
     swept = rates(60, 0.001, 10.0)
     result = sweep(network, xor.inputs, xor.targets, swept, 1000, mode=mode)
-    climbed = ~(np.nanmax(np.where(np.isfinite(result.curves.errors), result.curves.errors, np.inf), axis=1)
-                <= result.start)
+    climbed = ~(
+        np.nanmax(np.where(np.isfinite(result.curves.errors), result.curves.errors, np.inf), axis=1) <= result.start
+    )
     for rate, final, wild in zip(swept, result.final, climbed):
         single = train(network.with_options(learning_rate=rate), xor.inputs, xor.targets, 1000, mode=mode)
         assert (single.diverged_at is None) == bool(np.isfinite(final))
@@ -59,23 +60,33 @@ def test_rates_are_log_spaced_and_checked():
 
 def test_regimes_from_hand_made_curves():
     #            start  ...  final
-    curves = np.array([
-        [1.0, 0.99, 0.98, 0.97],      # slow: too small
-        [1.0, 0.5, 0.1, 0.001],       # good (the best)
-        [1.0, 0.3, 0.05, 0.0015],     # good: within 10% of the way (log scale) back from 0.001 to 1.0
-        [1.0, 1.4, 0.2, 0.01],        # climbed above the start, then settled: too large
-        [1.0, 2.0, 5.0, 9.0],         # ends above the start: diverging
-        [1.0, 3.0, np.inf, np.nan],   # not finite: diverging
-        [1.0, 0.9, 0.8, 0.7],         # never climbed, slow, but at a larger rate than the best: too large
-    ])
+    curves = np.array(
+        [
+            [1.0, 0.99, 0.98, 0.97],  # slow: too small
+            [1.0, 0.5, 0.1, 0.001],  # good (the best)
+            [1.0, 0.3, 0.05, 0.0015],  # good: within 10% of the way (log scale) back from 0.001 to 1.0
+            [1.0, 1.4, 0.2, 0.01],  # climbed above the start, then settled: too large
+            [1.0, 2.0, 5.0, 9.0],  # ends above the start: diverging
+            [1.0, 3.0, np.inf, np.nan],  # not finite: diverging
+            [1.0, 0.9, 0.8, 0.7],  # never climbed, slow, but at a larger rate than the best: too large
+        ]
+    )
     learning_rates = np.array([0.01, 0.1, 0.2, 0.5, 1.0, 2.0, 0.3])
     assert classify(curves, learning_rates).tolist() == [
-        "too small", "good", "good", "too large", "diverging", "diverging", "too large"]
+        "too small",
+        "good",
+        "good",
+        "too large",
+        "diverging",
+        "diverging",
+        "too large",
+    ]
 
 
 def test_a_summary_per_regime_and_the_nearest_rates_regime():
     network = seed_network()
-    from explorer.presets import SEED_INPUTS, SEED_TARGETS
+    from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS
+
     result = sweep(network, [SEED_INPUTS], [SEED_TARGETS], rates(20), 200)
     # the seed's network never diverges on the slider's range; the largest rates are the best
     assert "diverging" not in set(result.regimes)

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from explorer import validation as v
-from explorer.network import Network
-from explorer.presets import random_network
-from explorer.training import train, train_many
-from explorer.walkthrough import walkthrough
+from explorer.engine import validation as v
+from explorer.engine.network import Network
+from explorer.engine.presets import random_network
+from explorer.engine.training import train, train_many
+from explorer.lesson.walkthrough import walkthrough
 
 ROOT = Path(__file__).resolve().parents[1]
 NUMBER_RANGE = "enter a number from -100 to 100"
@@ -41,9 +41,16 @@ def refused(call, field: str, *phrases: str) -> v.InputError:
 
 
 def state(network: Network) -> tuple:
-    return ([w.copy() for w in network.weights], [b.copy() for b in network.biases],
-            network.activations, network.loss, network.bias_mode, network.update_biases,
-            network.learning_rate, network.order)
+    return (
+        [w.copy() for w in network.weights],
+        [b.copy() for b in network.biases],
+        network.activations,
+        network.loss,
+        network.bias_mode,
+        network.update_biases,
+        network.learning_rate,
+        network.order,
+    )
 
 
 def assert_unchanged(network: Network, before: tuple) -> None:
@@ -83,8 +90,7 @@ CONSUMERS = {"check_data": Network.check_data, "walkthrough": walkthrough, "trai
 @pytest.mark.parametrize("bad, phrase", BAD_VALUES, ids=repr)
 def test_bad_input_value(seed_net, seed_targets, consumer, bad, phrase):
     before = state(seed_net)
-    refused(lambda: CONSUMERS[consumer](seed_net, [0.05, bad], seed_targets), "inputs[2]",
-            NUMBER_RANGE, phrase)
+    refused(lambda: CONSUMERS[consumer](seed_net, [0.05, bad], seed_targets), "inputs[2]", NUMBER_RANGE, phrase)
     assert_unchanged(seed_net, before)
 
 
@@ -92,15 +98,21 @@ def test_bad_input_value(seed_net, seed_targets, consumer, bad, phrase):
 @pytest.mark.parametrize("bad, phrase", BAD_VALUES[:9], ids=repr)
 def test_bad_target_value(seed_net, seed_inputs, consumer, bad, phrase):
     before = state(seed_net)
-    refused(lambda: CONSUMERS[consumer](seed_net, seed_inputs, [bad, 0.99]), "targets[1]",
-            NUMBER_RANGE, phrase)
+    refused(lambda: CONSUMERS[consumer](seed_net, seed_inputs, [bad, 0.99]), "targets[1]", NUMBER_RANGE, phrase)
     assert_unchanged(seed_net, before)
 
 
 @pytest.mark.parametrize("consumer", CONSUMERS)
-@pytest.mark.parametrize("which, values", [("inputs", [0.05]), ("inputs", [0.05, 0.1, 0.2]),
-                                           ("inputs", []), ("targets", [0.01]),
-                                           ("targets", [0.01, 0.99, 0.5])])
+@pytest.mark.parametrize(
+    "which, values",
+    [
+        ("inputs", [0.05]),
+        ("inputs", [0.05, 0.1, 0.2]),
+        ("inputs", []),
+        ("targets", [0.01]),
+        ("targets", [0.01, 0.99, 0.5]),
+    ],
+)
 def test_wrong_length(seed_net, seed_inputs, seed_targets, consumer, which, values):
     before = state(seed_net)
     x, t = (values, seed_targets) if which == "inputs" else (seed_inputs, values)
@@ -114,13 +126,17 @@ def test_inputs_that_are_not_a_list(seed_net, seed_targets):
 
 
 def test_example_counts_must_match(seed_net):
-    refused(lambda: seed_net.check_data([[0.05, 0.1], [0.2, 0.3]], [[0.01, 0.99]] * 3), "targets",
-            "one row per input example (2), got 3")
+    refused(
+        lambda: seed_net.check_data([[0.05, 0.1], [0.2, 0.3]], [[0.01, 0.99]] * 3),
+        "targets",
+        "one row per input example (2), got 3",
+    )
 
 
 def test_a_bad_row_is_named(seed_net):
-    refused(lambda: seed_net.check_data([[0.05, 0.1], [0.2, "x"]], [[0.01, 0.99]] * 2),
-            "inputs[example 2][2]", NUMBER_RANGE)
+    refused(
+        lambda: seed_net.check_data([[0.05, 0.1], [0.2, "x"]], [[0.01, 0.99]] * 2), "inputs[example 2][2]", NUMBER_RANGE
+    )
 
 
 def test_a_short_row_is_refused(seed_net):
@@ -132,8 +148,11 @@ def test_a_short_row_is_refused(seed_net):
 
 
 def test_a_short_row_is_named_with_the_expected_count(seed_net):
-    refused(lambda: seed_net.check_data([[0.05, 0.1], [0.2]], [[0.01, 0.99]] * 2),
-            "inputs[example 2]", "expected 2 values, got 1")
+    refused(
+        lambda: seed_net.check_data([[0.05, 0.1], [0.2]], [[0.01, 0.99]] * 2),
+        "inputs[example 2]",
+        "expected 2 values, got 1",
+    )
 
 
 def test_accepted_values_at_the_edges(seed_net):
@@ -149,16 +168,15 @@ def test_cross_entropy_targets_must_be_probabilities():
 
 
 def test_walkthrough_example_out_of_range(seed_net, seed_inputs, seed_targets):
-    refused(lambda: walkthrough(seed_net, seed_inputs, seed_targets, example=1), "example",
-            "from 1 to 1")
+    refused(lambda: walkthrough(seed_net, seed_inputs, seed_targets, example=1), "example", "from 1 to 1")
 
 
 # ---------------------------------------------------------------- names and options
 
+
 @pytest.mark.parametrize("name", ["foo", "", "Sigmoid", "softmax"])
 def test_unknown_activation(seed_net, name):
-    refused(lambda: Network([[[1.0]]], [0.0], activations=name), "activation", ACTIVATION_CHOICES,
-            repr(name))
+    refused(lambda: Network([[[1.0]]], [0.0], activations=name), "activation", ACTIVATION_CHOICES, repr(name))
     before = state(seed_net)
     refused(lambda: seed_net.with_options(activations=name), "activation", ACTIVATION_CHOICES)
     refused(lambda: seed_net.with_options(activations=["sigmoid", name]), "activation")
@@ -167,14 +185,12 @@ def test_unknown_activation(seed_net, name):
 
 
 def test_one_activation_per_layer(seed_net):
-    refused(lambda: seed_net.with_options(activations=["tanh"] * 3), "activation",
-            "expected 2 names, got 3")
+    refused(lambda: seed_net.with_options(activations=["tanh"] * 3), "activation", "expected 2 names, got 3")
 
 
 @pytest.mark.parametrize("name", ["foo", "MSE", "cross-entropy"])
 def test_unknown_loss(seed_net, name):
-    refused(lambda: Network([[[1.0]]], [0.0], loss=name), "loss",
-            "choose one of squared, mse, bce")
+    refused(lambda: Network([[[1.0]]], [0.0], loss=name), "loss", "choose one of squared, mse, bce")
     before = state(seed_net)
     refused(lambda: seed_net.with_options(loss=name), "loss", "squared, mse, bce")
     assert_unchanged(seed_net, before)
@@ -189,10 +205,8 @@ def test_cross_entropy_needs_sigmoid_outputs(seed_net):
 def test_unknown_order_and_bias_mode(seed_net):
     refused(lambda: seed_net.with_options(order="backwards"), "order", "textbook, seed")
     refused(lambda: Network([[[1.0]]], [0.0], bias_mode="none"), "biases", "shared, per-neuron")
-    refused(lambda: train(seed_net, [0.05, 0.1], [0.01, 0.99], 1, mode="stochastic"), "mode",
-            "online, batch")
-    refused(lambda: train(seed_net, [0.05, 0.1], [0.01, 0.99], 1, backend="gpu"), "backend",
-            "auto, compiled, numpy")
+    refused(lambda: train(seed_net, [0.05, 0.1], [0.01, 0.99], 1, mode="stochastic"), "mode", "online, batch")
+    refused(lambda: train(seed_net, [0.05, 0.1], [0.01, 0.99], 1, backend="gpu"), "backend", "auto, compiled, numpy")
 
 
 BAD_RATES = [0, -1, -0.5, float("nan"), float("inf"), "abc", "", "1e999", 1e-7, 100.01, True, None]
@@ -203,8 +217,7 @@ def test_bad_learning_rate(seed_net, rate):
     refused(lambda: Network([[[1.0]]], [0.0], learning_rate=rate), "learning rate", RATE_RANGE)
     before = state(seed_net)
     refused(lambda: seed_net.with_options(learning_rate=rate), "learning rate", RATE_RANGE)
-    refused(lambda: train_many(seed_net, [0.05, 0.1], [0.01, 0.99], [0.5, rate], 2),
-            "learning rate", RATE_RANGE)
+    refused(lambda: train_many(seed_net, [0.05, 0.1], [0.01, 0.99], [0.5, rate], 2), "learning rate", RATE_RANGE)
     assert_unchanged(seed_net, before)
 
 
@@ -214,11 +227,32 @@ def test_learning_rate_edges_are_accepted(seed_net):
     assert seed_net.with_options(learning_rate=" 0.25 ").learning_rate == 0.25
 
 
-@pytest.mark.parametrize("iterations", [-5, "-5", "abc", "", 1.5, "1e3", True, 10_000_001, "1_0",
-                                        "1,0,0", "10,00", "\u00b2", "\u0661", "9" * 5000, 10 ** 400])
+@pytest.mark.parametrize(
+    "iterations",
+    [
+        -5,
+        "-5",
+        "abc",
+        "",
+        1.5,
+        "1e3",
+        True,
+        10_000_001,
+        "1_0",
+        "1,0,0",
+        "10,00",
+        "\u00b2",
+        "\u0661",
+        "9" * 5000,
+        10**400,
+    ],
+)
 def test_bad_iterations(seed_net, seed_inputs, seed_targets, iterations):
-    refused(lambda: train(seed_net, seed_inputs, seed_targets, iterations), "iterations",
-            "whole number from 0 to 10,000,000")
+    refused(
+        lambda: train(seed_net, seed_inputs, seed_targets, iterations),
+        "iterations",
+        "whole number from 0 to 10,000,000",
+    )
 
 
 def test_iterations_edges_are_accepted(seed_net, seed_inputs, seed_targets):
@@ -229,8 +263,10 @@ def test_iterations_edges_are_accepted(seed_net, seed_inputs, seed_targets):
 
 # ----------------------------------------------------------------------------- layers
 
-@pytest.mark.parametrize("text", ["", "2,,2", "2,x", "0,2", "2", "2,2,2,2,2,2,2", "17,2", "-1,2",
-                                  "2.5,2", "2;2", "2,2,"])
+
+@pytest.mark.parametrize(
+    "text", ["", "2,,2", "2,x", "0,2", "2", "2,2,2,2,2,2,2", "17,2", "-1,2", "2.5,2", "2;2", "2,2,"]
+)
 def test_malformed_layer_sizes(text):
     refused(lambda: v.parse_layers(text), "layers", LAYERS_RANGE)
 
@@ -252,15 +288,16 @@ def test_no_layers_of_weights():
 
 
 def test_mismatched_weight_shapes():
-    refused(lambda: Network([np.ones((3, 2)), np.ones((2, 2))], [0.0, 0.0]), "weights[1]",
-            "expected 3 columns")
+    refused(lambda: Network([np.ones((3, 2)), np.ones((2, 2))], [0.0, 0.0]), "weights[1]", "expected 3 columns")
     refused(lambda: Network([np.ones((2, 2))], [0.0, 0.0]), "biases", "expected 1 layers")
-    refused(lambda: Network([np.ones((2, 2))], [[0.1, 0.2, 0.3]], bias_mode="per-neuron"),
-            "biases[0]", "expected 2 values")
+    refused(
+        lambda: Network([np.ones((2, 2))], [[0.1, 0.2, 0.3]], bias_mode="per-neuron"), "biases[0]", "expected 2 values"
+    )
     refused(lambda: Network([[[1.0, float("nan")]]], [0.0]), "weights[0][2]", "not finite")
 
 
 # ---------------------------------------------------------------------- with_parameter
+
 
 @pytest.mark.parametrize("bad, phrase", BAD_VALUES, ids=repr)
 @pytest.mark.parametrize("name", ["w5", "w1", "b1", "b2"])
@@ -333,7 +370,9 @@ def assert_one_line_error(code: int, out: str, err: str, argument: str, phrase: 
     assert argument in err and phrase in err, err
 
 
-@pytest.mark.parametrize("argv, argument, phrase", CLI_CASES, ids=lambda a: " ".join(a) if isinstance(a, list) else None)
+@pytest.mark.parametrize(
+    "argv, argument, phrase", CLI_CASES, ids=lambda a: " ".join(a) if isinstance(a, list) else None
+)
 def test_cli_bad_argument(cli, argv, argument, phrase):
     assert_one_line_error(*cli(*argv), argument, phrase)
 
@@ -349,20 +388,25 @@ def test_cli_cross_entropy_with_tanh_outputs_is_one_line(cli):
 
 
 def test_cli_good_arguments_at_the_edges(cli):
-    code, out, err = cli("steps", "--lr", "100", "--inputs", "100,-100", "--targets", "0,1",
-                         "--layers", "2,16,2", "--seed", "0")
+    code, out, err = cli(
+        "steps", "--lr", "100", "--inputs", "100,-100", "--targets", "0,1", "--layers", "2,16,2", "--seed", "0"
+    )
     assert (code, err) == (0, "")
     assert out.startswith("Network(2-16-2")
 
 
-@pytest.mark.parametrize("argv, argument", [
-    (["steps", "--lr", "-1"], "--lr"),
-    (["train", "--iterations", "abc"], "--iterations"),
-    (["steps", "--bogus"], "--bogus"),
-])
+@pytest.mark.parametrize(
+    "argv, argument",
+    [
+        (["steps", "--lr", "-1"], "--lr"),
+        (["train", "--iterations", "abc"], "--iterations"),
+        (["steps", "--bogus"], "--bogus"),
+    ],
+)
 def test_cli_errors_in_a_real_process(argv, argument):
-    done = subprocess.run([sys.executable, "-m", "explorer", *argv], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "explorer", *argv], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr

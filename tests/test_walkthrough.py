@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import re
-
-from explorer.formatting import number
-from explorer.functions import ACTIVATIONS as ACTIVATION_TABLE
-from explorer.presets import random_data, random_network
-from explorer.walkthrough import PHASES, QUANTITIES, walkthrough
+from explorer.engine.formatting import number
+from explorer.engine.functions import ACTIVATIONS as ACTIVATION_TABLE
+from explorer.engine.presets import random_data, random_network
+from explorer.lesson.walkthrough import PHASES, QUANTITIES, walkthrough
 
 ACTIVATIONS = tuple(ACTIVATION_TABLE)
 OPTIONS = list(itertools.product(("shared", "per-neuron"), (False, True), ("textbook", "seed")))
@@ -59,15 +58,24 @@ def diagram_ids(network) -> set[str]:
     return ids
 
 
-def random_problem(sizes, seed, activation="sigmoid", bias_mode="shared", update_biases=False,
-                   order="textbook", loss="squared"):
-    network = random_network(sizes, seed=seed, bias_mode=bias_mode, activations=activation,
-                             update_biases=update_biases, order=order, loss=loss)
+def random_problem(
+    sizes, seed, activation="sigmoid", bias_mode="shared", update_biases=False, order="textbook", loss="squared"
+):
+    network = random_network(
+        sizes,
+        seed=seed,
+        bias_mode=bias_mode,
+        activations=activation,
+        update_biases=update_biases,
+        order=order,
+        loss=loss,
+    )
     x, t = random_data(network, 1, seed)
     return network, x[0], t[0]
 
 
 # --------------------------------------------------------------- exact agreement
+
 
 @pytest.mark.parametrize("order", ["textbook", "seed"])
 def test_seed_walkthrough_equals_the_engine_exactly(make_seed_network, seed_inputs, seed_targets, order):
@@ -78,8 +86,9 @@ def test_seed_walkthrough_equals_the_engine_exactly(make_seed_network, seed_inpu
 
 @pytest.mark.parametrize("bias_mode, update_biases, order", OPTIONS)
 def test_every_option_equals_the_engine_exactly(bias_mode, update_biases, order):
-    network, x, t = random_problem((3, 4, 3, 2), seed=3, activation="tanh", bias_mode=bias_mode,
-                                   update_biases=update_biases, order=order)
+    network, x, t = random_problem(
+        (3, 4, 3, 2), seed=3, activation="tanh", bias_mode=bias_mode, update_biases=update_biases, order=order
+    )
     walk = walkthrough(network, x, t)
     gradients, after = engine_step(network, x, t)
     assert_exact(walk, gradients, after, biases=update_biases)
@@ -90,9 +99,13 @@ def test_every_option_equals_the_engine_exactly(bias_mode, update_biases, order)
 
 
 @settings(max_examples=40, deadline=None, database=None)
-@given(sizes=st.lists(st.integers(1, 5), min_size=2, max_size=5), seed=st.integers(0, 10**6),
-       activation=st.sampled_from(ACTIVATIONS), option=st.sampled_from(OPTIONS),
-       loss=st.sampled_from(["squared", "mse"]))
+@given(
+    sizes=st.lists(st.integers(1, 5), min_size=2, max_size=5),
+    seed=st.integers(0, 10**6),
+    activation=st.sampled_from(ACTIVATIONS),
+    option=st.sampled_from(OPTIONS),
+    loss=st.sampled_from(["squared", "mse"]),
+)
 def test_random_networks_equal_the_engine_exactly(sizes, seed, activation, option, loss):
     bias_mode, update_biases, order = option
     network, x, t = random_problem(sizes, seed, activation, bias_mode, update_biases, order, loss)
@@ -109,8 +122,9 @@ def test_bias_gradients_are_reported_even_when_biases_stay_fixed(seed_net, seed_
 
 
 def test_larger_network_is_still_exact():
-    network, x, t = random_problem((8, 8, 8, 8), seed=1, activation="sigmoid",
-                                   bias_mode="per-neuron", update_biases=True, order="seed")
+    network, x, t = random_problem(
+        (8, 8, 8, 8), seed=1, activation="sigmoid", bias_mode="per-neuron", update_biases=True, order="seed"
+    )
     walk = walkthrough(network, x, t)
     assert_exact(walk, *engine_step(network, x, t), biases=True)
     symbols = [s.symbol for s in walk.steps]
@@ -119,6 +133,7 @@ def test_larger_network_is_still_exact():
 
 
 # ------------------------------------------------------------------------ structure
+
 
 def test_phases_come_in_order(seed_net, seed_inputs, seed_targets):
     phases = [s.phase for s in walkthrough(seed_net, seed_inputs, seed_targets).steps]
@@ -143,8 +158,7 @@ def test_forward_steps_alternate_in_deeper_networks():
 
 @pytest.mark.parametrize("bias_mode, update_biases, order", OPTIONS)
 def test_every_symbol_appears_once(bias_mode, update_biases, order):
-    network, x, t = random_problem((2, 3, 2, 2), seed=4, bias_mode=bias_mode,
-                                   update_biases=update_biases, order=order)
+    network, x, t = random_problem((2, 3, 2, 2), seed=4, bias_mode=bias_mode, update_biases=update_biases, order=order)
     symbols = [s.symbol for s in walkthrough(network, x, t).steps]
     repeated = {s for s in symbols if symbols.count(s) > 1}
     assert not repeated
@@ -172,7 +186,8 @@ def test_hidden_output_gradient_is_the_sum_of_its_paths(seed_net, seed_inputs, s
     assert total.latex.startswith(
         rf"\frac{{\partial E_{{total}}}}{{\partial \mathit{{out}}_{{{hidden}}}}} = "
         rf"\frac{{\partial E_{{o1}}}}{{\partial \mathit{{out}}_{{{hidden}}}}} + "
-        rf"\frac{{\partial E_{{o2}}}}{{\partial \mathit{{out}}_{{{hidden}}}}} = ")
+        rf"\frac{{\partial E_{{o2}}}}{{\partial \mathit{{out}}_{{{hidden}}}}} = "
+    )
     # and each path is its delta times the weight it crosses
     index = {"h1": (0, 1), "h2": (1, 1)}[hidden]
     assert walk.value(via_o1) == walk.value("dE_o1/dnet_o1") * seed_net.weights[1][0, index[0]]
@@ -207,8 +222,7 @@ def test_w5_update_latex(seed_net, seed_inputs, seed_targets):
 
 @pytest.mark.parametrize("bias_mode, update_biases, order", OPTIONS)
 def test_every_step_explains_itself_and_points_at_the_diagram(bias_mode, update_biases, order):
-    network, x, t = random_problem((2, 3, 2), seed=8, bias_mode=bias_mode,
-                                   update_biases=update_biases, order=order)
+    network, x, t = random_problem((2, 3, 2), seed=8, bias_mode=bias_mode, update_biases=update_biases, order=order)
     ids = diagram_ids(network)
     walk = walkthrough(network, x, t)
     for step in walk.steps:
@@ -218,8 +232,7 @@ def test_every_step_explains_itself_and_points_at_the_diagram(bias_mode, update_
         assert set(step.elements) <= ids, (step.symbol, set(step.elements) - ids)
     if update_biases:
         bias_steps = [s for s in walk.steps if s.phase == "update" and s.symbol.startswith("b")]
-        expected = {"shared": {"b1+", "b2+"},
-                    "per-neuron": {"b_h1+", "b_h2+", "b_h3+", "b_o1+", "b_o2+"}}[bias_mode]
+        expected = {"shared": {"b1+", "b2+"}, "per-neuron": {"b_h1+", "b_h2+", "b_h3+", "b_o1+", "b_o2+"}}[bias_mode]
         assert {s.symbol for s in bias_steps} == expected
         assert all(set(s.elements) & set(network.names.bias_units) for s in bias_steps)
 
@@ -235,10 +248,10 @@ def test_seed_elements(seed_net, seed_inputs, seed_targets):
 
 # ----------------------------------------------------------------------------- purity
 
+
 @pytest.mark.parametrize("bias_mode, update_biases, order", OPTIONS)
 def test_walkthrough_does_not_change_the_network(bias_mode, update_biases, order):
-    network, x, t = random_problem((2, 3, 2), seed=9, bias_mode=bias_mode,
-                                   update_biases=update_biases, order=order)
+    network, x, t = random_problem((2, 3, 2), seed=9, bias_mode=bias_mode, update_biases=update_biases, order=order)
     before = snapshot(network)
     walk = walkthrough(network, x, t)
     assert all(np.array_equal(a, b) for a, b in zip(before, snapshot(network)))
@@ -283,7 +296,7 @@ def _shown(tex: str) -> tuple[float, float]:
     assert match, tex
     mantissa, exponent = match.group(1), int(match.group(2) or 0)
     decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
-    return float(mantissa) * 10.0 ** exponent, 0.5 * 10.0 ** (exponent - decimals)
+    return float(mantissa) * 10.0**exponent, 0.5 * 10.0 ** (exponent - decimals)
 
 
 _NUMBER = r"(?:\d[\d.]*(?: \\times 10\^\{-?\d+\})?|\(-\d[\d.]*(?: \\times 10\^\{-?\d+\})?\))"
@@ -306,16 +319,18 @@ def _evaluate(numeric: str) -> tuple[float, float] | None:
     return total, bound
 
 
-@pytest.mark.parametrize("sizes, seed, activation, option, loss", [
-    ((2, 2, 2), 0, "sigmoid", ("shared", True, "seed"), "squared"),
-    ((3, 4, 3, 2), 1, "tanh", ("per-neuron", True, "textbook"), "mse"),
-    ((4, 5, 5, 1), 2, "sigmoid", ("shared", True, "textbook"), "bce"),
-    ((3, 3, 2), 5, "softplus", ("per-neuron", True, "seed"), "squared"),
-    ((5, 3, 4, 2), 3, "leaky_relu", ("per-neuron", False, "seed"), "squared"),
-    ((2, 6, 6, 6, 3), 4, "relu", ("shared", True, "seed"), "mse"),
-])
-def test_every_shown_number_is_the_engines_and_every_shown_sum_adds_up(sizes, seed, activation, option,
-                                                                        loss):
+@pytest.mark.parametrize(
+    "sizes, seed, activation, option, loss",
+    [
+        ((2, 2, 2), 0, "sigmoid", ("shared", True, "seed"), "squared"),
+        ((3, 4, 3, 2), 1, "tanh", ("per-neuron", True, "textbook"), "mse"),
+        ((4, 5, 5, 1), 2, "sigmoid", ("shared", True, "textbook"), "bce"),
+        ((3, 3, 2), 5, "softplus", ("per-neuron", True, "seed"), "squared"),
+        ((5, 3, 4, 2), 3, "leaky_relu", ("per-neuron", False, "seed"), "squared"),
+        ((2, 6, 6, 6, 3), 4, "relu", ("shared", True, "seed"), "mse"),
+    ],
+)
+def test_every_shown_number_is_the_engines_and_every_shown_sum_adds_up(sizes, seed, activation, option, loss):
     bias_mode, update_biases, order = option
     network, x, t = random_problem(sizes, seed, activation, bias_mode, update_biases, order, loss)
     walk = walkthrough(network, x, t)
@@ -343,22 +358,31 @@ def test_shown_values_are_read_from_the_engine(seed_net, seed_inputs, seed_targe
     for step in walk.steps:
         l, j = index.get(step.neuron, (None, None))
         expected = {
-            "net": lambda: fw.nets[l - 1][j], "out": lambda: fw.outs[l][j],
-            "error": lambda: fw.errors[j], "total_error": lambda: fw.total_error,
-            "d_out": lambda: g.d_outs[l - 1][j], "update": lambda: walk.after.parameters()[step.parameter],
+            "net": lambda: fw.nets[l - 1][j],
+            "out": lambda: fw.outs[l][j],
+            "error": lambda: fw.errors[j],
+            "total_error": lambda: fw.total_error,
+            "d_out": lambda: g.d_outs[l - 1][j],
+            "update": lambda: walk.after.parameters()[step.parameter],
         }.get(step.quantity)
         if expected is not None:
             assert step.value == expected(), step.symbol
         if step.quantity == "gradient":
-            l, k, j = next((l, k, j) for l, layer in enumerate(seed_net.names.weights)
-                           for k, row in enumerate(layer) for j, w in enumerate(row) if w == step.parameter)
+            l, k, j = next(
+                (l, k, j)
+                for l, layer in enumerate(seed_net.names.weights)
+                for k, row in enumerate(layer)
+                for j, w in enumerate(row)
+                if w == step.parameter
+            )
             assert step.value == g.weights[l][k, j]
         if step.parameter is not None:
             assert step.parameter in params
 
 
 def test_binary_cross_entropy_shows_the_textbook_chain_with_the_fused_value():
-    from explorer.network import Network
+    from explorer.engine.network import Network
+
     network = Network([[[30.0]]], [0.0], activations="sigmoid", loss="bce")
     walk = walkthrough(network, [1.0], [0.3])
     assert walk.value("E_total") == pytest.approx(21.0, rel=1e-14)

@@ -29,18 +29,20 @@ from pathlib import Path
 
 import pytest
 
-from explorer import app
-from explorer.notebook_files import NOTEBOOKS
+from explorer.serve import app
+from explorer.serve.notebook_files import NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_IGNORE = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__",
-                                       ".hypothesis", "artifacts", ".ipynb_checkpoints")
+SOURCE_IGNORE = shutil.ignore_patterns(
+    ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis", "artifacts", ".ipynb_checkpoints"
+)
 
 
 def run(*cmd: str | Path, **kwargs) -> str:
     """Run ``cmd``; return its output, or fail the test with it."""
-    done = subprocess.run([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=300, **kwargs)
+    done = subprocess.run(
+        [str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300, **kwargs
+    )
     assert done.returncode == 0, f"{cmd} exited {done.returncode}:\n{done.stdout[-3000:]}"
     return done.stdout
 
@@ -57,8 +59,18 @@ def installed(tmp_path_factory):
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
     shutil.copytree(ROOT, source, ignore=SOURCE_IGNORE)
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "--quiet",
-        "--wheel-dir", work / "dist", source)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--disable-pip-version-check",
+        "--quiet",
+        "--wheel-dir",
+        work / "dist",
+        source,
+    )
     [wheel] = (work / "dist").glob("backprop_explorer-*.whl")
 
     env_dir = work / "env"
@@ -66,22 +78,42 @@ def installed(tmp_path_factory):
     python = env_dir / "bin" / "python"
     purelib = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").strip())
     (purelib / "borrowed_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
-        "--disable-pip-version-check", "--quiet", wheel)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--no-deps",
+        "--no-index",
+        "--disable-pip-version-check",
+        "--quiet",
+        wheel,
+    )
 
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
-    for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
-                     ("MPLCONFIGDIR", "matplotlib"), ("IPYTHONDIR", "ipython")]:
+    for var, sub in [
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("MPLCONFIGDIR", "matplotlib"),
+        ("IPYTHONDIR", "ipython"),
+    ]:
         env[var] = str(work / sub)
     return env_dir / "bin", env, work
 
 
 def test_the_wheel_carries_the_notebooks(installed):
     bin_dir, env, work = installed
-    where = run(bin_dir / "python", "-c", "import explorer, explorer.notebook_files as n; "
-                "print(explorer.__file__); print(*sorted(p.name for p in n.NOTEBOOK_DIR.iterdir()))",
-                env=env, cwd=work).splitlines()
+    where = run(
+        bin_dir / "python",
+        "-c",
+        "import explorer, explorer.serve.notebook_files as n; "
+        "print(explorer.__file__); print(*sorted(p.name for p in n.NOTEBOOK_DIR.iterdir()))",
+        env=env,
+        cwd=work,
+    ).splitlines()
     assert Path(where[0]).is_relative_to(bin_dir.parent), f"explorer imported from {where[0]}"
     assert not Path(where[0]).is_relative_to(ROOT)
     assert where[1].split() == sorted(NOTEBOOKS.values())
@@ -100,9 +132,14 @@ def test_app_serves_the_page_from_the_wheel(installed):
     port = app.free_port()
     log = work / "app.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([str(bin_dir / "backprop-explorer"), "app", "--port", str(port),
-                                 "--students", "1"], cwd=work, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [str(bin_dir / "backprop-explorer"), "app", "--port", str(port), "--students", "1"],
+            cwd=work,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         url = f"http://{app.HOST}:{port}/"
         app.wait_until_ready(url + app.READY_PATH, proc, timeout=90)

@@ -57,6 +57,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # ------------------------------------------------------------------ processes
 
+
 @dataclass(frozen=True)
 class ProcessStats:
     """One process's memory (MB) and CPU time so far (s)."""
@@ -104,8 +105,9 @@ def process_stats(pid: int) -> ProcessStats | None:
 
 def machine_memory_mb() -> tuple[float, float]:
     """(total, in use) memory of the machine in MB (in use = total - available)."""
-    info = {m.group(1): int(m.group(2)) for m in
-            re.finditer(r"^(\w+):\s+(\d+) kB", Path("/proc/meminfo").read_text(), re.M)}
+    info = {
+        m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+):\s+(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
+    }
     return info["MemTotal"] / 1024, (info["MemTotal"] - info["MemAvailable"]) / 1024
 
 
@@ -120,8 +122,7 @@ def kernel_alive(kernel_id: str) -> bool:
     return False
 
 
-async def wait_for_kernels(server_pid: int, count: int, gone: list[str],
-                           timeout_s: float) -> tuple[int, float]:
+async def wait_for_kernels(server_pid: int, count: int, gone: list[str], timeout_s: float) -> tuple[int, float]:
     """Wait until the kernels ``gone`` have ended and the server runs ``count`` kernels.
 
     Returns the number of kernels then (or at the timeout) and the seconds waited.
@@ -148,8 +149,10 @@ def wait_for_pool(voila: helpers.VoilaServer, pool: int, timeout_s: float = 300)
         if voila.proc.poll() is not None:
             raise RuntimeError(f"Voila exited; log tail:\n{helpers.log_tail(voila.log)}")
         if time.monotonic() > deadline:
-            raise TimeoutError(f"the pool of {pool} kernels was not ready within {timeout_s:.0f} s; "
-                               f"log tail:\n{helpers.log_tail(voila.log)}")
+            raise TimeoutError(
+                f"the pool of {pool} kernels was not ready within {timeout_s:.0f} s; "
+                f"log tail:\n{helpers.log_tail(voila.log)}"
+            )
         kernels = kernel_pids(voila.proc.pid)
         cpu = sum(s.cpu_s for s in map(process_stats, kernels) if s is not None)
         filled = "Kernel pool of" in voila.log.read_text(errors="replace") and len(kernels) == pool
@@ -160,6 +163,7 @@ def wait_for_pool(voila: helpers.VoilaServer, pool: int, timeout_s: float = 300)
 
 
 # ------------------------------------------------------------------ students
+
 
 @dataclass
 class Student:
@@ -233,19 +237,21 @@ def _panel(page):
 
 
 def _w1_label(page, value: str):
-    return _panel(page).locator('svg.bp-diagram [data-id="w1"] text, svg.bp-diagram [data-for="w1"] text',
-                                has_text=re.compile(rf"w1\W*{re.escape(value)}\b"))
+    return _panel(page).locator(
+        'svg.bp-diagram [data-id="w1"] text, svg.bp-diagram [data-for="w1"] text',
+        has_text=re.compile(rf"w1\W*{re.escape(value)}\b"),
+    )
 
 
 async def _block_external(context, record: list[str]) -> None:
     async def handle(route):
         record.append(route.request.url)
         await route.abort("blockedbyclient")
+
     await context.route(lambda url: not helpers.is_loopback(url), handle)
 
 
-async def _arrive(browser, url: str, student: Student, start: float, delay: float,
-                  usable_timeout_s: float):
+async def _arrive(browser, url: str, student: Student, start: float, delay: float, usable_timeout_s: float):
     """Open the page after ``delay`` s, wait until usable, click; return (context, page)."""
     await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
@@ -255,8 +261,14 @@ async def _arrive(browser, url: str, student: Student, start: float, delay: floa
     page.on("pageerror", lambda error: student.page_errors.append(str(error)))
     # anywidget gives a widget's module 2 s to load, then leaves its view empty
     # (a starved renderer misses it): report it with the page's errors
-    page.on("console", lambda message: student.page_errors.append(message.text)
-            if message.type == "error" and "[anywidget]" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            student.page_errors.append(message.text)
+            if message.type == "error" and "[anywidget]" in message.text
+            else None
+        ),
+    )
     try:
         requested = time.monotonic()
         student.arrived_s = requested - start
@@ -273,15 +285,15 @@ async def _arrive(browser, url: str, student: Student, start: float, delay: floa
         student.kernel_id = await page.evaluate(_KERNEL_ID)
         handle = await step.element_handle()
         for _ in range(student.clicks):
-            student.click_ms.append(await page.evaluate(
-                helpers.CLICK_LATENCY_JS, [handle, ".bp-panel .bp-equation", CLICK_TIMEOUT_MS]))
+            student.click_ms.append(
+                await page.evaluate(helpers.CLICK_LATENCY_JS, [handle, ".bp-panel .bp-equation", CLICK_TIMEOUT_MS])
+            )
     except Exception as error:  # recorded: one student's failure must not hide the others'
         student.failure = f"{type(error).__name__}: {str(error).splitlines()[0]}"
     return context, page
 
 
-async def _arrive_client(url: str, student: Student, start: float, delay: float,
-                         timeout_s: float) -> WidgetClient:
+async def _arrive_client(url: str, student: Student, start: float, delay: float, timeout_s: float) -> WidgetClient:
     """A student without a browser (widget_client.py): the same requests, same clicks."""
     await asyncio.sleep(delay)
     client = WidgetClient(url, timeout_s)
@@ -322,8 +334,7 @@ async def _read_step(page, expected: int, settle_s: float = 10.0) -> str:
     """
     label = _panel(page).locator(".bp-position")
     deadline = time.monotonic() + settle_s
-    while (value := (await label.inner_text()).split()[1]) != str(expected) \
-            and time.monotonic() < deadline:
+    while (value := (await label.inner_text()).split()[1]) != str(expected) and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
     return value
 
@@ -332,8 +343,9 @@ async def _check_isolation(pages, students: list[Student]) -> None:
     """Each page shows its own step; w1 typed in the first page appears there only."""
     for page, student in zip(pages, students):
         if student.failure is None:
-            student.step_after_clicks = (await _read_step(page, student.clicks) if student.browser
-                                         else (await _client_reads(page))[0])
+            student.step_after_clicks = (
+                await _read_step(page, student.clicks) if student.browser else (await _client_reads(page))[0]
+            )
     first = pages[0]
     if students[0].failure is None:
         edit = _panel(first).get_by_role("button", name="Edit", exact=True)
@@ -373,10 +385,19 @@ async def _count_kernels(server_pid: int, start: float, counts: list[tuple[float
         await asyncio.sleep(1.0)
 
 
-async def run_class(voila: helpers.VoilaServer, pool: int, n: int, *, arrival_s: float = 10.0,
-                    browsers: int | None = None, vanish: int = 0, cull_wait_s: float = 0.0,
-                    refill_s: float = 0.0, browser_nice: int = 0,
-                    usable_timeout_s: float = USABLE_TIMEOUT_S) -> ClassRun:
+async def run_class(
+    voila: helpers.VoilaServer,
+    pool: int,
+    n: int,
+    *,
+    arrival_s: float = 10.0,
+    browsers: int | None = None,
+    vanish: int = 0,
+    cull_wait_s: float = 0.0,
+    refill_s: float = 0.0,
+    browser_nice: int = 0,
+    usable_timeout_s: float = USABLE_TIMEOUT_S,
+) -> ClassRun:
     """Bring ``n`` students to ``voila`` (which keeps ``pool`` kernels ready); see the module doc.
 
     ``browsers``: how many of the students open a real Chromium page (evenly
@@ -399,17 +420,22 @@ async def run_class(voila: helpers.VoilaServer, pool: int, n: int, *, arrival_s:
     memory_total, memory_before = machine_memory_mb()
     counts: list[tuple[float, int]] = []
     async with async_playwright() as playwright, _chromium(browser_nice) as chromium:
-        browser = await playwright.chromium.launch(executable_path=str(chromium), headless=True,
-                                                   args=helpers.CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(
+            executable_path=str(chromium), headless=True, args=helpers.CHROMIUM_ARGS
+        )
         try:
             cpu_before = _server_cpu(server)
             start = time.monotonic()
             counter = asyncio.create_task(_count_kernels(server, start, counts))
             delays = [arrival_s * i / max(n - 1, 1) for i in range(n)]
-            opened = await asyncio.gather(*(
-                _arrive(browser, voila.url, s, start, d, usable_timeout_s) if s.browser
-                else _arrive_client(voila.url, s, start, d, usable_timeout_s)
-                for s, d in zip(students, delays)))
+            opened = await asyncio.gather(
+                *(
+                    _arrive(browser, voila.url, s, start, d, usable_timeout_s)
+                    if s.browser
+                    else _arrive_client(voila.url, s, start, d, usable_timeout_s)
+                    for s, d in zip(students, delays)
+                )
+            )
             class_s = time.monotonic() - start
             cpu_s = _server_cpu(server) - cpu_before
             pages = [o[1] if s.browser else o for s, o in zip(students, opened)]
@@ -421,8 +447,7 @@ async def run_class(voila: helpers.VoilaServer, pool: int, n: int, *, arrival_s:
             for student, page in zip(students[:polite], pages[:polite]):
                 await (page.close(run_before_unload=True) if student.browser else page.leave())
             closed = [s.kernel_id for s in students[:polite] if s.kernel_id]
-            kernels_after_close, close_s = await wait_for_kernels(server, pool + vanish, closed,
-                                                                  refill_s + 60)
+            kernels_after_close, close_s = await wait_for_kernels(server, pool + vanish, closed, refill_s + 60)
             counter.cancel()
             for student, page in zip(students, opened):
                 if student.browser:
@@ -435,9 +460,24 @@ async def run_class(voila: helpers.VoilaServer, pool: int, n: int, *, arrival_s:
     if vanish:
         vanished = [s.kernel_id for s in students[polite:] if s.kernel_id]
         kernels_after_cull, cull_s = await wait_for_kernels(server, pool, vanished, cull_wait_s)
-    return ClassRun(voila.url, pool, students, kernels_ready, kernels_open, server_open, cpu_s,
-                    class_s, memory_total, memory_before, memory_used_open, kernels_after_close,
-                    close_s, kernels_after_cull, cull_s, counts)
+    return ClassRun(
+        voila.url,
+        pool,
+        students,
+        kernels_ready,
+        kernels_open,
+        server_open,
+        cpu_s,
+        class_s,
+        memory_total,
+        memory_before,
+        memory_used_open,
+        kernels_after_close,
+        close_s,
+        kernels_after_cull,
+        cull_s,
+        counts,
+    )
 
 
 @contextlib.asynccontextmanager
@@ -475,14 +515,14 @@ def summary(run: ClassRun) -> dict[str, float]:
         by_kind[f"{kind}s"] = len(group)
         by_kind[f"{kind}s_usable"] = sum(s.usable_s is not None for s in group)
         first_clicks = [s.click_ms[0] for s in group if s.click_ms]
-        by_kind[f"{kind}_first_click_median_ms"] = (statistics.median(first_clicks) if first_clicks
-                                                    else float("nan"))
+        by_kind[f"{kind}_first_click_median_ms"] = statistics.median(first_clicks) if first_clicks else float("nan")
     kernels = [k for _, k in run.kernel_counts]
     return {
         **by_kind,
         "kernels_min": min(kernels, default=float("nan")),
         "kernels_max": max(kernels, default=float("nan")),
-        "students": len(run.students), "usable": len(usable),
+        "students": len(run.students),
+        "usable": len(usable),
         "first_usable_s": run.students[0].usable_s or float("nan"),
         "p50_usable_s": percentile(usable, 0.5) if usable else float("nan"),
         "p95_usable_s": percentile(usable, 0.95) if usable else float("nan"),
@@ -497,5 +537,6 @@ def summary(run: ClassRun) -> dict[str, float]:
         "kernels_pss_total_mb": sum(pss),
         "server_rss_mb": run.server_open.rss_mb if run.server_open else float("nan"),
         "machine_used_delta_mb": run.memory_used_open_mb - run.memory_used_before_mb,
-        "cpu_s": run.cpu_s, "class_s": run.class_s,
+        "cpu_s": run.cpu_s,
+        "class_s": run.class_s,
     }

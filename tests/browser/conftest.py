@@ -50,8 +50,9 @@ ARTIFACTS = helpers.ARTIFACTS  # tests/artifacts, git-ignored
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "shared_lab_kernel: the module's tests share one Lab kernel (module_page); "
-        "it is not shut down after each test")
+        "markers",
+        "shared_lab_kernel: the module's tests share one Lab kernel (module_page); it is not shut down after each test",
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -95,15 +96,14 @@ def browser_workdir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def lab_server(browser_workdir):
-    """JupyterLab serving a temporary copy of explorer/notebooks/ (``lab_server.root``).
+    """JupyterLab serving a temporary copy of notebooks/ (``lab_server.root``).
 
     A copy, so that Lab's autosave never writes outputs into the committed
     notebooks.  Tests may add notebooks of their own under ``lab_server.root``.
     """
     root = browser_workdir / "lab-root"
     if helpers.NOTEBOOKS.is_dir():
-        shutil.copytree(helpers.NOTEBOOKS, root,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        shutil.copytree(helpers.NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     root.mkdir(exist_ok=True)
     with helpers.lab_server(root, browser_workdir / "lab") as lab:
         yield lab
@@ -121,11 +121,12 @@ def _lab_kernels_per_test(request):
 def voila_server(browser_workdir):
     """Factory: ``voila_server("01")`` or ``voila_server(path)`` -> a running VoilaServer.
 
-    Started through explorer.app's own command line (offline template
+    Started through explorer.serve.app's own command line (offline template
     included) and shared by the session, one server per notebook.
     """
     servers: dict[Path, helpers.VoilaServer] = {}
     with contextlib.ExitStack() as stack:
+
         def start(notebook: str | Path = "01") -> helpers.VoilaServer:
             if isinstance(notebook, str) and notebook in helpers.app.NOTEBOOKS:
                 notebook = helpers.NOTEBOOKS / helpers.app.NOTEBOOKS[notebook]
@@ -226,8 +227,9 @@ def module_page(browser):
     in Lab too, whose notebook scrolls inside its own panel.
     """
     record = ModulePage(page=None)
-    context, record.page = helpers.new_page(browser, record.external_requests, record.page_errors,
-                                            viewport=(1280, 1800))
+    context, record.page = helpers.new_page(
+        browser, record.external_requests, record.page_errors, viewport=(1280, 1800)
+    )
     try:
         yield record
     finally:

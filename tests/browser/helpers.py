@@ -20,20 +20,26 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import quote, urlsplit
 
 import nbformat
 
-from explorer import app
+from explorer.serve import app
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Debian's Chromium: Playwright's own browser download is unreachable here.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "explorer" / "notebooks"
@@ -45,6 +51,7 @@ PAGE_TIMEOUT = 60_000  # ms; Lab page load to rendered cells is ~6-7 s on 2 core
 
 # --------------------------------------------------------------------------- servers
 
+
 def throwaway_env(workdir: Path, base: dict[str, str] | None = None) -> dict[str, str]:
     """``base`` (default: os.environ) with Jupyter/IPython/matplotlib state in ``workdir``.
 
@@ -52,10 +59,14 @@ def throwaway_env(workdir: Path, base: dict[str, str] | None = None) -> dict[str
     the tests, and the tests' debris out of the developer's home.
     """
     env = dict(os.environ if base is None else base)
-    for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
-                     ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"),
-                     ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"),
-                     ("MPLCONFIGDIR", "matplotlib"), ("IPYTHONDIR", "ipython")]:
+    for var, sub in [
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"),
+        ("MPLCONFIGDIR", "matplotlib"),
+        ("IPYTHONDIR", "ipython"),
+    ]:
         path = workdir / sub
         path.mkdir(parents=True, exist_ok=True)
         env[var] = str(path)
@@ -80,30 +91,30 @@ def stop_process_group(proc: subprocess.Popen, timeout: float = 10.0) -> None:
             proc.wait(grace)
 
 
-def wait_for_http(url: str, proc: subprocess.Popen, log: Path, what: str,
-                  timeout: float = SERVER_START_TIMEOUT) -> None:
+def wait_for_http(
+    url: str, proc: subprocess.Popen, log: Path, what: str, timeout: float = SERVER_START_TIMEOUT
+) -> None:
     """Poll ``url`` until it answers 200; raise with the server's log tail otherwise."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with code {proc.returncode} before it was "
-                               f"ready; log tail:\n{log_tail(log)}")
-        with contextlib.suppress(urllib.error.URLError, OSError):
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
+            raise RuntimeError(
+                f"{what} exited with code {proc.returncode} before it was ready; log tail:\n{log_tail(log)}"
+            )
+        with contextlib.suppress(urllib.error.URLError, OSError), urllib.request.urlopen(url, timeout=2) as response:
+            if response.status == 200:
+                return
         time.sleep(0.25)
-    raise TimeoutError(f"{what} did not answer {url} within {timeout:.0f} s; "
-                       f"log tail:\n{log_tail(log)}")
+    raise TimeoutError(f"{what} did not answer {url} within {timeout:.0f} s; log tail:\n{log_tail(log)}")
 
 
 @contextlib.contextmanager
-def running(cmd: list[str], env: dict[str, str], ready_url: str, log: Path,
-            what: str) -> Iterator[subprocess.Popen]:
+def running(cmd: list[str], env: dict[str, str], ready_url: str, log: Path, what: str) -> Iterator[subprocess.Popen]:
     """Run ``cmd`` in a new process group until the block ends; yield once ``ready_url`` is 200."""
     with open(log, "wb") as log_file:
-        proc = subprocess.Popen(cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
     try:
         wait_for_http(ready_url, proc, log, what)
         yield proc
@@ -136,14 +147,18 @@ class LabServer:
         kernel, globals and widgets included.
         """
         headers = {"Authorization": f"token {self.token}"}
-        with urllib.request.urlopen(urllib.request.Request(
-                f"{self.base_url}api/sessions", headers=headers), timeout=10) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(f"{self.base_url}api/sessions", headers=headers), timeout=10
+        ) as response:
             sessions = json.load(response)
         for session in sessions:
             if path is None or session["path"] == path:
-                urllib.request.urlopen(urllib.request.Request(
-                    f"{self.base_url}api/sessions/{session['id']}", method="DELETE",
-                    headers=headers), timeout=30).close()
+                urllib.request.urlopen(
+                    urllib.request.Request(
+                        f"{self.base_url}api/sessions/{session['id']}", method="DELETE", headers=headers
+                    ),
+                    timeout=30,
+                ).close()
 
     def reset_workspaces(self) -> None:
         """Delete every saved workspace, so the next page opens no tab left by an earlier one.
@@ -152,14 +167,19 @@ class LabServer:
         it on every page load, across browser contexts.
         """
         headers = {"Authorization": f"token {self.token}"}
-        with urllib.request.urlopen(urllib.request.Request(
-                f"{self.base_url}lab/api/workspaces", headers=headers), timeout=10) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(f"{self.base_url}lab/api/workspaces", headers=headers), timeout=10
+        ) as response:
             ids = json.load(response)["workspaces"]["ids"]
         for space in ids:
             with contextlib.suppress(urllib.error.HTTPError):  # already gone
-                urllib.request.urlopen(urllib.request.Request(
-                    f"{self.base_url}lab/api/workspaces/{quote(space)}", method="DELETE",
-                    headers=headers), timeout=10).close()
+                urllib.request.urlopen(
+                    urllib.request.Request(
+                        f"{self.base_url}lab/api/workspaces/{quote(space)}", method="DELETE", headers=headers
+                    ),
+                    timeout=10,
+                ).close()
+
 
 @contextlib.contextmanager
 def lab_server(root: Path, workdir: Path) -> Iterator[LabServer]:
@@ -167,8 +187,14 @@ def lab_server(root: Path, workdir: Path) -> Iterator[LabServer]:
     workdir.mkdir(parents=True, exist_ok=True)
     port, token = app.free_port(), secrets.token_hex(16)
     cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
         "--allow-root",  # as root (CI containers) lab exits at once without it
         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp for the tests
@@ -182,8 +208,9 @@ def lab_server(root: Path, workdir: Path) -> Iterator[LabServer]:
     # news_url=None stops the feed, but Lab still asks "Would you like to get
     # notified about official Jupyter news?" in a toast that covers the
     # bottom right of every screenshot; answer it in the user settings.
-    notification = (Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "apputils-extension"
-                    / "notification.jupyterlab-settings")
+    notification = (
+        Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    )
     notification.parent.mkdir(parents=True, exist_ok=True)
     notification.write_text('{"fetchNews": "false", "checkForUpdates": false}')
     with running(cmd, env, f"{base_url}api/status?token={token}", log, "JupyterLab") as proc:
@@ -192,7 +219,7 @@ def lab_server(root: Path, workdir: Path) -> Iterator[LabServer]:
 
 @dataclass
 class VoilaServer:
-    """A running classroom page (explorer.app's Voila configuration) for one notebook."""
+    """A running classroom page (explorer.serve.app's Voila configuration) for one notebook."""
 
     url: str  # the page, ends with "/"
     notebook: Path
@@ -201,8 +228,9 @@ class VoilaServer:
 
 
 @contextlib.contextmanager
-def voila_server(notebook: Path, workdir: Path, *, students: int = 1,
-                 idle_timeout: int = app.DEFAULT_IDLE_TIMEOUT) -> Iterator[VoilaServer]:
+def voila_server(
+    notebook: Path, workdir: Path, *, students: int = 1, idle_timeout: int = app.DEFAULT_IDLE_TIMEOUT
+) -> Iterator[VoilaServer]:
     """Serve ``notebook`` as ``python -m explorer app --students N`` does, on a free port.
 
     One pre-started kernel by default: a test's page then gets a kernel that
@@ -210,22 +238,25 @@ def voila_server(notebook: Path, workdir: Path, *, students: int = 1,
     """
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / "voila.log"
-    with app.voila_launch(notebook, app.free_port(), students=students,
-                          idle_timeout=idle_timeout) as launch:
-        # Each GET of the page starts a kernel: poll a static file instead.
-        with running(launch.cmd, throwaway_env(workdir, launch.env), launch.url + app.READY_PATH,
-                     log, "Voila") as proc:
-            yield VoilaServer(launch.url, notebook, log, proc)
+    # Each GET of the page starts a kernel: poll a static file instead.
+    with (
+        app.voila_launch(notebook, app.free_port(), students=students, idle_timeout=idle_timeout) as launch,
+        running(launch.cmd, throwaway_env(workdir, launch.env), launch.url + app.READY_PATH, log, "Voila") as proc,
+    ):
+        yield VoilaServer(launch.url, notebook, log, proc)
 
 
 # --------------------------------------------------------------------------- notebooks
 
+
 def write_notebook(path: Path, *sources: str) -> Path:
     """Write a notebook of code cells (a string starting with '#md ' is a markdown cell)."""
-    cells = [nbformat.v4.new_markdown_cell(s[4:]) if s.startswith("#md ")
-             else nbformat.v4.new_code_cell(s) for s in sources]
-    nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {
-        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    cells = [
+        nbformat.v4.new_markdown_cell(s[4:]) if s.startswith("#md ") else nbformat.v4.new_code_cell(s) for s in sources
+    ]
+    nb = nbformat.v4.new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
@@ -233,10 +264,10 @@ def write_notebook(path: Path, *sources: str) -> Path:
 
 # --------------------------------------------------------------------------- browser
 
+
 def launch_chromium(playwright, **kwargs):
     """Debian's Chromium, headless; never Playwright's downloaded browser."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                      args=CHROMIUM_ARGS, **kwargs)
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, **kwargs)
 
 
 def is_loopback(url: str) -> bool:
@@ -248,6 +279,7 @@ def is_loopback(url: str) -> bool:
 
 def block_external_requests(context_or_page, record: list[str]) -> None:
     """Abort, and append to ``record``, every request leaving the loopback interface."""
+
     def handle(route):
         record.append(route.request.url)
         route.abort("blockedbyclient")
@@ -255,8 +287,14 @@ def block_external_requests(context_or_page, record: list[str]) -> None:
     context_or_page.route(lambda url: not is_loopback(url), handle)
 
 
-def new_page(browser, external_requests: list[str], page_errors: list[str], *,
-             viewport: tuple[int, int] = (1280, 900), timeout_ms: int = 30_000):
+def new_page(
+    browser,
+    external_requests: list[str],
+    page_errors: list[str],
+    *,
+    viewport: tuple[int, int] = (1280, 900),
+    timeout_ms: int = 30_000,
+):
     """A new context and page that cannot reach beyond 127.0.0.1: ``(context, page)``.
 
     Aborted requests are appended to ``external_requests`` and uncaught
@@ -299,8 +337,9 @@ _ERROR_OUTPUTS = """() => [...window.jupyterapp.shell.currentWidget.node.querySe
     .map(e => e.textContent.slice(0, 2000))"""
 
 
-def open_notebook_in_lab(page, lab: LabServer, name: str, *, run_all: bool = True,
-                         allow_errors: bool = False, timeout: int = PAGE_TIMEOUT) -> None:
+def open_notebook_in_lab(
+    page, lab: LabServer, name: str, *, run_all: bool = True, allow_errors: bool = False, timeout: int = PAGE_TIMEOUT
+) -> None:
     """Open ``name`` (relative to the Lab root), wait for its kernel, run every cell.
 
     Waits on the kernel object itself, not the toolbar indicator: that reads
@@ -321,8 +360,14 @@ def open_notebook_in_lab(page, lab: LabServer, name: str, *, run_all: bool = Tru
         raise AssertionError(f"{name}: {len(errors)} cell(s) wrote errors:\n" + "\n---\n".join(errors))
 
 
-def open_voila(page, voila: VoilaServer, selector: str = ".widget-button", *,
-               allow_errors: bool = False, timeout: int = PAGE_TIMEOUT) -> None:
+def open_voila(
+    page,
+    voila: VoilaServer,
+    selector: str = ".widget-button",
+    *,
+    allow_errors: bool = False,
+    timeout: int = PAGE_TIMEOUT,
+) -> None:
     """Load the classroom page and wait until ``selector`` (a rendered widget) is visible.
 
     Voila runs every cell while it streams the page and reveals
@@ -335,8 +380,11 @@ def open_voila(page, voila: VoilaServer, selector: str = ".widget-button", *,
     page.locator("#rendered_cells").wait_for(state="visible", timeout=timeout)
     errors = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
     if errors.count() and not allow_errors:
-        raise AssertionError(f"{voila.notebook.name} in Voila: " + " | ".join(errors.all_inner_texts())
-                             + f"\nVoila log tail:\n{log_tail(voila.log)}")
+        raise AssertionError(
+            f"{voila.notebook.name} in Voila: "
+            + " | ".join(errors.all_inner_texts())
+            + f"\nVoila log tail:\n{log_tail(voila.log)}"
+        )
     page.locator(selector).first.wait_for(state="visible", timeout=timeout)
 
 
@@ -373,8 +421,9 @@ CLICK_LATENCY_JS = """([button, selector, timeoutMs]) => new Promise((resolve, r
 })"""
 
 
-def click_latencies(page, button, target_selector: str, clicks: int = 20, *,
-                    pause_s: float = 0.1, timeout_ms: int = 10_000) -> list[float]:
+def click_latencies(
+    page, button, target_selector: str, clicks: int = 20, *, pause_s: float = 0.1, timeout_ms: int = 10_000
+) -> list[float]:
     """Milliseconds from each of ``clicks`` clicks on ``button`` to a text change of the target."""
     handle = button.element_handle(timeout=PAGE_TIMEOUT)
     times = []

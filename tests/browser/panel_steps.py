@@ -1,7 +1,7 @@
 """The browser scenario of the explorer panel, shared by JupyterLab and Voila.
 
 ``test_panel_lab.py`` and ``test_panel_voila.py`` each load
-explorer/notebooks/01_step_by_step.ipynb once, wrap the page in :class:`Panel` and run
+notebooks/01_step_by_step.ipynb once, wrap the page in :class:`Panel` and run
 these steps in order on the same panel (one kernel, one page load per
 server).  Each step starts from a state it sets up itself (``Reset weights``,
 ``Reset iteration``), so a step also passes alone.
@@ -17,7 +17,7 @@ conftest) or ``wait_for_function`` with a timeout.
 
 The seed's numbers are written out, as the seed prints them; the
 learning-rate step computes the rate it expects from the slider position
-(``explorer.formatting.number`` prints it the way the panel does).
+(``explorer.engine.formatting.number`` prints it the way the panel does).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from explorer.formatting import number
+from explorer.engine.formatting import number
 
 from . import helpers
 
@@ -57,17 +57,44 @@ W5_UPDATED = "0.35891648"
 DW5 = 0.08216704056423078  # dE_total/dw5 of the seed, full precision
 SEED_E_TOTAL = "0.298371109"
 
-BUTTONS = ["Previous step", "Next step", "Next phase", "Finish iteration", "Reset iteration", "Quiz",
-           "Play steps", "Train", "Play", "Stop", "Keep curve", "Clear kept curves", "Reset weights",
-           "Export handout", "Save"]
+BUTTONS = [
+    "Previous step",
+    "Next step",
+    "Next phase",
+    "Finish iteration",
+    "Reset iteration",
+    "Quiz",
+    "Play steps",
+    "Train",
+    "Play",
+    "Stop",
+    "Keep curve",
+    "Clear kept curves",
+    "Reset weights",
+    "Export handout",
+    "Save",
+]
 SLIDERS = ["Step", "Learning rate"]
-TEXTBOXES = ["Iterations", "Learning rate value", "i1", "i2", "target o1", "target o2",
-             *(f"w{k}" for k in range(1, 9)), "b1", "b2"]
+TEXTBOXES = [
+    "Iterations",
+    "Learning rate value",
+    "i1",
+    "i2",
+    "target o1",
+    "target o2",
+    *(f"w{k}" for k in range(1, 9)),
+    "b1",
+    "b2",
+]
 COMBOBOXES = ["Speed", "Pace", "Update order", "Handout"]
 CHECKBOXES = ["Log scale", "Update biases", "as a quiz (blanks, answers at the end)"]
-CONTROLS = ([("button", n) for n in BUTTONS] + [("slider", n) for n in SLIDERS]
-            + [("textbox", n) for n in TEXTBOXES] + [("combobox", n) for n in COMBOBOXES]
-            + [("checkbox", n) for n in CHECKBOXES])
+CONTROLS = (
+    [("button", n) for n in BUTTONS]
+    + [("slider", n) for n in SLIDERS]
+    + [("textbox", n) for n in TEXTBOXES]
+    + [("combobox", n) for n in COMBOBOXES]
+    + [("checkbox", n) for n in CHECKBOXES]
+)
 
 # explorer/controls.py, _ESM: JupyterLab's notebook shortcuts take the arrow keys.
 LAB_ARROW_KEYS_REASON = (
@@ -75,14 +102,16 @@ LAB_ARROW_KEYS_REASON = (
     "(ArrowLeft/Right: notebook:move-cursor-heading-above-or-collapse/-below-or-expand, selector "
     "'.jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus') match the focused "
     "<input type=range>, which is not :read-write; explorer/controls.py's _ESM should set "
-    "input.setAttribute('data-lm-suppress-shortcuts', 'true') on the input itself")
+    "input.setAttribute('data-lm-suppress-shortcuts', 'true') on the input itself"
+)
 
 # explorer/panel.py, Explorer._build: the stepping column beside the training column.
 VOILA_FORMULA_CLIPPED_REASON = (
     "at 1280 px the classroom page puts stepping and training side by side (panel.py _build: "
     "stepping VBox flex '1 1 520px' next to training '1 1 440px'), leaving the formula about "
     "657 px; net_o1/net_o2 (~770 px) and dE_total/dw5 (~730 px) overflow .bp-equation "
-    "(overflow-x: auto), so their results are hidden behind a horizontal scrollbar")
+    "(overflow-x: auto), so their results are hidden behind a horizontal scrollbar"
+)
 
 # The ipympl canvas div takes focus (tabindex=0) and its keydown handler calls
 # preventDefault() on every key, Tab included: keyboard focus cannot leave it.
@@ -90,7 +119,8 @@ TAB_TRAP_REASON = (
     "keyboard trap: ipympl 0.10's canvas div (tabindex=0) calls preventDefault() on every keydown, "
     "Tab included, so Tab never leaves the error curve and the controls after it "
     "(Log scale, Keep curve, ..., the edit table) cannot be reached "
-    "(explorer/panel.py, Explorer._build: self.canvas = Canvas(figure))")
+    "(explorer/panel.py, Explorer._build: self.canvas = Canvas(figure))"
+)
 
 # The text of the formula as MathJax rendered it, and as its assistive MathML.
 _EQUATION = """(el) => {
@@ -186,8 +216,9 @@ class Panel:
 
     def label_text(self, data_id: str, pattern: str) -> Locator:
         """The visible ``<text>`` of diagram element ``data_id`` (or its label) matching ``pattern``."""
-        return self.diagram.locator(f'[data-id="{data_id}"] text, [data-for="{data_id}"] text',
-                                    has_text=re.compile(pattern))
+        return self.diagram.locator(
+            f'[data-id="{data_id}"] text, [data-for="{data_id}"] text', has_text=re.compile(pattern)
+        )
 
     @property
     def counter(self) -> Locator:
@@ -214,11 +245,11 @@ class Panel:
         """Wait until MathJax shows every string of ``wanted`` in the formula."""
         handle = self.equation.element_handle()
         try:
-            self.page.wait_for_function(_EQUATION_SHOWS, arg=[handle, list(wanted)],
-                                        timeout=timeout, polling=50)
+            self.page.wait_for_function(_EQUATION_SHOWS, arg=[handle, list(wanted)], timeout=timeout, polling=50)
         except Exception as error:  # Playwright's TimeoutError: say what was shown instead
-            raise AssertionError(f"{self.server}: the formula did not show {wanted} within "
-                                 f"{timeout} ms; it shows {self.read_equation()}") from error
+            raise AssertionError(
+                f"{self.server}: the formula did not show {wanted} within {timeout} ms; it shows {self.read_equation()}"
+            ) from error
         self.overflow[" ".join(wanted)] = self.equation.evaluate("(e) => e.scrollWidth - e.clientWidth")
 
     def iteration(self) -> int:
@@ -297,7 +328,7 @@ def forward_pass(panel: Panel) -> None:
     """Next step through the forward pass: each value in the formula and on its node."""
     panel.start_fresh()
     step = panel.button("Next step")
-    for k, (symbol, value, node, line) in enumerate(FORWARD, start=1):
+    for k, (_symbol, value, node, line) in enumerate(FORWARD, start=1):
         step.click()
         panel.expect_equation(f"={value}")
         expect(panel.label_text(node, rf"\b{line}\W*{re.escape(value)}\b")).to_have_count(1)
@@ -318,7 +349,7 @@ def error_and_backward(panel: Panel) -> None:
         for _ in FORWARD:
             step.click()
         panel.expect_equation(f"={FORWARD[-1][1]}")
-    for symbol, value in ERRORS:
+    for _symbol, value in ERRORS:
         step.click()
         panel.expect_equation(f"={value}")
         expect(panel.current_phase).to_have_text("error")
@@ -393,7 +424,7 @@ def learning_rate_keyboard(panel: Panel, presses: int = 3) -> None:
         position = round(start - 0.01 * press, 2)
         # the browser moves a native range input at once: no need to wait the full 15 s
         expect(slider).to_have_value(str(position), timeout=2_000)
-        rate = number(10 ** position)
+        rate = number(10**position)
         expect(field).to_have_value(rate)  # committed to the kernel
     _update_uses_rate(panel, rate)
     panel.shot("05-learning-rate-keyboard")
@@ -415,8 +446,7 @@ def invalid_weight(panel: Panel) -> None:
     panel.button("Reset iteration").click()
     expect(panel.control("slider", "Step")).to_have_value("0")
     field = panel.control("textbox", "w5")
-    message = field.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]") \
-                   .locator(".bp-field-message")
+    message = field.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]").locator(".bp-field-message")
     expect(message).to_have_count(1)
     expect(message).to_have_text("")
     svg = panel.diagram.evaluate("(svg) => svg.outerHTML")
@@ -453,8 +483,9 @@ def train_and_stop(panel: Panel) -> None:
     # The counter must come to rest well short of 10,000: a run that ignored Stop would
     # go on at 2,000 iterations/s to the end.  How long it took to rest is recorded, not
     # asserted: on a loaded machine the last chunk's frames can arrive a second late.
-    panel.page.wait_for_function("() => performance.now() - window.__bpCounterChanged > 1000",
-                                 timeout=15_000, polling=100)
+    panel.page.wait_for_function(
+        "() => performance.now() - window.__bpCounterChanged > 1000", timeout=15_000, polling=100
+    )
     settled = panel.page.evaluate("window.__bpCounterChanged") - clicked
     iterations = panel.iteration()
     assert 0 < iterations < 10_000, f"{panel.server}: stopped at iteration {iterations}"
@@ -462,10 +493,14 @@ def train_and_stop(panel: Panel) -> None:
     try:
         panel.page.wait_for_function(
             f"(c) => ({_CANVAS_STATS})(c).coloured > {before['coloured']} + 200",
-            arg=panel.canvas.element_handle(), timeout=WAIT_MS, polling=100)
+            arg=panel.canvas.element_handle(),
+            timeout=WAIT_MS,
+            polling=100,
+        )
     except Exception as error:
-        raise AssertionError(f"{panel.server}: no curve drawn: before {before}, "
-                             f"after {panel.canvas_stats()}") from error
+        raise AssertionError(
+            f"{panel.server}: no curve drawn: before {before}, after {panel.canvas_stats()}"
+        ) from error
     panel.shot("08-stopped")
     timing = {"stopped_at_iteration": iterations, "counter_settled_ms_after_stop": round(settled)}
     (helpers.ARTIFACTS / f"{panel.server}-train-stop.json").write_text(json.dumps(timing))
@@ -492,9 +527,10 @@ def tab_reaches_every_control(panel: Panel, max_presses: int = 200) -> None:
         panel.page.keyboard.press("Tab")
     panel.page.evaluate("document.activeElement && document.activeElement.blur()")
     missing = sorted(expected_names - set(seen))
-    assert not missing, (f"{panel.server}: Tab never reached {missing}; focus went "
-                         f"{' > '.join(dict.fromkeys(trail))}"
-                         + (f" and stayed on {trail[-1]}" if stuck >= 5 else ""))
+    assert not missing, (
+        f"{panel.server}: Tab never reached {missing}; focus went "
+        f"{' > '.join(dict.fromkeys(trail))}" + (f" and stayed on {trail[-1]}" if stuck >= 5 else "")
+    )
     unnamed = sorted({t for t in trail if t.startswith("<unnamed")})
     assert not unnamed, f"{panel.server}: focusable without an accessible name: {unnamed}"
 
@@ -551,8 +587,10 @@ def formulas_fit(panel: Panel) -> None:
     assert panel.overflow, "run the stepping tests first"
     clipped = {k: v for k, v in panel.overflow.items() if v > 1}
     width = panel.equation.evaluate("(e) => e.clientWidth")
-    assert not clipped, (f"{panel.server}: {len(clipped)} of {len(panel.overflow)} formulas overflow "
-                         f"the {width} px equation area (px hidden): {clipped}")
+    assert not clipped, (
+        f"{panel.server}: {len(clipped)} of {len(panel.overflow)} formulas overflow "
+        f"the {width} px equation area (px hidden): {clipped}"
+    )
 
 
 def final_screenshot(panel: Panel, name: str) -> Path:

@@ -125,8 +125,12 @@ def buttons_stay_put(panel: Panel, size: tuple[int, int]) -> float:
 
 def main_view_in_sight(panel: Panel) -> dict:
     """Diagram, formula, Next step and the curve's canvas all inside the viewport."""
-    parts = {"diagram": panel.diagram, "formula": panel.equation, "Next step": panel.button("Next step"),
-             "curve": panel.root.locator(".jupyter-matplotlib-canvas-div").first}
+    parts = {
+        "diagram": panel.diagram,
+        "formula": panel.equation,
+        "Next step": panel.button("Next step"),
+        "curve": panel.root.locator(".jupyter-matplotlib-canvas-div").first,
+    }
     seen = {name: locator.evaluate(_IN_VIEW_JS) for name, locator in parts.items()}
     outside = {name: s["box"] for name, s in seen.items() if not s["inside"]}
     assert not outside, f"{panel.server}: outside the viewport after load: {outside}"
@@ -201,6 +205,17 @@ def record(server: str, name: str, data: object) -> None:
     (helpers.ARTIFACTS / f"presenter-{server}-{name}.json").write_text(json.dumps(data, indent=1))
 
 
-__all__ = ["SIZES", "WAIT_MS", "back_to_iteration_one", "buttons_stay_put", "check_sizes",
-           "main_view_in_sight", "presenter_keys", "record", "reset_message_in_view", "screenshot",
-           "section", "sizes_on_screen"]
+__all__ = [
+    "SIZES",
+    "WAIT_MS",
+    "back_to_iteration_one",
+    "buttons_stay_put",
+    "check_sizes",
+    "main_view_in_sight",
+    "presenter_keys",
+    "record",
+    "reset_message_in_view",
+    "screenshot",
+    "section",
+    "sizes_on_screen",
+]

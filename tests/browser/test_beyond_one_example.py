@@ -4,7 +4,8 @@ JupyterLab shows the notebook layout; Voila, started as the classroom page,
 the presenter layout, where training and the problem are two sections
 beneath the main view, one shown at a time.
 
-The scenario: unfold "Datasets, network and sweep" (the presenter's "Problem"), choose XOR, seed 5, add a hidden neuron (2-3-1), train 10,000
+The scenario: unfold "Datasets, network and sweep" (the presenter's "Problem"), choose XOR,
+seed 5, add a hidden neuron (2-3-1), train 10,000
 iterations at the fast pace; the boundary's canvas must change its pixels
 and the error must fall below 0.01 (seed 5 learns XOR on 2-3-1: about
 0.0005).  Then a sweep of 50 rates: choosing one from the list, and a click
@@ -48,8 +49,12 @@ def canvas_of(root: Locator, kind: str) -> Locator:
 
 def wait_for_new_pixels(page: Page, canvas: Locator, before: dict, what: str) -> dict:
     try:
-        page.wait_for_function(f"([c, s]) => {{ const p = ({_PIXELS})(c); return p && p.sum !== s; }}",
-                               arg=[canvas.element_handle(), before["sum"]], timeout=20_000, polling=200)
+        page.wait_for_function(
+            f"([c, s]) => {{ const p = ({_PIXELS})(c); return p && p.sum !== s; }}",
+            arg=[canvas.element_handle(), before["sum"]],
+            timeout=20_000,
+            polling=200,
+        )
     except Exception as error:
         raise AssertionError(f"the {what} canvas never changed its pixels") from error
     return canvas.evaluate(_PIXELS)
@@ -84,8 +89,12 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
     boundary = canvas_of(root, "boundary")
     expect(boundary).to_be_visible()
     # untrained, the output is near 0.5 everywhere (white): only the four examples are coloured
-    page.wait_for_function(f"(c) => {{ const p = ({_PIXELS})(c); return p && p.coloured > 20; }}",
-                           arg=boundary.element_handle(), timeout=20_000, polling=200)
+    page.wait_for_function(
+        f"(c) => {{ const p = ({_PIXELS})(c); return p && p.coloured > 20; }}",
+        arg=boundary.element_handle(),
+        timeout=20_000,
+        polling=200,
+    )
     before = boundary.evaluate(_PIXELS)
 
     section("Training")
@@ -160,8 +169,7 @@ def test_lab_xor_boundary_and_sweep(lab_page, artifacts):
     assert lab_page.page_errors == [] and lab_page.external_requests == []
 
 
-def test_voila_xor_boundary_and_sweep(voila_server, browser_workdir, page, page_errors, external_requests,
-                                      artifacts):
+def test_voila_xor_boundary_and_sweep(voila_server, browser_workdir, page, page_errors, external_requests, artifacts):
     notebook = write_notebook(browser_workdir / "beyond" / NOTEBOOK, CELL)
     page.set_viewport_size({"width": 1280, "height": 1800})
     open_voila(page, voila_server(notebook), ".bp-panel")

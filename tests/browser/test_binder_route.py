@@ -1,7 +1,7 @@
 """The URL path the README's Binder link opens, served by a Jupyter server (as on Binder).
 
 On Binder the repository is the server's root and the link's
-``?urlpath=voila/render/explorer/notebooks/01_step_by_step.ipynb`` opens
+``?urlpath=voila/render/notebooks/01_step_by_step.ipynb`` opens
 Voila's server extension inside JupyterLab's server.  The test Lab serves a
 copy of the notebooks folder as its root, so the same route, relative to that
 root, must render the panel and answer a click.

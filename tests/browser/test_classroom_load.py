@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from explorer import app
-from explorer.notebook_files import notebook_path
+from explorer.serve import app
+from explorer.serve.notebook_files import notebook_path
 
 from . import classroom, helpers
 
@@ -33,12 +33,20 @@ IDLE_TIMEOUT = 10
 
 @pytest.fixture(scope="module")
 def class_run(browser_workdir):
-    with helpers.voila_server(notebook_path("01"), browser_workdir / "voila-classroom",
-                              students=STUDENTS, idle_timeout=IDLE_TIMEOUT) as voila:
+    with helpers.voila_server(
+        notebook_path("01"), browser_workdir / "voila-classroom", students=STUDENTS, idle_timeout=IDLE_TIMEOUT
+    ) as voila:
         classroom.wait_for_pool(voila, STUDENTS)
-        scenario = classroom.run_class(voila, STUDENTS, STUDENTS, arrival_s=10.0, vanish=1,
-                                       cull_wait_s=2 * IDLE_TIMEOUT + 30, refill_s=app.REFILL_DELAY,
-                                       usable_timeout_s=180)
+        scenario = classroom.run_class(
+            voila,
+            STUDENTS,
+            STUDENTS,
+            arrival_s=10.0,
+            vanish=1,
+            cull_wait_s=2 * IDLE_TIMEOUT + 30,
+            refill_s=app.REFILL_DELAY,
+            usable_timeout_s=180,
+        )
         # Playwright's sync API keeps an event loop running in this thread
         # (the other browser tests): the class runs in a thread of its own.
         with ThreadPoolExecutor(1) as pool:
@@ -57,10 +65,12 @@ def test_every_student_gets_a_usable_panel(class_run):
     # and no cell's output was dropped while the pool ran the notebook
     assert "running over TCP" not in log and "Timeout waiting for IOPub" not in log
     figures = classroom.summary(run)
-    print(f"\n{STUDENTS} students: page served after p50 {figures['p50_served_s']:.2f} s; usable "
-          f"after p50 {figures['p50_usable_s']:.2f} s, max "
-          f"{figures['max_usable_s']:.2f} s; click median {figures['click_median_ms']:.0f} ms; "
-          f"kernel PSS median {figures['kernel_pss_median_mb']:.0f} MB")
+    print(
+        f"\n{STUDENTS} students: page served after p50 {figures['p50_served_s']:.2f} s; usable "
+        f"after p50 {figures['p50_usable_s']:.2f} s, max "
+        f"{figures['max_usable_s']:.2f} s; click median {figures['click_median_ms']:.0f} ms; "
+        f"kernel PSS median {figures['kernel_pss_median_mb']:.0f} MB"
+    )
 
 
 def test_each_page_shows_its_own_numbers(class_run):
@@ -68,8 +78,9 @@ def test_each_page_shows_its_own_numbers(class_run):
     for s in run.students:
         assert len(s.click_ms) == s.clicks
         assert s.step_after_clicks == str(s.clicks), f"student {s.index}"
-        assert s.w1_at_end == (classroom.W1_CHANGED if s.index == 0 else classroom.W1_SEED), \
+        assert s.w1_at_end == (classroom.W1_CHANGED if s.index == 0 else classroom.W1_SEED), (
             f"student {s.index} sees w1 = {s.w1_at_end}"
+        )
         if s.index:  # the first page's new w1 restarted its own iteration, and no one else's
             assert s.step_at_end == str(s.clicks), f"student {s.index}"
 

@@ -13,9 +13,9 @@ import re
 
 import pytest
 
-from explorer import handout as ho
-from explorer.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
-from explorer.walkthrough import PHASES, walkthrough
+from explorer.drawing import handout as ho
+from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
+from explorer.lesson.walkthrough import PHASES, walkthrough
 
 # per fraction: is the numerator's box above the denominator's?
 _FRACTIONS = """() => [...document.querySelectorAll('mfrac')].map((f) => {
@@ -61,6 +61,7 @@ def offline_page(browser, artifacts):
         else:
             page.requests.append(route.request.url)
             route.abort()
+
     page.route("**/*", handle)
     yield page
     context.close()
@@ -94,7 +95,8 @@ def test_handout_opens_offline_typeset_and_prints_on_a4(offline_page, tmp_path, 
 
     # a diagram at the end of each phase, drawn at a readable size
     widths = page.locator("figure.diagram svg").evaluate_all(
-        "(svgs) => svgs.map((s) => s.getBoundingClientRect().width)")
+        "(svgs) => svgs.map((s) => s.getBoundingClientRect().width)"
+    )
     assert len(widths) == len(PHASES) and min(widths) > 500
     page.screenshot(path=str(artifacts.path("handout-top")))
 
@@ -102,8 +104,11 @@ def test_handout_opens_offline_typeset_and_prints_on_a4(offline_page, tmp_path, 
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     artifacts.path("handout", ".pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
-    boxes = {tuple(round(float(v)) for v in box.split()) for box in
-             re.findall(rb"/MediaBox\s*\[\s*([\d.\s]+?)\s*\]", pdf) for box in [box.decode()]}
+    boxes = {
+        tuple(round(float(v)) for v in box.split())
+        for box in re.findall(rb"/MediaBox\s*\[\s*([\d.\s]+?)\s*\]", pdf)
+        for box in [box.decode()]
+    }
     assert boxes == {(0, 0, 595, 842)}, boxes
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert 5 <= pages <= 20, pages

@@ -1,4 +1,4 @@
-"""The explorer panel in JupyterLab: explorer/notebooks/01_step_by_step.ipynb, run as a student runs it.
+"""The explorer panel in JupyterLab: notebooks/01_step_by_step.ipynb, run as a student runs it.
 
 One page load and one kernel for the module (``module_page``); the tests run
 the shared scenario of ``panel_steps`` in order on that panel.  Screenshots:

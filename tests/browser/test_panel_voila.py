@@ -104,8 +104,14 @@ def test_voila_offline_codeless_and_error_free(panel, module_page):
     # Voila strips the code cells: no input areas (markdown cells render into
     # one, the only kind left), no prompts, no editors, no source text
     expect(page.locator(".jp-InputArea").first).to_be_visible()  # the selector is still right
-    for selector in (".jp-InputArea:not(:has(> .jp-MarkdownOutput))", ".jp-CodeCell .jp-InputArea",
-                     ".jp-InputPrompt", ".jp-CodeMirrorEditor", ".cm-editor", ".CodeMirror"):
+    for selector in (
+        ".jp-InputArea:not(:has(> .jp-MarkdownOutput))",
+        ".jp-CodeCell .jp-InputArea",
+        ".jp-InputPrompt",
+        ".jp-CodeMirrorEditor",
+        ".cm-editor",
+        ".CodeMirror",
+    ):
         expect(page.locator(selector)).to_have_count(0)
     expect(page.get_by_text("from explorer import Explorer")).to_have_count(0)
     assert module_page.external_requests == [], "requests left 127.0.0.1"

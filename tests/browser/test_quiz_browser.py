@@ -5,7 +5,8 @@ notebook layout) and served by Voila as the classroom page (the presenter
 layout, where "Quiz" is in the Steps section).  The student's keys go to the
 "Your answer" field (Enter checks), the buttons are clicked, and the
 feedback, the score, the hidden formula and the Next step button are read as
-the page shows them; PageDown while a step is open is refused as Next step is.  Screenshots: tests/artifacts/<server>-quiz-*.png.
+the page shows them; PageDown while a step is open is refused as Next step is.
+Screenshots: tests/artifacts/<server>-quiz-*.png.
 """
 
 from __future__ import annotations
@@ -86,8 +87,8 @@ def three_steps(panel: QuizPanel) -> None:
     panel.answer.fill("abc")
     panel.button("Check").click()
     expect(panel.root.locator(".bp-feedback span[role=alert]")).to_have_text(
-        "Your answer: type the step's result as a number, such as 0.7514 or -8.217e-2 (got 'abc') "
-        "Nothing was counted.")
+        "Your answer: type the step's result as a number, such as 0.7514 or -8.217e-2 (got 'abc') Nothing was counted."
+    )
     expect(panel.score).to_have_text("Score: forward 1/1; iteration 1/1")
     panel.answer.fill("0.08217")
     panel.button("Check").click()

@@ -34,8 +34,11 @@ widgets.VBox([step, equation, count])
 
 @pytest.fixture(scope="session")
 def smoke_notebook(tmp_path_factory):
-    return write_notebook(tmp_path_factory.mktemp("smoke") / "smoke.ipynb",
-                          "#md # Smoke test\nMarkdown math too: $a^2 + b^2$.", SMOKE_CELL)
+    return write_notebook(
+        tmp_path_factory.mktemp("smoke") / "smoke.ipynb",
+        "#md # Smoke test\nMarkdown math too: $a^2 + b^2$.",
+        SMOKE_CELL,
+    )
 
 
 def click_and_check(page, artifacts, scroll=None):
@@ -64,16 +67,16 @@ def test_lab_button_updates_mathjax(lab_server, page, smoke_notebook, artifacts,
     assert page_errors == []
 
 
-def test_voila_button_updates_mathjax_offline(voila_server, page, smoke_notebook, artifacts,
-                                              external_requests, page_errors):
+def test_voila_button_updates_mathjax_offline(
+    voila_server, page, smoke_notebook, artifacts, external_requests, page_errors
+):
     open_voila(page, voila_server(smoke_notebook))
     click_and_check(page, artifacts)
     expect(page.locator(".jp-MarkdownOutput mjx-container")).to_be_visible()
     # The code cell itself is not shown (Voila strips sources).
     expect(page.get_by_text("on_step")).to_have_count(0)
     # The button's Font Awesome icon comes from Voila's bundled font, not the CDN.
-    icon_font = page.locator(".widget-button i.fa").evaluate(
-        "(i) => getComputedStyle(i, '::before').fontFamily")
+    icon_font = page.locator(".widget-button i.fa").evaluate("(i) => getComputedStyle(i, '::before').fontFamily")
     assert "Font Awesome" in icon_font
     assert external_requests == []
     assert page_errors == []

@@ -53,7 +53,7 @@ def unpack(frame: str | bytes) -> dict:
     (count,) = struct.unpack_from("!I", frame, 0)
     offsets = struct.unpack_from(f"!{count}I", frame, 4)
     end = offsets[1] if count > 1 else len(frame)
-    return json.loads(frame[offsets[0]:end])
+    return json.loads(frame[offsets[0] : end])
 
 
 class WidgetClient:
@@ -73,20 +73,32 @@ class WidgetClient:
 
     async def get_page(self) -> str:
         """Ask for the page; return the kernel id it names."""
-        response = await self._http.fetch(self.url, connect_timeout=self.timeout_s,
-                                          request_timeout=self.timeout_s)
+        response = await self._http.fetch(self.url, connect_timeout=self.timeout_s, request_timeout=self.timeout_s)
         html = response.body.decode()
         self.kernel_id = page_kernel_id(html)
         self.views = set(_VIEW.findall(html))
         return self.kernel_id
 
     def _message(self, channel: str, msg_type: str, content: dict, metadata: dict | None = None) -> str:
-        header = {"msg_id": uuid.uuid4().hex, "username": "student", "session": self.session,
-                  "msg_type": msg_type, "version": "5.3",
-                  "date": datetime.now(timezone.utc).isoformat()}
+        header = {
+            "msg_id": uuid.uuid4().hex,
+            "username": "student",
+            "session": self.session,
+            "msg_type": msg_type,
+            "version": "5.3",
+            "date": datetime.now(timezone.utc).isoformat(),
+        }
         self._last_id = header["msg_id"]
-        return json.dumps({"header": header, "parent_header": {}, "metadata": metadata or {}, "content": content,
-                           "channel": channel, "buffers": []})
+        return json.dumps(
+            {
+                "header": header,
+                "parent_header": {},
+                "metadata": metadata or {},
+                "content": content,
+                "channel": channel,
+                "buffers": [],
+            }
+        )
 
     async def _receive_until(self, wanted) -> dict:
         deadline = time.monotonic() + self.timeout_s
@@ -109,32 +121,43 @@ class WidgetClient:
         ws_url = self.url.replace("http://", "ws://", 1).rstrip("/")
         self._ws = await websocket_connect(
             f"{ws_url}/api/kernels/{self.kernel_id}/channels?session_id={self.session}",
-            connect_timeout=self.timeout_s, max_message_size=256 * 1024 * 1024)
-        await self._ws.write_message(self._message("shell", "comm_info_request",
-                                                   {"target_name": "jupyter.widget"}))
+            connect_timeout=self.timeout_s,
+            max_message_size=256 * 1024 * 1024,
+        )
+        await self._ws.write_message(self._message("shell", "comm_info_request", {"target_name": "jupyter.widget"}))
         await self._receive_until(lambda m: m["header"]["msg_type"] == "comm_info_reply")
         self._control = uuid.uuid4().hex
-        await self._ws.write_message(self._message("shell", "comm_open", {
-            "comm_id": self._control, "target_name": "jupyter.widget.control", "data": {}},
-            {"version": CONTROL_PROTOCOL}))
+        await self._ws.write_message(
+            self._message(
+                "shell",
+                "comm_open",
+                {"comm_id": self._control, "target_name": "jupyter.widget.control", "data": {}},
+                {"version": CONTROL_PROTOCOL},
+            )
+        )
         await self.request_states()
         return len(self.states)
 
     async def request_states(self) -> dict[str, dict]:
         """Every widget's state as the kernel holds it now (model id -> model)."""
-        await self._ws.write_message(self._message("shell", "comm_msg", {
-            "comm_id": self._control, "data": {"method": "request_states"}}))
+        await self._ws.write_message(
+            self._message("shell", "comm_msg", {"comm_id": self._control, "data": {"method": "request_states"}})
+        )
         reply = await self._receive_until(
-            lambda m: m["header"]["msg_type"] == "comm_msg"
-            and m["content"]["data"].get("method") == "update_states")
+            lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"]["data"].get("method") == "update_states"
+        )
         self.states = reply["content"]["data"]["states"]
         return self.states
 
     def model_id(self, model_name: str, dom_class: str | None = None, **state) -> str:
         """The id of the one ``model_name`` widget with ``dom_class`` whose state holds ``state``."""
-        found = [mid for mid, s in self.states.items() if s["model_name"] == model_name
-                 and (dom_class is None or dom_class in s["state"].get("_dom_classes", []))
-                 and all(s["state"].get(k) == v for k, v in state.items())]
+        found = [
+            mid
+            for mid, s in self.states.items()
+            if s["model_name"] == model_name
+            and (dom_class is None or dom_class in s["state"].get("_dom_classes", []))
+            and all(s["state"].get(k) == v for k, v in state.items())
+        ]
         if len(found) != 1:
             raise LookupError(f"{len(found)} {model_name} widgets with {dom_class or ''} {state}")
         return found[0]
@@ -142,13 +165,19 @@ class WidgetClient:
     async def click(self, button_id: str, target_id: str) -> float:
         """Click the button ``button_id``; milliseconds until ``target_id``'s value changes."""
         start = time.perf_counter()
-        await self._ws.write_message(self._message("shell", "comm_msg", {
-            "comm_id": button_id, "data": {"method": "custom", "content": {"event": "click"}}}))
+        await self._ws.write_message(
+            self._message(
+                "shell", "comm_msg", {"comm_id": button_id, "data": {"method": "custom", "content": {"event": "click"}}}
+            )
+        )
         await self._receive_until(
-            lambda m: m["header"]["msg_type"] == "comm_msg"
-            and m["content"]["comm_id"] == target_id
-            and m["content"]["data"].get("method") == "update"
-            and "value" in m["content"]["data"].get("state", {}))
+            lambda m: (
+                m["header"]["msg_type"] == "comm_msg"
+                and m["content"]["comm_id"] == target_id
+                and m["content"]["data"].get("method") == "update"
+                and "value" in m["content"]["data"].get("state", {})
+            )
+        )
         return (time.perf_counter() - start) * 1000
 
     def drop(self) -> None:
@@ -161,7 +190,11 @@ class WidgetClient:
         """Close the websocket and ask for the kernel's shutdown, as a closed tab does."""
         self.drop()
         if self.kernel_id is not None:
-            request = HTTPRequest(f"{self.url.rstrip('/')}/voila/api/shutdown/{self.kernel_id}",
-                                  method="POST", body=b"", connect_timeout=self.timeout_s,
-                                  request_timeout=self.timeout_s)
+            request = HTTPRequest(
+                f"{self.url.rstrip('/')}/voila/api/shutdown/{self.kernel_id}",
+                method="POST",
+                body=b"",
+                connect_timeout=self.timeout_s,
+                request_timeout=self.timeout_s,
+            )
             await self._http.fetch(request)

@@ -1,0 +1,109 @@
+"""The decision boundary: a network's output over the input square, with the examples on it.
+
+For networks of two inputs and one output.  :func:`output_grid` is the
+model side (numpy only): the network's output at every point of a grid.
+:class:`DecisionBoundary` draws it: the image (white where the output is
+halfway, the boundary) and the examples are created once;
+:meth:`DecisionBoundary.show` only calls ``set_data`` on them and asks for
+one ``draw_idle``, so it can run at the error curve's rate while training.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
+
+from explorer.engine.network import Network
+
+from .curves import NEUTRAL, PALETTE, plain_axes
+
+#: Grid points along each axis: fine enough to look smooth, 1,600 outputs a redraw.
+RESOLUTION = 40
+#: Okabe-Ito blue (low) through white to vermillion (high): readable with every
+#: common colour-vision deficiency, and the midpoint (the boundary) stands out.
+COLOURS = LinearSegmentedColormap.from_list("bp-boundary", [PALETTE[0], "#f7f7f7", PALETTE[1]])
+
+
+def square(inputs: np.ndarray, margin: float = 0.25) -> tuple[float, float, float, float]:
+    """(x_lo, x_hi, y_lo, y_hi): the examples' bounding box, widened by ``margin`` of its size."""
+    lo, hi = inputs.min(axis=0), inputs.max(axis=0)
+    pad = np.maximum((hi - lo) * margin, 0.5 * (hi == lo) + 0.0)
+    lo, hi = lo - pad, hi + pad
+    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def output_grid(
+    network: Network, extent: tuple[float, float, float, float], resolution: int = RESOLUTION
+) -> np.ndarray:
+    """The network's output at a grid over ``extent``, shape (resolution, resolution).
+
+    Row ``r`` is input 2 at the r-th of ``resolution`` values from y_lo to
+    y_hi; column ``c`` is input 1 likewise, as ``imshow(origin="lower")`` draws.
+    """
+    if network.sizes[0] != 2 or network.sizes[-1] != 1:
+        raise ValueError("a decision boundary needs a network of 2 inputs and 1 output")
+    x_lo, x_hi, y_lo, y_hi = extent
+    x1, x2 = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
+    points = np.column_stack([x1.ravel(), x2.ravel()])
+    return network.forward(points).output[:, 0].reshape(resolution, resolution)
+
+
+class DecisionBoundary:
+    """The output heatmap and the examples on one matplotlib ``Axes``.
+
+    Parameters
+    ----------
+    ax : Axes, optional
+        Where to draw; by default a new figure.
+    """
+
+    def __init__(self, ax: Axes | None = None, figsize: tuple[float, float] = (3.3, 2.9)):
+        self.ax = ax = plain_axes(ax, figsize, "i1", "i2")
+        self.figure = ax.figure
+        self.image = ax.imshow(
+            np.full((2, 2), 0.5),
+            origin="lower",
+            extent=(0, 1, 0, 1),
+            cmap=COLOURS,
+            vmin=0.0,
+            vmax=1.0,
+            interpolation="bilinear",
+            aspect="auto",
+            zorder=1,
+        )
+        # a title instead of a colour bar: the bar's own axis would double the cost of each redraw
+        self.title = ax.set_title("out_o1: blue low, white halfway, red high", fontsize=8, color=NEUTRAL)
+        # the examples: filled by their target (same colour map), ringed so they show on any pixel
+        self.points = ax.scatter(
+            [], [], c=[], cmap=COLOURS, vmin=0.0, vmax=1.0, s=70, edgecolors="#000000", linewidths=1.3, zorder=3
+        )
+        self.extent: tuple[float, float, float, float] | None = None
+
+    def show(self, network: Network, inputs: np.ndarray, targets: np.ndarray) -> None:
+        """Draw ``network``'s output over the examples' square and the examples; one redraw.
+
+        The colour scale spans the targets' range (0 to 1 for the gates) or
+        the outputs', whichever is wider, so any output activation reads.
+        """
+        extent = square(inputs)
+        with np.errstate(over="ignore", invalid="ignore"):
+            grid = output_grid(network, extent)
+        if extent != self.extent:
+            self.image.set_extent(extent)
+            self.ax.set_xlim(extent[:2])
+            self.ax.set_ylim(extent[2:])
+            self.extent = extent
+        finite = grid[np.isfinite(grid)]
+        low = min(0.0, float(targets.min()), float(finite.min()) if finite.size else 0.0)
+        high = max(1.0, float(targets.max()), float(finite.max()) if finite.size else 1.0)
+        self.image.set_data(grid)
+        self.image.set_clim(low, high)
+        self.points.set_offsets(inputs)
+        self.points.set_array(targets[:, 0])
+        self.points.set_clim(low, high)
+        self.figure.canvas.draw_idle()
+
+    def pixels(self) -> np.ndarray:
+        """The image's values as drawn, shape (RESOLUTION, RESOLUTION) (for tests and notebooks)."""
+        return np.asarray(self.image.get_array())

@@ -1,0 +1,71 @@
+"""The sweep's plot: final E_total against learning rate on log axes, the regimes, the current rate.
+
+Artists are created once (a line, one scatter per regime, a marker for the
+current rate); :meth:`SweepPlot.show` and :meth:`SweepPlot.mark` only call
+``set_data``/``set_offsets`` and ask for one ``draw_idle``.  A diverged copy
+has no finite error to plot: it is drawn at the top edge, in its regime's
+colour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from explorer.engine.sweep import REGIMES, Sweep
+
+from .curves import NEUTRAL, PALETTE, plain_axes
+
+#: Okabe-Ito colours, one per regime: too small, good, too large, diverging.
+REGIME_COLOURS = dict(zip(REGIMES, (PALETTE[5], PALETTE[2], PALETTE[4], PALETTE[1])))
+
+
+class SweepPlot:
+    """Final error against learning rate for one :class:`~explorer.engine.sweep.Sweep`."""
+
+    def __init__(self, ax: Axes | None = None, figsize: tuple[float, float] = (4.6, 2.7)):
+        self.ax = ax = plain_axes(ax, figsize, "learning rate eta", "final E_total")
+        self.figure = ax.figure
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.grid(True, color=NEUTRAL, alpha=0.25)
+        (self.line,) = ax.plot([], [], color=NEUTRAL, lw=1, zorder=1)
+        self.dots = {
+            name: ax.scatter([], [], s=16, color=colour, label=name, zorder=2, picker=True)
+            for name, colour in REGIME_COLOURS.items()
+        }
+        self.current = ax.axvline(1.0, color=PALETTE[0], lw=1.5, ls="--", zorder=3, label="current rate")
+        self.current.set_visible(False)
+        ax.legend(loc="upper left", fontsize=7, frameon=False, labelcolor=NEUTRAL, ncol=2)
+        self.sweep: Sweep | None = None
+
+    def show(self, sweep: Sweep) -> None:
+        """Plot ``sweep``'s final errors, coloured by regime; one redraw."""
+        self.sweep = sweep
+        final = sweep.final
+        finite = np.isfinite(final) & (final > 0)
+        top = float(final[finite].max()) * 3 if finite.any() else 1.0
+        bottom = float(final[finite].min()) / 3 if finite.any() else 1e-3
+        shown = np.where(finite, final, top)
+        self.line.set_data(sweep.rates[finite], final[finite])
+        for name, dots in self.dots.items():
+            chosen = sweep.regimes == name
+            dots.set_offsets(
+                np.column_stack([sweep.rates[chosen], shown[chosen]]) if chosen.any() else np.empty((0, 2))
+            )
+        self.ax.set_xlim(sweep.rates[0] / 1.3, sweep.rates[-1] * 1.3)
+        self.ax.set_ylim(bottom, top * 1.5)
+        self.figure.canvas.draw_idle()
+
+    def mark(self, rate: float) -> None:
+        """Mark the current learning rate; one redraw."""
+        self.current.set_xdata([rate, rate])
+        self.current.set_visible(True)
+        self.figure.canvas.draw_idle()
+
+    def nearest(self, x: float) -> float | None:
+        """The swept rate nearest ``x`` on the log axis (a click's x), or None before a sweep."""
+        if self.sweep is None or not x or x <= 0:
+            return None
+        rates = self.sweep.rates
+        return float(rates[int(np.argmin(np.abs(np.log(rates) - np.log(x))))])

@@ -1,0 +1,157 @@
+"""Datasets: the worked example, four logic gates, and a table of examples typed by hand.
+
+A :class:`Dataset` is a set of examples (inputs and targets, one row each)
+and nothing else; the network that learns it is chosen separately, and only
+its input and output layers must fit (:func:`fit_sizes`).
+
+The gates map two inputs in {0, 1} to one target in {0, 1}.  XOR is the one
+no straight line separates: a network without a hidden layer cannot learn it.
+
+A table is text, one example per line, cells separated by commas or tabs
+(as a spreadsheet copies them): the inputs first, then the targets.  Every
+cell goes through the same check as the panel's edit fields, and a table
+with any bad cell is refused whole, naming the row and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import validation as v
+from .formatting import number
+from .presets import SEED_INPUTS, SEED_TARGETS
+
+#: A table holds at most this many examples (every one is drawn on the panel).
+MAX_EXAMPLES = 64
+
+_GATE_INPUTS = ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0))
+_GATES = {
+    "xor": ((0.0,), (1.0,), (1.0,), (0.0,)),
+    "and": ((0.0,), (0.0,), (0.0,), (1.0,)),
+    "or": ((0.0,), (1.0,), (1.0,), (1.0,)),
+    "nand": ((1.0,), (1.0,), (1.0,), (0.0,)),
+}
+DESCRIPTIONS = {
+    "seed": "the worked example: one example, inputs 0.05, 0.10, targets 0.01, 0.99",
+    "xor": "exclusive or: 1 when exactly one input is 1; no straight line separates it",
+    "and": "1 only when both inputs are 1",
+    "or": "1 when either input is 1",
+    "nand": "not and: 0 only when both inputs are 1",
+    "table": "your own examples: one row each, inputs then targets, comma- or tab-separated",
+}
+NAMES = tuple(DESCRIPTIONS)
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Examples to learn: ``inputs`` of shape (m, n_0), ``targets`` of shape (m, n_L)."""
+
+    name: str
+    inputs: np.ndarray
+    targets: np.ndarray
+
+    @property
+    def n_inputs(self) -> int:
+        return self.inputs.shape[1]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.targets.shape[1]
+
+    @property
+    def examples(self) -> int:
+        return self.inputs.shape[0]
+
+    def to_text(self) -> str:
+        """The examples as a table (comma-separated, inputs then targets), one row a line."""
+        return "\n".join(", ".join(number(float(c)) for c in (*x, *t)) for x, t in zip(self.inputs, self.targets))
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({self.name}, {self.examples} example{'s' * (self.examples != 1)}, "
+            f"{self.n_inputs} inputs, {self.n_outputs} target{'s' * (self.n_outputs != 1)})"
+        )
+
+
+def dataset(name: str) -> Dataset:
+    """A built-in dataset by name: ``seed``, ``xor``, ``and``, ``or`` or ``nand``."""
+    name = v.check_choice("dataset", name, tuple(n for n in NAMES if n != "table"))
+    if name == "seed":
+        return Dataset("seed", np.array([SEED_INPUTS]), np.array([SEED_TARGETS]))
+    return Dataset(name, np.array(_GATE_INPUTS), np.array(_GATES[name]))
+
+
+def parse_table(text: str, n_inputs: int, n_outputs: int | None = None, field: str = "table") -> Dataset:
+    """A ``table`` dataset from comma- or tab-separated rows, every cell checked.
+
+    Parameters
+    ----------
+    text : one example per line; blank lines are skipped
+    n_inputs : how many leading cells of a row are inputs
+    n_outputs : how many cells follow as targets (default: the rest of the first row)
+
+    Raises
+    ------
+    InputError
+        Naming the row and column of the first bad cell, or the row of the
+        wrong width; nothing is half-read.
+    """
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    if not lines:
+        raise v.InputError(field, "enter at least one row: inputs then targets, separated by commas or tabs")
+    if len(lines) > MAX_EXAMPLES:
+        raise v.InputError(field, f"at most {MAX_EXAMPLES} rows (got {len(lines)})")
+    rows = [_cells(line) for line in lines]
+    if n_outputs is None:
+        n_outputs = len(rows[0]) - n_inputs
+        if n_outputs < 1:
+            raise v.InputError(
+                field, f"row 1 has {len(rows[0])} cells: {n_inputs} inputs and at least one target are needed"
+            )
+    v.check_sizes([n_inputs, n_outputs], field)
+    width = n_inputs + n_outputs
+    for r, row in enumerate(rows, start=1):
+        if len(row) != width:
+            raise v.InputError(
+                field,
+                f"row {r} has {len(row)} cell{'s' * (len(row) != 1)}; each row needs "
+                f"{width} ({_count(n_inputs, 'input')}, then {_count(n_outputs, 'target')})",
+            )
+    values = np.array(
+        [
+            [v.parse_number(f"{field} row {r}, column {c}", cell) for c, cell in enumerate(row, start=1)]
+            for r, row in enumerate(rows, start=1)
+        ]
+    )
+    return Dataset("table", values[:, :n_inputs], values[:, n_inputs:])
+
+
+def _cells(line: str) -> list[str]:
+    """A row's cells: tab-separated if it has a tab (a spreadsheet's copy), else comma-separated."""
+    return [cell.strip() for cell in line.split("\t" if "\t" in line else ",")]
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def fit_sizes(data: Dataset, sizes: Sequence[int], field: str = "layers") -> tuple[int, ...]:
+    """``sizes`` with the input and output layers made to fit ``data``; hidden layers kept."""
+    sizes = v.check_sizes(sizes, field)
+    return v.check_sizes((data.n_inputs, *sizes[1:-1], data.n_outputs), field)
+
+
+def check_fits(data: Dataset, sizes: Sequence[int], field: str = "layers") -> None:
+    """Refuse a network whose input or output layer does not match the data."""
+    if sizes[0] != data.n_inputs or sizes[-1] != data.n_outputs:
+        hidden = ",".join(map(str, sizes[1:-1])) or "3"
+        raise v.InputError(
+            field,
+            f"the {data.name} dataset has {_count(data.n_inputs, 'input')} and "
+            f"{_count(data.n_outputs, 'target')}, so the network must start with "
+            f"{data.n_inputs} and end with {data.n_outputs} neurons, such as "
+            f"{data.n_inputs},{hidden},{data.n_outputs} (got {','.join(map(str, sizes))})",
+        )

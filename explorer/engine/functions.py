@@ -1,0 +1,210 @@
+"""Activations and losses: one record per function, and nothing else spells them out.
+
+Each :class:`Activation` holds, side by side, everything the package ever
+needs of one function: its array form ``f(net)``, its derivative ``f'``
+written in terms of ``net`` and ``out = f(net)`` (the seed writes the
+logistic derivative as ``out (1 - out)``), the same two as Python
+expressions for the straight-line trainer (:mod:`explorer.engine.compiled`), their
+LaTeX with names or numbers put in, and one line saying what it does.  Each
+:class:`Loss` holds the error of one output neuron (``E_o1``; ``E_total`` is
+always their sum), ``dE_total/dout_o``, the same as expressions, and LaTeX.
+
+Adding an activation means adding one record to :data:`ACTIVATIONS`: the
+engine, the trainers, the walkthrough, the diagram and the command line all
+read this table.
+
+The array forms are called under ``np.errstate(over="ignore", invalid="ignore")``
+by the engine: a diverging network turns to inf and nan quietly, and
+``1 / (1 + exp(1000))`` is the right 0.0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def sigmoid(net: Array) -> Array:
+    """Logistic function 1 / (1 + e^-net); 0.0 and 1.0 far out (exp overflows to inf)."""
+    return 1.0 / (1.0 + np.exp(-net))
+
+
+def softplus(net: Array) -> Array:
+    """ln(1 + e^net), written so that exp never overflows: max(net, 0) + ln(1 + e^-|net|)."""
+    return np.logaddexp(0.0, net)
+
+
+# exp in these expressions only ever sees a number <= 0, so math.exp cannot
+# raise OverflowError; a nan takes the second branch and stays nan.
+_PY_SIGMOID = "(1.0 / (1.0 + exp(-{net})) if {net} >= 0.0 else exp({net}) / (1.0 + exp({net})))"
+LEAKY_SLOPE = 0.01
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation function in every form the package uses.
+
+    Templates use ``{net}`` and ``{out}``; the ``py_`` ones must be given
+    plain variable names (they may repeat them).
+    """
+
+    name: str
+    #: out = f(net), elementwise on arrays
+    f: Callable[[Array], Array]
+    #: dout/dnet given (net, out), elementwise on arrays
+    df: Callable[[Array, Array], Array]
+    #: the same two as Python expressions on floats (names from ``math``: exp, log1p, tanh, ...)
+    py_out: str
+    py_slope: str
+    #: LaTeX of out in terms of {net}, and of dout/dnet in terms of {net}, {out}
+    tex_out: str
+    tex_slope: str
+    #: what it does to the net input, as the walkthrough says it
+    meaning: str
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation(
+            "sigmoid",
+            sigmoid,
+            lambda net, out: out * (1.0 - out),
+            _PY_SIGMOID,
+            "{out} * (1.0 - {out})",
+            r"\frac{{1}}{{1 + e^{{-{net}}}}}",
+            r"{out}(1 - {out})",
+            "the logistic function squashes it into (0, 1)",
+        ),
+        Activation(
+            "tanh",
+            np.tanh,
+            lambda net, out: 1.0 - out * out,
+            "tanh({net})",
+            "1.0 - {out} * {out}",
+            r"\tanh({net})",
+            r"1 - {out}^2",
+            "tanh squashes it into (-1, 1)",
+        ),
+        # the slope at exactly 0 is taken as 0 (net > 0), as most libraries do
+        Activation(
+            "relu",
+            lambda net: np.maximum(net, 0.0),
+            lambda net, out: (net > 0.0) * 1.0,
+            "({net} if not {net} <= 0.0 else 0.0)",
+            "(1.0 if {net} > 0.0 else 0.0)",
+            r"\max(0, {net})",
+            r"[{net} > 0]",
+            "ReLU passes it if positive, else gives 0",
+        ),
+        Activation(
+            "linear",
+            lambda net: net + 0.0,
+            lambda net, out: np.ones_like(net),
+            "{net}",
+            "1.0",
+            r"{net}",
+            r"1",
+            "a linear neuron passes it unchanged",
+        ),
+        Activation(
+            "leaky_relu",
+            lambda net: np.where(net > 0.0, net, LEAKY_SLOPE * net),
+            lambda net, out: np.where(net > 0.0, 1.0, LEAKY_SLOPE),
+            f"({{net}} if not {{net}} <= 0.0 else {LEAKY_SLOPE} * {{net}})",
+            f"(1.0 if {{net}} > 0.0 else {LEAKY_SLOPE})",
+            rf"\max({LEAKY_SLOPE}\,{{net}}, {{net}})",
+            rf"[{{net}} > 0] + {LEAKY_SLOPE}\,[{{net}} \le 0]",
+            f"leaky ReLU passes it if positive, else lets {LEAKY_SLOPE} of it through",
+        ),
+        Activation(
+            "softplus",
+            softplus,
+            lambda net, out: sigmoid(net),
+            "({net} + log1p(exp(-{net})) if {net} > 0.0 else log1p(exp({net})))",
+            _PY_SIGMOID,
+            r"\ln(1 + e^{{{net}}})",
+            r"\frac{{1}}{{1 + e^{{-{net}}}}}",
+            "softplus, a smooth ReLU, makes it positive",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Loss:
+    """One loss in every form the package uses.
+
+    Functions take ``n``, the number of output neurons, explicitly, so that
+    they work whichever axis holds the outputs.  Templates use ``{t}``
+    (target), ``{out}``, ``{net}`` and ``{n}``.
+    """
+
+    name: str
+    #: E_o per output, from (net, out, target, n)
+    errors: Callable[[Array, Array, Array, int], Array]
+    #: dE_total/dout_o, from (out, target, n): the textbook chain's first factor
+    d_out: Callable[[Array, Array, int], Array]
+    py_error: str
+    py_d_out: str
+    tex_error: str
+    tex_d_out: str
+    description: str
+    #: the only output activation the loss accepts (None: any)
+    output_activation: str | None = None
+    #: dE_total/dnet_o in one piece, from (out, target, n), where the chain's
+    #: factors would divide zero by zero; used when ``output_activation`` is set
+    fused_delta: Callable[[Array, Array, int], Array] | None = None
+    py_fused_delta: str | None = None
+
+
+def _bce_errors(net: Array, out: Array, t: Array, n: int) -> Array:
+    # -(t ln out + (1 - t) ln(1 - out)) with out = sigmoid(net) is
+    # softplus(net) - t net: exact where out itself rounds to 0 or 1
+    return (np.logaddexp(0.0, net) - t * net) / n
+
+
+LOSSES: dict[str, Loss] = {
+    l.name: l
+    for l in (
+        # The seed's E_total = sum 1/2 (target - out)^2; the 1/2 cancels the 2.
+        # -(t - out) is written out - t: the same number, one operation fewer
+        Loss(
+            "squared",
+            lambda net, out, t, n: 0.5 * np.square(t - out),
+            lambda out, t, n: out - t,
+            "0.5 * (({t} - {out}) * ({t} - {out}))",
+            "({out} - {t})",
+            r"\tfrac{{1}}{{2}}({t} - {out})^2",
+            r"-({t} - {out})",
+            "sum over outputs of 1/2 (target - out)^2 (the seed's)",
+        ),
+        Loss(
+            "mse",
+            lambda net, out, t, n: np.square(t - out) / n,
+            lambda out, t, n: 2.0 * (out - t) / n,
+            "({t} - {out}) * ({t} - {out}) / {n}",
+            "2.0 * ({out} - {t}) / {n}",
+            r"\tfrac{{1}}{{{n}}}({t} - {out})^2",
+            r"-\tfrac{{2}}{{{n}}}({t} - {out})",
+            "mean over outputs of (target - out)^2",
+        ),
+        Loss(
+            "bce",
+            _bce_errors,
+            lambda out, t, n: (out - t) / (out * (1.0 - out)) / n,
+            "((({net}) if {net} > 0.0 else 0.0) + log1p(exp(-abs({net}))) - {t} * {net}) / {n}",
+            "({out} - {t}) / ({out} * (1.0 - {out})) / {n}",
+            r"-\tfrac{{1}}{{{n}}}[{t} \ln {out} + (1 - {t}) \ln(1 - {out})]",
+            r"\frac{{{out} - {t}}}{{{n}{times}{out}(1 - {out})}}",
+            "binary cross-entropy, mean over outputs (targets in [0, 1]), computed from the net input",
+            output_activation="sigmoid",
+            fused_delta=lambda out, t, n: (out - t) / n,
+            py_fused_delta="({out} - {t}) / {n}",
+        ),
+    )
+}

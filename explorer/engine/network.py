@@ -1,0 +1,460 @@
+"""The engine: a small fully connected network, its forward and backward pass.
+
+Notation (the seed's symbols on the right)::
+
+    W[l][k, j]   weight from neuron j of layer l to neuron k of layer l+1   w1..w8
+    b[l]         bias of layer l+1: shape (1,) shared, or one per neuron     b1, b2
+    z = net      net input of a layer                                        net_h1
+    a = out      output of a layer, a[0] = the inputs                        out_h1
+    delta        dE_total/dnet of a layer                                    dE_o1/dnet_o1
+
+``forward`` and ``backward`` are pure; ``update`` is the only method that
+changes parameters.  Edits (a new weight, a new learning rate) return a new
+network instead, so a rejected edit can never leave a half-changed one.
+
+:func:`backpropagate` is the one place the chain rule is written; the
+trainers and the walkthrough all take their gradients from it.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
+
+import numpy as np
+
+from . import validation as v
+from .functions import ACTIVATIONS, LOSSES, Activation, Loss
+from .naming import Names, names
+
+ORDERS = ("textbook", "seed")
+BIAS_MODES = ("shared", "per-neuron")
+#: Parameters given in code may be large (a trained network's); typed ones
+#: are held to validation.VALUE_LIMIT by ``with_parameter``.
+PARAMETER_LIMIT = 1e6
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything about a network that is not a parameter, checked once when made.
+
+    Change one with ``dataclasses.replace(options, order="seed")`` (or
+    :meth:`Network.with_options`): the new value is checked the same way.
+    """
+
+    activations: tuple[str, ...]
+    loss: str = "squared"
+    bias_mode: str = "shared"
+    update_biases: bool = False
+    order: str = "textbook"
+    learning_rate: float = 0.5
+
+    def __post_init__(self) -> None:
+        names = (self.activations,) if isinstance(self.activations, str) else self.activations
+        checked = {
+            "activations": tuple(v.check_choice("activation", a, tuple(ACTIVATIONS)) for a in names),
+            "loss": v.check_choice("loss", self.loss, tuple(LOSSES)),
+            "bias_mode": v.check_choice("biases", self.bias_mode, BIAS_MODES),
+            "update_biases": bool(self.update_biases),
+            "order": v.check_choice("order", self.order, ORDERS),
+            "learning_rate": v.parse_learning_rate(self.learning_rate),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+        loss = LOSSES[self.loss]
+        # cross-entropy takes logarithms of the outputs: they must lie in (0, 1)
+        if loss.output_activation is not None and self.activations[-1] != loss.output_activation:
+            what = loss.description.split(",")[0]
+            raise v.InputError(
+                "loss",
+                f"{what} ({self.loss}) needs {loss.output_activation} outputs; "
+                f"the output layer is {self.activations[-1]}",
+            )
+
+    @cached_property
+    def records(self) -> tuple[tuple[Activation, ...], Loss]:
+        """The activation records, layer by layer, and the loss record."""
+        return tuple(ACTIVATIONS[a] for a in self.activations), LOSSES[self.loss]
+
+
+@dataclass(frozen=True)
+class Forward:
+    """Everything a forward pass computed.
+
+    ``outs[0]`` is the input; ``nets[l - 1]`` and ``outs[l]`` belong to layer
+    ``l``.  With one example the arrays are vectors; with ``m`` examples they
+    have a leading axis of length ``m``.  ``errors`` holds E_o per output
+    (``None`` when no targets were given).
+    """
+
+    nets: tuple[np.ndarray, ...]
+    outs: tuple[np.ndarray, ...]
+    errors: np.ndarray | None = None
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.outs[-1]
+
+    @property
+    def total_error(self) -> float:
+        """E_total, averaged over examples when there are several."""
+        if self.errors is None:
+            raise ValueError("forward pass was run without targets")
+        return float(np.mean(np.sum(self.errors, axis=-1)))
+
+
+class Gradients(NamedTuple):  # a NamedTuple: made once per training step, and cheap to make
+    """dE_total with respect to every parameter, plus the deltas behind them.
+
+    ``weights[l]`` and ``biases[l]`` have the shapes of the network's
+    parameters (means over examples).  ``deltas[l - 1]`` is dE_total/dnet of
+    layer ``l`` and ``d_outs[l - 1]`` dE_total/dout of layer ``l``, per
+    example.  Under the seed's order the hidden-layer entries were
+    propagated through already-updated weights.
+    """
+
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+    deltas: tuple[np.ndarray, ...]
+    d_outs: tuple[np.ndarray, ...] = ()
+
+
+def _transpose(W: np.ndarray) -> np.ndarray:
+    """W with its last two axes swapped (``W.T`` for one matrix, stacked ones too)."""
+    return W.T if W.ndim == 2 else np.swapaxes(W, -1, -2)
+
+
+# Networks stacked on a leading axis (train_many) are thousands of tiny
+# matrices: einsum's loop beats a matmul call per matrix there, by 1.5-2.5x.
+def _stacked_times_transposed(a: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """a @ W.T per stacked network: sum over j of W[k, j] a[j], per example."""
+    return np.einsum("...ij,...mj->...mi", W, a)
+
+
+def _stacked_times(delta: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """delta @ W per stacked network: sum over k of delta[k] W[k, j], per example."""
+    return np.einsum("...mi,...ij->...mj", delta, W)
+
+
+def feed_forward(
+    weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], activations: Sequence[Activation], a: np.ndarray
+) -> tuple[list, list]:
+    """(nets, outs) of every layer for inputs ``a``, shape (n_0,) or (m, n_0).
+
+    Call under ``np.errstate(over="ignore", invalid="ignore")``.
+    """
+    nets, outs = [], [a]
+    for W, b, act in zip(weights, biases, activations):
+        # net_k = sum over j of w_kj out_j, plus b_k
+        z = (a @ W.T if W.ndim == 2 else _stacked_times_transposed(a, W)) + b
+        a = act.f(z)
+        nets.append(z)
+        outs.append(a)
+    return nets, outs
+
+
+def backpropagate(
+    weights: Sequence[np.ndarray],
+    options: Options,
+    nets: Sequence[np.ndarray],
+    outs: Sequence[np.ndarray],
+    targets: np.ndarray,
+    eta: float | np.ndarray | None = None,
+    full: bool = True,
+) -> Gradients:
+    """The chain rule, layer by layer from the outputs down: the one place it is written.
+
+    Parameters
+    ----------
+    weights : ``weights[l]`` of shape (n_{l+1}, n_l)
+    nets, outs : from :func:`feed_forward`, one example (vectors) or m (rows)
+    targets : shape like ``outs[-1]``
+    eta : learning rate for the seed's order (default ``options.learning_rate``)
+    full : also work out what an update may not use: the bias gradients when
+        biases stay fixed, and dE_total/dout of a fused output layer
+
+    Networks stacked on a leading axis (``weights[l]`` of shape (K, n_{l+1}, n_l),
+    ``outs[l]`` of shape (K, m, n_l), ``eta`` of shape (K, 1, 1)) work the same.
+
+    Returns
+    -------
+    Gradients
+        Means over the examples when there are rows.
+
+    Call under ``np.errstate(over="ignore", invalid="ignore", divide="ignore")``.
+    """
+    acts, loss = options.records
+    out = outs[-1]
+    n = out.shape[-1]
+    m = out.shape[-2] if out.ndim >= 2 else 0
+    eta = options.learning_rate if eta is None else eta
+    with_biases = full or options.update_biases
+    L = len(weights)
+    g_w, g_b, deltas, d_outs = [None] * L, [None] * L, [None] * L, [None] * L
+    if loss.fused_delta is not None:
+        # dE/dout * dout/dnet would be 0/0 where the sigmoid saturates; the product is exact
+        delta = loss.fused_delta(out, targets, n)
+        d_out = loss.d_out(out, targets, n) if full else None
+    else:
+        d_out = loss.d_out(out, targets, n)
+        delta = d_out * acts[-1].df(nets[-1], out)
+    for l in range(L - 1, -1, -1):
+        a_prev = outs[l]
+        deltas[l], d_outs[l] = delta, d_out
+        if m > 1:
+            delta_T = delta.T if delta.ndim == 2 else np.swapaxes(delta, -1, -2)
+            g_w[l] = (delta_T @ a_prev) / m  # mean of delta_k out_j over examples
+        elif m:
+            g_w[l] = _transpose(delta) * a_prev  # one row: an outer product, no sum
+        else:
+            g_w[l] = delta[:, None] * a_prev  # delta_k out_j
+        if with_biases:
+            per_neuron = delta.sum(axis=-2) / m if m else delta
+            # a shared bias feeds every neuron of its layer: the sum of their deltas
+            g_b[l] = per_neuron if options.bias_mode == "per-neuron" else np.sum(per_neuron, axis=-1, keepdims=True)
+        if l == 0:
+            break
+        W = weights[l]
+        if options.order == "seed":
+            # The seed's summary figures: the deltas travel down through the
+            # weights as this layer's update leaves them.
+            W = W - eta * g_w[l]
+        # dE_total/dout_j = sum over k of delta_k w_kj
+        d_out = delta @ W if W.ndim == 2 else _stacked_times(delta, W)
+        delta = d_out * acts[l - 1].df(nets[l - 1], outs[l])
+    return Gradients(tuple(g_w), tuple(g_b), tuple(deltas), tuple(d_outs))
+
+
+class Network:
+    """A fully connected network with per-layer activations.
+
+    Parameters
+    ----------
+    weights : sequence of arrays, ``weights[l]`` of shape (n_{l+1}, n_l)
+        Rows are receiving neurons, as in the seed (w1, w2 feed h1).
+    biases : sequence of floats or arrays
+        One value per layer (``bias_mode="shared"``, the seed's b1, b2) or
+        one per neuron (``"per-neuron"``).
+    activations : str or sequence of str
+        One name per layer after the input, or one name for all.
+    loss : str
+        ``squared`` (the seed's), ``mse`` or ``bce``.
+    update_biases : bool
+        The seed never changes its biases; set True to train them too.
+    learning_rate : float
+        eta in ``w+ = w - eta * dE_total/dw``.
+    order : ``"textbook"`` or ``"seed"``
+        Whether hidden-layer gradients use the weights before the update
+        (textbook) or the already-updated outer weights (the seed's summary).
+    """
+
+    def __init__(
+        self,
+        weights: Sequence[object],
+        biases: Sequence[object],
+        activations: str | Sequence[str] = "sigmoid",
+        loss: str = "squared",
+        bias_mode: str = "shared",
+        update_biases: bool = False,
+        learning_rate: float = 0.5,
+        order: str = "textbook",
+    ):
+        weights, biases = v.as_list("weights", weights), v.as_list("biases", biases)
+        if len(weights) == 0:
+            raise v.InputError("weights", "give at least one layer of weights")
+        self.weights = [self._check_matrix(f"weights[{l}]", w) for l, w in enumerate(weights)]
+        self.sizes = (self.weights[0].shape[1],) + tuple(w.shape[0] for w in self.weights)
+        v.check_sizes(self.sizes)
+        for l in range(1, len(self.weights)):
+            if self.weights[l].shape[1] != self.weights[l - 1].shape[0]:
+                raise v.InputError(
+                    f"weights[{l}]",
+                    f"expected {self.weights[l - 1].shape[0]} "
+                    f"columns to match the layer before, got {self.weights[l].shape[1]}",
+                )
+        self.options = Options(
+            self._activation_names(activations), loss, bias_mode, update_biases, order, learning_rate
+        )
+        if len(biases) != len(self.weights):
+            raise v.InputError("biases", f"expected {len(self.weights)} layers of biases, got {len(biases)}")
+        self.biases = [self._check_bias(l, b) for l, b in enumerate(biases)]
+
+    # Each option reads through to the Options object: network.order is network.options.order.
+    activations = property(lambda self: self.options.activations)
+    loss = property(lambda self: self.options.loss)
+    bias_mode = property(lambda self: self.options.bias_mode)
+    update_biases = property(lambda self: self.options.update_biases)
+    order = property(lambda self: self.options.order)
+    learning_rate = property(lambda self: self.options.learning_rate)
+
+    def _activation_names(self, activations: object) -> tuple[str, ...]:
+        """One name per layer after the input, from one name or a sequence."""
+        if isinstance(activations, str):
+            return (activations,) * len(self.weights)
+        names = tuple(activations)  # type: ignore[arg-type]
+        if len(names) != len(self.weights):
+            raise v.InputError("activation", f"expected {len(self.weights)} names, got {len(names)}")
+        return names
+
+    # ----------------------------------------------------------- construction
+    @staticmethod
+    def _check_matrix(field: str, w: object) -> np.ndarray:
+        array = np.array(w, dtype=object)
+        if array.ndim != 2 or 0 in array.shape:
+            raise v.InputError(field, "expected a non-empty matrix (rows = receiving neurons)")
+        return np.stack([v.check_vector(field, row, array.shape[1], PARAMETER_LIMIT) for row in array])
+
+    def _check_bias(self, l: int, b: object) -> np.ndarray:
+        size = 1 if self.bias_mode == "shared" else self.sizes[l + 1]
+        values = np.atleast_1d(np.array(b, dtype=object))
+        if self.bias_mode == "shared" and values.size > 1 and len(set(values.tolist())) == 1:
+            values = values[:1]  # a shared bias written out once per neuron
+        return v.check_vector(f"biases[{l}]", values, size, PARAMETER_LIMIT)
+
+    @property
+    def names(self) -> Names:
+        return names(self.sizes, self.bias_mode == "shared")
+
+    def copy(self) -> Network:
+        return copy.deepcopy(self)
+
+    def with_options(self, **options: object) -> Network:
+        """A copy with other options (any field of :class:`Options`), checked as when made.
+
+        Parameters are copied as they are (a trained network may hold values
+        no one could type).  Changing ``bias_mode`` to per-neuron copies each
+        shared bias to every neuron of its layer.
+        """
+        fields = [f.name for f in dataclasses.fields(Options)]
+        for name in options:
+            if name not in fields:
+                raise v.InputError("option", f"choose from {', '.join(fields)} (got {v.quote(name)})")
+        if "activations" in options:
+            options["activations"] = self._activation_names(options["activations"])
+        new = self.copy()
+        new.options = dataclasses.replace(self.options, **options)  # type: ignore[arg-type]
+        if new.bias_mode != self.bias_mode:
+            new.biases = [
+                new._check_bias(l, np.broadcast_to(b, (n,)))
+                for l, (b, n) in enumerate(zip(self.biases, self.sizes[1:]))
+            ]
+        return new
+
+    def with_parameter(self, name: str, value: object) -> Network:
+        """A copy with one weight or bias (by its seed-style name) set to ``value``."""
+        number = v.parse_number(name, value)
+        new = self.copy()
+        array, index = new._locate(name)
+        array[index] = number
+        return new
+
+    def numerical_gradient(self, name: str, inputs: np.ndarray, targets: np.ndarray, h: float = 1e-6) -> float:
+        """dE_total/d(name) by central differences: (E(p + h) - E(p - h)) / 2h.
+
+        The walkthrough's chain rule, checked the long way round; under the
+        seed's order the hidden-layer gradients differ from it, on purpose.
+        """
+        errors = []
+        for shift in (h, -h):
+            nudged = self.copy()
+            array, index = nudged._locate(name)
+            array[index] += shift
+            errors.append(nudged.forward(inputs, targets).total_error)
+        return (errors[0] - errors[1]) / (2 * h)
+
+    def _locate(self, name: str) -> tuple[np.ndarray, tuple[int, ...]]:
+        """The array holding parameter ``name`` and its index there."""
+        for l, layer in enumerate(self.names.weights):
+            for k, row in enumerate(layer):
+                if name in row:
+                    return self.weights[l], (k, row.index(name))
+        for l, layer in enumerate(self.names.biases):
+            if name in layer:
+                return self.biases[l], (0 if self.bias_mode == "shared" else layer.index(name),)
+        raise v.InputError("parameter", f"no weight or bias is called {v.quote(name)}")
+
+    def parameters(self) -> dict[str, float]:
+        """Every weight and bias by name, in naming order (w1, w2, ..., b1, b2)."""
+        result = {}
+        for l, layer in enumerate(self.names.weights):
+            for k, row in enumerate(layer):
+                for j, name in enumerate(row):
+                    result[name] = float(self.weights[l][k, j])
+        for l, layer in enumerate(self.names.biases):
+            for k, name in enumerate(dict.fromkeys(layer)):
+                result[name] = float(self.biases[l][k])
+        return result
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready description of the network and its options."""
+        return {
+            "layers": list(self.sizes),
+            "activations": list(self.activations),
+            "loss": self.loss,
+            "biases_mode": self.bias_mode,
+            "update_biases": self.update_biases,
+            "order": self.order,
+            "weights": [w.tolist() for w in self.weights],
+            "biases": [b.tolist() for b in self.biases],
+        }
+
+    def __repr__(self) -> str:
+        shape = "-".join(map(str, self.sizes))
+        acts = ",".join(dict.fromkeys(self.activations))
+        return (
+            f"Network({shape}, activation={acts}, loss={self.loss}, biases={self.bias_mode}"
+            f"{' (updated)' if self.update_biases else ''}, eta={self.learning_rate:g}, "
+            f"order={self.order})"
+        )
+
+    # ------------------------------------------------------------------ maths
+    def forward(self, inputs: np.ndarray, targets: np.ndarray | None = None) -> Forward:
+        """Feed ``inputs`` (shape (n_0,) or (m, n_0)) forward; errors if ``targets`` given."""
+        a = np.asarray(inputs, dtype=float)
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged network gives inf/nan, quietly
+            nets, outs = feed_forward(self.weights, self.biases, self.options.records[0], a)
+            errors = None
+            if targets is not None:
+                errors = LOSSES[self.loss].errors(nets[-1], outs[-1], np.asarray(targets, float), self.sizes[-1])
+        return Forward(tuple(nets), tuple(outs), errors)
+
+    def backward(self, inputs: np.ndarray, targets: np.ndarray, forward: Forward | None = None) -> Gradients:
+        """dE_total/d(every parameter), averaged over examples when ``inputs`` has rows.
+
+        Under ``order="seed"`` each layer's deltas are propagated to the layer
+        below through that layer's weights *after* their update, as the seed's
+        summary figures were computed.  See :func:`backpropagate`.
+        """
+        fw = forward if forward is not None else self.forward(inputs, targets)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return backpropagate(self.weights, self.options, fw.nets, fw.outs, np.asarray(targets, dtype=float))
+
+    def update(self, gradients: Gradients, quiet: bool = True) -> None:
+        """Take one gradient step: ``w+ = w - eta * dE_total/dw`` (biases if enabled).
+
+        The only method that changes the network's parameters.  ``quiet``
+        holds numpy's overflow warnings (a diverging network turns to inf and
+        nan); the trainers, which hold them for the whole run, pass False.
+        """
+        if quiet:
+            with np.errstate(over="ignore", invalid="ignore"):
+                return self.update(gradients, quiet=False)
+        eta = self.options.learning_rate
+        self.weights = [W - eta * g for W, g in zip(self.weights, gradients.weights)]
+        if self.options.update_biases:
+            self.biases = [b - eta * g for b, g in zip(self.biases, gradients.biases)]
+        return None
+
+    def check_data(self, inputs: object, targets: object) -> tuple[np.ndarray, np.ndarray]:
+        """Validated ``(inputs, targets)`` as arrays of shape (m, n_0) and (m, n_L)."""
+        x = v.check_examples("inputs", inputs, self.sizes[0])
+        t = v.check_examples("targets", targets, self.sizes[-1])
+        if x.shape[0] != t.shape[0]:
+            raise v.InputError("targets", f"expected one row per input example ({x.shape[0]}), got {t.shape[0]}")
+        if self.loss == "bce" and (np.any(t < 0) or np.any(t > 1)):
+            raise v.InputError("targets", "binary cross-entropy needs targets from 0 to 1")
+        return x, t

@@ -1,0 +1,214 @@
+"""Training loops: many iterations of one network, and many networks at once.
+
+:func:`train` is pure: it returns a trained copy and the error curve, leaving
+the network it was given untouched.  Every step goes through
+:func:`~explorer.engine.network.backpropagate` and ``Network.update``; the small
+networks of the worked example run a straight-line version of the same
+arithmetic (:mod:`explorer.engine.compiled`) where numpy's per-call cost would
+outweigh the sums.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import validation as v
+from .network import Network, backpropagate, feed_forward
+from .validation import MAX_ITERATIONS, check_iterations  # noqa: F401 - re-exported
+
+MODES = ("online", "batch")
+BACKENDS = ("auto", "compiled", "numpy")
+#: Up to this many weight-times-example products per update, straight-line
+#: Python floats beat numpy's per-call overhead (about a microsecond a call):
+#: the seed's 8, XOR's 6 online or 24 in batch (measured by benchmarks/engine.py).
+COMPILED_WORK_LIMIT = 80
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """A trained copy of the network and its error curve.
+
+    ``errors[i]`` is the mean E_total with the parameters after ``i``
+    iterations, so ``errors[0]`` is the starting error.  When the error
+    became non-finite (a diverging learning rate) the curve stops there and
+    ``diverged_at`` gives that iteration.
+    """
+
+    network: Network
+    errors: np.ndarray
+    diverged_at: int | None = None
+
+    @property
+    def iterations(self) -> int:
+        return len(self.errors) - 1
+
+
+def train(
+    network: Network, inputs: object, targets: object, iterations: int, mode: str = "online", backend: str = "auto"
+) -> TrainingResult:
+    """Train a copy of ``network`` for ``iterations`` passes over the examples.
+
+    Parameters
+    ----------
+    inputs, targets : arrays of shape (n_0,) or (m, n_0), and (n_L,) or (m, n_L)
+    mode : ``"online"`` (one update per example, in order) or ``"batch"``
+        (one update per iteration with the mean gradient).
+    backend : ``"numpy"``, ``"compiled"`` (straight-line floats, small
+        networks) or ``"auto"`` (compiled up to ``COMPILED_WORK_LIMIT`` weights
+        times examples per update).
+
+    Returns
+    -------
+    TrainingResult
+        ``errors[i]`` is the mean E_total over all examples with the
+        parameters after ``i`` iterations (``iterations + 1`` entries).
+    """
+    x, t = network.check_data(inputs, targets)
+    iterations = check_iterations(iterations)
+    mode = v.check_choice("mode", mode, MODES)
+    backend = v.check_choice("backend", backend, BACKENDS)
+    per_update = x.shape[0] if mode == "batch" else 1
+    if backend == "compiled" or (
+        backend == "auto" and sum(w.size for w in network.weights) * per_update <= COMPILED_WORK_LIMIT
+    ):
+        from .compiled import train_compiled  # noqa: PLC0415 (built on first use)
+
+        result = train_compiled(network, x, t, iterations, mode)
+        if result is not None:
+            return _result(*result)
+    return _result(*_train_numpy(network, x, t, iterations, mode))
+
+
+def _train_numpy(
+    network: Network, x: np.ndarray, t: np.ndarray, iterations: int, mode: str
+) -> tuple[Network, np.ndarray]:
+    trained = network.copy()
+    options = trained.options
+    acts, loss = options.records
+    n = t.shape[1]
+    errors = np.empty(iterations + 1)
+    # with one example, online and batch are the same step
+    per_example = list(zip(x, t)) if mode == "online" and x.shape[0] > 1 else None
+    isfinite = math.isfinite
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for i in range(iterations + 1):
+            nets, outs = feed_forward(trained.weights, trained.biases, acts, x)
+            errors[i] = error = float(loss.errors(nets[-1], outs[-1], t, n).sum(axis=1).mean())
+            if i == iterations or not isfinite(error):
+                return trained, errors[: i + 1]
+            if per_example is None:
+                trained.update(backpropagate(trained.weights, options, nets, outs, t, full=False), quiet=False)
+            else:
+                for xi, ti in per_example:
+                    nets, outs = feed_forward(trained.weights, trained.biases, acts, xi)
+                    trained.update(backpropagate(trained.weights, options, nets, outs, ti, full=False), quiet=False)
+    raise AssertionError("unreachable")
+
+
+def _result(trained: Network, errors: np.ndarray) -> TrainingResult:
+    curve = np.asarray(errors, dtype=float)
+    finite = np.isfinite(curve)
+    diverged = None if finite.all() else int(np.argmin(finite))
+    return TrainingResult(trained, curve, diverged)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """``K`` copies of one network trained side by side, one learning rate each.
+
+    ``errors[k, i]`` is copy k's mean E_total after ``i * record_every``
+    iterations (and after the last); ``weights[l][k]`` and ``biases[l][k]``
+    its final parameters; ``diverged_at[k]`` the first iteration whose
+    error was not finite, or -1 if it never diverged.
+    """
+
+    learning_rates: np.ndarray
+    errors: np.ndarray
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+    record_every: int
+    diverged_at: np.ndarray
+
+
+_CHUNK = 256
+
+
+def _note_divergence(errors: np.ndarray, first: int, diverged: np.ndarray) -> None:
+    """Set ``diverged[k]`` to the first iteration whose error is not finite, where still -1."""
+    finite = np.isfinite(errors)  # (iterations in chunk, K)
+    new = (diverged < 0) & ~finite.all(axis=0)
+    diverged[new] = first + np.argmin(finite[:, new], axis=0)
+
+
+def train_many(
+    network: Network,
+    inputs: object,
+    targets: object,
+    learning_rates: object,
+    iterations: int,
+    record_every: int = 100,
+    mode: str = "online",
+) -> SweepResult:
+    """Train one copy of ``network`` per learning rate, all at once on a stacked axis.
+
+    Every copy trains on all the examples, online or batch as :func:`train`
+    does, with the network's options (order, bias updates).  Diverging
+    copies turn to inf/nan quietly and do not disturb the others.
+
+    Parameters
+    ----------
+    inputs, targets : arrays of shape (n_0,) or (m, n_0), and (n_L,) or (m, n_L)
+    learning_rates : K values
+    record_every : keep the error every this many iterations (and the last)
+    mode : ``"online"`` or ``"batch"``
+    """
+    x, t = network.check_data(inputs, targets)
+    iterations = check_iterations(iterations)
+    mode = v.check_choice("mode", mode, MODES)
+    rates = np.array([v.parse_learning_rate(r) for r in np.atleast_1d(np.asarray(learning_rates, dtype=object))])
+    K, m = rates.size, x.shape[0]
+    record_every = v.parse_whole("record_every", record_every, 1, MAX_ITERATIONS)
+    options = network.options
+    acts, loss = options.records
+    n = t.shape[1]
+    eta = rates[:, None, None]  # (K, 1, 1)
+    # the copies stack on a leading axis: W (K, n_out, n_in), b (K, 1, n_b)
+    W = [np.repeat(w[None], K, axis=0) for w in network.weights]
+    B = [np.repeat(b[None, None], K, axis=0) for b in network.biases]
+    x3, t3 = x[None], t[None]  # (1, m, n): shared by the copies
+    per_example = [(x3[:, e : e + 1], t3[:, e : e + 1]) for e in range(m)] if mode == "online" and m > 1 else None
+    # errors go to a buffer of CHUNK iterations; where each copy diverged is
+    # worked out once per chunk rather than once per iteration
+    chunk = np.empty((min(_CHUNK, iterations + 1), K))
+    history, diverged = [], np.full(K, -1)
+
+    def step(target: np.ndarray, nets: list, outs: list) -> None:
+        # the copies' own update: Network.update's w+ = w - eta * g, one eta per copy
+        g = backpropagate(W, options, nets, outs, target, eta, full=False)
+        for l in range(len(W)):
+            W[l] = W[l] - eta * g.weights[l]
+            if options.update_biases:
+                B[l] = B[l] - eta * g.biases[l][:, None, :]
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for i in range(iterations + 1):
+            nets, outs = feed_forward(W, B, acts, x3)
+            error = chunk[i % _CHUNK]
+            np.sum(loss.errors(nets[-1], outs[-1], t3, n), axis=(-2, -1), out=error)
+            if m > 1:
+                error /= m  # the mean over examples
+            if i % record_every == 0 or i == iterations:
+                history.append(error.copy())
+            if i % _CHUNK == _CHUNK - 1 or i == iterations:
+                _note_divergence(chunk[: i % _CHUNK + 1], i - i % _CHUNK, diverged)
+            if i == iterations:
+                break
+            if per_example is None:
+                step(t3, nets, outs)
+            else:
+                for xe, te in per_example:
+                    step(te, *feed_forward(W, B, acts, xe))
+    return SweepResult(rates, np.array(history).T, tuple(W), tuple(b[:, 0, :] for b in B), record_every, diverged)

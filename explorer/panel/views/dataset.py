@@ -1,0 +1,151 @@
+"""The panel's dataset row: the Dataset choice, a table of one's own examples, and the Example shown.
+
+A view of one :class:`~explorer.panel.explorer.Explorer`'s session: every control
+calls one session method and the explorer's redraw follows the session's
+``revision``.  A refused table (a bad cell, a row of the wrong width) shows
+its one-line reason under the table and changes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
+
+from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset
+from explorer.engine.formatting import number
+from explorer.engine.validation import InputError
+
+if TYPE_CHECKING:
+    from explorer.panel.explorer import Explorer
+
+
+def example_label(k: int, inputs, targets) -> str:
+    """``3: (1, 0) -> 1``: an example's number from 1, its inputs and its targets."""
+
+    def cells(row) -> str:
+        return ", ".join(number(float(c)) for c in row)
+
+    return f"{k + 1}: ({cells(inputs)}) -> {cells(targets)}"
+
+
+class DatasetView(widgets.VBox):
+    """Dataset, Example, and (for ``table``) the editable rows with Add row, Remove row, Use table."""
+
+    def __init__(self, explorer: Explorer):
+        super().__init__()
+        self.explorer = explorer
+        s = explorer.session
+        auto = widgets.Layout(width="auto")
+        self.choice = widgets.Dropdown(
+            description="Dataset",
+            options=[(n, n) for n in NAMES],
+            value=s.dataset,
+            layout=widgets.Layout(width="200px"),
+        )
+        self.about = widgets.HTML()
+        self.example = widgets.Dropdown(description="Example", layout=widgets.Layout(width="260px"))
+        self.table = widgets.Textarea(
+            description="Table",
+            placeholder="0, 0, 0\n0, 1, 1\n1, 0, 1\n1, 1, 0",
+            rows=5,
+            layout=widgets.Layout(width="320px"),
+        )
+        self.n_inputs = widgets.BoundedIntText(
+            description="Inputs", min=1, max=16, value=s.inputs.shape[1], layout=widgets.Layout(width="150px")
+        )
+        self.add_row = widgets.Button(description="Add row", tooltip="Add a row like the last one", layout=auto)
+        self.remove_row = widgets.Button(description="Remove row", tooltip="Remove the last row", layout=auto)
+        self.use_table = widgets.Button(
+            description="Use table",
+            button_style="info",
+            tooltip="Check every cell and learn these examples",
+            layout=auto,
+        )
+        self.table_message = widgets.HTML()
+        self.table_message.add_class("bp-field-message")
+        #: the table is open for editing (before Use table, or after a refused one)
+        self.editing = False
+        self.table_box = widgets.VBox(
+            [
+                widgets.HBox(
+                    [self.table, widgets.VBox([self.n_inputs, self.add_row, self.remove_row, self.use_table])]
+                ),
+                self.table_message,
+            ]
+        )
+        self.choice.observe(self._on_choice, names="value")
+        self.example.observe(self._on_example, names="value")
+        self.add_row.on_click(self._on_add_row)
+        self.remove_row.on_click(self._on_remove_row)
+        self.use_table.on_click(self._on_use_table)
+        self.children = [
+            widgets.HBox(
+                [self.choice, self.example, self.about],
+                layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+            ),
+            self.table_box,
+        ]
+        self.render()
+
+    # ------------------------------------------------------------ rendering
+    def render(self) -> None:
+        """Show the session's dataset, its examples and the one being stepped through."""
+        s = self.explorer.session
+        with self.explorer.messages.quietly():
+            self.choice.value = "table" if self.editing else s.dataset
+            options = [(example_label(k, x, t), k) for k, (x, t) in enumerate(zip(s.inputs, s.targets))]
+            if list(self.example.options) != options:
+                self.example.options = options
+            self.example.value = s.example
+            self.example.disabled = len(options) == 1
+        self.about.value = f"<i>{html.escape(DESCRIPTIONS[s.dataset])}</i>"
+        self.table_box.layout.display = None if s.dataset == "table" or self.editing else "none"
+
+    # -------------------------------------------------------------- actions
+    def _on_choice(self, change: dict) -> None:
+        if self.explorer.messages.quiet:
+            return
+        if change["new"] == "table":
+            self._show_table_of_current_examples()
+            return
+        self.editing = False
+        self.explorer.act(lambda: self.explorer.session.set_dataset(change["new"]), announce=True)
+
+    def _show_table_of_current_examples(self) -> None:
+        """Open the table on the examples as they are, ready to edit; nothing changes until Use table."""
+        s = self.explorer.session
+        self.table.value = Dataset(s.dataset, s.inputs, s.targets).to_text()
+        self.n_inputs.value = s.inputs.shape[1]
+        self.editing = True
+        self.table_box.layout.display = None
+        self.table_message.value = ""
+        self.explorer.say("Edit the rows (inputs, then targets), then press Use table.")
+
+    def _on_use_table(self, _button: object = None) -> None:
+        def use() -> str:
+            try:
+                said = self.explorer.session.set_dataset("table", self.table.value, self.n_inputs.value)
+            except InputError as error:
+                self.table_message.value = f'<span role="alert">{html.escape(str(error))}</span>'
+                raise
+            self.editing = False
+            self.table_message.value = ""
+            self.render()
+            return said
+
+        self.explorer.act(use, announce=True)
+
+    def _on_add_row(self, _button: object = None) -> None:
+        lines = [line for line in self.table.value.splitlines() if line.strip()]
+        self.table.value = "\n".join([*lines, lines[-1] if lines else ", ".join(["0"] * 3)])
+
+    def _on_remove_row(self, _button: object = None) -> None:
+        lines = [line for line in self.table.value.splitlines() if line.strip()]
+        self.table.value = "\n".join(lines[:-1])
+
+    def _on_example(self, change: dict) -> None:
+        if self.explorer.messages.quiet or change["new"] is None:
+            return
+        self.explorer.act(lambda: self.explorer.session.set_example(change["new"]))

@@ -1,0 +1,206 @@
+"""Editing the example: every input, target, weight and bias, the update order and bias updates."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
+
+from explorer.engine.formatting import number
+from explorer.engine.validation import InputError
+
+from .base import View, field_message, handler
+
+if TYPE_CHECKING:  # pragma: no cover
+    from explorer.panel.explorer import Explorer
+
+ORDER_OPTIONS = [
+    ("textbook (gradients before any update)", "textbook"),
+    ("seed (hidden layer sees updated w5..w8)", "seed"),
+]
+
+
+class EditingView(View):
+    """A text field for each number (keys ``i:0``, ``t:1``, ``p:w5``), with its message beneath."""
+
+    def __init__(self, panel: Explorer) -> None:
+        super().__init__(panel)
+        s = self.session
+        self.title = widgets.HTML()
+        self.order = widgets.Dropdown(
+            description="Update order",
+            value=s.network.order,
+            options=ORDER_OPTIONS,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="380px"),
+        )
+        self.update_biases = widgets.Checkbox(
+            description="Update biases",
+            value=s.network.update_biases,
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+        )
+        self.fields: dict[str, widgets.Text] = {}
+        self.field_messages: dict[str, widgets.HTML] = {}
+        #: typed text that was refused, by field key: kept in its field, with its
+        #: message, until that field is edited again
+        self.rejected: dict[str, str] = {}
+        self._pool: list[tuple[widgets.Text, widgets.HTML, widgets.VBox]] = []
+        self._keys: dict[int, str] = {}  # id of a pooled field -> the key it edits now
+        self.table = widgets.VBox([self._table()])  # rebuilt for a network of another shape
+        self._shape = self._shape_now()
+        self.order.observe(self._on_order, names="value")
+        self.update_biases.observe(self._on_update_biases, names="value")
+
+    def _groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(title, [(key, label), ...]) for inputs, targets, then each layer's weights and biases."""
+        names = self.session.network.names
+        groups = [
+            ("Inputs", [(f"i:{j}", n) for j, n in enumerate(names.neurons[0])]),
+            ("Targets", [(f"t:{k}", f"target {n}") for k, n in enumerate(names.neurons[-1])]),
+        ]
+        for l in range(len(self.session.network.weights)):
+            weight_names = [w for row in names.weights[l] for w in row]
+            bias_names = list(dict.fromkeys(names.biases[l]))
+            groups.append((f"Layer {l + 1}", [(f"p:{n}", n) for n in weight_names + bias_names]))
+        return groups
+
+    def _table(self) -> widgets.Widget:
+        rows = []
+        used = 0
+        for title, fields in self._groups():
+            boxes = []
+            for key, label in fields:
+                text, message, box = self._pooled(used)
+                used += 1
+                text.description = label
+                self._keys[id(text)] = key
+                self.fields[key], self.field_messages[key] = text, message
+                boxes.append(box)
+            rows.append(
+                widgets.HBox(
+                    [widgets.HTML(f"<b>{html.escape(title)}</b>", layout=widgets.Layout(width="70px")), *boxes],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                )
+            )
+        return widgets.VBox(rows)
+
+    def _pooled(self, index: int) -> tuple[widgets.Text, widgets.HTML, widgets.VBox]:
+        """Edit field number ``index``: reused from an earlier table, else made (and kept) now.
+
+        A new shape relabels the fields it still needs instead of making them
+        again: hundreds of widgets for a 4-8-8-4 network would cost ~0.5 s.
+        """
+        while len(self._pool) <= index:
+            text = widgets.Text(
+                continuous_update=False, style={"description_width": "initial"}, layout=widgets.Layout(width="150px")
+            )
+            text.observe(self._on_pooled, names="value")
+            # as wide as its field, so a message wraps instead of pushing the next field
+            message = widgets.HTML(layout=widgets.Layout(width="150px"))
+            message.add_class("bp-field-message")
+            box = widgets.VBox([text, message], layout=widgets.Layout(margin="0 6px 0 0"))
+            self._pool.append((text, message, box))
+        return self._pool[index]
+
+    def _on_pooled(self, change: dict) -> None:
+        key = self._keys.get(id(change["owner"]))
+        if key is not None and self.fields.get(key) is change["owner"]:
+            self._on_field(key, change)
+
+    def _shape_now(self) -> tuple:
+        return self.session.network.sizes, self.session.network.bias_mode
+
+    def rebuild(self) -> None:
+        """Fields for a network of another shape (another architecture, a loaded session).
+
+        The pooled fields are relabelled and reused; the old rows and titles are closed.
+        """
+        self.rejected.clear()
+        self.fields.clear()
+        self.field_messages.clear()
+        old_rows = self.table.children[0]
+        self.table.children = (self._table(),)
+        self._shape = self._shape_now()
+        for row in old_rows.children:  # the rows and titles go; the fields stay in the pool
+            row.children[0].close()
+            row.close()
+        old_rows.close()
+
+    # ------------------------------------------------------------ rendering
+    def current(self, key: str) -> str:
+        """The number field ``key`` shows, as the session has it now."""
+        s = self.session
+        kind, name = key.split(":", 1)
+        if kind == "i":
+            return number(float(s.inputs[s.example, int(name)]))
+        if kind == "t":
+            return number(float(s.targets[s.example, int(name)]))
+        return number(float(s.network.parameters()[name]))
+
+    def render(self) -> None:
+        s = self.session
+        net = s.network
+        if self._shape_now() != self._shape:
+            self.rebuild()
+        shape = "-".join(map(str, net.sizes))
+        about = (
+            f"{shape} network, {', '.join(dict.fromkeys(net.activations))} neurons, "
+            f"{html.escape(net.loss)} error, update order {net.order}"
+            f"{', biases updated' if net.update_biases else ''}"
+        )
+        self.title.value = f'<div class="bp-title">Backprop Explorer</div><div class="bp-subtitle">{about}</div>'
+        # the session's own numbers: each observer finds its field unchanged and does nothing
+        with self.messages.quietly():
+            for key, text in self.fields.items():
+                if key in self.rejected:
+                    continue
+                text.value = self.current(key)
+                text.remove_class("bp-invalid")
+                self.field_messages[key].value = ""
+            self.order.value = net.order
+            self.update_biases.value = net.update_biases
+
+    def show_training(self, training: bool) -> None:
+        """While training the table shows live values: typing there would be overwritten."""
+        for text in self.fields.values():
+            text.disabled = training
+
+    # ------------------------------------------------------------- handlers
+    # Edits during a run are applied between its chunks: the run goes on with them.
+    @handler
+    def _on_order(self, change: dict) -> None:
+        if change["new"] != self.session.network.order:
+            self.session.set_order(change["new"])
+
+    @handler
+    def _on_update_biases(self, change: dict) -> None:
+        if change["new"] != self.session.network.update_biases:
+            self.session.set_update_biases(change["new"])
+
+    @handler
+    def _on_field(self, key: str, change: dict) -> None:
+        if change["new"] == self.current(key):  # the number shown (as render wrote it, or typed back)
+            self._accepted(key)
+            return
+        kind, name = key.split(":", 1)
+        s = self.session
+        edit = {
+            "i": lambda text: s.set_input(int(name), text),
+            "t": lambda text: s.set_target(int(name), text),
+            "p": lambda text: s.set_parameter(name, text),
+        }[kind]
+        try:
+            edit(change["new"])
+        except InputError as error:
+            self.rejected[key] = change["new"]
+            self.fields[key].add_class("bp-invalid")
+            self.field_messages[key].value = field_message(error.message)
+            return
+        self._accepted(key)
+
+    def _accepted(self, key: str) -> None:
+        self.rejected.pop(key, None)
+        self.fields[key].remove_class("bp-invalid")
+        self.field_messages[key].value = ""
