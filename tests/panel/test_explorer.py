@@ -22,6 +22,7 @@ import pytest
 from explorer.engine.presets import random_data, random_network, seed_network
 from explorer.engine.validation import InputError
 from explorer.panel.explorer import Explorer
+from tests.helpers.panel import active_ids, assert_unchanged, classes, log_items, snapshot, svg_groups
 
 # ipympl builds its toolbar with arguments traitlets deprecates; not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
@@ -44,29 +45,6 @@ WATCH, FAST = 2000.0, float("inf")
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def svg_groups(svg: str) -> tuple[dict[str, ET.Element], dict[str, ET.Element]]:
-    """(groups by data-id, connection labels by data-for)."""
-    root = ET.fromstring(svg)
-    assert root.tag == SVG + "svg"
-    groups, labels = {}, {}
-    for g in root.iter(SVG + "g"):
-        if g.get("data-id"):
-            assert g.get("data-id") not in groups, "duplicate data-id"
-            groups[g.get("data-id")] = g
-        if g.get("data-for"):
-            labels[g.get("data-for")] = g
-    return groups, labels
-
-
-def classes(element: ET.Element) -> set[str]:
-    return set((element.get("class") or "").split())
-
-
-def active_ids(svg: str) -> set[str]:
-    groups, _ = svg_groups(svg)
-    return {i for i, g in groups.items() if "bp-active" in classes(g)}
 
 
 def shown(element: ET.Element) -> str:
@@ -97,41 +75,9 @@ def lit(elements, network) -> set[str]:
     return ids
 
 
-def log_items(panel: Explorer) -> list[tuple[str, set[str]]]:
-    root = ET.fromstring(panel.step_log.value)
-    return [(li.text, classes(li)) for li in root.iter("li")]
-
-
 def phase_marks(panel: Explorer) -> dict[str, set[str]]:
     root = ET.fromstring(panel.phases.value)
     return {span.text: classes(span) for span in root.iter("span")}
-
-
-def snapshot(panel: Explorer) -> dict:
-    s = panel.session
-    return {
-        "arrays": [a.copy() for a in s.network.weights + s.network.biases],
-        "inputs": s.inputs.copy(),
-        "targets": s.targets.copy(),
-        "step": s.step,
-        "walk": s.walk,
-        "svg": panel.diagram.value,
-        "equation": panel.equation.value,
-        "lr": (s.learning_rate, panel.lr_slider.value),
-        "errors": s.errors.values.copy(),
-    }
-
-
-def assert_unchanged(before: dict, panel: Explorer) -> None:
-    after = snapshot(panel)
-    assert len(before["arrays"]) == len(after["arrays"])
-    for a, b in zip(before["arrays"], after["arrays"]):
-        assert np.array_equal(a, b)
-    for key in ("inputs", "targets", "errors"):
-        assert np.array_equal(before[key], after[key]), key
-    for key in ("step", "svg", "equation", "lr"):
-        assert before[key] == after[key], key
-    assert before["walk"] is after["walk"]
 
 
 def close(value: float, printed: str) -> bool:

@@ -22,6 +22,7 @@ from explorer.drawing.diagram import element_ids, render
 from explorer.engine.network import Network
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from explorer.lesson.walkthrough import walkthrough
+from tests.helpers.svg import overlaps, text_boxes
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -70,52 +71,6 @@ def state_at(wt, index: int):
 
 def step_index(wt, symbol: str) -> int:
     return next(i for i, s in enumerate(wt.steps) if s.symbol == symbol)
-
-
-def text_boxes(root: ET.Element, scale: float = 1.0):
-    """(owner, x0, y0, x1, y1, text) for every <text>: owner is its group's id (data-id or data-for)."""
-    boxes = []
-
-    def walk(element, owner):
-        for child in element:
-            own = child.get("data-id") or child.get("data-for") or owner
-            if child.tag == NS + "text":
-                cls = classes(child)
-                size = scale * next(diagram.FONT_SIZES[c] for c in cls if c in diagram.FONT_SIZES)
-                content = "".join(child.itertext())
-                w = size * diagram.CHAR_WIDTH * len(content)
-                h = size * diagram.LINE_HEIGHT
-                x, y = float(child.get("x")), float(child.get("y"))
-                if "bp-end" in cls:
-                    x0 = x - w
-                elif "bp-key" in cls:
-                    x0 = x
-                else:
-                    x0 = x - w / 2
-                boxes.append((own, x0, y - h / 2, x0 + w, y + h / 2, content))
-            else:
-                walk(child, own)
-
-    walk(root, "root")
-    return boxes
-
-
-def overlaps(boxes_a, boxes_b=None, same_owner_ok=True):
-    """Pairs of boxes that overlap (sweep over x)."""
-    items = [(b, 0) for b in boxes_a] + ([(b, 1) for b in boxes_b] if boxes_b is not None else [])
-    items.sort(key=lambda item: item[0][1])
-    found, active = [], []
-    for box, side in items:
-        active = [a for a in active if a[0][3] > box[1]]
-        for other, other_side in active:
-            if boxes_b is not None and other_side == side:
-                continue
-            if same_owner_ok and other[0] == box[0]:
-                continue
-            if other[2] < box[4] and box[2] < other[4]:
-                found.append((other, box))
-        active.append((box, side))
-    return found
 
 
 def seed_svg(**kwargs) -> str:

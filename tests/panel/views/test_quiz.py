@@ -11,10 +11,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from test_panel import active_ids, log_items
 
 from explorer.engine.formatting import number
 from explorer.panel.explorer import Explorer
+from tests.helpers.panel import active_ids, log_items
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 
@@ -220,7 +220,7 @@ def test_switching_the_quiz_on_stops_play_steps():
 
 
 def test_every_kind_of_bad_text_is_refused_in_one_short_line(panel):
-    from test_fuzz import BAD_TEXT, LONGEST_MESSAGE
+    from tests.topics.test_fuzz import BAD_TEXT, LONGEST_MESSAGE
 
     panel.next_button.click()
     before = (
@@ -263,7 +263,7 @@ def test_presenter_keys_wait_for_the_answer_as_next_step_does():
 
 
 def test_the_quiz_is_in_the_presenter_once_and_moves_no_step_button():
-    from test_presenter import walk_widgets
+    from tests.panel.test_presenter import walk_widgets
 
     presenter = Explorer(layout="presenter")
     everything = list(walk_widgets(presenter))

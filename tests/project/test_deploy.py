@@ -22,7 +22,7 @@ import yaml
 
 from explorer.serve.notebook_files import NOTEBOOKS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BINDER_LINK = re.compile(r"https://mybinder\.org/v2/gh/[^\s)`]+\?urlpath=voila/render/([^\s)`]+)")
 
 

@@ -38,7 +38,7 @@ from explorer.lesson.walkthrough import walkthrough
 from explorer.panel.explorer import Explorer
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: a message is its field, what the field accepts and at most 40 characters of the input
 LONGEST_MESSAGE = 260
 MEGABYTE = "7" * 1_000_000

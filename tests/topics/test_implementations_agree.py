@@ -1,4 +1,4 @@
-"""The numpy engine and the pure-Python oracle (tests/scalar_oracle.py): one answer.
+"""The numpy engine and the pure-Python oracle (tests/helpers/scalar_oracle.py): one answer.
 
 Also the trainers (train's numpy and compiled backends, train_many's stacked
 copies) against the oracle and each other, and what happens at the edges: a
@@ -13,15 +13,15 @@ import warnings
 
 import numpy as np
 import pytest
-import scalar_oracle as scalar
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scalar_oracle import as_scalar
 
 from explorer.engine import functions
 from explorer.engine.network import Network
 from explorer.engine.presets import random_data, random_network
 from explorer.engine.training import train, train_many
+from tests.helpers import scalar_oracle as scalar
+from tests.helpers.scalar_oracle import as_scalar
 
 ACTIVATIONS = tuple(functions.ACTIVATIONS)
 LOSSES = ("squared", "mse", "bce")

@@ -14,12 +14,12 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from matplotlib.backend_bases import MouseEvent
-from test_diagram import overlaps, text_boxes
-from test_panel import assert_unchanged, snapshot
 
 from explorer.engine.presets import random_network
 from explorer.engine.training import train
 from explorer.panel.explorer import Explorer
+from tests.helpers.panel import assert_unchanged, snapshot
+from tests.helpers.svg import overlaps, text_boxes
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 

@@ -20,7 +20,7 @@ from explorer.engine.network import Network
 from explorer.engine.presets import random_data, random_network
 from explorer.engine.training import train
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PHASES = ("forward", "error", "backward", "update")
 
 

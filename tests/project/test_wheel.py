@@ -32,7 +32,7 @@ import pytest
 from explorer.serve import app
 from explorer.serve.notebook_files import NOTEBOOKS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE_IGNORE = shutil.ignore_patterns(
     ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis", "artifacts", ".ipynb_checkpoints"
 )

@@ -21,7 +21,7 @@ from explorer.engine.presets import random_network
 from explorer.engine.training import train, train_many
 from explorer.lesson.walkthrough import walkthrough
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NUMBER_RANGE = "enter a number from -100 to 100"
 RATE_RANGE = "enter a positive number from 1e-06 to 100"
 LAYERS_RANGE = "give 2 to 6 layer sizes, each a whole number from 1 to 16"

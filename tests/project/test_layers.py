@@ -1,0 +1,91 @@
+"""The package's shape: imports point down the layers, no cycles, and the code is lint- and format-clean.
+
+The layers and the forbidden imports are import-linter contracts in
+``pyproject.toml``; ruff's rules and format are configured there too.  These
+tests run both tools as a developer would, so CI fails on a broken contract.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+LINTED = ["explorer", "tests", "benchmarks", "scripts", "tasks.py"]
+
+
+def tool(name: str) -> str:
+    found = BIN / name if (BIN / name).exists() else shutil.which(name)
+    if not found:
+        pytest.fail(f"{name} is not installed: pip install -e .[test]", pytrace=False)
+    return str(found)
+
+
+def run(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_the_import_contracts_hold():
+    result = run(tool("lint-imports"), "--no-cache")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "broken" in result.stdout and " 0 broken" in result.stdout
+
+
+def test_ruff_finds_nothing_to_lint():
+    result = run(tool("ruff"), "check", "--no-cache", *LINTED)
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_ruff_finds_nothing_to_format():
+    result = run(tool("ruff"), "format", "--check", "--no-cache", *LINTED)
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def import_cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Every strongly connected group of two or more modules (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_module_imports_itself_through_others():
+    graph = grimp.build_graph("explorer", exclude_type_checking_imports=True)
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    graph = grimp.ImportGraph()
+    for module in ("a", "a.b", "a.c", "a.d"):
+        graph.add_module(module)
+    graph.add_import(importer="a.b", imported="a.c")
+    graph.add_import(importer="a.c", imported="a.b")
+    graph.add_import(importer="a.d", imported="a.b")
+    assert import_cycles(graph) == [["a.b", "a.c"]]
