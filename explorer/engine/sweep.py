@@ -35,7 +35,9 @@ GOOD_SHARE = 0.9
 RATE_COUNT_LIMITS = (2, 400)
 
 
-def rates(count: int = 100, low: float = 0.001, high: float = 10.0) -> np.ndarray:
+def rates(
+    count: int = 100, low: float = v.LEARNING_RATE_RANGE[0], high: float = v.LEARNING_RATE_RANGE[1]
+) -> np.ndarray:
     """``count`` learning rates from ``low`` to ``high``, evenly spaced on a log scale, shape (count,)."""
     lo, hi = RATE_COUNT_LIMITS
     if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or not lo <= count <= hi:

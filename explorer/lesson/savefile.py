@@ -42,7 +42,7 @@ from explorer.engine.datasets import NAMES as DATASETS
 from explorer.engine.network import Network
 from explorer.engine.training import MODES
 
-from .session import LEARNING_RATE_LIMITS, ErrorHistory, Session, check_seed
+from .session import ErrorHistory, Session, check_seed
 from .walkthrough import walkthrough
 
 FORMAT = "backprop-explorer session"
@@ -294,7 +294,7 @@ def _network(spec: dict, parameters: dict, where: str) -> Network:
             loss=spec.get("loss"),
             bias_mode=spec.get("bias_mode"),
             update_biases=_flag(spec, "update_biases"),
-            learning_rate=v.parse_learning_rate(spec.get("learning_rate"), "learning_rate", *LEARNING_RATE_LIMITS),
+            learning_rate=v.parse_learning_rate(spec.get("learning_rate"), "learning_rate"),
             order=spec.get("order"),
         )
     except v.InputError as error:

@@ -27,7 +27,6 @@ from explorer.engine.training import MODES, train
 from .walkthrough import PHASES, Walkthrough, walkthrough
 
 #: The learning-rate slider's range (log scale).
-LEARNING_RATE_LIMITS = (0.001, 10.0)
 
 
 def check_seed(text: object, field: str = "Seed") -> int:
@@ -289,8 +288,7 @@ class Session(traitlets.HasTraits):
         self._set_data(self.inputs, targets)
 
     def set_learning_rate(self, text: object) -> None:
-        low, high = LEARNING_RATE_LIMITS
-        rate = v.parse_learning_rate(text, "Learning rate", low, high)
+        rate = v.parse_learning_rate(text, "Learning rate")
         self._replace(self.network.with_options(learning_rate=rate), keep_step=True)
         self.learning_rate = rate
 

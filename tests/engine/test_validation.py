@@ -23,7 +23,7 @@ from explorer.lesson.walkthrough import walkthrough
 
 ROOT = Path(__file__).resolve().parents[2]
 NUMBER_RANGE = "enter a number from -100 to 100"
-RATE_RANGE = "enter a positive number from 1e-06 to 100"
+RATE_RANGE = "enter a positive number from 0.001 to 10"
 LAYERS_RANGE = "give 2 to 6 layer sizes, each a whole number from 1 to 16"
 ACTIVATION_CHOICES = "choose one of sigmoid, tanh, relu, linear"
 
@@ -209,7 +209,7 @@ def test_unknown_order_and_bias_mode(seed_net):
     refused(lambda: train(seed_net, [0.05, 0.1], [0.01, 0.99], 1, backend="gpu"), "backend", "auto, compiled, numpy")
 
 
-BAD_RATES = [0, -1, -0.5, float("nan"), float("inf"), "abc", "", "1e999", 1e-7, 100.01, True, None]
+BAD_RATES = [0, -1, -0.5, float("nan"), float("inf"), "abc", "", "1e999", 0.00099, 10.01, True, None]
 
 
 @pytest.mark.parametrize("rate", BAD_RATES, ids=repr)
@@ -222,8 +222,8 @@ def test_bad_learning_rate(seed_net, rate):
 
 
 def test_learning_rate_edges_are_accepted(seed_net):
-    assert seed_net.with_options(learning_rate="1e-6").learning_rate == 1e-6
-    assert seed_net.with_options(learning_rate=100).learning_rate == 100.0
+    assert seed_net.with_options(learning_rate="1e-3").learning_rate == 0.001
+    assert seed_net.with_options(learning_rate=10).learning_rate == 10.0
     assert seed_net.with_options(learning_rate=" 0.25 ").learning_rate == 0.25
 
 
@@ -389,7 +389,7 @@ def test_cli_cross_entropy_with_tanh_outputs_is_one_line(cli):
 
 def test_cli_good_arguments_at_the_edges(cli):
     code, out, err = cli(
-        "steps", "--lr", "100", "--inputs", "100,-100", "--targets", "0,1", "--layers", "2,16,2", "--seed", "0"
+        "steps", "--lr", "10", "--inputs", "100,-100", "--targets", "0,1", "--layers", "2,16,2", "--seed", "0"
     )
     assert (code, err) == (0, "")
     assert out.startswith("Network(2-16-2")

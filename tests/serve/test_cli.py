@@ -317,11 +317,11 @@ def test_train_options_take_effect(cli):
 
 
 def test_train_reports_divergence(cli):
-    code, out, err = cli("train", "--layers", "2,3,2", "--activation", "linear", "--lr", "50")
+    code, out, err = cli("train", "--layers", "2,3,2", "--activation", "linear", "--lr", "10")
     assert (code, err) == (0, "")
     match = re.search(r"^diverged at iteration (\d+): the learning rate is too large$", out, flags=re.M)
     assert match
-    network = random_network((2, 3, 2), activations="linear", learning_rate=50)
+    network = random_network((2, 3, 2), activations="linear", learning_rate=10)
     x, t = random_data(network, 1)
     assert int(match.group(1)) == train(network, x, t, 10_000).diverged_at
     assert "outputs" not in out

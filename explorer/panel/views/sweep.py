@@ -20,8 +20,7 @@ from matplotlib.figure import Figure
 from explorer.drawing.sweep_plot import SweepPlot
 from explorer.engine.formatting import number
 from explorer.engine.sweep import Sweep, rates, sweep
-from explorer.engine.validation import InputError, check_iterations
-from explorer.lesson.session import LEARNING_RATE_LIMITS
+from explorer.engine.validation import LEARNING_RATE_RANGE, InputError, check_iterations
 from explorer.panel.controls import figure_canvas
 
 if TYPE_CHECKING:
@@ -101,7 +100,7 @@ class SweepView(widgets.VBox):
                 f"enter at most {MAX_WORK // per_iteration:,} for "
                 f"{self.count.value} rates on this network and data (got {iterations:,})",
             )
-        low, high = LEARNING_RATE_LIMITS
+        low, high = LEARNING_RATE_RANGE
         return (
             s.network.copy(),
             s.inputs.copy(),

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from explorer.engine.formatting import number
-from explorer.engine.validation import InputError, check_iterations
-from explorer.lesson.session import LEARNING_RATE_LIMITS
+from explorer.engine.validation import LEARNING_RATE_RANGE, InputError, check_iterations
 from explorer.panel.controls import Slider
 
 from .base import View, button, field_message, handler
@@ -73,7 +72,7 @@ class TrainingView(View):
         self.progress = widgets.IntProgress(
             min=0, max=1, value=0, description="Progress", layout=widgets.Layout(width="300px")
         )
-        low, high = LEARNING_RATE_LIMITS
+        low, high = LEARNING_RATE_RANGE
         self.lr_slider = Slider(label="Learning rate", log=True, min=low, max=high, step=0.01, value=s.learning_rate)
         self.lr_text = widgets.Text(
             description="Learning rate value",
