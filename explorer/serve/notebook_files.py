@@ -37,7 +37,7 @@ class Copied(NamedTuple):
 
 
 def notebook_path(key: str) -> Path:
-    """The shipped notebook for ``key`` ("01" or "02")."""
+    """The shipped notebook for ``key`` ("01", "02" or "03")."""
     return NOTEBOOK_DIR / NOTEBOOKS[key]
 
 

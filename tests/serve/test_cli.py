@@ -7,6 +7,7 @@ computed another would fail.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -337,3 +338,34 @@ def test_module_entry_point_prints_one_json_object():
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout)["network"]["layers"] == [2, 2, 2]
+
+
+@pytest.mark.parametrize("mode", ["online", "batch"])
+def test_training_in_chunks_is_one_training(mode):
+    """``train`` reports its progress between chunks: the result is exactly one ``train`` call's."""
+    from explorer.serve.cli import Progress, train_reporting
+
+    network = random_network((2, 3, 1), seed=2)
+    x, t = random_data(network, 4, seed=2)
+    stream = io.StringIO()
+    chunked = train_reporting(network, x, t, 3500, mode, Progress(stream, 3500))
+    whole = train(network, x, t, 3500, mode=mode)
+    assert np.array_equal(chunked.errors, whole.errors) and chunked.diverged_at == whole.diverged_at
+    parameters = [(n.weights + n.biases) for n in (chunked.network, whole.network)]
+    assert all(np.array_equal(got, want) for got, want in zip(*parameters))
+
+
+def test_progress_in_a_log_is_a_line_a_report(monkeypatch):
+    from explorer.serve import cli as cli_module
+
+    clock = [0.0, 0.5, 1.5, 3.0]  # s: the start, then each report: too soon, due, due
+    monkeypatch.setattr(cli_module.time, "perf_counter", lambda: clock.pop(0) if len(clock) > 1 else clock[0])
+    stream = io.StringIO()  # not a terminal
+    progress = cli_module.Progress(stream, 4000)
+    for done in (1000, 2000, 3000):
+        progress.report(done)
+    progress.end()
+    assert stream.getvalue() == (
+        "python -m explorer train: 2,000 of 4,000 iterations (50%)\n"
+        "python -m explorer train: 3,000 of 4,000 iterations (75%)\n"
+    )
