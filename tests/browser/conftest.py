@@ -29,6 +29,25 @@ Lab kernel it started survives between its tests::
         module_page.page.close()
         lab_server.shutdown_sessions("01_step_by_step.ipynb")
         lab_server.reset_workspaces()  # or Lab reopens its tab in later pages
+
+A module that checks the same thing in JupyterLab and in the classroom page
+(Voila) is written once and marked ``pytest.mark.clients("lab", "voila")``:
+each of its tests runs once per client (``test_x[lab]``, ``test_x[voila]``),
+the ``client`` fixture says which, and ``module_page`` is a page per client,
+so all the Lab tests of the module share one page, then all the Voila tests
+another.  A test that only one client can run is marked again with that
+client alone::
+
+    pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
+
+    @pytest.fixture(scope="module")
+    def panel(client, module_page, request):
+        ...  # open the notebook in the client
+
+    def test_next_step(panel): ...
+
+    @pytest.mark.clients("voila")
+    def test_no_code_on_the_page(panel): ...
 """
 
 from __future__ import annotations
@@ -46,6 +65,7 @@ from . import helpers
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = helpers.ARTIFACTS  # tests/artifacts, git-ignored
+CLIENTS = ("lab", "voila")
 
 
 def pytest_configure(config):
@@ -53,6 +73,20 @@ def pytest_configure(config):
         "markers",
         "shared_lab_kernel: the module's tests share one Lab kernel (module_page); it is not shut down after each test",
     )
+    config.addinivalue_line(
+        "markers",
+        "clients(*names): run the test once in each client named ('lab': JupyterLab, 'voila': the classroom page)",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    # The test's own `clients` mark, else its module's: one run per client,
+    # module-scoped so that a module's fixtures (its page) are set up once a client.
+    marker = metafunc.definition.get_closest_marker("clients")
+    if marker is not None:
+        unknown = set(marker.args) - set(CLIENTS)
+        assert marker.args and not unknown, f"pytest.mark.clients: unknown client(s) {sorted(unknown)}"
+        metafunc.parametrize("client", marker.args, scope="module")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -219,12 +253,25 @@ class ModulePage:
 
 
 @pytest.fixture(scope="module")
-def module_page(browser):
+def client() -> str | None:
+    """The client of a ``pytest.mark.clients`` test ("lab" or "voila"); None elsewhere.
+
+    Parametrised by ``pytest_generate_tests`` from the mark; this default is
+    what the fixtures of unmarked tests see.
+    """
+    return None
+
+
+@pytest.fixture(scope="module")
+def module_page(browser, client):
     """Like ``page``, but shared by a module's tests (one page load for the module).
 
-    Its ``external_requests`` and ``page_errors`` accumulate over the module.
-    The viewport is tall (1280 x 1800) so a whole widget panel fits on screen
-    in Lab too, whose notebook scrolls inside its own panel.
+    In a ``pytest.mark.clients`` module, one page per client: it depends on
+    ``client``, so it is closed and made again when the client changes.  Its
+    ``external_requests`` and ``page_errors`` accumulate over the module (over
+    its tests in one client).  The viewport is tall (1280 x 1800) so a whole
+    widget panel fits on screen in Lab too, whose notebook scrolls inside its
+    own panel.
     """
     record = ModulePage(page=None)
     context, record.page = helpers.new_page(

@@ -360,6 +360,22 @@ def open_notebook_in_lab(
         raise AssertionError(f"{name}: {len(errors)} cell(s) wrote errors:\n" + "\n---\n".join(errors))
 
 
+@contextlib.contextmanager
+def notebook_in_lab(page, lab: LabServer, name: str) -> Iterator[None]:
+    """Open ``name`` in Lab on ``page`` for a module's tests; then close the page, leave Lab as found.
+
+    Afterwards the notebook has no kernel and Lab no open tab (it would restore
+    the tab into the next test's page).
+    """
+    open_notebook_in_lab(page, lab, name)
+    try:
+        yield
+    finally:
+        page.close()
+        lab.shutdown_sessions(name)
+        lab.reset_workspaces()
+
+
 def open_voila(
     page,
     voila: VoilaServer,

@@ -1,10 +1,10 @@
 """The browser scenario of the explorer panel, shared by JupyterLab and Voila.
 
-``test_panel_lab.py`` and ``test_panel_voila.py`` each load
-notebooks/01_step_by_step.ipynb once, wrap the page in :class:`Panel` and run
-these steps in order on the same panel (one kernel, one page load per
-server).  Each step starts from a state it sets up itself (``Reset weights``,
-``Reset iteration``), so a step also passes alone.
+``test_panel.py`` loads notebooks/01_step_by_step.ipynb once in JupyterLab
+and once in Voila, wraps each page in :class:`Panel` and runs these steps in
+order on the same panel (one kernel, one page load per client).  Each step
+starts from a state it sets up itself (``Reset weights``, ``Reset
+iteration``), so a step also passes alone.
 
 Everything is found as a screen reader finds it: controls by role and
 accessible name, inside the panel (``.bp-panel``).  The formula is read as
@@ -94,32 +94,6 @@ CONTROLS = (
     + [("textbox", n) for n in TEXTBOXES]
     + [("combobox", n) for n in COMBOBOXES]
     + [("checkbox", n) for n in CHECKBOXES]
-)
-
-# explorer/controls.py, _ESM: JupyterLab's notebook shortcuts take the arrow keys.
-LAB_ARROW_KEYS_REASON = (
-    "in JupyterLab the arrow keys never reach the sliders: the notebook's command-mode shortcuts "
-    "(ArrowLeft/Right: notebook:move-cursor-heading-above-or-collapse/-below-or-expand, selector "
-    "'.jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus') match the focused "
-    "<input type=range>, which is not :read-write; explorer/controls.py's _ESM should set "
-    "input.setAttribute('data-lm-suppress-shortcuts', 'true') on the input itself"
-)
-
-# explorer/panel.py, Explorer._build: the stepping column beside the training column.
-VOILA_FORMULA_CLIPPED_REASON = (
-    "at 1280 px the classroom page puts stepping and training side by side (panel.py _build: "
-    "stepping VBox flex '1 1 520px' next to training '1 1 440px'), leaving the formula about "
-    "657 px; net_o1/net_o2 (~770 px) and dE_total/dw5 (~730 px) overflow .bp-equation "
-    "(overflow-x: auto), so their results are hidden behind a horizontal scrollbar"
-)
-
-# The ipympl canvas div takes focus (tabindex=0) and its keydown handler calls
-# preventDefault() on every key, Tab included: keyboard focus cannot leave it.
-TAB_TRAP_REASON = (
-    "keyboard trap: ipympl 0.10's canvas div (tabindex=0) calls preventDefault() on every keydown, "
-    "Tab included, so Tab never leaves the error curve and the controls after it "
-    "(Log scale, Keep curve, ..., the edit table) cannot be reached "
-    "(explorer/panel.py, Explorer._build: self.canvas = Canvas(figure))"
 )
 
 # The text of the formula as MathJax rendered it, and as its assistive MathML.

@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .helpers import open_notebook_in_lab, open_voila, scroll_lab_to, write_notebook
+from .helpers import notebook_in_lab, open_voila, scroll_lab_to, write_notebook
+
+pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
 
 NOTEBOOK = "beyond_panel.ipynb"
 CELL = "from explorer import Explorer\n\nExplorer()"
@@ -154,24 +156,20 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
 
 
 @pytest.fixture(scope="module")
-def lab_page(lab_server, module_page):
-    write_notebook(lab_server.root / NOTEBOOK, CELL)
-    open_notebook_in_lab(module_page.page, lab_server, NOTEBOOK)
-    yield module_page
-    module_page.page.close()
-    lab_server.shutdown_sessions(NOTEBOOK)
-    lab_server.reset_workspaces()
+def opened(client, module_page, request, tmp_path_factory):
+    """The module's page (1280 x 1800) with the panel open in ``client``."""
+    page = module_page.page
+    if client == "lab":
+        lab = request.getfixturevalue("lab_server")
+        write_notebook(lab.root / NOTEBOOK, CELL)
+        with notebook_in_lab(page, lab, NOTEBOOK):
+            yield module_page
+    else:
+        notebook = write_notebook(tmp_path_factory.mktemp("beyond") / NOTEBOOK, CELL)
+        open_voila(page, request.getfixturevalue("voila_server")(notebook), ".bp-panel")
+        yield module_page
 
 
-@pytest.mark.shared_lab_kernel
-def test_lab_xor_boundary_and_sweep(lab_page, artifacts):
-    scenario(lab_page.page, "lab", artifacts.dir)
-    assert lab_page.page_errors == [] and lab_page.external_requests == []
-
-
-def test_voila_xor_boundary_and_sweep(voila_server, browser_workdir, page, page_errors, external_requests, artifacts):
-    notebook = write_notebook(browser_workdir / "beyond" / NOTEBOOK, CELL)
-    page.set_viewport_size({"width": 1280, "height": 1800})
-    open_voila(page, voila_server(notebook), ".bp-panel")
-    scenario(page, "voila", artifacts.dir)
-    assert page_errors == [] and external_requests == []
+def test_xor_boundary_and_sweep(opened, client, artifacts):
+    scenario(opened.page, client, artifacts.dir)
+    assert opened.page_errors == [] and opened.external_requests == []

@@ -26,7 +26,7 @@ from . import classroom, helpers
 STUDENTS = 5
 # s; the culler looks every 3 s.  Short, so that the vanished page's kernel
 # goes within seconds: a kernel starts idling only once its page has
-# connected (explorer/classroom_kernels.py), so a page slow to draw on a
+# connected (explorer/serve/classroom_kernels.py), so a page slow to draw on a
 # loaded machine keeps its kernel however long it takes.
 IDLE_TIMEOUT = 10
 

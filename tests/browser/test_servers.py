@@ -56,27 +56,25 @@ def click_and_check(page, artifacts, scroll=None):
     artifacts.screenshot(page, "after-2-clicks", scroll_to=scroll)
 
 
-def test_lab_button_updates_mathjax(lab_server, page, smoke_notebook, artifacts, page_errors):
-    target = lab_server.root / "_smoke" / smoke_notebook.name
-    target.parent.mkdir(exist_ok=True)
-    shutil.copy(smoke_notebook, target)
-    open_notebook_in_lab(page, lab_server, f"_smoke/{smoke_notebook.name}")
-    click_and_check(page, artifacts, scroll=page.locator(".widget-htmlmath"))
+@pytest.mark.clients("lab", "voila")
+def test_button_updates_mathjax(client, request, page, smoke_notebook, artifacts, external_requests, page_errors):
+    if client == "lab":
+        lab = request.getfixturevalue("lab_server")
+        target = lab.root / "_smoke" / smoke_notebook.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(smoke_notebook, target)
+        open_notebook_in_lab(page, lab, f"_smoke/{smoke_notebook.name}")
+        click_and_check(page, artifacts, scroll=page.locator(".widget-htmlmath"))
+    else:
+        open_voila(page, request.getfixturevalue("voila_server")(smoke_notebook))
+        click_and_check(page, artifacts)
     # Markdown cells are typeset by the same (local) MathJax.
     expect(page.locator(".jp-MarkdownOutput mjx-container")).to_be_visible()
-    assert page_errors == []
-
-
-def test_voila_button_updates_mathjax_offline(
-    voila_server, page, smoke_notebook, artifacts, external_requests, page_errors
-):
-    open_voila(page, voila_server(smoke_notebook))
-    click_and_check(page, artifacts)
-    expect(page.locator(".jp-MarkdownOutput mjx-container")).to_be_visible()
-    # The code cell itself is not shown (Voila strips sources).
-    expect(page.get_by_text("on_step")).to_have_count(0)
-    # The button's Font Awesome icon comes from Voila's bundled font, not the CDN.
-    icon_font = page.locator(".widget-button i.fa").evaluate("(i) => getComputedStyle(i, '::before').fontFamily")
-    assert "Font Awesome" in icon_font
+    if client == "voila":
+        # The code cell itself is not shown (Voila strips sources).
+        expect(page.get_by_text("on_step")).to_have_count(0)
+        # The button's Font Awesome icon comes from Voila's bundled font, not the CDN.
+        icon_font = page.locator(".widget-button i.fa").evaluate("(i) => getComputedStyle(i, '::before').fontFamily")
+        assert "Font Awesome" in icon_font
     assert external_requests == []
     assert page_errors == []

@@ -1,4 +1,4 @@
-"""The quiz in a real browser: three steps answered (right, a sign error, revealed), in Lab and Voila.
+"""The quiz in a real browser: three steps answered (right, a sign error, revealed), in Lab and in Voila.
 
 A notebook of two lines, ``Explorer(quiz=True)``, opened in JupyterLab (the
 notebook layout) and served by Voila as the classroom page (the presenter
@@ -17,7 +17,9 @@ import pytest
 from playwright.sync_api import expect
 
 from . import panel_steps as steps
-from .helpers import open_notebook_in_lab, open_voila, write_notebook
+from .helpers import notebook_in_lab, open_voila, write_notebook
+
+pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
 
 NOTEBOOK = "quiz.ipynb"
 SOURCES = ("from explorer import Explorer", "Explorer(quiz=True)")
@@ -105,23 +107,20 @@ def three_steps(panel: QuizPanel) -> None:
 
 
 @pytest.fixture(scope="module")
-def lab_panel(lab_server, module_page):
-    write_notebook(lab_server.root / NOTEBOOK, *SOURCES)
-    open_notebook_in_lab(module_page.page, lab_server, NOTEBOOK)
-    yield QuizPanel(module_page.page, "lab")
-    module_page.page.close()
-    lab_server.shutdown_sessions(NOTEBOOK)
-    lab_server.reset_workspaces()
+def panel(client, module_page, request, tmp_path_factory):
+    page = module_page.page
+    if client == "lab":
+        lab = request.getfixturevalue("lab_server")
+        write_notebook(lab.root / NOTEBOOK, *SOURCES)
+        with notebook_in_lab(page, lab, NOTEBOOK):
+            yield QuizPanel(page, client)
+    else:
+        page.set_viewport_size({"width": 1280, "height": 900})  # the presenter layout follows the viewport
+        notebook = write_notebook(tmp_path_factory.mktemp("quiz") / NOTEBOOK, *SOURCES)
+        open_voila(page, request.getfixturevalue("voila_server")(notebook), ".bp-panel")
+        yield QuizPanel(page, client)
 
 
-@pytest.mark.shared_lab_kernel
-def test_lab_quiz_answers_three_steps(lab_panel, module_page):
-    three_steps(lab_panel)
+def test_quiz_answers_three_steps(panel, module_page):
+    three_steps(panel)
     assert module_page.page_errors == [] and module_page.external_requests == []
-
-
-def test_voila_quiz_answers_three_steps(voila_server, page, page_errors, external_requests, tmp_path):
-    served = voila_server(write_notebook(tmp_path / NOTEBOOK, *SOURCES))
-    open_voila(page, served, ".bp-panel")
-    three_steps(QuizPanel(page, "voila"))
-    assert page_errors == [] and external_requests == []
