@@ -47,7 +47,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from explorer import app  # noqa: E402
+from explorer.serve import app  # noqa: E402
 from explorer.serve.notebook_files import notebook_path  # noqa: E402
 from tests.browser import classroom, helpers  # noqa: E402
 
