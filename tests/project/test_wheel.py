@@ -119,6 +119,21 @@ def test_the_wheel_carries_the_notebooks(installed):
     assert where[1].split() == sorted(NOTEBOOKS.values())
 
 
+def package_files(root: Path) -> set[str]:
+    """Paths of the files under ``root`` (POSIX, relative), leaving out caches."""
+    skip = {"__pycache__", ".ipynb_checkpoints"}
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not skip & set(p.parts)}
+
+
+def test_the_wheel_carries_every_file_of_the_package(installed):
+    """Modules, the front end's static files and the notebooks: what the checkout runs, the wheel has."""
+    bin_dir, env, work = installed
+    where = run(bin_dir / "python", "-c", "import explorer; print(explorer.__file__)", env=env, cwd=work).strip()
+    carried = package_files(Path(where).parent)
+    wanted = package_files(ROOT / "explorer") | {f"notebooks/{name}" for name in NOTEBOOKS.values()}
+    assert wanted <= carried, f"not in the wheel: {sorted(wanted - carried)}"
+
+
 def test_notebooks_command_copies_them_out(installed):
     bin_dir, env, work = installed
     target = work / "class notebooks"
