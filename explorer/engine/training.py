@@ -25,6 +25,24 @@ BACKENDS = ("auto", "compiled", "numpy")
 #: Python floats beat numpy's per-call overhead (about a microsecond a call):
 #: the seed's 8, XOR's 6 online or 24 in batch (measured by benchmarks/engine.py).
 COMPILED_WORK_LIMIT = 80
+#: Why the seed's order and batch mode exclude each other, told from the field that was changed.
+_SEED_ORDER_IS_ONLINE = {
+    "Mode": "batch mode uses the textbook order; the seed's order goes "
+    "with one example at a time: choose the textbook Update order first",
+    "Update order": "the seed's order goes with online mode (one example at a time); switch Mode to online first",
+}
+
+
+def check_order_and_mode(order: str, mode: str, field: str) -> None:
+    """Refuse the seed's order with batch updates, naming ``field`` ("Mode" or "Update order").
+
+    The seed takes the hidden layer's gradients through output weights
+    already updated for the one example at hand; with a batch there is no
+    such example.  :func:`train` still runs the pair (it is well defined as
+    arithmetic): the refusal is for what a person chooses.
+    """
+    if order == "seed" and mode == "batch":
+        raise v.InputError(field, _SEED_ORDER_IS_ONLINE[field])
 
 
 @dataclass(frozen=True)
