@@ -84,6 +84,35 @@ def dataset(name: str) -> Dataset:
     return Dataset(name, np.array(_GATE_INPUTS), np.array(_GATES[name]))
 
 
+def choose(name: object, table: object = None, n_inputs: object = 2) -> Dataset:
+    """The dataset a person chose: a built-in one by name, or ``"table"``, read from ``table``.
+
+    ``n_inputs`` is how many leading cells of a table's row are inputs.
+    Fields are named as the panel labels them (Dataset, Inputs, Table).
+    """
+    name = v.check_choice("Dataset", name, NAMES)
+    if name != "table":
+        return dataset(name)
+    n = v.check_sizes([n_inputs, 1], "Inputs")[0]
+    return parse_table(table or "", n, field="Table")
+
+
+def identify(inputs: np.ndarray, targets: np.ndarray) -> str:
+    """The name of the built-in dataset with exactly these examples, else ``"table"``."""
+    for name in NAMES:
+        if name == "table":
+            continue
+        data = dataset(name)
+        if (
+            data.inputs.shape == inputs.shape
+            and data.targets.shape == targets.shape
+            and np.array_equal(data.inputs, inputs)
+            and np.array_equal(data.targets, targets)
+        ):
+            return name
+    return "table"
+
+
 def parse_table(text: str, n_inputs: int, n_outputs: int | None = None, field: str = "table") -> Dataset:
     """A ``table`` dataset from comma- or tab-separated rows, every cell checked.
 

@@ -153,6 +153,34 @@ class History:
             while self.nbytes > self.budget_bytes and max(s.count for s in self.segments) > 2:
                 max(self.segments, key=lambda s: s.count).thin()
 
+    def train(
+        self, network: Network, start: int, iterations: int, inputs: np.ndarray, targets: np.ndarray, mode: str
+    ) -> tuple[Network, np.ndarray, int | None]:
+        """Train ``network`` (the parameters after ``start``) on, recording each checkpoint due on the way.
+
+        The run is cut where a checkpoint is due, so its parameters can be
+        kept, and stops where E_total stops being finite, as :func:`train` does.
+
+        Returns
+        -------
+        network : the parameters after the last iteration done
+        errors : shape (k,), E_total after iterations ``start + 1`` to ``start + k``
+        diverged_at : the iteration at which the run stopped on a non-finite
+            E_total (``start + k``), or None
+        """
+        done, iteration, left = [], start, iterations
+        while left > 0:
+            chunk = min(left, self.next_due() - iteration)
+            result = train(network, inputs, targets, chunk, mode=mode)
+            network = result.network
+            done.append(result.errors[1:])
+            iteration += result.iterations
+            self.record(iteration, network)
+            if result.diverged_at is not None:
+                return network, np.concatenate(done), iteration
+            left -= chunk
+        return network, np.concatenate(done) if done else np.empty(0), None
+
     def edit(
         self, iteration: int, network: Network, inputs: np.ndarray, targets: np.ndarray, mode: str = "online"
     ) -> None:

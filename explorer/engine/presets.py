@@ -27,6 +27,27 @@ def seed_network(**options: object) -> Network:
     )
 
 
+def problem(
+    network: Network | None = None, inputs: object = None, targets: object = None
+) -> tuple[Network, np.ndarray, np.ndarray]:
+    """A network and its examples, checked: the seed's network and example unless a network is given.
+
+    A given network needs its inputs and targets; without one, the seed's
+    network takes the inputs and targets given, or the seed's.  Returns the
+    network as given (not a copy) and the examples as arrays of shape (m, n_0)
+    and (m, n_L).
+    """
+    if network is not None and not isinstance(network, Network):
+        raise v.InputError("network", f"give a Network, such as seed_network() (got {v.quote(network)})")
+    if network is None:
+        network = seed_network()
+        inputs = SEED_INPUTS if inputs is None else inputs
+        targets = SEED_TARGETS if targets is None else targets
+    elif inputs is None or targets is None:
+        raise v.InputError("inputs", "give the inputs and targets for your network")
+    return (network, *network.check_data(inputs, targets))
+
+
 def random_network(sizes: Sequence[int], seed: int = 0, bias_mode: str = "shared", **options: object) -> Network:
     """A network of the given layer sizes with reproducible random parameters.
 

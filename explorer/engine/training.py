@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import validation as v
-from .network import Network, backpropagate, feed_forward
+from .network import Network, Options
+from .passes import backpropagate, feed_forward
 from .validation import MAX_ITERATIONS, check_iterations  # noqa: F401 - re-exported
 
 MODES = ("online", "batch")
@@ -25,6 +26,24 @@ BACKENDS = ("auto", "compiled", "numpy")
 #: Python floats beat numpy's per-call overhead (about a microsecond a call):
 #: the seed's 8, XOR's 6 online or 24 in batch (measured by benchmarks/engine.py).
 COMPILED_WORK_LIMIT = 80
+#: Why the seed's order and batch mode exclude each other, told from the field that was changed.
+_SEED_ORDER_IS_ONLINE = {
+    "Mode": "batch mode uses the textbook order; the seed's order goes "
+    "with one example at a time: choose the textbook Update order first",
+    "Update order": "the seed's order goes with online mode (one example at a time); switch Mode to online first",
+}
+
+
+def check_order_and_mode(order: str, mode: str, field: str) -> None:
+    """Refuse the seed's order with batch updates, naming ``field`` ("Mode" or "Update order").
+
+    The seed takes the hidden layer's gradients through output weights
+    already updated for the one example at hand; with a batch there is no
+    such example.  :func:`train` still runs the pair (it is well defined as
+    arithmetic): the refusal is for what a person chooses.
+    """
+    if order == "seed" and mode == "batch":
+        raise v.InputError(field, _SEED_ORDER_IS_ONLINE[field])
 
 
 @dataclass(frozen=True)
@@ -169,15 +188,35 @@ def train_many(
     iterations = check_iterations(iterations)
     mode = v.check_choice("mode", mode, MODES)
     rates = np.array([v.parse_learning_rate(r) for r in np.atleast_1d(np.asarray(learning_rates, dtype=object))])
-    K, m = rates.size, x.shape[0]
     record_every = v.parse_whole("record_every", record_every, 1, MAX_ITERATIONS)
-    options = network.options
-    acts, loss = options.records
-    n = t.shape[1]
-    eta = rates[:, None, None]  # (K, 1, 1)
+    K = rates.size
     # the copies stack on a leading axis: W (K, n_out, n_in), b (K, 1, n_b)
     W = [np.repeat(w[None], K, axis=0) for w in network.weights]
     B = [np.repeat(b[None, None], K, axis=0) for b in network.biases]
+    history, diverged = _train_stacked(
+        W, B, network.options, rates[:, None, None], x, t, iterations, record_every, mode
+    )
+    return SweepResult(rates, np.array(history).T, tuple(W), tuple(b[:, 0, :] for b in B), record_every, diverged)
+
+
+def _train_stacked(
+    W: list,
+    B: list,
+    options: Options,
+    eta: np.ndarray,
+    x: np.ndarray,
+    t: np.ndarray,
+    iterations: int,
+    every: int,
+    mode: str,
+) -> tuple[list, np.ndarray]:
+    """Train the stacked copies ``W``, ``B`` in place, one learning rate each (``eta``, shape (K, 1, 1)).
+
+    Returns the errors kept (every ``every`` iterations and the last, each
+    of shape (K,)) and where each copy diverged (-1: never).
+    """
+    acts, loss = options.records
+    K, m, n = eta.shape[0], x.shape[0], t.shape[1]
     x3, t3 = x[None], t[None]  # (1, m, n): shared by the copies
     per_example = [(x3[:, e : e + 1], t3[:, e : e + 1]) for e in range(m)] if mode == "online" and m > 1 else None
     # errors go to a buffer of CHUNK iterations; where each copy diverged is
@@ -200,7 +239,7 @@ def train_many(
             np.sum(loss.errors(nets[-1], outs[-1], t3, n), axis=(-2, -1), out=error)
             if m > 1:
                 error /= m  # the mean over examples
-            if i % record_every == 0 or i == iterations:
+            if i % every == 0 or i == iterations:
                 history.append(error.copy())
             if i % _CHUNK == _CHUNK - 1 or i == iterations:
                 _note_divergence(chunk[: i % _CHUNK + 1], i - i % _CHUNK, diverged)
@@ -211,4 +250,4 @@ def train_many(
             else:
                 for xe, te in per_example:
                     step(te, *feed_forward(W, B, acts, xe))
-    return SweepResult(rates, np.array(history).T, tuple(W), tuple(b[:, 0, :] for b in B), record_every, diverged)
+    return history, diverged

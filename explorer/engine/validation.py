@@ -198,6 +198,18 @@ def check_iterations(value: object, field: str = "iterations") -> int:
     return parse_whole(field, value, 0, MAX_ITERATIONS)
 
 
+def check_seed(value: object, field: str = "Seed") -> int:
+    """A random seed, 0 to MAX_SEED, from text or an int."""
+    return parse_whole(field, value, 0, MAX_SEED)
+
+
+def check_bool(field: str, value: object) -> bool:
+    """True or False (a numpy bool too); 0, 1, "yes" and the like are refused."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(field, f"choose True or False (got {quote(value)})")
+    return bool(value)
+
+
 def check_vector(field: str, values: Iterable[object], length: int, limit: float = VALUE_LIMIT) -> np.ndarray:
     """A float vector of exactly ``length`` finite values within ``+/-limit``."""
     items = as_list(field, values)

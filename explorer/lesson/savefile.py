@@ -39,10 +39,12 @@ import numpy as np
 
 from explorer.engine import validation as v
 from explorer.engine.datasets import NAMES as DATASETS
+from explorer.engine.error_history import ErrorHistory
 from explorer.engine.network import Network
 from explorer.engine.training import MODES
+from explorer.engine.validation import check_seed
 
-from .session import ErrorHistory, Session, check_seed
+from .session import Session
 from .walkthrough import walkthrough
 
 FORMAT = "backprop-explorer session"

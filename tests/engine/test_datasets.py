@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.engine.datasets import MAX_EXAMPLES, NAMES, check_fits, dataset, fit_sizes, parse_table
+from explorer.engine.datasets import MAX_EXAMPLES, NAMES, check_fits, choose, dataset, fit_sizes, identify, parse_table
 from explorer.engine.presets import random_network
 from explorer.engine.training import train
 from explorer.engine.validation import InputError
@@ -174,3 +174,28 @@ def test_cli_steps_through_the_chosen_example(cli):
 def test_cli_without_dataset_is_unchanged(cli):
     code, out, _ = cli("steps", "--format", "json")
     assert code == 0 and '"inputs": [\n    0.05,\n    0.1\n  ]' in out
+
+
+def test_choose_gives_a_built_in_dataset_or_reads_a_table():
+    assert choose("xor").name == "xor" and choose("xor").examples == 4
+    table = choose("table", "1,2,3,0.5\n4,5,6,0.25", n_inputs="3")
+    assert table.name == "table" and table.inputs.shape == (2, 3) and table.targets.tolist() == [[0.5], [0.25]]
+    for args, field in (
+        (("parity",), "Dataset"),
+        (("table", "1,2,3", 0), "Inputs"),
+        (("table", None, 2), "Table"),
+        (("table", "1,2,x", 2), "Table row 1, column 3"),
+    ):
+        with pytest.raises(InputError) as caught:
+            choose(*args)
+        assert caught.value.field == field
+
+
+def test_identify_names_a_built_in_dataset_by_its_examples():
+    for name in NAMES[:-1]:
+        data = dataset(name)
+        assert identify(data.inputs, data.targets) == name
+    xor = dataset("xor")
+    assert identify(xor.inputs[:3], xor.targets[:3]) == "table"  # three of its four rows
+    assert identify(xor.inputs, 1 - xor.targets) == "table"  # xnor: not built in
+    assert identify(np.array([[0.05, 0.1]]), np.array([[0.01, 0.99, 0.5]])) == "table"

@@ -3,7 +3,10 @@
 The reference is one straight training run (``train(network, n)``) for each
 iteration asked for; the history must give exactly its parameters, whether
 the iteration is a checkpoint, lies between two, or lies before or after an
-edit.  Memory is checked for the largest network the panel allows.
+edit.  Memory is checked for the largest network the panel allows.  The
+history is driven here as the session drives it (``History.train``, ``edit``);
+the session's own use of it (opening an iteration again, stepping back) is
+tested in tests/lesson/test_session.py.
 """
 
 from __future__ import annotations
@@ -12,10 +15,9 @@ import numpy as np
 import pytest
 
 from explorer.engine.history import EVERY, History, parameters_of, with_parameters
-from explorer.engine.presets import random_data, random_network, seed_network
+from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from explorer.engine.training import train
-from explorer.engine.validation import MAX_LAYERS, MAX_NEURONS, InputError
-from explorer.lesson.session import Session
+from explorer.engine.validation import MAX_LAYERS, MAX_NEURONS
 
 
 def assert_same_parameters(a, b) -> None:
@@ -32,43 +34,6 @@ def test_parameters_round_trip():
     np.testing.assert_array_equal(parameters_of(net), flat)  # the base is untouched
 
 
-@pytest.mark.parametrize("iteration", [0, 1, EVERY - 1, EVERY, EVERY + 1, 5 * EVERY + 17, 1000])
-def test_any_iteration_equals_a_straight_run(iteration):
-    session = Session()
-    session.train(1000)
-    start = seed_network()
-    expected = train(start, session.inputs, session.targets, iteration).network
-    assert_same_parameters(session.history.network_at(iteration), expected)
-
-
-def test_thinned_checkpoints_still_give_exact_parameters():
-    session = Session()
-    # room for 6 checkpoints of the seed's 10 parameters: the spacing doubles as the run grows
-    session.history.budget_bytes = 6 * 10 * 8
-    session.train(2000)
-    history = session.history
-    assert history.nbytes <= 6 * 10 * 8
-    assert history.segments[0].every >= 2000 // 6
-    for iteration in (0, 333, 1999, 2000):
-        expected = train(seed_network(), session.inputs, session.targets, iteration).network
-        assert_same_parameters(history.network_at(iteration), expected)
-
-
-def test_iterations_before_an_edit_keep_their_own_network():
-    session = Session()
-    session.train(120)
-    before_edit = session.network.copy()
-    session.set_parameter("w5", "0.3")
-    session.set_learning_rate("0.8")
-    session.train(80)
-    edited = before_edit.with_parameter("w5", "0.3").with_options(learning_rate=0.8)
-    assert_same_parameters(
-        session.history.network_at(100), train(seed_network(), session.inputs, session.targets, 100).network
-    )
-    assert_same_parameters(session.history.network_at(120), edited)
-    assert_same_parameters(session.history.network_at(175), train(edited, session.inputs, session.targets, 55).network)
-
-
 def test_memory_stays_bounded_for_the_largest_network():
     # 6 layers of 16 with a bias per neuron: 1,360 parameters; 100,000 iterations
     net = random_network((MAX_NEURONS,) * MAX_LAYERS, seed=0, bias_mode="per-neuron")
@@ -83,113 +48,85 @@ def test_memory_stays_bounded_for_the_largest_network():
     assert history.nbytes <= history.budget_bytes
 
 
-def test_back_to_iteration_one_after_ten_thousand():
-    session = Session()
-    session.train(10_000)
-    assert session.trained == 10_000
-    session.go_to_iteration("1")
-    assert (session.iteration, session.step, session.trained) == (0, 0, 10_000)
-    assert session.network.parameters()["w5"] == 0.4
-    session.next_step()
-    assert session.current.symbol == "net_h1" and f"{session.current.value:.4f}" == "0.3775"
-    session.go_to_iteration(5_001)
-    expected = train(seed_network(), session.inputs, session.targets, 5_000).network
-    assert_same_parameters(session.network, expected)
-    assert session.trained == 10_000  # looking back forgets nothing
+def seed_run(iterations: int, budget_bytes: int | None = None) -> History:
+    """A history of the seed's run, trained as the session trains it."""
+    net = seed_network()
+    x, t = net.check_data(SEED_INPUTS, SEED_TARGETS)
+    history = History(net, x, t) if budget_bytes is None else History(net, x, t, budget_bytes=budget_bytes)
+    history.train(net, 0, iterations, x, t, "online")
+    return history
 
 
-@pytest.mark.parametrize("bad", ["0", "10002", "-1", "1.5", "abc", "", True, None])
-def test_go_to_iteration_rejects_and_changes_nothing(bad):
-    session = Session()
-    session.train(10_000)
-    session.next_step()
-    before = (session.iteration, session.step, session.walk, parameters_of(session.network).copy())
-    with pytest.raises(InputError) as error:
-        session.go_to_iteration(bad)
-    assert "Iteration" in str(error.value) and "1 to 10,001" in str(error.value)
-    assert before[:3] == (session.iteration, session.step, session.walk)
-    np.testing.assert_array_equal(before[3], parameters_of(session.network))
+@pytest.mark.parametrize("iteration", [0, 1, EVERY - 1, EVERY, EVERY + 1, 5 * EVERY + 17, 1000])
+def test_any_iteration_of_a_history_equals_a_straight_run(iteration):
+    history = seed_run(1000)
+    expected = train(seed_network(), SEED_INPUTS, SEED_TARGETS, iteration).network
+    assert_same_parameters(history.network_at(iteration), expected)
 
 
-def test_previous_step_at_step_zero_opens_the_previous_iteration():
-    session = Session()
-    session.finish_iteration()
-    session.next_step()  # the update is applied: iteration 1, step 1
-    assert (session.iteration, session.step) == (1, 1)
-    session.previous_step()
-    session.previous_step()
-    assert (session.iteration, session.step) == (0, len(session.walk))
-    assert session.finished and session.network.parameters()["w5"] == 0.4
-    assert session.trained == 1
-    session.reset_iteration()
-    session.previous_step()  # nothing before iteration 0
-    assert (session.iteration, session.step) == (0, 0)
+def test_history_train_is_one_training_run_cut_at_the_checkpoints():
+    net = random_network((2, 3, 2), seed=2)
+    x, t = random_data(net, examples=3, seed=2)
+    for mode in ("online", "batch"):
+        history = History(net, x, t, mode=mode)
+        trained, errors, diverged = history.train(net, 0, 4 * EVERY + 7, x, t, mode)
+        straight = train(net, x, t, 4 * EVERY + 7, mode=mode)
+        np.testing.assert_array_equal(errors, straight.errors[1:])
+        assert_same_parameters(trained, straight.network)
+        assert diverged is None and history.next_due() == 5 * EVERY
+        assert [s.count for s in history.segments] == [5]  # iterations 0, 50, 100, 150, 200
 
 
-def test_previous_step_walks_back_through_the_examples_of_a_pass():
-    net = random_network((2, 3, 2), seed=3)
-    x, t = random_data(net, examples=3, seed=3)
-    session = Session(net, x, t)
-    for _ in range(3):  # one full pass: three examples, one update each
-        session.finish_iteration()
-        session.next_step()
-    assert (session.iteration, session.example, session.step) == (1, 0, 1)
-    session.previous_step()
-    session.previous_step()
-    assert (session.iteration, session.example, session.finished) == (0, 2, True)
-    stepped_back = session.network
-    session.previous_step()  # last step of example 2 -> one step earlier, same example
-    session.reset_iteration()
-    session.previous_step()
-    assert (session.iteration, session.example, session.finished) == (0, 1, True)
-    # example 2 started from the network after the updates for examples 0 and 1
-    session.next_step()
-    assert session.example == 2
-    assert_same_parameters(session.network, stepped_back)
+def test_history_train_goes_on_from_a_later_iteration_and_does_nothing_for_none():
+    net = seed_network()
+    x, t = net.check_data(SEED_INPUTS, SEED_TARGETS)
+    history = History(net, x, t)
+    halfway, _errors, _ = history.train(net, 0, 30, x, t, "online")
+    trained, errors, _ = history.train(halfway, 30, 40, x, t, "online")
+    assert errors.shape == (40,) and history.next_due() == 2 * EVERY
+    assert_same_parameters(trained, train(net, x, t, 70).network)
+    assert_same_parameters(history.network_at(EVERY), train(net, x, t, EVERY).network)
+    same, none, diverged = history.train(trained, 70, 0, x, t, "online")
+    assert same is trained and none.shape == (0,) and diverged is None
 
 
-def test_stepping_on_from_a_looked_back_iteration_keeps_the_run():
-    session = Session()
-    session.train(30)
-    errors = session.errors.values.copy()
-    session.go_to_iteration(11)
-    session.finish_iteration()
-    session.next_step()
-    assert (session.iteration, session.trained) == (11, 30)
-    np.testing.assert_array_equal(session.errors.values, errors)
+def test_history_train_stops_where_the_error_stops_being_finite():
+    net = seed_network(activations="linear", learning_rate=0.5)
+    x, t = net.check_data((3, 4), (0.01, 0.99))
+    straight = train(net, x, t, 2000)
+    assert straight.diverged_at is not None
+    history = History(net, x, t)
+    trained, errors, diverged = history.train(net, 10, 2000, x, t, "online")
+    assert diverged == 10 + straight.diverged_at and len(errors) == straight.diverged_at
+    assert not np.isfinite(errors[-1]) and np.all(np.isfinite(errors[:-1]))
+    # a network already diverged: no iteration is done, and the run stops where it is
+    _, errors, diverged = history.train(trained, diverged, 5, x, t, "online")
+    assert errors.shape == (0,) and diverged == 10 + straight.diverged_at
 
 
-def test_training_from_a_looked_back_iteration_forgets_what_came_after():
-    session = Session()
-    session.train(300)
-    session.go_to_iteration(101)
-    session.train(50)
-    assert session.trained == session.iteration == 150
-    straight = train(seed_network(), session.inputs, session.targets, 150)
-    np.testing.assert_allclose(session.errors.values, straight.errors, rtol=1e-12)
-    assert_same_parameters(session.history.network_at(150), straight.network)
+def test_thinned_checkpoints_of_a_history_still_give_exact_parameters():
+    # room for 6 checkpoints of the seed's 10 parameters: the spacing doubles as the run grows
+    history = seed_run(2000, budget_bytes=6 * 10 * 8)
+    assert history.nbytes <= 6 * 10 * 8
+    assert history.segments[0].every >= 2000 // 6
+    for iteration in (0, 333, 1999, 2000):
+        expected = train(seed_network(), SEED_INPUTS, SEED_TARGETS, iteration).network
+        assert_same_parameters(history.network_at(iteration), expected)
 
 
-def test_a_saved_look_back_reopens_at_that_iteration_and_reaches_no_further_back():
-    from explorer.lesson import savefile
-
-    session = Session()
-    session.train(300)
-    session.go_to_iteration(101)  # looking back: the file holds iteration 100's network and run
-    saved = savefile.loads(savefile.dumps(session))
-    assert saved.session.iteration == 100 and len(saved.session.errors) == 101
-    reopened = Session()
-    reopened.restore(saved.session)
-    assert reopened.history.first == 100 and reopened.trained == 100
-    with pytest.raises(InputError, match="from 101 to 101"):
-        reopened.go_to_iteration(50)
-    reopened.previous_step()  # nothing before the file's iteration
-    assert (reopened.iteration, reopened.step) == (100, 0)
-    reopened.train(20)
-    expected = train(seed_network(), session.inputs, session.targets, 120).network
-    np.testing.assert_allclose(
-        parameters_of(reopened.history.network_at(110)),
-        parameters_of(train(seed_network(), session.inputs, session.targets, 110).network),
-        rtol=1e-12,
-    )
-    np.testing.assert_allclose(parameters_of(reopened.network), parameters_of(expected), rtol=1e-12)
+def test_an_edit_starts_a_segment_and_earlier_iterations_keep_their_network():
+    net = seed_network()
+    x, t = net.check_data(SEED_INPUTS, SEED_TARGETS)
+    history = History(net, x, t)
+    at_120, _, _ = history.train(net, 0, 120, x, t, "online")
+    edited = at_120.with_parameter("w5", "0.3").with_options(learning_rate=0.8)
+    history.edit(120, edited, x, t)
+    history.train(edited, 120, 80, x, t, "online")
+    assert [s.start for s in history.segments] == [0, 120]
+    assert_same_parameters(history.network_at(100), train(net, x, t, 100).network)
+    assert_same_parameters(history.network_at(120), edited)
+    assert_same_parameters(history.network_at(175), train(edited, x, t, 55).network)
+    history.truncate(110)  # the run goes on from 110: the edit and all after it go
+    assert [s.start for s in history.segments] == [0] and history.next_due() == 3 * EVERY  # kept: 0, 50, 100
+    with pytest.raises(ValueError, match="iteration must be >= 0"):
+        history.network_at(-1)

@@ -419,3 +419,19 @@ def test_number_parsing_never_evaluates():
     for text in ("2*3", "__import__('os')", "0x10", "1,5"):
         refused(lambda: v.parse_number("x", text), "x", NUMBER_RANGE)
     assert math.isclose(v.parse_number("x", "100"), 100.0)
+
+
+def test_check_seed_takes_0_to_2_to_the_32_less_1():
+    assert v.check_seed("0") == 0 and v.check_seed(" 4,294,967,295 ") == v.MAX_SEED == 2**32 - 1
+    for bad in ("-1", "1.5", "", "seven", str(2**32), True, None, "\u0663"):
+        with pytest.raises(v.InputError, match="Seed: enter a whole number from 0 to 4,294,967,295"):
+            v.check_seed(bad)
+    with pytest.raises(v.InputError, match="^seed: "):
+        v.check_seed(-1, "seed")
+
+
+def test_check_bool_takes_only_true_and_false():
+    assert v.check_bool("Update biases", True) is True and v.check_bool("Update biases", np.bool_(False)) is False
+    for bad in (0, 1, "yes", "True", None, 1.0):
+        with pytest.raises(v.InputError, match="Update biases: choose True or False"):
+            v.check_bool("Update biases", bad)

@@ -1,8 +1,10 @@
-"""Beyond one example, in the session: datasets, architectures, the example shown, batch mode.
+"""The session beyond one example: datasets, architectures, the example shown, batch mode.
 
 A refused change must leave the session exactly as it was (compared array
 by array); the batch walkthrough's mean must be the engine's own gradient
-over the batch, worked out independently of the per-example steps.
+over the batch, worked out independently of the per-example steps.  The
+reshaping the session delegates (engine/reshape.py) is tested on its own in
+tests/engine/test_reshape.py.
 """
 
 from __future__ import annotations

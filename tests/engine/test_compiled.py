@@ -1,0 +1,93 @@
+"""The straight-line trainer: source written from the shape and options alone, compiled once per shape.
+
+Its numbers against the numpy trainer and the oracle, for every option, are
+in tests/topics/test_implementations_agree.py; here, what the generated code
+is made of and when the trainer steps aside.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+import numpy as np
+import pytest
+
+from explorer.engine import compiled
+from explorer.engine.compiled import source_code, train_compiled
+from explorer.engine.network import Options
+from explorer.engine.presets import random_data, random_network, seed_network
+from explorer.engine.training import train
+
+KINDS = ("single", "online", "batch")
+
+
+def test_the_seeds_source_names_every_weight_and_compiles():
+    source = source_code((2, 2, 2), compiled._shape_options(seed_network().options), "single")
+    assert source.startswith("def run(params, data, eta, iterations, errors):\n")
+    # one local per weight and bias, in the engine's order: W[0] row by row, then W[1], then b
+    params = "w0_0_0, w0_0_1, w0_1_0, w0_1_1, w1_0_0, w1_0_1, w1_1_0, w1_1_1, b0_0, b1_0"
+    assert f"    {params}, = params\n" in source and source.endswith(f"    return [{params}]\n")
+    assert "z1_0 = w0_0_0 * a0_0 + w0_0_1 * a0_1 + b0_0" in source  # net_h1 = w1 i1 + w2 i2 + b1
+    assert "b0_0 = b0_0 - eta" not in source  # the seed's biases stay
+    compile(source, "<test>", "exec")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("order", ["textbook", "seed"])
+def test_the_source_is_a_function_of_the_sizes_and_option_names_only(kind, order):
+    options = Options(("tanh", "sigmoid"), "bce", "per-neuron", True, order, 1.0)
+    source = source_code((3, 4, 2), options, kind)
+    assert source == source_code((3, 4, 2), Options(("tanh", "sigmoid"), "bce", "per-neuron", True, order, 1.0), kind)
+    # every name in it is a local of the form letter+digits, a parameter, a keyword or a math function
+    allowed = {"run", "params", "data", "eta", "iterations", "errors", "range", "len", "append", "abs", "m", "i", "E"}
+    allowed |= set(keyword.kwlist) | set(dir(__import__("math")))
+    names = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", source))
+    unknown = {n for n in names if n not in allowed and not re.fullmatch(r"g?[wbzadt]\d+(_\d+)*", n)}
+    assert unknown == set()
+
+
+def test_the_trainer_is_compiled_once_per_shape_and_options_whatever_the_rate():
+    compiled._trainer.cache_clear()
+    for rate in (0.1, 0.5, 2.0):
+        net = seed_network(learning_rate=rate)
+        x, t = net.check_data((0.05, 0.1), (0.01, 0.99))
+        train_compiled(net, x, t, 3, "online")
+    info = compiled._trainer.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+
+
+def test_a_seed_order_batch_of_several_examples_is_left_to_numpy():
+    net = random_network((2, 3, 1), seed=0, order="seed")
+    x, t = random_data(net, 4, seed=0)
+    assert train_compiled(net, x, t, 5, "batch") is None
+    assert train_compiled(net, x[:1], t[:1], 5, "batch") is not None  # one example: one step either way
+
+
+def test_an_arithmetic_error_in_the_floats_hands_the_run_over_to_numpy(monkeypatch):
+    def overflowing(*_shape):
+        def run(params, data, eta, iterations, errors):
+            errors.append(1.0)
+            raise OverflowError("math range error")
+
+        return run
+
+    net = seed_network()
+    x, t = net.check_data((0.05, 0.1), (0.01, 0.99))
+    expected = train(net, x, t, 20, backend="numpy")
+    monkeypatch.setattr(compiled, "_trainer", overflowing)
+    assert train_compiled(net, x, t, 20, "online") is None
+    again = train(net, x, t, 20, backend="auto")  # the numpy trainer takes over from the start
+    np.testing.assert_array_equal(again.errors, expected.errors)
+
+
+def test_the_trained_copy_is_new_and_shaped_as_the_network():
+    net = random_network((3, 4, 2), seed=1, bias_mode="per-neuron", update_biases=True)
+    x, t = random_data(net, 3, seed=1)
+    before = [a.copy() for a in net.weights + net.biases]
+    trained, errors = train_compiled(net, x, t, 10, "online")
+    assert errors.shape == (11,) and trained is not net
+    assert [a.shape for a in trained.weights + trained.biases] == [a.shape for a in net.weights + net.biases]
+    assert not np.array_equal(trained.biases[0], net.biases[0])
+    for a, b in zip(net.weights + net.biases, before):
+        np.testing.assert_array_equal(a, b)
