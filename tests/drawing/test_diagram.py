@@ -17,8 +17,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from explorer.drawing import diagram
 from explorer.drawing.diagram import element_ids, render
+from explorer.engine.formatting import number
 from explorer.engine.network import Network
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from explorer.lesson.walkthrough import walkthrough
@@ -435,7 +435,7 @@ def test_four_layers_of_eight_still_show_weight_values(sizes):
     xs, ts = random_data(net)
     root = parse(render(net, xs[0], ts[0]))
     w = net.names.weights[1][3][5]
-    assert text_of(label(root, w)) == f"{w} = {diagram.number(net.parameters()[w])}"
+    assert text_of(label(root, w)) == f"{w} = {number(net.parameters()[w])}"
 
 
 def test_largest_shapes_keep_names_without_overlap():

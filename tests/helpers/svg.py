@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from explorer.drawing import diagram
+from explorer.drawing import sizes
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -22,10 +22,10 @@ def text_boxes(root: ET.Element, scale: float = 1.0):
             own = child.get("data-id") or child.get("data-for") or owner
             if child.tag == NS + "text":
                 cls = classes(child)
-                size = scale * next(diagram.FONT_SIZES[c] for c in cls if c in diagram.FONT_SIZES)
+                size = scale * next(sizes.FONT_SIZES[c] for c in cls if c in sizes.FONT_SIZES)
                 content = "".join(child.itertext())
-                w = size * diagram.CHAR_WIDTH * len(content)
-                h = size * diagram.LINE_HEIGHT
+                w = size * sizes.CHAR_WIDTH * len(content)
+                h = size * sizes.LINE_HEIGHT
                 x, y = float(child.get("x")), float(child.get("y"))
                 if "bp-end" in cls:
                     x0 = x - w
