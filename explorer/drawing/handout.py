@@ -13,8 +13,9 @@ Two formats from the same walkthrough:
 and the summary in an answer key at the end.
 
 Only the steps' ``phase``, ``symbol``, ``value``, ``latex``, ``meaning`` and ``key``
-are used: a step's ``latex`` reads ``lhs = ... = result``, and the quiz
-variant blanks the part after the last top-level ``=``.
+are used: a step's ``latex`` reads ``lhs = ... = result`` (split by
+:mod:`explorer.drawing.formula`), and the quiz variant blanks the part after
+the last top-level ``=``.  The page's style is ``static/handout.css``.
 
 Why MathML from ``latex2mathml``: every current browser typesets MathML
 Core, so the page needs nothing but itself, and the formulas stay text

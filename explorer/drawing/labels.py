@@ -142,6 +142,7 @@ def pair_problem(
 
 
 def attempt(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty):
+    """Label anchors for one layer pair at one ``gap``, packed from either side; None if neither fits."""
     edges, obstacles = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty)
     reach = R + 2 * PAD + box[0] / 2  # a label keeps clear of the circles at both ends
     for from_sender in (True, False):  # each packs some shapes tighter

@@ -95,6 +95,7 @@ def _group(s: Scene, kind: str, eid: str, body: str, state: str, extra: str = ""
 
 
 def _layer_word(l: int, L: int) -> str:
+    """What layer ``l`` of ``L`` is called in a tooltip."""
     if l == L:
         return "output layer"
     return "hidden layer" if L == 2 else f"hidden layer {l}"
