@@ -224,7 +224,7 @@ class ErrorCurve:
         many = len(handles) >= 4  # two columns, or the legend covers the curves
         # where it covers the fewest points: curves fall to the bottom right on a log axis,
         # leave the top right empty on a linear one
-        self.ax.legend(
+        legend = self.ax.legend(
             handles=handles,
             loc="best",
             fontsize=8 if many else 9,
@@ -233,6 +233,8 @@ class ErrorCurve:
             handlelength=3.2,
             ncols=2 if many else 1,
         )
+        for text in legend.get_texts():  # labels may come from a file: shown as typed, never as mathtext
+            text.set_parse_math(False)
 
     def _rescale(self) -> None:
         """Fit the axes to the finite data of every curve, up to a ceiling; one redraw."""

@@ -118,3 +118,13 @@ def test_long_runs_get_short_tick_labels(curve):
     curve.show(np.linspace(1, 0.1, 2_000_001))
     labels = draw(curve)
     assert max(map(len, labels)) <= 5, labels
+
+
+@pytest.mark.parametrize("label", [r"$\frac{$", "$x$", "$$", r"\$ <b>", "eta = 0.5 $"])
+def test_kept_curve_labels_are_shown_as_text_never_as_mathtext(curve, label):
+    # a label read from a session file once broke every later draw with a mathtext parse error
+    curve.set_kept([(label, [0.0, 1.0, 2.0], [0.3, 0.2, 0.1])])
+    curve.figure.canvas.draw()
+    texts = curve.ax.get_legend().get_texts()
+    assert [t.get_text() for t in texts] == [label] and not any(t.get_parse_math() for t in texts)
+    assert curve.kept()[0][0] == label

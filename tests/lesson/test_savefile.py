@@ -186,15 +186,15 @@ def mutate(path, value):
 DELETE = object()
 BAD_DOCUMENTS = {
     "wrong version": (mutate(["version"], 2), "version 2"),
-    "no version": (mutate(["version"], DELETE), "version None"),
+    "no version": (mutate(["version"], DELETE), "version null"),
     "another format": (mutate(["format"], "something else"), "not a Backprop Explorer session"),
     "a row too long": (mutate(["network", "weights", 0, 0], lambda row: row + [0.1]), "network.weights[0]"),
     "a layer too few": (mutate(["network", "weights"], lambda w: w[:1]), "network"),
-    "layers disagree": (mutate(["network", "layers"], [2, 3, 2]), "layers"),
+    "layers disagree": (mutate(["network", "layers"], [2, 3, 2]), "network.weights[0]: expected 3 rows"),
     "too many layers": (mutate(["network", "layers"], [2] * 9), "network.layers"),
     "ragged weights": (mutate(["network", "weights", 1], [[0.1, 0.2], [0.3]]), "network"),
-    "a weight as text": (mutate(["network", "weights", 0, 0, 0], "0.15"), "network.weights: expected numbers"),
-    "a weight as true": (mutate(["network", "weights", 0, 0, 0], True), "expected numbers"),
+    "a weight as text": (mutate(["network", "weights", 0, 0, 0], "0.15"), "weights[0][0][0]: expected a number"),
+    "a weight as true": (mutate(["network", "weights", 0, 0, 0], True), "expected a number"),
     "a huge weight": (mutate(["network", "weights", 0, 0, 0], 1e300), "network.weights[0]"),
     "initial of another shape": (mutate(["initial", "weights", 0], [[0.1, 0.2]]), "initial"),
     "unknown activation": (mutate(["network", "activations"], ["sigmoid", "swish"]), "activation"),
@@ -215,7 +215,7 @@ BAD_DOCUMENTS = {
     "kept curve going back": (mutate(["curves", "kept", 0, "iterations"], lambda x: x[::-1]), "curves.kept[0]"),
     "too many kept curves": (mutate(["curves", "kept"], lambda k: k * 5), "curves.kept"),
     "log scale as 1": (mutate(["curves", "log_scale"], 1), "curves.log_scale"),
-    "no network": (mutate(["network"], DELETE), "network: expected an object (it is missing)"),
+    "no network": (mutate(["network"], DELETE), "network: it is missing"),
 }
 
 
@@ -249,11 +249,15 @@ LR = '"learning_rate": 0.8'
         (lambda good: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
         (lambda good: "[]", "not a Backprop Explorer session"),
         (lambda good: "", "cut short"),
+        # a kept curve beyond a float once replaced the session, then the curve could not be drawn
+        (lambda good: good.replace('"iterations": [0.0', '"iterations": [1e400', 1), "1e400"),
+        (lambda good: good.replace('"errors": [', '"errors": [1e400, ', 1), "1e400"),
+        (lambda good: good.replace('"seed": 0', '"seed": ' + "9" * 5000, 1), "5,000 digits"),
     ],
 )
 def test_malformed_text_is_refused_and_changes_nothing(busy, tmp_path, text, expected):
     good = json.dumps(saved_document(busy))
-    assert LR in good
+    assert LR in good and '"iterations": [0.0' in good and '"seed": 0' in good
     path = tmp_path / "bad.json"
     path.write_text(text(good))
     before = snapshot(busy)
