@@ -128,7 +128,7 @@ def parse_table(text: str, n_inputs: int, n_outputs: int | None = None, field: s
         Naming the row and column of the first bad cell, or the row of the
         wrong width; nothing is half-read.
     """
-    lines = [line for line in str(text).splitlines() if line.strip()]
+    lines = [line for line in str(text).splitlines() if v.trim(line)]
     if not lines:
         raise v.InputError(field, "enter at least one row: inputs then targets, separated by commas or tabs")
     if len(lines) > MAX_EXAMPLES:
@@ -160,7 +160,8 @@ def parse_table(text: str, n_inputs: int, n_outputs: int | None = None, field: s
 
 def _cells(line: str) -> list[str]:
     """A row's cells: tab-separated if it has a tab (a spreadsheet's copy), else comma-separated."""
-    return [cell.strip() for cell in line.split("\t" if "\t" in line else ",")]
+    # ASCII blanks only, as every number field trims: NBSP or U+3000 in a cell is refused
+    return [v.trim(cell) for cell in line.split("\t" if "\t" in line else ",")]
 
 
 def _count(n: int, word: str) -> str:

@@ -84,6 +84,9 @@ def random_like(network: Network, sizes: Sequence[int], seed: int, **options: ob
 
 def check_hidden(network: Network, hidden: Sequence[object]) -> tuple[int, ...]:
     """The layer sizes with ``hidden`` between ``network``'s input and output layers, checked."""
+    if isinstance(hidden, str):  # "23" would otherwise be read as two layers, 2 and 3
+        raise v.InputError("Hidden layers", f"give a list of layer sizes, such as [3] (got {v.quote(hidden)})")
+    hidden = v.as_list("Hidden layers", hidden)
     if len(hidden) > v.MAX_LAYERS - 2:
         raise v.InputError("Hidden layers", f"at most {v.MAX_LAYERS - 2} hidden layers")
     for n in hidden:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import sys
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -83,6 +84,12 @@ def quote(value: object) -> str:
 #: What typed text may start or end with: ASCII blanks only.  ``str.strip()``
 #: would also drop control characters such as U+001F, which ``float()`` refuses.
 _BLANKS = " \t\n\r\f\v"
+_FLOAT_MAX = int(sys.float_info.max)
+
+
+def trim(text: str) -> str:
+    """``text`` without leading and trailing ASCII blanks (NBSP, U+001F, U+3000 stay, and are refused)."""
+    return text.strip(_BLANKS)
 
 
 def parse_real(field: str, value: object, low: float, high: float, accepted: str) -> float:
@@ -105,6 +112,8 @@ def parse_real(field: str, value: object, low: float, high: float, accepted: str
     elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
         if not low <= int(value) <= high:  # exact: a huge int never meets float()
             raise InputError(field, f"{accepted} (got {quote(value)})")
+        if abs(int(value)) > _FLOAT_MAX:  # within an unbounded range, yet beyond any float
+            raise InputError(field, f"{accepted} (got {quote(value)}, too large for a float)")
         number = float(value)
     elif isinstance(value, numbers.Real) and not isinstance(value, bool):
         try:

@@ -33,7 +33,6 @@ the kept curves.
 
 from __future__ import annotations
 
-import errno
 import json
 import math
 import os
@@ -43,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from explorer.engine import paths
 from explorer.engine import validation as v
 from explorer.engine.network import Network
 
@@ -136,18 +136,18 @@ def dumps(session: Session, kept: Sequence[KeptCurve] = (), log_scale: bool = Fa
 def write(path: str | os.PathLike, session: Session, kept: Sequence[KeptCurve] = (), log_scale: bool = False) -> None:
     """Write :func:`dumps` to ``path``; a path that cannot be written raises InputError, one line."""
     text = dumps(session, kept, log_scale)  # checked before the file is touched
-    name = _path("Save", path)
+    name = paths.check_path("Save", path)
     try:
         with open(name, "w", encoding="utf-8") as file:
             file.write(text)
     except (OSError, ValueError) as error:
-        raise v.InputError("Save", f"cannot write {v.quote(name)} ({_why(error)})") from None
+        raise paths.cannot("Save", "write", name, error) from None
 
 
 # ------------------------------------------------------------------ reading
 def read(path: str | os.PathLike) -> Saved:
     """Read a session file; its size is checked before a byte is parsed."""
-    name = _path("Load", path)
+    name = paths.check_path("Load", path)
     try:
         size = os.path.getsize(name)
         if size > MAX_BYTES:
@@ -157,42 +157,8 @@ def read(path: str | os.PathLike) -> Saved:
     except (OSError, ValueError) as error:
         if isinstance(error, SaveFileError):
             raise
-        raise SaveFileError(f"cannot read {v.quote(name)} ({_why(error)})") from None
+        raise SaveFileError(f"cannot read {v.quote(name)} ({paths.why(error)})") from None
     return loads(data)
-
-
-def _path(field: str, path: object) -> str:
-    """``path`` as text, refused in one line if it is no path at all."""
-    if isinstance(path, os.PathLike):
-        path = os.fspath(path)
-    if isinstance(path, bytes):
-        raise v.InputError(field, f"give the file's path as text (got {v.quote(path)})")
-    if not isinstance(path, str):
-        raise v.InputError(field, f"give a file path (got {v.quote(path)})")
-    if not path.strip():
-        raise v.InputError(field, "give a file path (the path is empty)")
-    if "\0" in path:
-        raise v.InputError(field, f"a path cannot hold a NUL character (got {v.quote(path)})")
-    return path
-
-
-#: Why a path failed, in a few words, by errno (the OS's own text is longer and varies).
-_REASONS = {
-    errno.ENOENT: "no such file or folder",
-    errno.EISDIR: "it is a folder",
-    errno.ENOTDIR: "part of the path is a file, not a folder",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.ENAMETOOLONG: "the name is too long",
-    errno.EROFS: "the disk is read-only",
-    errno.ENOSPC: "the disk is full",
-}
-
-
-def _why(error: Exception) -> str:
-    if isinstance(error, OSError):
-        return _REASONS.get(error.errno, v.quote(error.strerror or type(error).__name__).strip("'"))
-    return "not a usable path"
 
 
 def _too_big(size: int) -> str:

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from .arguments import OneLineParser
+from .arguments import OneLineParser, whole_number
 from .notebook_files import NOTEBOOK_DIR, NOTEBOOKS
 
 HOST = "127.0.0.1"
@@ -211,21 +211,6 @@ def wait_until_ready(url: str, proc: subprocess.Popen, timeout: float = 60.0) ->
     raise TimeoutError(f"no answer from {url} within {timeout:.0f} s")
 
 
-def _whole_number(low: int, high: int):
-    """An argparse type: a whole number from ``low`` to ``high``, else a one-line error."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = low - 1
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"invalid value {text!r}: expected a whole number {low}-{high}")
-        return value
-
-    return parse
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="python -m explorer app",
@@ -233,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--port",
-        type=_whole_number(1, 65535),
+        type=whole_number("--port", 1, 65535),
         default=None,
         help=f"port to serve on (default: {DEFAULT_PORT} if free, else any free port)",
     )
@@ -246,14 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--open", action="store_true", help="open the page in a web browser")
     parser.add_argument(
         "--students",
-        type=_whole_number(0, MAX_STUDENTS),
+        type=whole_number("--students", 0, MAX_STUDENTS),
         default=DEFAULT_STUDENTS,
         help="kernels to start in advance, one per student expected at once "
         f"(default {DEFAULT_STUDENTS}; 0: each page starts its own)",
     )
     parser.add_argument(
         "--idle-timeout",
-        type=_whole_number(10, 7 * 24 * 3600),
+        type=whole_number("--idle-timeout", 10, 7 * 24 * 3600),
         default=DEFAULT_IDLE_TIMEOUT,
         metavar="SECONDS",
         help=f"shut down a kernel whose page has been gone this long (default {DEFAULT_IDLE_TIMEOUT})",

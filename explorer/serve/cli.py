@@ -22,6 +22,7 @@ from typing import TextIO
 import numpy as np
 
 from explorer.drawing.handout import FORMATS, handout
+from explorer.engine import paths
 from explorer.engine import validation as v
 from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset, check_fits, dataset, parse_table
 from explorer.engine.formatting import number
@@ -31,12 +32,11 @@ from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, rand
 from explorer.engine.training import MODES, TrainingResult, train
 from explorer.lesson.walkthrough import PHASES, walkthrough
 
-from .arguments import OneLineParser
+from .arguments import OneLineParser, interrupted
 
 #: A run longer than this reports its progress on stderr, about once a second.
 PROGRESS_SECONDS = 1.0
 #: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
-INTERRUPTED = 130
 # argparse takes "-1,2" for an option (it only knows "-1" and "-.5" as numbers)
 _NEGATIVE_VALUE = re.compile(r"-\.?\d")
 _VALUE_OPTIONS = ("--inputs", "--targets", "--lr", "--layers", "--seed", "--iterations")
@@ -330,27 +330,37 @@ def _handout(args: argparse.Namespace) -> str:
     text = handout(walkthrough(network, inputs, targets, _example(args, inputs)), fmt, quiz=args.quiz)
     if args.output is None:
         return text.rstrip("\n")
+    path = paths.check_path("-o", args.output)
     try:
-        with open(args.output, "w", encoding="utf-8") as file:
+        with open(path, "w", encoding="utf-8") as file:
             file.write(text)
-    except OSError as error:
-        raise v.InputError("-o", f"cannot write {v.quote(args.output)} ({error.strerror or error})") from None
-    return f"wrote {args.output}"
+    except (OSError, ValueError) as error:
+        raise paths.cannot("-o", "write", path, error) from None
+    return f"wrote {path}"
 
 
 COMMANDS = {"steps": _steps, "train": _train, "handout": _handout}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m explorer ...``; return the exit code.  Ctrl-C at any point is one line, status 130."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["app"]:
-        from .app import main as app_main  # Voila is only needed here
+    command = argv[0] if argv[:1] in (["app"], ["notebooks"]) else "explorer"
+    try:
+        if command == "app":
+            from .app import main as app_main  # Voila is only needed here
 
-        return app_main(argv[1:])
-    if argv[:1] == ["notebooks"]:
-        from .notebook_files import main as notebooks_main
+            return app_main(argv[1:])
+        if command == "notebooks":
+            from .notebook_files import main as notebooks_main
 
-        return notebooks_main(argv[1:])
+            return notebooks_main(argv[1:])
+        return _run(argv)
+    except KeyboardInterrupt:  # while starting, parsing or running
+        return interrupted("python -m explorer" + ("" if command == "explorer" else f" {command}"))
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(_negative_values_joined(argv))
     try:
@@ -359,10 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"python -m explorer {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        # on a terminal, start a fresh line after the echoed ^C or a progress line
-        newline = "\n" if sys.stderr.isatty() else ""
-        print(f"{newline}python -m explorer {args.command}: interrupted", file=sys.stderr)
-        return INTERRUPTED
+        return interrupted(f"python -m explorer {args.command}")
     with contextlib.suppress(BrokenPipeError):  # e.g. piped into head
         print(output)
     return 0

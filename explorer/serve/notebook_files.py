@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         copied = copy_notebooks(args.dir)
-    except OSError as error:  # not a directory, no permission, disk full
+    except (OSError, ValueError) as error:  # not a directory, no permission, disk full, a NUL byte
         parser.error(f"argument DIR: cannot copy into {args.dir}: {error.strerror or error}")
     for path in copied.written:
         print(f"wrote {path}")

@@ -91,3 +91,50 @@ def test_the_trained_copy_is_new_and_shaped_as_the_network():
     assert not np.array_equal(trained.biases[0], net.biases[0])
     for a, b in zip(net.weights + net.biases, before):
         np.testing.assert_array_equal(a, b)
+
+
+class _Sneaky(str):
+    """A name that equals a table's name but would write code if it were ever formatted into source."""
+
+    def __format__(self, spec: str) -> str:
+        return "__import__('os').system('echo owned')"
+
+    __str__ = __repr__ = lambda self: "__import__('os')"  # noqa: E731
+
+
+@pytest.mark.parametrize("kind", ["online", "batch"])
+def test_what_exec_runs_comes_from_the_layer_sizes_and_the_records_table_only(monkeypatch, kind):
+    # The project's rule: no exec of anything a user can influence.  Everything a user sets
+    # (weights, learning rate, data, names given as look-alike text) is varied here, and the
+    # source handed to compile() must be the one written from the sizes and the records alone.
+    compiled._trainer.cache_clear()
+    compiled_sources: list[str] = []
+    real_compile = compile
+    monkeypatch.setattr(
+        compiled, "compile", lambda src, *a: compiled_sources.append(src) or real_compile(src, *a), raising=False
+    )
+    rng = np.random.default_rng(7)
+    sizes = (3, 4, 2)
+    names = (_Sneaky("tanh"), _Sneaky("sigmoid"))
+    for trial in range(3):
+        net = random_network(
+            sizes,
+            seed=trial,
+            activations=names,
+            loss=_Sneaky("bce"),
+            bias_mode="per-neuron",
+            update_biases=True,
+            learning_rate=float(rng.uniform(0.01, 5)),
+        )
+        x, t = random_data(net, 3, seed=trial)
+        assert train_compiled(net, x * rng.uniform(0.5, 2), t, 2, kind) is not None
+    plain = Options(("tanh", "sigmoid"), "bce", "per-neuron", True, "textbook", 1.0)
+    assert compiled_sources == [source_code(sizes, plain, kind)]  # compiled once, whatever the numbers
+    source = compiled_sources[0]
+    assert "'" not in source and '"' not in source and "import" not in source  # no literal text at all
+    assert set(re.findall(r"\d+(?:\.\d+)?(?:e-?\d+)?", source)) <= {str(n) for n in range(100)} | {
+        "0.0",
+        "1.0",
+        "0.5",
+        "2.0",
+    }
