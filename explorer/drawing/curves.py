@@ -179,6 +179,7 @@ class ErrorCurve:
         color = GHOST_COLOURS[k % len(GHOST_COLOURS)]
         dashes = GHOST_DASHES[(k + k // len(GHOST_COLOURS)) % len(GHOST_DASHES)]
         (ghost,) = self.ax.plot(x, y, color=color, lw=1.8, ls=dashes, label=label, zorder=3)
+        ghost.set_label(label)  # as given: matplotlib names an unlabelled line "_child6"
         self.ghosts.append(ghost)
         return ghost
 

@@ -21,6 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from explorer.engine import paths
+from explorer.engine import validation as v
+
 from .arguments import OneLineParser
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -81,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         copied = copy_notebooks(args.dir)
     except (OSError, ValueError) as error:  # not a directory, no permission, disk full, a NUL byte
-        parser.error(f"argument DIR: cannot copy into {args.dir}: {error.strerror or error}")
+        parser.error(f"argument DIR: cannot copy into {v.quote(args.dir)} ({paths.why(error)})")
     for path in copied.written:
         print(f"wrote {path}")
     for path in copied.kept:
