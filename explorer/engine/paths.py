@@ -16,7 +16,7 @@ from . import validation as v
 REASONS = {
     errno.ENOENT: "no such file or folder",
     errno.EISDIR: "it is a folder",
-    errno.ENOTDIR: "part of the path is a file, not a folder",
+    errno.ENOTDIR: "a file is in the way, not a folder",
     errno.EACCES: "permission denied",
     errno.EPERM: "permission denied",
     errno.ENAMETOOLONG: "the name is too long",
@@ -44,6 +44,11 @@ def why(error: BaseException) -> str:
     if isinstance(error, OSError):
         if error.errno in REASONS:
             return REASONS[error.errno]
+        kinds = {FileNotFoundError: errno.ENOENT, IsADirectoryError: errno.EISDIR, NotADirectoryError: errno.ENOTDIR}
+        kinds.update({PermissionError: errno.EACCES, FileExistsError: errno.EEXIST})
+        for kind, number in kinds.items():
+            if isinstance(error, kind):
+                return REASONS[number]
         return v.quote(error.strerror or type(error).__name__).strip("'")
     return "not a usable path"
 

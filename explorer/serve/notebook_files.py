@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         copied = copy_notebooks(args.dir)
     except (OSError, ValueError) as error:  # not a directory, no permission, disk full, a NUL byte
-        parser.error(f"argument DIR: cannot copy into {v.quote(args.dir)} ({paths.why(error)})")
+        parser.error(f"argument DIR: cannot copy into {v.quote(str(args.dir))} ({paths.why(error)})")
     for path in copied.written:
         print(f"wrote {path}")
     for path in copied.kept:

@@ -41,7 +41,7 @@ def test_a_file_in_the_way_is_one_line(cli, tmp_path):
     target.write_text("not a folder")
     code, out, err = cli("notebooks", str(target))
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "argument DIR" in err and "not a directory" in err
+    assert err.count("\n") == 1 and "argument DIR" in err and "not a folder" in err
     assert target.read_text() == "not a folder"
 
 

@@ -41,7 +41,7 @@ def bad_paths(tmp_path) -> dict[str, tuple[object, str]]:
         "empty": ("", "the path is empty"),
         "None": (None, "give a file path as text"),
         "a NUL byte": (str(tmp_path / "a\0b.json"), "NUL"),
-        "through a file": (a_file / "s.json", "part of the path is a file"),
+        "through a file": (a_file / "s.json", "a file is in the way"),
         "a name too long": (tmp_path / ("d" * 300 + ".json"), "the name is too long"),
         "a path too long to echo": (tmp_path / LONG / "s.json", ""),
     }
