@@ -197,10 +197,10 @@ def backpropagate(
     g_w, g_b, deltas, d_outs = [None] * L, [None] * L, [None] * L, [None] * L
     if loss.fused_delta is not None:
         # dE/dout * dout/dnet would be 0/0 where the sigmoid saturates; the product is exact
-        delta = loss.fused_delta(out, targets, n)
-        d_out = loss.d_out(out, targets, n) if full else None
+        delta = loss.fused_delta(nets[-1], out, targets, n)
+        d_out = loss.d_out(nets[-1], out, targets, n) if full else None
     else:
-        d_out = loss.d_out(out, targets, n)
+        d_out = loss.d_out(nets[-1], out, targets, n)
         delta = d_out * acts[-1].df(nets[-1], out)
     for l in range(L - 1, -1, -1):
         a_prev = outs[l]

@@ -150,8 +150,8 @@ def negated(loss: Loss) -> Loss:
     fused = loss.fused_delta
     return dataclasses.replace(
         loss,
-        d_out=lambda out, t, n: -loss.d_out(out, t, n),
-        fused_delta=None if fused is None else (lambda out, t, n: -fused(out, t, n)),
+        d_out=lambda net, out, t, n: -loss.d_out(net, out, t, n),
+        fused_delta=None if fused is None else (lambda net, out, t, n: -fused(net, out, t, n)),
     )
 
 
@@ -160,7 +160,7 @@ def doubled(loss: Loss) -> Loss:
     return dataclasses.replace(
         loss,
         errors=lambda net, out, t, n: 2.0 * loss.errors(net, out, t, n),
-        d_out=lambda out, t, n: 2.0 * loss.d_out(out, t, n),
+        d_out=lambda net, out, t, n: 2.0 * loss.d_out(net, out, t, n),
     )
 
 

@@ -160,7 +160,7 @@ def test_a_mistake_never_changes_the_network(seed_net, seed_inputs, seed_targets
     for step in walk.steps:
         m.mistakes(walk, step)
     assert seed_net.to_dict() == before
-    assert seed_net.options.records[1].d_out(np.array([1.0]), np.array([0.0]), 1)[0] == 1.0
+    assert seed_net.options.records[1].d_out(np.array([0.0]), np.array([1.0]), np.array([0.0]), 1)[0] == 1.0
 
 
 # ------------------------------------------------------------------- agreement

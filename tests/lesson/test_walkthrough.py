@@ -10,13 +10,17 @@ test_batch_steps and test_update_steps; what every step shows, in test_steps.
 from __future__ import annotations
 
 import itertools
+import math
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explorer.engine.formatting import number
 from explorer.engine.functions import ACTIVATIONS as ACTIVATION_TABLE
+from explorer.engine.network import Network
 from explorer.engine.presets import random_data, random_network
 from explorer.lesson.walkthrough import PHASES, walkthrough
 
@@ -141,3 +145,53 @@ def test_walkthrough_does_not_change_the_network(bias_mode, update_biases, order
     assert not np.array_equal(walk.after.weights[0], network.weights[0])
     # the result shares no arrays with the network it came from
     assert not any(np.shares_memory(a, b) for a in snapshot(walk.after) for b in network.weights + network.biases)
+
+
+# ------------------------------------------------- cross-entropy in saturation
+
+
+def exact_cross_entropy(z: float, t: float) -> dict[str, Decimal]:
+    """One sigmoid output with net input z and target t, from the definitions, in 50-digit decimals.
+
+    out = 1 / (1 + e^-z), E = -(t ln out + (1 - t) ln(1 - out)), dE/dout = (out - t) / (out (1 - out)),
+    dout/dnet = out (1 - out), dE/dnet = (out - t); one output, so n = 1.
+    """
+    with localcontext() as context:
+        context.prec = 50
+        z, t = Decimal(z), Decimal(t)
+        out = 1 / (1 + (-z).exp())
+        complement = 1 / (1 + z.exp())  # 1 - out, without the cancellation
+        return {
+            "out": out,
+            "error": -(t * out.ln() + (1 - t) * complement.ln()),
+            "d_out": (out - t) / (out * complement) if t != 1 else -1 / out,
+            "slope": out * complement,
+            "delta": (1 - t) * out - t * complement,
+        }
+
+
+@pytest.mark.parametrize("t", [0.0, 0.3, 1.0])
+@pytest.mark.parametrize("z", [-40.0, -30.0, 30.0, 40.0])
+def test_cross_entropy_is_exact_far_in_saturation(z, t):
+    """Loss and gradient to 1e-12 relative, and every value the walkthrough shows right to its digits."""
+    network = Network([[[z]]], [0.0], activations="sigmoid", loss="bce")
+    walk = walkthrough(network, [1.0], [t])
+    exact = exact_cross_entropy(z, t)
+    assert walk.value("E_total") == pytest.approx(float(exact["error"]), rel=1e-12, abs=0)
+    assert walk.value("dE_total/dw1") == pytest.approx(float(exact["delta"]), rel=1e-12, abs=0)
+    assert walk.gradients.weights[0][0, 0] == pytest.approx(float(exact["delta"]), rel=1e-12, abs=0)
+    shown = {
+        "net_o1": Decimal(z),
+        "out_o1": exact["out"],
+        "E_o1": exact["error"],
+        "E_total": exact["error"],
+        "dE_total/dout_o1": exact["d_out"],
+        "dout_o1/dnet_o1": exact["slope"],
+        "dnet_o1/dw1": Decimal(1),
+        "dE_total/dw1": exact["delta"],
+        "w1+": Decimal(z) - Decimal(network.learning_rate) * exact["delta"],
+    }
+    assert {s.symbol for s in walk.steps} == set(shown)
+    for step in walk.steps:
+        assert math.isfinite(step.value), step.symbol
+        assert number(step.value) == number(float(shown[step.symbol])), step.symbol

@@ -413,5 +413,5 @@ def test_activation_and_loss_functions_at_the_extremes():
         bce = functions.LOSSES["bce"]
         nets, saturated, targets = np.array([-1000.0, 1000.0]), np.array([0.0, 1.0]), np.array([1.0, 0.0])
         np.testing.assert_array_equal(bce.errors(nets, saturated, targets, 2), [500.0, 500.0])
-        np.testing.assert_array_equal(bce.fused_delta(saturated, targets, 2), [-0.5, 0.5])
+        np.testing.assert_array_equal(bce.fused_delta(nets, saturated, targets, 2), [-0.5, 0.5])
         assert [scalar.LOSSES["bce"][0](z, o, t, 2) for z, o, t in zip(nets, saturated, targets)] == [500.0, 500.0]
