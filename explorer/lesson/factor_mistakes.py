@@ -4,6 +4,8 @@
 ``factor``             one chain-rule factor left out of a product
 ``one_path``           a hidden neuron's dE_total/dout through one neuron
                        above only
+``slope_as_out``       this neuron's sigmoid slope taken as out in this
+                       one product (dE_total/dout_h1 * out_h1 * i1)
 ``net_for_out``,       in a slope, the activation record's derivative given
 ``out_for_net``        net for out, or out for net
 =====================  ====================================================
@@ -18,35 +20,34 @@ import numpy as np
 from explorer.engine.functions import Activation
 
 from .known_mistakes import Mistake
-from .reruns import Context, position
+from .reruns import Context, is_mean, neuron_of, position
 from .steps import Step
 
 
 def _factors(c: Context, step: Step) -> list[tuple[str, np.ndarray]]:
     """The factors of a chain-rule product, as (symbol, value) from the engine; [] for other steps."""
-    r, nm, q, l = c.plain, c.names, step.quantity, step.layer
+    r, nm, q, l = c.plain(step), c.names, step.quantity, step.layer
     g = r.gradients
+    neuron = neuron_of(c.network, step)
     if q == "path":
-        k = nm.neurons[l].index(step.neuron)
+        k = nm.neurons[l].index(neuron)
         via = nm.neurons[l + 1].index(step.via)
         to_output = l + 1 == len(c.network.weights)
         return [
             (f"dE_{step.via}/dnet_{step.via}" if to_output else f"dE_total/dnet_{step.via}", g.deltas[l][via]),
-            (f"dnet_{step.via}/dout_{step.neuron}", r.above(l - 1)[via, k]),
+            (f"dnet_{step.via}/dout_{neuron}", r.above(l - 1)[via, k]),
         ]
-    if q == "delta" or (q == "gradient" and step.neuron):
-        k = nm.neurons[l].index(step.neuron)
+    gradient = q in ("gradient", "example_gradient") and not is_mean(step)
+    if q == "delta" or (gradient and neuron):
+        k = nm.neurons[l].index(neuron)
         slope = r.options.records[0][l - 1].df(r.nets[l - 1], r.outs[l])[k]
-        factors = [
-            (f"dE_total/dout_{step.neuron}", g.d_outs[l - 1][k]),
-            (f"dout_{step.neuron}/dnet_{step.neuron}", slope),
-        ]
-        if q == "gradient":
+        factors = [(f"dE_total/dout_{neuron}", g.d_outs[l - 1][k]), (f"dout_{neuron}/dnet_{neuron}", slope)]
+        if gradient:
             kind, pl, _pk, pj = position(nm, step.parameter)
             if kind == "w":
-                factors.append((f"dnet_{step.neuron}/d{step.parameter}", r.outs[pl][pj]))
+                factors.append((f"dnet_{neuron}/d{step.parameter}", r.outs[pl][pj]))
         return factors
-    if q == "gradient":  # a shared bias: the sum over its layer of dE_total/dout times the slope
+    if gradient:  # a shared bias: the sum over its layer of dE_total/dout times the slope
         layer = l - 1
         slopes = r.options.records[0][layer].df(r.nets[layer], r.outs[l])
         return [
@@ -64,21 +65,37 @@ def factor(c: Context, step: Step) -> Iterator[Mistake]:
         yield Mistake("factor", value, f"{symbol} is missing from the product.")
 
 
+def slope_as_out_here(c: Context, step: Step) -> Iterator[Mistake]:
+    """This neuron's sigmoid slope taken as out in this one product, the factors before it right."""
+    neuron = neuron_of(c.network, step)
+    if step.quantity not in ("delta", "gradient", "example_gradient") or not neuron:
+        return
+    if c.network.activations[step.layer - 1] != "sigmoid":
+        return
+    factors = _factors(c, step)
+    out = c.plain(step).outs[step.layer][c.names.neurons[step.layer].index(neuron)]
+    values = [out if symbol.startswith("dout_") else value for symbol, value in factors]
+    yield Mistake(
+        "slope_as_out",
+        float(np.prod(values)),
+        f"The sigmoid's slope dout_{neuron}/dnet_{neuron} is out_{neuron}(1 - out_{neuron}), not out_{neuron}.",
+    )
+
+
 def one_path(c: Context, step: Step) -> Iterator[Mistake]:
     L = len(c.network.weights)
-    if step.layer is None or step.layer >= L or not step.neuron:
+    neuron = neuron_of(c.network, step)
+    if step.layer is None or step.layer >= L or not neuron or is_mean(step):
         return
-    if step.quantity == "gradient" and position(c.names, step.parameter)[0] == "b" and c.network.bias_mode == "shared":
+    if step.quantity not in ("d_out", "gradient", "example_gradient"):
         return
-    if step.quantity not in ("d_out", "gradient"):
-        return
-    r, l, nm = c.plain, step.layer, c.names
-    k = nm.neurons[l].index(step.neuron)
+    r, l, nm = c.plain(step), step.layer, c.names
+    k = nm.neurons[l].index(neuron)
     above = nm.neurons[l + 1]
     if len(above) < 2:
         return
     rest = 1.0
-    if step.quantity == "gradient":  # the same path through the rest of the chain
+    if step.quantity != "d_out":  # the same path through the rest of the chain
         rest = [value for _s, value in _factors(c, step)[1:]]
         rest = float(np.prod(rest))
     for via, n in enumerate(above):
@@ -86,8 +103,8 @@ def one_path(c: Context, step: Step) -> Iterator[Mistake]:
         yield Mistake(
             "one_path",
             float(path * rest),
-            f"Only the path through {n} was counted: {step.neuron} feeds every neuron above it, "
-            f"so dE_total/dout_{step.neuron} adds the paths through {', '.join(above)}.",
+            f"Only the path through {n} was counted: {neuron} feeds every neuron above it, "
+            f"so dE_total/dout_{neuron} adds the paths through {', '.join(above)}.",
         )
 
 
@@ -98,7 +115,8 @@ def slope_arguments(c: Context, step: Step) -> Iterator[Mistake]:
     l, nm = step.layer, c.names
     k = nm.neurons[l].index(step.neuron)
     act = c.network.options.records[0][l - 1]
-    net, out = c.plain.nets[l - 1], c.plain.outs[l]
+    plain = c.plain(step)
+    net, out = plain.nets[l - 1], plain.outs[l]
     n = step.neuron
     with np.errstate(over="ignore", invalid="ignore"):
         yield Mistake(

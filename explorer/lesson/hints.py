@@ -5,7 +5,7 @@ from __future__ import annotations
 from explorer.engine.functions import ACTIVATIONS
 from explorer.engine.network import Network
 
-from .reruns import position
+from .reruns import is_mean, neuron_of, position
 from .steps import Step
 
 
@@ -43,6 +43,13 @@ def operands(step: Step, network: Network) -> list[str]:
     kind, pl, _pk, pj = position(nm, step.parameter)
     if q == "input":
         return [value_name(pl, pj)] if kind == "w" else []
+    if is_mean(step):
+        m = int(step.symbol.rsplit("(mean of ", 1)[1].rstrip(")"))
+        return [f"dE^({e})/d{step.parameter}" for e in range(1, m + 1)]
+    if q == "example_gradient":
+        n = neuron_of(network, step)
+        neurons = (n,) if n else nm.neurons[l]
+        return [f"dE/dnet_{x}" for x in neurons] + ([value_name(pl, pj)] if kind == "w" else [])
     if q == "gradient":
         neurons = (n,) if n else nm.neurons[l]
         return [f"{s}" for x in neurons for s in (f"dE_total/dout_{x}", f"dout_{x}/dnet_{x}")] + (

@@ -15,9 +15,13 @@ The slips come in two kinds, each in its own module:
                          ``updated_for_old`` / ``old_for_updated``,
                          ``net_for_out``, ``bias``, ``eta``
 :mod:`.factor_mistakes`  one factor of one formula, from the engine's own
-                         factors for the step: ``factor``, ``one_path``, and
-                         for a slope ``net_for_out`` / ``out_for_net``
+                         factors for the step: ``factor``, ``one_path``,
+                         ``slope_as_out`` in one product, and for a slope
+                         ``net_for_out`` / ``out_for_net``
 
+Each slip is worked out on the numbers the step itself is computed from: in
+batch mode a mean's and an update's from the whole batch, a per-example
+gradient's from its example, every other step's from the example shown.
 The names the quiz says are in :data:`MISTAKES`.
 """
 
@@ -42,6 +46,7 @@ _ALL = (
     factor.one_path,
     rerun.order,
     rerun.slope_as_out,
+    factor.slope_as_out_here,
     rerun.net_for_out,
     factor.slope_arguments,
     rerun.bias,
@@ -68,7 +73,10 @@ def mistakes(walk: Walkthrough, step: Step, figures: int = 6) -> list[Mistake]:
     found = []
     for rule in _ALL:
         for mistake in rule(c, step):
-            if math.isfinite(mistake.value) and not agrees(mistake.value, step.value, figures, slack=2.0):
+            if not math.isfinite(mistake.value) or agrees(mistake.value, step.value, figures, slack=2.0):
+                continue
+            # one slip reached two ways (in the whole chain, or in this product only): named once
+            if not any(f.key == mistake.key and math.isclose(f.value, mistake.value, rel_tol=1e-12) for f in found):
                 found.append(mistake)
     return found
 

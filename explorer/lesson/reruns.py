@@ -12,6 +12,7 @@ value from.  A :class:`Context` runs each variant a step asks for once.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -135,7 +136,7 @@ def read(r: Run, step: Step, network: Network) -> float:
         kind, pl, pk, pj = position(nm, step.parameter)
         if q == "input":
             return float(r.outs[pl][pj]) if kind == "w" else 1.0
-        if q == "gradient":
+        if q in ("gradient", "example_gradient"):  # of a run on that one example
             return float(g.weights[pl][pk, pj] if kind == "w" else g.biases[pl][pk])
         if q == "update":
             return float(r.after.weights[pl][pk, pj] if kind == "w" else r.after.biases[pl][pk])
@@ -164,6 +165,22 @@ def doubled(loss: Loss) -> Loss:
     )
 
 
+def written(loss: Loss) -> Loss:
+    """The loss as a student writes it on paper, from out: cross-entropy with its logarithms and
+    its chain factor dE/dout, no fused delta (the engine's forms take the net input, so a slip
+    that changes out alone would leave them right).  Other losses are written from out already.
+    """
+    if loss.fused_delta is None:
+        return loss
+    return dataclasses.replace(
+        loss,
+        # -(t ln out + (1 - t) ln(1 - out)) / n and (out - t) / (out (1 - out)) / n
+        errors=lambda net, out, t, n: -(t * np.log(out) + (1.0 - t) * np.log1p(-out)) / n,
+        d_out=lambda net, out, t, n: (out - t) / (out * (1.0 - out)) / n,
+        fused_delta=None,
+    )
+
+
 def out_as_slope(act: Activation) -> Activation:
     """The sigmoid with its derivative written out instead of out(1 - out)."""
     return dataclasses.replace(act, df=lambda net, out: out + 0.0) if act.name == "sigmoid" else act
@@ -172,30 +189,71 @@ def out_as_slope(act: Activation) -> Activation:
 LINEAR = ACTIVATIONS["linear"]
 
 
+_EXAMPLE = re.compile(r"dE\^\((\d+)\)/d")
+
+
+def example_of(step: Step) -> int | None:
+    """The row of the batch a per-example gradient step belongs to (0-based), else None."""
+    match = _EXAMPLE.match(step.symbol) if step.quantity == "example_gradient" else None
+    return int(match.group(1)) - 1 if match else None
+
+
+def is_mean(step: Step) -> bool:
+    """Whether ``step`` is batch mode's mean of the examples' gradients."""
+    return step.quantity == "gradient" and " (mean of " in step.symbol
+
+
+def neuron_of(network: Network, step: Step) -> str | None:
+    """The neuron whose chain rule ``step`` belongs to (a per-example gradient names only its parameter)."""
+    if step.neuron or step.quantity != "example_gradient":
+        return step.neuron
+    kind, l, k, _j = position(network.names, step.parameter)
+    return None if kind == "b" and network.bias_mode == "shared" else network.names.neurons[l + 1][k]
+
+
 class Context:
-    """One walkthrough's plain run and the variants asked for, each run once."""
+    """One walkthrough's plain run and the variants asked for, each run once per set of examples.
+
+    A step is worked out on the examples its value comes from: in batch mode
+    the mean and the update from the whole batch, a per-example gradient from
+    its example; every other step from the example shown.
+    """
 
     def __init__(self, walk: Walkthrough):
         self.walk = walk
         self.network = walk.network
         self.names = walk.network.names
+        inputs = walk.batch_inputs
+        self.batch = walk.mode == "batch" and inputs is not None and len(inputs) > 1
         self._runs: dict[object, Run] = {}
 
-    def run(self, key: object, make: Callable[[], dict]) -> Run:
-        if key not in self._runs:
-            self._runs[key] = run(self.network, self.walk.inputs, self.walk.targets, **make())
-        return self._runs[key]
+    def data(self, step: Step) -> tuple[object, np.ndarray, np.ndarray]:
+        """(key, inputs, targets) of the examples ``step`` is computed from."""
+        walk = self.walk
+        if self.batch:
+            e = example_of(step)
+            if e is not None:
+                return e, walk.batch_inputs[e], walk.batch_targets[e]
+            if is_mean(step) or step.quantity == "update":
+                return "batch", walk.batch_inputs, walk.batch_targets
+        return "shown", walk.inputs, walk.targets
 
-    @property
-    def plain(self) -> Run:
-        return self.run("plain", dict)
+    def run(self, key: object, make: Callable[[], dict], step: Step) -> Run:
+        data, x, t = self.data(step)
+        if (data, key) not in self._runs:
+            self._runs[data, key] = run(self.network, x, t, **make())
+        return self._runs[data, key]
+
+    def plain(self, step: Step) -> Run:
+        return self.run("plain", dict, step)
 
     def records(self, activations=None, loss=None) -> Options:
         acts, base_loss = self.network.options.records
         return with_records(self.network.options, activations or acts, loss or base_loss)
 
-    def linear_layer(self, layer: int) -> Run:
-        """The run with layer ``layer``'s activation left out: its out is its net."""
+    def linear_layer(self, layer: int, step: Step) -> Run:
+        """The run with layer ``layer``'s activation left out (its out is its net), the loss as written."""
         acts = list(self.network.options.records[0])
         acts[layer - 1] = LINEAR
-        return self.run(("linear", layer), lambda: dict(options=self.records(activations=acts)))
+        loss = written(self.network.options.records[1])
+        return self.run(("linear", layer), lambda: dict(options=self.records(activations=acts, loss=loss)), step)

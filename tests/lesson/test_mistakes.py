@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from explorer.engine.network import Network
+from explorer.engine.presets import random_data
 from explorer.lesson import mistakes as m
 from explorer.lesson.walkthrough import walkthrough
 
@@ -187,3 +188,78 @@ def test_a_mistake_never_changes_the_network(seed_net, seed_inputs, seed_targets
 )
 def test_agreement_to_significant_figures(answer, value, figures, expected):
     assert m.agrees(answer, value, figures) is expected
+
+
+# ------------------------------------------------------------------ batch mode
+
+
+@pytest.mark.parametrize("sizes", [(2, 2, 1), (3, 4, 2), (2, 3, 3, 2)])
+@pytest.mark.parametrize("loss", ["squared", "mse"])
+def test_in_batch_mode_each_mistake_is_its_formula_on_the_batch_or_its_example(sizes, loss):
+    """The mean and the update from the batch's gradient, an example's gradient from that example."""
+    network, _x, _t = problem(sizes, 3, "sigmoid", loss, "per-neuron", update_biases=True)
+    X, T = random_data(network, 4, seed=3)
+    walk = walkthrough(network, X, T, example=1, mode="batch")
+    old, eta = network.parameters(), network.learning_rate
+    mean = {s.parameter: s.value for s in walk.steps if s.symbol.endswith("(mean of 4)")}
+    seen = set()
+    for step in walk.steps:
+        got = {}
+        for x_ in m.mistakes(walk, step):
+            got.setdefault(x_.key, []).append(x_.value)
+        q, v, p = step.quantity, step.value, step.parameter
+        if q == "example_gradient" or step.symbol.endswith("(mean of 4)"):
+            assert got["sign"] == [pytest.approx(-v, rel=1e-12)], step.symbol
+            if loss == "squared":
+                assert got["half"] == [pytest.approx(2 * v, rel=1e-12)], step.symbol
+            seen.add(q)
+        if step.symbol.endswith("(mean of 4)"):
+            assert "factor" not in got and "one_path" not in got, step.symbol  # a mean has no chain to cut
+        if q == "example_gradient" and p.startswith("w"):
+            e = int(step.symbol[4 : step.symbol.index(")")]) - 1
+            fw = network.forward(X[e], T[e])
+            l, k = step.layer, network.names.neurons[step.layer].index(_neuron(network, p))
+            j = next(j for row in network.names.weights[l - 1] for j, w in enumerate(row) if w == p)
+            slope = fw.outs[l][k] * (1 - fw.outs[l][k])
+            d_out = network.backward(X[e], T[e]).d_outs[l - 1][k]
+            factors = [d_out, slope, fw.outs[l - 1][j]]
+            leave_one_out = [np.prod(factors[:i] + factors[i + 1 :]) for i in range(3)]
+            assert sorted(got["factor"]) == pytest.approx(sorted(leave_one_out), rel=1e-10), step.symbol
+        if q == "update":
+            expected = {"sign": old[p] + eta * mean[p], "eta": old[p] - mean[p]}
+            if loss == "squared":
+                expected["half"] = old[p] - 2 * eta * mean[p]
+            for key, value in expected.items():
+                if m.agrees(value, v, 6, slack=2.0):
+                    assert key not in got, step.symbol  # too close to the right value to tell
+                else:
+                    assert got[key] == [pytest.approx(value, rel=1e-12)], (step.symbol, key)
+    assert seen == {"example_gradient", "gradient"}
+
+
+def _neuron(network, parameter):
+    """The neuron a weight leads into."""
+    return next(
+        network.names.neurons[l + 1][k]
+        for l, layer in enumerate(network.names.weights)
+        for k, row in enumerate(layer)
+        if parameter in row
+    )
+
+
+# ------------------------------------------------- slips the seed's text invites
+
+
+def test_the_seeds_order_sign_slips_and_the_slope_taken_as_out_in_one_product(
+    make_seed_network, seed_inputs, seed_targets
+):
+    seed_order = walkthrough(make_seed_network(order="seed"), seed_inputs, seed_targets)
+    # dE_o1/dout_h1 = dE_o1/dnet_o1 * w5+ = 0.138498562 * 0.35891648 = 0.049710; its sign flipped
+    assert found(seed_order, "dE_o1/dout_h1")["sign"] == [pytest.approx(-0.049710, abs=1e-6)]
+    assert found(seed_order, "dE_total/dout_h1")["sign"] == [pytest.approx(-seed_order.value("dE_total/dout_h1"))]
+    assert found(seed_order, "dE_total/dw1")["sign"] == [pytest.approx(-seed_order.value("dE_total/dw1"))]
+    # w1+ = 0.15 - 0.5 * 0.000364723 = 0.149817639: the step added, 0.15 + 0.000182361 = 0.150182
+    assert found(seed_order, "w1+")["sign"] == [pytest.approx(0.150182361, abs=1e-9)]
+    textbook = walkthrough(make_seed_network(), seed_inputs, seed_targets)
+    # dE_total/dw1 with out_h1 for its slope: 0.036350306 * 0.593269992 * 0.05 = 0.0010783
+    assert pytest.approx(0.036350306 * 0.593269992 * 0.05, abs=1e-9) in found(textbook, "dE_total/dw1")["slope_as_out"]

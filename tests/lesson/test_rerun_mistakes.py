@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
+from explorer.engine.network import Network
 from explorer.lesson import rerun_mistakes as rerun
 from explorer.lesson.reruns import Context
 from explorer.lesson.walkthrough import walkthrough
@@ -48,3 +51,17 @@ def test_the_half_belongs_to_the_squared_error_only(make_seed_network, seed_inpu
     # mse's 1/n stays: E_o1 = (0.01 - 0.75136507)^2 / 2, with the sign slip in its slope
     (sign,) = rerun.sign(Context(walk), by_symbol(walk)["dE_total/dout_o1"])
     assert sign.value == pytest.approx(-(0.75136507 - 0.01), abs=1e-9)
+
+
+def test_cross_entropy_slips_as_written_on_paper():
+    """One sigmoid output, net 0.6 (so ln(net) exists), target 1: E = -ln(out) = softplus(-0.6)."""
+    network = Network([[[0.5]]], [0.1], activations="sigmoid", loss="bce")
+    walk = walkthrough(network, [1.0], [1.0])
+    out = 1 / (1 + math.exp(-0.6))
+    # net for out in the loss: -ln(net) = -ln(0.6) = 0.510826
+    assert found(walk, "E_o1")["net_for_out"] == [pytest.approx(-math.log(0.6), rel=1e-12)]
+    # net for out in dE/dout: (net - t) / (net (1 - net)) = -0.4 / 0.24
+    assert found(walk, "dE_total/dout_o1")["net_for_out"] == [pytest.approx(-0.4 / 0.24, rel=1e-12)]
+    # the slope taken as out, kept in the chain the fused delta cancels: dE/dout * out * 1 = (out - 1) / (1 - out)
+    assert pytest.approx(-1.0, rel=1e-12) in found(walk, "dE_total/dw1")["slope_as_out"]
+    assert walk.value("dE_total/dw1") == pytest.approx(out - 1, rel=1e-12)
