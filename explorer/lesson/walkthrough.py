@@ -74,6 +74,17 @@ class Walkthrough:
         return next((i for i, s in enumerate(self.steps) if s.phase == phase), len(self.steps))
 
     @property
+    def error_before(self) -> float:
+        """E_total before the update, over what :attr:`error_after` is over.
+
+        Over the example shown (the E_total step's value), or in batch mode the
+        mean over the batch, so that the two compare.
+        """
+        if self.mode == "batch":
+            return self.network.forward(self.batch_inputs, self.batch_targets).total_error
+        return self.network.forward(self.inputs, self.targets).total_error
+
+    @property
     def error_after(self) -> float:
         """E_total once the update is applied (the seed's 0.291027924 under its order).
 

@@ -195,3 +195,17 @@ def test_cross_entropy_is_exact_far_in_saturation(z, t):
     for step in walk.steps:
         assert math.isfinite(step.value), step.symbol
         assert number(step.value) == number(float(shown[step.symbol])), step.symbol
+
+
+@pytest.mark.parametrize("mode", ["online", "batch"])
+def test_the_error_before_and_after_are_over_the_same_examples(mode):
+    network = random_network((2, 2, 1), seed=1)
+    X, T = random_data(network, 4, seed=1)
+    walk = walkthrough(network, X, T, example=2, mode=mode)
+    rows = (X, T) if mode == "batch" else (X[2], T[2])  # batch: the mean over the batch
+    assert walk.error_before == network.forward(*rows).total_error
+    assert walk.error_after == walk.after.forward(*rows).total_error
+    if mode == "online":
+        assert walk.error_before == walk.value("E_total")
+    else:
+        assert walk.error_before != walk.value("E_total")  # that is the example shown's
