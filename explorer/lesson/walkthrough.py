@@ -34,6 +34,7 @@ import numpy as np
 
 from explorer.engine import validation as v
 from explorer.engine.network import Gradients, Network
+from explorer.engine.training import check_mode
 
 from .backward_steps import backward_steps
 from .batch_steps import batch_steps
@@ -109,20 +110,12 @@ def walkthrough(
     weights) gives steps with inf or nan values, quietly, as the engine does.
     """
     x_all, t_all = network.check_data(inputs, targets)
-    mode = v.check_choice("mode", mode, ("online", "batch"))
+    mode = check_mode(mode, network, x_all.shape[0])
     example = v.parse_whole("example", example, 0, x_all.shape[0] - 1, f"choose an example from 1 to {x_all.shape[0]}")
     x, t = x_all[example], t_all[example]
     fw = network.forward(x, t)
     g = network.backward(x, t, fw)
     batch = mode == "batch" and x_all.shape[0] > 1
-    if batch and network.order == "seed":
-        # the seed's order sends each example's deltas through weights updated by that
-        # example alone, so the examples' gradients would not average to the batch's
-        raise v.InputError(
-            "mode",
-            "batch mode steps through the textbook order (gradients before "
-            "any update); the seed's order belongs to its one example",
-        )
     used = network.backward(x_all, t_all) if batch else g
     after = network.copy()
     after.update(used)
