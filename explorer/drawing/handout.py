@@ -95,10 +95,6 @@ def _diagram_after(walk: Walkthrough, last: int, prefix: str) -> str:
     return diagram.render(walk.network, walk.inputs, walk.targets, values, updated, (), id_prefix=prefix)
 
 
-def _error_before(walk: Walkthrough) -> float:
-    return next(s.value for s in walk.steps if s.quantity == "total_error")
-
-
 def _problem_lines(walk: Walkthrough) -> list[str]:
     """The network and its example, as plain sentences."""
     net = walk.network
@@ -122,12 +118,13 @@ def _problem_lines(walk: Walkthrough) -> list[str]:
 
 
 def _summary(walk: Walkthrough) -> list[tuple[str, str]]:
-    before, after = _error_before(walk), walk.error_after
+    before, after = walk.error_before, walk.error_after
     change = after - before
     relative = f" ({change / before:+.2%})" if before else ""
+    over = f", mean over the batch of {len(walk.batch_inputs)}" if walk.mode == "batch" else ""
     return [
-        ("E_total before this iteration", number(before)),
-        ("E_total after the update", number(after)),
+        (f"E_total before this iteration{over}", number(before)),
+        (f"E_total after the update{over}", number(after)),
         ("Change", f"{number(change)}{relative}"),
     ]
 

@@ -299,3 +299,19 @@ def test_a_diverged_network_still_gives_a_handout(make_seed_network, seed_inputs
     root = parse(ho.handout(walk))
     results = {li.get("data-symbol"): math_text(rows(li)[-1]) for li in root.iter("li") if li.get("data-symbol")}
     assert results["net_h1"] == "\u221e"
+
+
+def test_the_batch_summary_compares_the_batch_mean_before_and_after():
+    network = random_network((2, 2, 1), seed=1)
+    X, T = random_data(network, 4, seed=1)
+    walk = walkthrough(network, X, T, example=0, mode="batch")
+    cells = [td.text for td in parse(ho.handout(walk)).find(".//section[@id='summary']").iter("td")]
+    before = network.forward(X, T).total_error
+    after = walk.after.forward(X, T).total_error
+    assert cells[:4] == [
+        "E_total before this iteration, mean over the batch of 4",
+        number(before),
+        "E_total after the update, mean over the batch of 4",
+        number(after),
+    ]
+    assert cells[5] == f"{number(after - before)} ({(after - before) / before:+.2%})"
