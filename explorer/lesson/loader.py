@@ -21,7 +21,8 @@ from explorer.engine.datasets import MAX_EXAMPLES
 from explorer.engine.datasets import NAMES as DATASETS
 from explorer.engine.error_history import ErrorHistory
 from explorer.engine.history import History
-from explorer.engine.network import BIAS_MODES, PARAMETER_LIMIT, Network
+from explorer.engine.network import PARAMETER_LIMIT, Network
+from explorer.engine.options import BIAS_MODES
 from explorer.engine.training import MODES, check_order_and_mode
 
 from .session import Session
