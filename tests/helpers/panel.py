@@ -34,8 +34,15 @@ def active_ids(svg: str) -> set[str]:
     return {i for i, g in groups.items() if "bp-active" in classes(g)}
 
 
+def walk_widgets(widget):
+    """``widget`` and every widget inside it, depth first."""
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk_widgets(child)
+
+
 def log_items(panel: Explorer) -> list[tuple[str, set[str]]]:
-    root = ET.fromstring(panel.step_log.value)
+    root = ET.fromstring(panel.stepping.step_log.value)
     return [(li.text, classes(li)) for li in root.iter("li")]
 
 
@@ -47,9 +54,9 @@ def snapshot(panel: Explorer) -> dict:
         "targets": s.targets.copy(),
         "step": s.step,
         "walk": s.walk,
-        "svg": panel.diagram.value,
-        "equation": panel.equation.value,
-        "lr": (s.learning_rate, panel.lr_slider.value),
+        "svg": panel.stepping.diagram.value,
+        "equation": panel.stepping.equation.value,
+        "lr": (s.learning_rate, panel.training.lr_slider.value),
         "errors": s.errors.values.copy(),
     }
 

@@ -13,7 +13,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from explorer.engine.validation import InputError
-from explorer.panel.explorer import LAYOUT_VARIABLE, Explorer, two_lines
+from explorer.panel.explorer import LAYOUT_VARIABLE, Explorer
+from explorer.panel.views.stepping import two_lines
+from tests.helpers.panel import walk_widgets
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 
@@ -31,12 +33,6 @@ def label_text(svg: str, name: str) -> str:
     return " ".join("".join(t.itertext()) for t in group.iter(SVG + "text"))
 
 
-def walk_widgets(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk_widgets(child)
-
-
 def test_layout_from_the_argument_or_the_environment(monkeypatch):
     assert Explorer().layout_name == "notebook"
     assert "bp-presenter" in Explorer(layout="presenter")._dom_classes
@@ -48,34 +44,34 @@ def test_layout_from_the_argument_or_the_environment(monkeypatch):
 
 
 def test_presenter_shows_large_compact_labels_and_two_line_formulas(presenter):
-    svg = presenter.diagram.value
+    svg = presenter.stepping.diagram.value
     assert "font-size:14.4px" in svg  # 1.2 times the 12 px labels
-    presenter.finish_button.click()
+    presenter.stepping.finish_button.click()
     # one line a label: the new value, not the old one beneath it
-    assert label_text(presenter.diagram.value, "w5") == "w5 = 0.35891648"
-    presenter.reset_iteration_button.click()
-    presenter.next_button.click()
-    assert r"\begin{aligned}\mathit{net}_{h1} &= w_{1} i_{1}" in presenter.equation.value
-    assert r"\\ &= 0.15 \cdot 0.05 + 0.2 \cdot 0.1 + 0.35 \cdot 1 = 0.3775" in presenter.equation.value
+    assert label_text(presenter.stepping.diagram.value, "w5") == "w5 = 0.35891648"
+    presenter.stepping.reset_iteration_button.click()
+    presenter.stepping.next_button.click()
+    assert r"\begin{aligned}\mathit{net}_{h1} &= w_{1} i_{1}" in presenter.stepping.equation.value
+    assert r"\\ &= 0.15 \cdot 0.05 + 0.2 \cdot 0.1 + 0.35 \cdot 1 = 0.3775" in presenter.stepping.equation.value
     # the notebook layout keeps one line and the old value under the new
     notebook = Explorer()
-    notebook.finish_button.click()
-    assert label_text(notebook.diagram.value, "w5") == "w5 = 0.35891648 was 0.4"
+    notebook.stepping.finish_button.click()
+    assert label_text(notebook.stepping.diagram.value, "w5") == "w5 = 0.35891648 was 0.4"
 
 
 def test_every_control_is_in_the_presenter_once(presenter):
     everything = list(walk_widgets(presenter))
     for widget in (
-        presenter.next_button,
-        presenter.train_button,
-        presenter.reset_weights_button,
-        presenter.fields["p:w5"],
-        presenter.lr_slider,
-        presenter.step_slider,
-        presenter.canvas,
-        presenter.iteration_field,
-        presenter.text_size,
-        presenter.presenter_keys,
+        presenter.stepping.next_button,
+        presenter.training.train_button,
+        presenter.training.reset_weights_button,
+        presenter.editing.fields["p:w5"],
+        presenter.training.lr_slider,
+        presenter.stepping.step_slider,
+        presenter.curve_view.canvas,
+        presenter.stepping.iteration_field,
+        presenter.stepping.text_size,
+        presenter.stepping.presenter_keys,
         presenter.message,
     ):
         assert everything.count(widget) == 1, widget
@@ -88,69 +84,69 @@ def test_the_more_sections_are_linked_in_the_page(presenter):
 
 @pytest.mark.parametrize("key, step", [("next", 3), ("previous", 1)])
 def test_presenter_keys_step(presenter, key, step):
-    presenter.next_button.click()
-    presenter.next_button.click()
-    presenter.stepping._on_key(presenter.presenter_keys, {"key": key}, [])
+    presenter.stepping.next_button.click()
+    presenter.stepping.next_button.click()
+    presenter.stepping._on_key(presenter.stepping.presenter_keys, {"key": key}, [])
     assert presenter.session.step == step
 
 
 @pytest.mark.parametrize("content", [{"key": "sideways"}, {}, "next", None, {"key": ["next"]}])
 def test_odd_key_messages_do_nothing(presenter, content):
-    presenter.stepping._on_key(presenter.presenter_keys, content, [])
+    presenter.stepping._on_key(presenter.stepping.presenter_keys, content, [])
     assert presenter.session.step == 0 and presenter.message.value == ""
 
 
 def test_iteration_field_opens_any_iteration_trained(presenter):
-    presenter.pace.value = None  # fast
-    presenter.iterations_field.value = "200"
-    presenter.train_button.click()
-    assert presenter.iteration_field.value == "201" and presenter.iteration_total.value == "of 201"
-    presenter.iteration_field.value = "1"
+    presenter.training.pace.value = None  # fast
+    presenter.training.iterations_field.value = "200"
+    presenter.training.train_button.click()
+    assert presenter.stepping.iteration_field.value == "201" and presenter.stepping.iteration_total.value == "of 201"
+    presenter.stepping.iteration_field.value = "1"
     s = presenter.session
     assert (s.iteration, s.step, s.trained) == (0, 0, 200)
-    assert label_text(presenter.diagram.value, "w5") == "w5 = 0.4"
-    assert presenter.position.value == "step 0 of 53" and presenter.iteration_field.value == "1"
+    assert label_text(presenter.stepping.diagram.value, "w5") == "w5 = 0.4"
+    assert presenter.stepping.position.value == "step 0 of 53" and presenter.stepping.iteration_field.value == "1"
     # the curve marks the iteration shown, over the whole run
-    assert list(presenter.curve.marker.get_xdata()) == [0]
-    assert len(presenter.curve.line.get_xdata()) == 201
-    presenter.next_button.click()
-    assert "= 0.3775" in presenter.equation.value
+    assert list(presenter.curve_view.curve.marker.get_xdata()) == [0]
+    assert len(presenter.curve_view.curve.line.get_xdata()) == 201
+    presenter.stepping.next_button.click()
+    assert "= 0.3775" in presenter.stepping.equation.value
 
 
 @pytest.mark.parametrize("bad", ["0", "202", "x", "1.5", "-3"])
 def test_a_bad_iteration_is_explained_beside_the_field(presenter, bad):
-    presenter.pace.value = None
-    presenter.iterations_field.value = "200"
-    presenter.train_button.click()
-    presenter.iteration_field.value = bad
-    assert "Iteration" in presenter.iteration_message.value
-    assert "from 1 to 201" in presenter.iteration_message.value
+    presenter.training.pace.value = None
+    presenter.training.iterations_field.value = "200"
+    presenter.training.train_button.click()
+    presenter.stepping.iteration_field.value = bad
+    assert "Iteration" in presenter.stepping.iteration_message.value
+    assert "from 1 to 201" in presenter.stepping.iteration_message.value
     assert presenter.session.iteration == 200
 
 
 def test_previous_step_reaches_back_into_the_iteration_before(presenter):
-    assert presenter.previous_button.disabled
-    presenter.finish_button.click()
-    presenter.next_button.click()  # iteration 2, step 1
-    presenter.previous_button.click()
-    assert not presenter.previous_button.disabled  # step 0 of iteration 2: iteration 1 lies behind
-    presenter.previous_button.click()
-    assert presenter.position.value == "step 53 of 53" and presenter.iteration_field.value == "1"
-    assert label_text(presenter.diagram.value, "w5") == "w5 = 0.35891648"
+    assert presenter.stepping.previous_button.disabled
+    presenter.stepping.finish_button.click()
+    presenter.stepping.next_button.click()  # iteration 2, step 1
+    presenter.stepping.previous_button.click()
+    assert not presenter.stepping.previous_button.disabled  # step 0 of iteration 2: iteration 1 lies behind
+    presenter.stepping.previous_button.click()
+    assert presenter.stepping.position.value == "step 53 of 53" and presenter.stepping.iteration_field.value == "1"
+    assert label_text(presenter.stepping.diagram.value, "w5") == "w5 = 0.35891648"
 
 
 def test_finished_iteration_news_on_its_own_line(presenter):
-    presenter.finish_button.click()
-    assert "E_total after this update: 0.291027774" in presenter.check.value
-    assert "E_total after" not in presenter.meaning.value
+    presenter.stepping.finish_button.click()
+    assert "E_total after this update: 0.291027774" in presenter.stepping.check.value
+    assert "E_total after" not in presenter.stepping.meaning.value
 
 
 def test_text_size_control(presenter):
-    presenter.text_size.value = "largest"
-    assert "font-size:21.6px" in presenter.diagram.value
-    assert "bp-fit-height" not in presenter.diagram_box._dom_classes
-    presenter.text_size.value = "normal"
-    assert "font-size:12px" in presenter.diagram.value
+    presenter.stepping.text_size.value = "largest"
+    assert "font-size:21.6px" in presenter.stepping.diagram.value
+    assert "bp-fit-height" not in presenter.stepping.diagram_box._dom_classes
+    presenter.stepping.text_size.value = "normal"
+    assert "font-size:12px" in presenter.stepping.diagram.value
 
 
 @pytest.mark.parametrize(

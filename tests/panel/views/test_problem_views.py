@@ -46,10 +46,10 @@ def test_choosing_xor_adapts_the_layers_and_says_what_changed():
     assert s.network.sizes == (2, 2, 1) and s.inputs.shape == (4, 2)
     assert panel.message.value.startswith("Dataset xor: 4 examples, 2 inputs, 1 target. Changed: output layer")
     # the edit table follows the shape: one target field, the new weights' fields
-    assert "t:1" not in panel.fields and "t:0" in panel.fields and "p:w6" in panel.fields
+    assert "t:1" not in panel.editing.fields and "t:0" in panel.editing.fields and "p:w6" in panel.editing.fields
     assert [label for label, _ in panel.dataset_view.example.options][2] == "3: (1, 0) -> 1"
     assert "Network 2-2-1" in panel.architecture.shape.value
-    assert panel.title.value.count("2-2-1") == 1
+    assert panel.editing.title.value.count("2-2-1") == 1
 
 
 def test_the_table_is_edited_then_used_and_refuses_bad_rows_with_nothing_changed():
@@ -84,20 +84,20 @@ def test_the_table_is_edited_then_used_and_refuses_bad_rows_with_nothing_changed
 def test_stepping_example_3_of_xor_shows_its_inputs_in_the_forward_pass():
     panel = xor_panel()
     panel.dataset_view.example.value = 2
-    panel.next_button.click()
+    panel.stepping.next_button.click()
     assert panel.session.current.symbol == "net_h1"
     w1, w2 = panel.session.network.weights[0][0]
     # net_h1 = w1 i1 + w2 i2 + b1 with example 3's i1 = 1, i2 = 0
-    numbers = panel.equation.value.split(" = ")[2]
+    numbers = panel.stepping.equation.value.split(" = ")[2]
     assert numbers.startswith(f"{panel_number(w1)} \\cdot 1 + {panel_number(w2)} \\cdot 0 + ")
-    root = ET.fromstring(panel.diagram.value)
+    root = ET.fromstring(panel.stepping.diagram.value)
     inputs = {
         g.get("data-id"): " ".join(" ".join(t.itertext()) for t in g.iter("{http://www.w3.org/2000/svg}text"))
         for g in root.iter("{http://www.w3.org/2000/svg}g")
         if g.get("data-id") in ("i1", "i2")
     }
     assert "1" in inputs["i1"].split() and "0" in inputs["i2"].split()
-    assert "example 3" in panel.position.value
+    assert "example 3" in panel.stepping.position.value
 
 
 def panel_number(value: float) -> str:
@@ -119,7 +119,7 @@ def test_adding_and_removing_neurons_and_layers_keeps_the_labels_apart_up_to_8_8
     shapes = []
 
     def check() -> None:
-        svg = panel.diagram.value
+        svg = panel.stepping.diagram.value
         clashes = overlaps(text_boxes(ET.fromstring(svg)))
         assert not clashes, (s.network.sizes, clashes[:3])
         shapes.append(s.network.sizes)
@@ -144,7 +144,7 @@ def test_adding_and_removing_neurons_and_layers_keeps_the_labels_apart_up_to_8_8
     assert shapes[-1] == (8, 8) and len(panel.architecture.activations) == 1
     assert panel.architecture.remove_layer.disabled
     # the edit table followed every shape: now 8 x 8 weights and 8 per-neuron biases
-    assert "p:w64" in panel.fields and "p:w65" not in panel.fields and "p:b_o8" in panel.fields
+    assert "p:w64" in panel.editing.fields and "p:w65" not in panel.editing.fields and "p:b_o8" in panel.editing.fields
 
 
 def test_activation_loss_and_mode_controls_and_an_impossible_combination_explained():
@@ -160,11 +160,11 @@ def test_activation_loss_and_mode_controls_and_an_impossible_combination_explain
     assert_unchanged(before, panel)
     arch.mode.value = "batch"
     assert panel.session.mode == "batch"
-    panel.finish_button.click()
+    panel.stepping.finish_button.click()
     assert any("(mean of 4)" in step.symbol for step in panel.session.walk.steps)
-    panel.order.value = "seed"
+    panel.editing.order.value = "seed"
     assert "Update order: the seed's order goes with online mode" in panel.message.value
-    assert panel.order.value == "textbook" or panel.session.network.order == "textbook"
+    assert panel.editing.order.value == "textbook" or panel.session.network.order == "textbook"
 
 
 def test_random_weights_and_reset_weights():
@@ -174,8 +174,8 @@ def test_random_weights_and_reset_weights():
     arch.random_button.click()
     expected = random_network((2, 2, 1), seed=12)
     assert np.array_equal(panel.session.network.weights[0], expected.weights[0])
-    panel.train_button.click()
-    panel.reset_weights_button.click()
+    panel.training.train_button.click()
+    panel.training.reset_weights_button.click()
     assert np.array_equal(panel.session.network.weights[0], expected.weights[0])
     before = snapshot(panel)
     for bad in ("twelve", "-1", "1.5", ""):
@@ -188,24 +188,24 @@ def test_random_weights_and_reset_weights():
 # ------------------------------------------------------------ decision boundary
 def test_the_boundary_shows_for_2_1_networks_and_its_pixels_change_as_xor_is_learnt():
     panel = Explorer()
-    assert panel.boundary_canvas.layout.display == "none"  # 2-2-2: no single output to draw
+    assert panel.curve_view.boundary_canvas.layout.display == "none"  # 2-2-2: no single output to draw
     panel.architecture.seed.value = str(LEARNING_SEED)
     panel.dataset_view.choice.value = "xor"
     neuron_button(panel, 1, +1).click()
     assert panel.session.network.sizes == (2, 3, 1)
-    assert panel.boundary_canvas.layout.display is None
-    image = panel.boundary.image
-    before = panel.boundary.pixels().copy()
+    assert panel.curve_view.boundary_canvas.layout.display is None
+    image = panel.curve_view.boundary.image
+    before = panel.curve_view.boundary.pixels().copy()
     assert before.shape == (40, 40)
-    np.testing.assert_array_equal(panel.boundary.points.get_offsets(), panel.session.inputs)
-    panel.iterations_field.value = "10000"
-    panel.train_button.click()
-    after = panel.boundary.pixels()
+    np.testing.assert_array_equal(panel.curve_view.boundary.points.get_offsets(), panel.session.inputs)
+    panel.training.iterations_field.value = "10000"
+    panel.training.train_button.click()
+    after = panel.curve_view.boundary.pixels()
     assert panel.session.errors.values[-1] < 0.01
-    assert panel.boundary.image is image  # the same artist, new data
+    assert panel.curve_view.boundary.image is image  # the same artist, new data
     assert np.abs(after - before).max() > 0.5
     # the corners are where XOR's examples are: low at (0,0) and (1,1), high at (0,1) and (1,0)
-    x_lo, x_hi, y_lo, y_hi = panel.boundary.extent
+    x_lo, x_hi, y_lo, y_hi = panel.curve_view.boundary.extent
 
     def at(x, y):
         c = round((x - x_lo) / (x_hi - x_lo) * 39)
@@ -218,21 +218,23 @@ def test_the_boundary_shows_for_2_1_networks_and_its_pixels_change_as_xor_is_lea
 def test_the_boundary_is_redrawn_with_the_curve_while_training(monkeypatch):
     panel = xor_panel()
     calls = {"curve": 0, "boundary": 0}
-    show_curve, show_boundary = panel.curve.show, panel.boundary.show
+    show_curve, show_boundary = panel.curve_view.curve.show, panel.curve_view.boundary.show
     monkeypatch.setattr(
-        panel.curve, "show", lambda *a, **k: (calls.__setitem__("curve", calls["curve"] + 1), show_curve(*a, **k))
+        panel.curve_view.curve,
+        "show",
+        lambda *a, **k: (calls.__setitem__("curve", calls["curve"] + 1), show_curve(*a, **k)),
     )
     monkeypatch.setattr(
-        panel.boundary,
+        panel.curve_view.boundary,
         "show",
         lambda *a, **k: (calls.__setitem__("boundary", calls["boundary"] + 1), show_boundary(*a, **k)),
     )
 
     async def scenario():
-        panel.pace.value = 2000.0
-        panel.iterations_field.value = "1200"
-        panel.train_button.click()
-        await asyncio.wait([panel.training_task])
+        panel.training.pace.value = 2000.0
+        panel.training.iterations_field.value = "1200"
+        panel.training.train_button.click()
+        await asyncio.wait([panel.runner.training_task])
 
     asyncio.run(scenario())
     assert calls["curve"] >= 3  # several refreshes during the 0.6 s run, and the final one
@@ -262,7 +264,7 @@ def test_the_sweep_plots_every_rate_and_choosing_one_sets_the_learning_rate():
         assert result.final[k] == pytest.approx(single.errors[-1], rel=1e-9)
     rate = view.choice.options[30][1]
     view.choice.value = rate
-    assert panel.session.learning_rate == rate == panel.lr_slider.value
+    assert panel.session.learning_rate == rate == panel.training.lr_slider.value
     assert view.plot.current.get_xdata()[0] == rate and view.plot.current.get_visible()
     assert panel.message.value.startswith(f"Learning rate set to {rate:.3g}")
 
@@ -277,7 +279,7 @@ def test_clicking_a_sweep_point_sets_its_rate():
     canvas = plot.figure.canvas
     MouseEvent("button_press_event", canvas, x, y, button=1)._process()
     assert panel.session.learning_rate == pytest.approx(rate, rel=1e-12)
-    assert panel.lr_slider.value == pytest.approx(rate, rel=1e-12)
+    assert panel.training.lr_slider.value == pytest.approx(rate, rel=1e-12)
     # a click outside the axes changes nothing
     MouseEvent("button_press_event", canvas, 1, 1, button=1)._process()
     assert panel.session.learning_rate == pytest.approx(rate, rel=1e-12)
@@ -304,4 +306,4 @@ def test_a_saved_panel_reopens_with_its_dataset_and_shape(tmp_path):
     other.load(tmp_path / "s.json")
     assert other.session.network.sizes == (2, 3, 1) and other.session.dataset == "xor"
     assert other.architecture.mode.value == "batch" and other.dataset_view.choice.value == "xor"
-    assert "p:w9" in other.fields and other.boundary_canvas.layout.display is None
+    assert "p:w9" in other.editing.fields and other.curve_view.boundary_canvas.layout.display is None
