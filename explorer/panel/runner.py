@@ -67,7 +67,7 @@ class Runner(traitlets.HasTraits):
         self.steps_task: asyncio.Task | None = None
         self.sweep_task: asyncio.Task | None = None
         self.closed = False
-        self._stop_requested = False
+        self._run: _Run | None = None  # the latest training run
         self._play_token: object | None = None
 
     # ---------------------------------------------------------------- tasks
@@ -106,7 +106,7 @@ class Runner(traitlets.HasTraits):
         A run that was told to stop ends at its next chunk before this one starts.
         """
         s = self.session
-        if s.training and not self._stop_requested:
+        if s.training and self._run is not None and not self._run.stopped:
             return  # already running
         if s.diverged_at is not None:
             raise InputError(
@@ -118,30 +118,31 @@ class Runner(traitlets.HasTraits):
         self.continuous = count is None
         self.planned = max(count or 1, 1)
         self.done = 0
-        previous = self.training_task
+        previous, this = self.training_task, _Run()
+        self._run = this
         s.training = True  # Train greys out at once, even while a stopped run ends
 
         async def run() -> None:
             if previous is not None and not previous.done():
                 await previous  # a run told to stop ends at its next chunk
-            self._stop_requested = False
             s.training = True
-            await self._train(count, pace)
+            await self._train(this, count, pace)
 
         self.training_task = self.spawn(run())
 
     def stop_training(self) -> None:
         """Ask the run to end at its next chunk (it keeps what it trained)."""
-        self._stop_requested = True
+        if self._run is not None:
+            self._run.stopped = True
         self.continuous = False
 
-    async def _train(self, count: int | None, pace: Callable[[], float]) -> None:
+    async def _train(self, this: _Run, count: int | None, pace: Callable[[], float]) -> None:
         """Train in chunks, yielding to the kernel between them; a frame 5 times a second."""
         s = self.session
         done, per_iteration = 0, 1e-5
         started = last_frame = time.perf_counter()
         try:
-            while not self._stop_requested and not self.closed and (count is None or done < count):
+            while not this.stopped and not self.closed and (count is None or done < count):
                 chunk = _chunk(per_iteration, pace(), time.perf_counter() - started, done, count)
                 tic = time.perf_counter()
                 diverged = s.train(chunk)  # the counters follow the session's revision
@@ -206,6 +207,14 @@ class Runner(traitlets.HasTraits):
                 always()
 
         self.sweep_task = self.spawn(run())
+
+
+class _Run:
+    """One training run, and whether it was told to stop (a run told so ends at its next chunk,
+    even one that has not started yet)."""
+
+    def __init__(self) -> None:
+        self.stopped = False
 
 
 def _chunk(per_iteration: float, pace: float, elapsed: float, done: int, count: int | None) -> int:
