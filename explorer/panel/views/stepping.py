@@ -317,6 +317,9 @@ class SteppingView(View):
         self.session.reset_iteration()
         self.quiz.restart()
 
+    # The slider sends positions while it is dragged (continuous) and render writes the step
+    # back: the page can race the kernel, and a position that is the session's step is that
+    # write coming back, not a move.
     @handler(showing=lambda view: view.session.step)
     def _on_slider(self, change: dict) -> None:
         step = round(change["new"])  # the slider refuses NaN itself
