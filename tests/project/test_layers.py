@@ -126,3 +126,14 @@ def test_the_size_check_finds_a_long_function(tmp_path):
     modules, functions = sizes(package)
     assert modules == [f"pkg/long.py: {MAX_FUNCTION_LINES + 1 + MAX_MODULE_LINES} lines"]
     assert functions == [f"pkg/long.py:1 f: {MAX_FUNCTION_LINES + 1} lines"]
+
+
+def test_every_module_has_its_test_file():
+    """explorer/<layer>/<module>.py is tested in tests/<layer>/test_<module>.py."""
+    missing = [
+        f"tests/{path.parent.relative_to(ROOT / 'explorer').as_posix()}/test_{path.name}"
+        for path in sorted((ROOT / "explorer").rglob("*.py"))
+        if not path.name.startswith("__")
+        and not (ROOT / "tests" / path.parent.relative_to(ROOT / "explorer") / f"test_{path.name}").is_file()
+    ]
+    assert missing == []
