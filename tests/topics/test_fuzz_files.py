@@ -24,7 +24,7 @@ from explorer.engine import validation as v
 from explorer.lesson import savefile
 from explorer.lesson.session import Session
 from explorer.panel.explorer import Explorer
-from tests.topics.test_fuzz import BAD_TEXT, LONGEST_MESSAGE, ROOT, session_snapshot, short_enough
+from tests.topics.test_fuzz import BAD_TEXT, LONGEST_MESSAGE, ROOT, panel_snapshot, session_snapshot, short_enough
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 CASES = {"files": 0, "labels": 0, "tables": 0, "cli": 0}
@@ -50,11 +50,10 @@ def good(panel) -> dict:
 
 
 def snapshot(e: Explorer) -> dict:
-    state = session_snapshot(e.session)
+    """The fuzz suite's full panel snapshot, plus the initial weights and the kept curves."""
+    state = panel_snapshot(e)
     state["initial"] = [a.tobytes() for a in (*e.session.initial.weights, *e.session.initial.biases)]
     state["kept"] = [(label, x.tobytes(), y.tobytes()) for label, x, y in e.curve_view.curve.kept()]
-    state["axes"] = (e.curve.ax.get_xlim(), e.curve.ax.get_ylim(), e.curve_view.log_scale.value)
-    state["diagram"] = e.diagram.value
     return state
 
 
@@ -167,8 +166,8 @@ LABELS = [
 def test_markup_and_mathtext_in_labels_load_and_are_drawn_as_text(good, label):
     e = Explorer()
     e.restore(savefile.loads(dumped(replaced(good, ("curves", "kept", 0, "label"), label))))
-    e.curve.figure.canvas.draw()  # a mathtext label used to break every later draw
-    assert [t.get_text() for t in e.curve.ax.get_legend().get_texts()] == [label]
+    e.curve_view.curve.figure.canvas.draw()  # a mathtext label used to break every later draw
+    assert [t.get_text() for t in e.curve_view.curve.ax.get_legend().get_texts()] == [label]
     assert e.kept_curves()[0].label == label
     e.close()
     CASES["labels"] += 1
