@@ -21,6 +21,25 @@ from explorer.engine.validation import quote
 STATIC = Path(__file__).parent / "static"
 
 
+class _Checked(traitlets.Float):
+    """A float trait that hands None to the owner's ``_check`` too.
+
+    traitlets returns None unchecked from a trait with ``allow_none`` (the
+    ``@validate`` method never sees it): ``slider.value = None`` from code
+    would stick.  Here None meets the same check as NaN, and is refused.
+    """
+
+    def _validate(self, obj: object, value: object) -> object:
+        if value is None and hasattr(obj, "_check"):
+            return obj._check({"value": None, "trait": self, "owner": obj})
+        return super()._validate(obj, value)
+
+
+def _on_grid(value: float, slider: Slider) -> bool:
+    position = (value - slider.min) / slider.step if slider.step else 0.0
+    return abs(position - round(position)) <= 1e-9 * max(1.0, abs(position))
+
+
 class Slider(anywidget.AnyWidget):
     """A labelled range slider; ``value`` syncs when the user lets go (or while
     dragging, with ``continuous=True``).
@@ -33,7 +52,7 @@ class Slider(anywidget.AnyWidget):
     _esm = STATIC / "slider.js"
     _css = STATIC / "slider.css"
     # None is let through the trait so that the check below can refuse it with a message
-    value = traitlets.Float(0.0, allow_none=True).tag(sync=True)
+    value = _Checked(0.0, allow_none=True).tag(sync=True)
     min = traitlets.Float(0.0).tag(sync=True)
     max = traitlets.Float(1.0).tag(sync=True)
     #: in position units: the exponent when ``log`` is set
@@ -45,16 +64,21 @@ class Slider(anywidget.AnyWidget):
     #: why the last value was refused ("" after an accepted one)
     error = traitlets.Unicode("").tag(sync=True)
 
+    #: only positions on the grid of ``step`` from ``min`` (the step slider: 2.5 is no step)
+    whole = traitlets.Bool(False)
+
     @traitlets.validate("value")
     def _check(self, proposal: dict) -> float:
         value = proposal["value"]
         slack = 1e-9 * (self.max - self.min)  # 10 ** log10(max) may land a hair outside
-        if value is None or not math.isfinite(value) or not self.min - slack <= value <= self.max + slack:
+        off_grid = self.whole and value is not None and math.isfinite(value) and not _on_grid(value, self)
+        if value is None or not math.isfinite(value) or not self.min - slack <= value <= self.max + slack or off_grid:
             # the last accepted value, not self.value: inside hold_trait_notifications
             # (as when the page sets a state) self.value is already the refused one
             kept = getattr(self, "_kept", self.min)
+            whole = ", a whole number" if self.whole else ""
             self.error = (
-                f"{self.label}: choose a value from {self.min:g} to {self.max:g} "
+                f"{self.label}: choose a value from {self.min:g} to {self.max:g}{whole} "
                 f"(got {'nothing' if value is None else f'{value:g}'}); kept {kept:g}"
             )
             return kept

@@ -16,6 +16,7 @@ view and no widget.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import math
 import time
 import traceback
@@ -66,6 +67,9 @@ class Runner(traitlets.HasTraits):
         self.training_task: asyncio.Task | None = None
         self.steps_task: asyncio.Task | None = None
         self.sweep_task: asyncio.Task | None = None
+        #: the worker thread's current job, and the one worker that runs such jobs
+        self.sweep_future: concurrent.futures.Future | None = None
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
         self.closed = False
         self._run: _Run | None = None  # the latest training run
         self._play_token: object | None = None
@@ -95,9 +99,13 @@ class Runner(traitlets.HasTraits):
         self.closed = True
         self.stop_training()
         self._play_token = None
-        for task in (self.training_task, self.steps_task):
+        for task in (self.training_task, self.steps_task, self.sweep_task):
             if task is not None and not task.done():
                 task.cancel()
+        # numpy cannot be interrupted mid-call: wait for the worker (a sweep is held to about
+        # a second of work), so nothing of this panel runs once close() has returned
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
     # ------------------------------------------------------------- training
     def train(self, count: int | None, pace: Callable[[], float]) -> None:
@@ -199,12 +207,19 @@ class Runner(traitlets.HasTraits):
         """``work(*args)`` in a worker thread (numpy lets the kernel answer clicks meanwhile);
         ``then(result)`` back on the loop, ``always()`` however it ended."""
 
+        if self._pool is None:
+            self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="bp-sweep")
+        future = self._pool.submit(work, *args)
+        self.sweep_future = future
+
         async def run() -> None:
             try:
-                result = await asyncio.get_running_loop().run_in_executor(None, work, *args)
-                then(result)
+                result = await asyncio.wrap_future(future)
+                if not self.closed:  # a closed panel draws nothing more
+                    then(result)
             finally:
-                always()
+                if not self.closed:
+                    always()
 
         self.sweep_task = self.spawn(run())
 

@@ -190,11 +190,10 @@ class ArchitectureView(View):
         self._change(randomize)
 
     def _change(self, change: Callable[[], object]) -> None:
-        """Stop a run, make ``change`` and say what it did; refused, every control goes back
-        to what the session holds (and the refusal is shown)."""
-        self.runner.stop_training()
+        """Make ``change``, stop a run and say what it did; refused, every control goes back
+        to what the session holds, the run goes on, and the refusal is shown."""
         try:
-            said = change()
+            said = self.accepted_then_stop(change)  # refused: the run goes on
         finally:
             self.render()
         if isinstance(said, str):

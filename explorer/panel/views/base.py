@@ -19,6 +19,7 @@ import functools
 import html
 import traceback
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import ipywidgets as widgets
 
@@ -26,6 +27,8 @@ from explorer.engine.validation import InputError
 from explorer.lesson.session import Session
 from explorer.panel.messages import Messages
 from explorer.panel.runner import Runner
+
+T = TypeVar("T")
 
 
 def handler(method: Callable | None = None, *, showing: Callable[..., object] | None = None) -> Callable:
@@ -84,6 +87,17 @@ class View:
 
     def render(self) -> None:
         raise NotImplementedError
+
+    def accepted_then_stop(self, change: Callable[[], T], stop: Callable[[], None] | None = None) -> T:
+        """Make ``change`` (one session call), then stop the run: only once it was accepted.
+
+        A refused change raises before anything stops, so a refusal changes
+        nothing, the run included.  A handler runs while the run's task waits
+        between chunks, so the run sees the stop before it trains again.
+        """
+        result = change()
+        (stop or self.runner.stop_training)()
+        return result
 
     def new_run(self) -> bool:
         """Whether the session started a new run (new errors) since this view last asked."""

@@ -117,9 +117,9 @@ class DatasetView(View):
         if change["new"] == "table":
             self._show_table_of_current_examples()
             return
+        said = self.accepted_then_stop(lambda: self.session.set_dataset(change["new"]))
         self.editing = False
-        self.runner.stop_training()
-        self.messages.say(self.session.set_dataset(change["new"]))
+        self.messages.say(said)
 
     def _show_table_of_current_examples(self) -> None:
         """Open the table on the examples as they are, ready to edit; nothing changes until Use table."""
@@ -133,10 +133,11 @@ class DatasetView(View):
 
     @handler
     def _on_use_table(self, _button: object = None) -> None:
-        self.runner.stop_training()
         try:
-            said = self.session.set_dataset("table", self.table.value, self.n_inputs.value)
-        except InputError as error:
+            said = self.accepted_then_stop(
+                lambda: self.session.set_dataset("table", self.table.value, self.n_inputs.value)
+            )
+        except InputError as error:  # the run, if any, goes on
             self.table_message.value = field_message(str(error))
             raise
         self.editing = False
@@ -156,5 +157,4 @@ class DatasetView(View):
 
     @handler(showing=lambda view: view.session.example)
     def _on_example(self, change: dict) -> None:
-        self.runner.stop_training()
-        self.session.set_example(change["new"])
+        self.accepted_then_stop(lambda: self.session.set_example(change["new"]))

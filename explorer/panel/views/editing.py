@@ -211,3 +211,5 @@ class EditingView(View):
         self.rejected.pop(key, None)
         self.fields[key].remove_class("bp-invalid")
         self.field_messages[key].value = ""
+        # what was typed (-0, +0.25, 1e-1) is shown as the panel writes numbers
+        self.fields[key].value = self.current(key)

@@ -88,7 +88,9 @@ class SteppingView(View):
         self.next_phase_button = button("Next phase", tooltip="Jump to the start of the next phase")
         self.finish_button = button("Finish iteration", tooltip="Work out every remaining step of this iteration")
         self.reset_iteration_button = button("Reset iteration", tooltip="Back to the start of this iteration")
-        self.step_slider = Slider(label="Step", min=0, max=len(self.session.walk), step=1, value=0, continuous=True)
+        self.step_slider = Slider(
+            label="Step", min=0, max=len(self.session.walk), step=1, value=0, continuous=True, whole=True
+        )
         self.play_steps = widgets.ToggleButton(
             description="Play steps", tooltip="Animate through the steps", layout=widgets.Layout(width="auto")
         )
@@ -310,10 +312,9 @@ class SteppingView(View):
 
     @handler(showing=lambda view: f"{view.session.iteration + 1}")
     def _on_iteration_field(self, change: dict) -> None:
-        self.runner.stop()
         try:
-            self.session.go_to_iteration(change["new"])
-        except InputError as error:
+            self.accepted_then_stop(lambda: self.session.go_to_iteration(change["new"]), self.runner.stop)
+        except InputError as error:  # the run, if any, goes on
             self.iteration_message.value = field_message(str(error))
             return
         self.iteration_message.value = ""

@@ -145,8 +145,8 @@ class SweepView(View):
     # ------------------------------------------------------------- handlers
     @handler
     def _on_run(self, _button: object = None) -> None:
+        problem = self._problem()  # checked first: a bad field is refused and a run goes on
         self.runner.stop_training()
-        problem = self._problem()  # checked here: a bad field is refused before anything starts
         self.run_button.disabled = True
         self.messages.say(f"Sweeping {self.count.value} learning rates ...")
         self.runner.in_thread(sweep, *problem, then=self._swept, always=self._ready)

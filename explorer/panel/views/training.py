@@ -161,6 +161,7 @@ class TrainingView(View):
         self.rejected_rate = None
         self.lr_text.remove_class("bp-invalid")
         self.lr_message.value = ""
+        self.lr_text.value = number(self.session.network.learning_rate)  # +0.25 is shown as 0.25
 
     @handler
     def _on_reset_weights(self, _button: object = None) -> None:

@@ -198,8 +198,8 @@ def test_the_step_slider_scrubs_to_any_step(panel):
         assert len(log_items(panel)) == step
     panel.stepping.step_slider.value = 0
     assert panel.session.step == 0 and "Next step" in panel.stepping.equation.value
-    panel.stepping.step_slider.value = 7.4  # a drag lands between positions
-    assert panel.session.step == 7
+    panel.stepping.step_slider.value = 7.4  # no step: refused (a native range input sends whole steps)
+    assert panel.session.step == 0 and "whole number" in panel.stepping.step_slider.error
 
 
 def test_next_step_during_a_run_stops_it_and_steps(panel):
