@@ -86,6 +86,15 @@ class Slider(anywidget.AnyWidget):
         self._kept = min(max(value, self.min), self.max)
         return self._kept
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.on_msg(self._on_front_end)
+
+    def _on_front_end(self, _widget: object, content: object, _buffers: object) -> None:
+        """A view that started (late, perhaps) asks for the whole current state."""
+        if isinstance(content, dict) and content.get("event") == "ready":
+            self.send_state()
+
     def set_state(self, sync_data: dict) -> None:
         """Take a state from the page; a refused value is put back on the page."""
         try:

@@ -63,3 +63,34 @@ def test_the_status_line_holds_text_and_its_kind():
 def test_the_keyboard_passage_names_every_plot():
     labels = KeyboardPassage().plot_labels
     assert set(labels) == {"bp-plot-curve", "bp-plot-boundary", "bp-plot-sweep"} and all(labels.values())
+
+
+# ------------------------------------------------------------ races with the page
+def test_fast_key_presses_are_not_put_back_by_late_kernel_echoes():
+    # three ArrowLeft presses faster than the kernel answers used to end one notch short:
+    # the echo of the first press moved the handle back before the third
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    here = Path(__file__).parent
+    script = here / "js" / "slider_race.mjs"
+    module = Path(explorer.panel.__file__).parent / "static" / "slider.js"
+    done = subprocess.run([node, str(script), str(module)], capture_output=True, text=True, timeout=60, check=True)
+    result = json.loads(done.stdout)
+    assert result["committed"] == [4, 3, 2]
+    assert float(result["shownAfterEcho"]) == 3 and float(result["shown"]) == 2
+    assert result["sent"] == [{"event": "ready"}]
+
+
+def test_a_view_that_starts_late_is_sent_the_whole_current_state():
+    slider = Slider(label="Step", min=0, max=10, step=1, value=3, whole=True)
+    sent = []
+    slider.send_state = lambda key=None: sent.append(key)
+    slider._on_front_end(slider, {"event": "ready"}, [])
+    slider._on_front_end(slider, {"event": "other"}, [])
+    slider._on_front_end(slider, "ready", [])
+    assert sent == [None]  # every synced trait, once

@@ -20,21 +20,44 @@ function render({ model, el }) {
     readout.textContent = format(value);
     input.setAttribute("aria-valuetext", format(value));
   }
-  function sync() {
+  // While a key is down or the handle is dragged, and for QUIET ms after, the kernel's
+  // echoes of earlier presses are still arriving: moving the handle to them would put it
+  // back a notch (three fast ArrowLeft presses ended one short).  The position the person
+  // set stays; once they stop, the slider shows the value the kernel holds.
+  const QUIET = 400;
+  let holding = false;
+  let quietUntil = 0;
+  const busy = () => holding || performance.now() < quietUntil;
+  function syncRest() {
     name.textContent = model.get("label");
     input.setAttribute("aria-label", model.get("label"));
     input.min = toPosition(model.get("min"));
     input.max = toPosition(model.get("max"));
     input.step = model.get("step");
-    input.value = toPosition(model.get("value"));
     input.disabled = model.get("disabled");
     error.textContent = model.get("error");
+  }
+  function sync() {
+    syncRest();
+    if (busy()) return;
+    input.value = toPosition(model.get("value"));
     show(model.get("value"));
+  }
+  function release() {
+    holding = false;
+    quietUntil = performance.now() + QUIET;
+    setTimeout(sync, QUIET + 10); // then show what the kernel kept
   }
   function commit() {
     model.set("value", fromPosition(Number(input.value)));
     model.save_changes();
   }
+  input.addEventListener("keydown", () => (holding = true));
+  input.addEventListener("keyup", release);
+  input.addEventListener("pointerdown", () => (holding = true));
+  input.addEventListener("pointerup", release);
+  input.addEventListener("pointercancel", release);
+  input.addEventListener("blur", () => holding && release());
   input.addEventListener("input", () => {
     show(fromPosition(Number(input.value)));
     if (model.get("continuous")) commit();
@@ -44,6 +67,9 @@ function render({ model, el }) {
     model.on("change:" + key, sync);
   }
   sync();
+  // started late (anywidget waits 2 s for a view, then drops what came meanwhile): ask
+  // the kernel for its current state, which it sends back whole
+  model.send({ event: "ready" });
   wrap.append(name, input, readout, error);
   el.append(wrap);
 }
