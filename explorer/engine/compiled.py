@@ -21,37 +21,42 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .functions import ACTIVATIONS, LOSSES
 from .network import Network, Options
 
-Trainer = Callable[[list, list, float, int, list], list]
+if TYPE_CHECKING:
+    from .training import Checkpoints
+
+Trainer = Callable[..., list]
 
 
 def train_compiled(
-    network: Network, x: np.ndarray, t: np.ndarray, iterations: int, mode: str
+    network: Network, x: np.ndarray, t: np.ndarray, iterations: int, mode: str, checkpoints: Checkpoints | None = None
 ) -> tuple[Network, np.ndarray] | None:
     """Train a copy as :func:`explorer.engine.training.train` does; None where this cannot.
 
     Returns None for a batch update under the seed's order with several
     examples (each layer's mean gradient is needed before the layer below
     can start), and when float arithmetic raised (the numpy trainer then
-    takes over from the start).
+    takes over from the start; the checkpoints kept so far are its own
+    numbers, to rounding).
     """
     m = x.shape[0]
     kind = "single" if m == 1 else mode
     options = network.options
     if kind == "batch" and options.order == "seed":
         return None
-    run = _trainer(network.sizes, _shape_options(options), kind)
-    params = [float(p) for W in network.weights for p in W.ravel()]
-    params += [float(p) for b in network.biases for p in b]
+    run = _trainer(network.sizes, _shape_options(options), kind, checkpoints is not None)
+    params = network.flat_parameters().tolist()
     data = [tuple(row) for row in np.hstack([x, t]).tolist()]
     errors: list[float] = []
+    extra = () if checkpoints is None else checkpoints  # keep(i, params) takes a list of floats as it is
     try:
-        params = run(params, data, options.learning_rate, iterations, errors)
+        params = run(params, data, options.learning_rate, iterations, errors, *extra)
     except (OverflowError, ZeroDivisionError):
         return None
     trained = network.copy()
@@ -76,33 +81,36 @@ def _unflatten(network: Network, params: list[float]) -> tuple[list, list]:
 
 
 @lru_cache(maxsize=32)
-def _trainer(sizes: tuple[int, ...], options: Options, kind: str) -> Trainer:
+def _trainer(sizes: tuple[int, ...], options: Options, kind: str, checkpoints: bool = False) -> Trainer:
     # the records' expressions may use any name of the math module (exp, log1p, tanh, ...)
     namespace = {name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
-    source = source_code(sizes, options, kind)
+    source = source_code(sizes, options, kind, checkpoints)
     # the source is generated from integers and fixed templates only (see module docstring)
     exec(compile(source, f"<trainer {'-'.join(map(str, sizes))} {kind}>", "exec"), namespace)  # noqa: S102
     return namespace["run"]  # type: ignore[return-value]
 
 
-def source_code(sizes: tuple[int, ...], options: Options, kind: str) -> str:
+def source_code(sizes: tuple[int, ...], options: Options, kind: str, checkpoints: bool = False) -> str:
     """The Python source of ``run(params, data, eta, iterations, errors) -> params``.
 
     ``kind`` is ``"single"`` (one example), ``"online"`` or ``"batch"``.
     ``errors`` receives the mean E_total before each iteration and after the
-    last; the loop stops early at the first non-finite one.
+    last; the loop stops early at the first non-finite one.  With
+    ``checkpoints``, ``run`` takes two more arguments, ``due`` and ``keep``,
+    and calls ``due = keep(i, params)`` at the start of iteration ``i == due``
+    (a separate function, so a run without checkpoints pays nothing for them).
     """
     g = _Writer(sizes, options)
     params = ", ".join(g.params)
     example = ", ".join([f"a0_{j}" for j in range(sizes[0])] + [f"t{k}" for k in range(sizes[-1])])
     m_lines = ["m = len(data)"] if kind != "single" else [f"{example}, = data[0]"]
     lines = [
-        "def run(params, data, eta, iterations, errors):",
+        f"def run(params, data, eta, iterations, errors{', due, keep' if checkpoints else ''}):",
         f"    {params}, = params",
         *[f"    {line}" for line in m_lines],
         "    for i in range(iterations + 1):",
     ]
-    body: list[str] = []
+    body: list[str] = ["if i == due:", f"    due = keep(i, [{params}])"] if checkpoints else []
     if kind == "single":
         body += g.forward() + [
             f"E = {g.error()}",

@@ -11,7 +11,9 @@ outweigh the sums.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -44,6 +46,19 @@ def check_order_and_mode(order: str, mode: str, field: str) -> None:
     """
     if order == "seed" and mode == "batch":
         raise v.InputError(field, _SEED_ORDER_IS_ONLINE[field])
+
+
+class Checkpoints(NamedTuple):
+    """Parameters to keep along one run, without cutting it into separate runs.
+
+    ``keep(i, parameters)`` is called with the flat parameters after ``i``
+    iterations (all weights, then all biases: P floats, an array or, from
+    the straight-line trainer, a list), first at ``i = first``; it returns
+    the next ``i`` it wants.  The parameters are the callee's to keep.
+    """
+
+    first: int
+    keep: Callable[[int, Sequence[float]], int]
 
 
 @dataclass(frozen=True)
@@ -89,20 +104,38 @@ def train(
     iterations = check_iterations(iterations)
     mode = v.check_choice("mode", mode, MODES)
     backend = v.check_choice("backend", backend, BACKENDS)
+    return train_checked(network, x, t, iterations, mode, backend)
+
+
+def train_checked(
+    network: Network,
+    x: np.ndarray,
+    t: np.ndarray,
+    iterations: int,
+    mode: str,
+    backend: str = "auto",
+    checkpoints: Checkpoints | None = None,
+) -> TrainingResult:
+    """:func:`train` on arguments already checked, keeping ``checkpoints`` on the way.
+
+    For callers that checked their examples once, when they came in
+    (``Network.check_data``: arrays of shape (m, n_0) and (m, n_L)), and call
+    this many times: the session's Train button, the history's recomputation.
+    """
     per_update = x.shape[0] if mode == "batch" else 1
     if backend == "compiled" or (
         backend == "auto" and sum(w.size for w in network.weights) * per_update <= COMPILED_WORK_LIMIT
     ):
         from .compiled import train_compiled  # noqa: PLC0415 (built on first use)
 
-        result = train_compiled(network, x, t, iterations, mode)
+        result = train_compiled(network, x, t, iterations, mode, checkpoints)
         if result is not None:
             return _result(*result)
-    return _result(*_train_numpy(network, x, t, iterations, mode))
+    return _result(*_train_numpy(network, x, t, iterations, mode, checkpoints))
 
 
 def _train_numpy(
-    network: Network, x: np.ndarray, t: np.ndarray, iterations: int, mode: str
+    network: Network, x: np.ndarray, t: np.ndarray, iterations: int, mode: str, checkpoints: Checkpoints | None
 ) -> tuple[Network, np.ndarray]:
     trained = network.copy()
     options = trained.options
@@ -112,8 +145,11 @@ def _train_numpy(
     # with one example, online and batch are the same step
     per_example = list(zip(x, t)) if mode == "online" and x.shape[0] > 1 else None
     isfinite = math.isfinite
+    due, keep = checkpoints if checkpoints is not None else (-1, None)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for i in range(iterations + 1):
+            if i == due:
+                due = keep(i, trained.flat_parameters())
             nets, outs = feed_forward(trained.weights, trained.biases, acts, x)
             errors[i] = error = float(loss.errors(nets[-1], outs[-1], t, n).sum(axis=1).mean())
             if i == iterations or not isfinite(error):

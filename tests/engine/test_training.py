@@ -15,9 +15,11 @@ from explorer.engine.training import (
     BACKENDS,
     COMPILED_WORK_LIMIT,
     MODES,
+    Checkpoints,
     TrainingResult,
     check_order_and_mode,
     train,
+    train_checked,
     train_many,
 )
 from explorer.engine.validation import InputError
@@ -62,6 +64,22 @@ def test_train_is_pure_and_zero_iterations_is_the_starting_error():
     assert result.network is not net and net.weights[0].tolist() == [[0.5]]
     train(net, [1.0], [1.0], 50)
     assert net.weights[0].tolist() == [[0.5]]
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+@pytest.mark.parametrize("mode", MODES)
+def test_checkpoints_hand_over_the_parameters_of_the_one_run(backend, mode):
+    # w+ = w + 0.5 (1 - w) on x = t = 1: the gap to 1 halves, so after i iterations w = 1 - 0.5^(i+1)
+    kept = {}
+
+    def keep(i, parameters):
+        kept[i] = [float(p) for p in parameters]
+        return i + 3 if i < 6 else i + 100
+
+    x, t = np.ones((1, 1)), np.ones((1, 1))
+    result = train_checked(one_weight(), x, t, 10, mode, backend, Checkpoints(3, keep))
+    assert kept == {3: [1 - 0.5**4, 0.0], 6: [1 - 0.5**7, 0.0]}
+    np.testing.assert_array_equal(result.errors, train(one_weight(), [1.0], [1.0], 10, mode=mode).errors)
 
 
 def test_a_diverging_run_stops_at_the_first_non_finite_error():
