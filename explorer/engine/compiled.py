@@ -50,13 +50,13 @@ def train_compiled(
     options = network.options
     if kind == "batch" and options.order == "seed":
         return None
-    run = _trainer(network.sizes, _shape_options(options), kind, checkpoints is not None)
+    run = _trainer(network.sizes, _shape_options(options), kind)
     params = network.flat_parameters().tolist()
     data = [tuple(row) for row in np.hstack([x, t]).tolist()]
     errors: list[float] = []
-    extra = () if checkpoints is None else checkpoints  # keep(i, params) takes a list of floats as it is
+    due, keep = (-1, None) if checkpoints is None else checkpoints  # keep(i, params) takes the list as it is
     try:
-        params = run(params, data, options.learning_rate, iterations, errors, *extra)
+        params = run(params, data, options.learning_rate, iterations, errors, due, keep)
     except (OverflowError, ZeroDivisionError):
         return None
     trained = network.copy()
@@ -81,36 +81,36 @@ def _unflatten(network: Network, params: list[float]) -> tuple[list, list]:
 
 
 @lru_cache(maxsize=32)
-def _trainer(sizes: tuple[int, ...], options: Options, kind: str, checkpoints: bool = False) -> Trainer:
+def _trainer(sizes: tuple[int, ...], options: Options, kind: str) -> Trainer:
     # the records' expressions may use any name of the math module (exp, log1p, tanh, ...)
     namespace = {name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
-    source = source_code(sizes, options, kind, checkpoints)
+    source = source_code(sizes, options, kind)
     # the source is generated from integers and fixed templates only (see module docstring)
     exec(compile(source, f"<trainer {'-'.join(map(str, sizes))} {kind}>", "exec"), namespace)  # noqa: S102
     return namespace["run"]  # type: ignore[return-value]
 
 
-def source_code(sizes: tuple[int, ...], options: Options, kind: str, checkpoints: bool = False) -> str:
-    """The Python source of ``run(params, data, eta, iterations, errors) -> params``.
+def source_code(sizes: tuple[int, ...], options: Options, kind: str) -> str:
+    """The Python source of ``run(params, data, eta, iterations, errors, due, keep) -> params``.
 
     ``kind`` is ``"single"`` (one example), ``"online"`` or ``"batch"``.
     ``errors`` receives the mean E_total before each iteration and after the
-    last; the loop stops early at the first non-finite one.  With
-    ``checkpoints``, ``run`` takes two more arguments, ``due`` and ``keep``,
-    and calls ``due = keep(i, params)`` at the start of iteration ``i == due``
-    (a separate function, so a run without checkpoints pays nothing for them).
+    last; the loop stops early at the first non-finite one.  At the start of
+    iteration ``i == due`` it calls ``due = keep(i, params)`` (the history's
+    checkpoints; ``due = -1`` never): one comparison an iteration, where a
+    second function per shape would double the time spent compiling.
     """
     g = _Writer(sizes, options)
     params = ", ".join(g.params)
     example = ", ".join([f"a0_{j}" for j in range(sizes[0])] + [f"t{k}" for k in range(sizes[-1])])
     m_lines = ["m = len(data)"] if kind != "single" else [f"{example}, = data[0]"]
     lines = [
-        f"def run(params, data, eta, iterations, errors{', due, keep' if checkpoints else ''}):",
+        "def run(params, data, eta, iterations, errors, due, keep):",
         f"    {params}, = params",
         *[f"    {line}" for line in m_lines],
         "    for i in range(iterations + 1):",
     ]
-    body: list[str] = ["if i == due:", f"    due = keep(i, [{params}])"] if checkpoints else []
+    body = ["if i == due:", f"    due = keep(i, [{params}])"]
     if kind == "single":
         body += g.forward() + [
             f"E = {g.error()}",
