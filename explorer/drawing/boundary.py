@@ -16,7 +16,7 @@ from matplotlib.colors import LinearSegmentedColormap
 
 from explorer.engine.network import Network
 
-from .curves import NEUTRAL, PALETTE, plain_axes
+from .axes import NEUTRAL, PALETTE, plain_axes
 
 #: Grid points along each axis: fine enough to look smooth, 1,600 outputs a redraw.
 RESOLUTION = 40

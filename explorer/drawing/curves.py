@@ -20,11 +20,10 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, SymmetricalLogLocator
 
-#: Okabe-Ito: distinguishable with every common colour-vision deficiency.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999")
+from .axes import NEUTRAL, PALETTE, plain_axes
+
 #: Kept curves: the palette without the current run's blue, the marker's
 #: vermilion and the yellow that vanishes on white; each with its own dashes.
 GHOST_COLOURS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999", "#8E6BBF")
@@ -36,29 +35,6 @@ GHOST_DASHES = (
     (0, (10, 2, 1.5, 2, 1.5, 2)),
     (0, (1.5, 3.5)),
 )
-#: A mid grey reads on JupyterLab's light and dark themes alike; the figure
-#: itself is transparent, because a PNG cannot follow the theme's colours.
-NEUTRAL = "#8a8a8a"
-
-
-def plain_axes(ax: Axes | None, figsize: tuple[float, float], xlabel: str, ylabel: str) -> Axes:
-    """``ax`` (or a new figure's axes) drawn on a transparent ground in neutral grey.
-
-    Neutral grey reads on JupyterLab's light and dark themes alike, so every plot
-    of the panel (error curve, decision boundary, sweep) starts from these axes.
-    """
-    if ax is None:
-        ax = Figure(figsize=figsize, layout="constrained").add_subplot()
-    ax.figure.patch.set_alpha(0.0)
-    ax.set_facecolor("none")
-    ax.set_xlabel(xlabel, color=NEUTRAL)
-    ax.set_ylabel(ylabel, color=NEUTRAL)
-    ax.tick_params(colors=NEUTRAL, which="both")
-    for spine in ax.spines.values():
-        spine.set_color(NEUTRAL)
-    return ax
-
-
 MAX_GHOSTS = 8
 DISPLAY_POINTS = 2000
 #: The error axis stops this far above the largest starting error (linear, log scale).

@@ -13,8 +13,9 @@ Two formats from the same walkthrough:
 and the summary in an answer key at the end.
 
 Only the steps' ``phase``, ``symbol``, ``value``, ``latex``, ``meaning`` and ``key``
-are used: a step's ``latex`` reads ``lhs = ... = result``, and the quiz
-variant blanks the part after the last top-level ``=``.
+are used: a step's ``latex`` reads ``lhs = ... = result`` (split by
+:mod:`explorer.drawing.formula`), and the quiz variant blanks the part after
+the last top-level ``=``.  The page's style is ``static/handout.css``.
 
 Why MathML from ``latex2mathml``: every current browser typesets MathML
 Core, so the page needs nothing but itself, and the formulas stay text
@@ -30,6 +31,7 @@ import base64
 import functools
 import html
 import re
+from pathlib import Path
 
 from latex2mathml.converter import convert as _latex_to_mathml
 
@@ -37,6 +39,7 @@ from explorer.engine.formatting import number
 from explorer.lesson.walkthrough import PHASES, Step, Walkthrough
 
 from . import diagram
+from .formula import split_equation, split_terms
 
 FORMATS = ("html", "markdown")
 TITLES = {"forward": "Forward pass", "error": "Error", "backward": "Backward pass", "update": "Update"}
@@ -77,30 +80,6 @@ def handout(walk: Walkthrough, fmt: str = "html", quiz: bool = False) -> str:
 
 
 # ------------------------------------------------------------------ shared
-def split_equation(latex: str) -> list[str]:
-    """``"a = b + c = 3"`` -> ``["a", "b + c", "3"]``: split at top-level ``=`` only."""
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(latex):
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if char == "=" and depth == 0:
-            parts.append(latex[start:i].strip())
-            start = i + 1
-    parts.append(latex[start:].strip())
-    return parts
-
-
-def split_terms(latex: str) -> list[str]:
-    """``"a + \\frac{b + c}{d} + e"`` -> ``["a", "+ \\frac{b + c}{d}", "+ e"]``: top-level sums only."""
-    terms, depth, start = [], 0, 0
-    for i, char in enumerate(latex):
-        depth += {"{": 1, "}": -1, "(": 1, ")": -1, "[": 1, "]": -1}.get(char, 0)
-        if depth == 0 and latex.startswith(" + ", i) and i > start:
-            terms.append(latex[start:i].strip())
-            start = i + 1
-    terms.append(latex[start:].strip())
-    return terms
-
-
 def _by_phase(walk: Walkthrough) -> list[tuple[str, list[tuple[int, Step]]]]:
     """(phase, [(step number from 1, step)]) for each phase that has steps, in order."""
     numbered = list(enumerate(walk.steps, start=1))
@@ -114,10 +93,6 @@ def _diagram_after(walk: Walkthrough, last: int, prefix: str) -> str:
     values = {s.key: s.value for s in done}
     updated = {s.parameter: s.value for s in done if s.quantity == "update"}
     return diagram.render(walk.network, walk.inputs, walk.targets, values, updated, (), id_prefix=prefix)
-
-
-def _error_before(walk: Walkthrough) -> float:
-    return next(s.value for s in walk.steps if s.quantity == "total_error")
 
 
 def _problem_lines(walk: Walkthrough) -> list[str]:
@@ -143,51 +118,20 @@ def _problem_lines(walk: Walkthrough) -> list[str]:
 
 
 def _summary(walk: Walkthrough) -> list[tuple[str, str]]:
-    before, after = _error_before(walk), walk.error_after
+    before, after = walk.error_before, walk.error_after
     change = after - before
     relative = f" ({change / before:+.2%})" if before else ""
+    over = f", mean over the batch of {len(walk.batch_inputs)}" if walk.mode == "batch" else ""
     return [
-        ("E_total before this iteration", number(before)),
-        ("E_total after the update", number(after)),
+        (f"E_total before this iteration{over}", number(before)),
+        (f"E_total after the update{over}", number(after)),
         ("Change", f"{number(change)}{relative}"),
     ]
 
 
 # -------------------------------------------------------------------- html
-_CSS = """
-@page { size: A4; margin: 14mm 13mm; }
-:root { color-scheme: light; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  color: #1a1a1a; background: #fff; line-height: 1.4; margin: 0; }
-main { max-width: 190mm; margin: 0 auto; padding: 8mm 6mm; }
-h1 { font-size: 1.5em; margin: 0 0 .3em; }
-h2 { font-size: 1.2em; margin: 1.2em 0 .3em; border-bottom: 2px solid #0072B2; break-after: avoid; }
-.intro, .problem p { margin: .2em 0; }
-.intro { color: #444; font-style: italic; }
-ol.steps { list-style: none; padding: 0; margin: 0; }
-.step { break-inside: avoid; page-break-inside: avoid; border-left: 3px solid #d0d7de;
-  padding: .25em 0 .25em .7em; margin: .45em 0; }
-.step .head { font-size: .85em; color: #5f6368; }
-.step .head b { color: #1a1a1a; font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
-.eq { display: grid; grid-template-columns: auto auto minmax(0, 1fr); column-gap: .4em; row-gap: .15em;
-  align-items: center;  margin: .25em 0; overflow-x: auto; font-size: 1.08em; }
-.eq .rel { text-align: center; }
-.eq .terms { display: flex; flex-wrap: wrap; column-gap: .35em; row-gap: .2em; }
-.eq math { font-size: 1.05em; }
-.blank { display: inline-block; width: 9em; height: 1.3em; border-bottom: 1.5px solid #1a1a1a; }
-.meaning { margin: .15em 0 0; color: #444; font-size: .9em; }
-figure { break-inside: avoid; page-break-inside: avoid; margin: .8em 0; text-align: center; }
-figure svg { width: 100%; height: auto; max-height: 240mm; }
-figcaption { font-size: .85em; color: #5f6368; }
-table.summary { border-collapse: collapse; margin: .5em 0; break-inside: avoid; }
-table.summary td { padding: .2em .8em .2em 0; }
-table.summary td.num { font-variant-numeric: tabular-nums; font-weight: 600; }
-ol.key { columns: 2; column-gap: 2em; font-size: .9em; padding-left: 2.2em; }
-ol.key li { break-inside: avoid; }
-ol.key code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
-.key-section { break-before: page; }
-@media print { main { padding: 0; max-width: none; } a { color: inherit; } }
-"""
+#: The page's style: A4 print rules included.
+_CSS = (Path(__file__).parent / "static" / "handout.css").read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=4096)  # names and factors recur from step to step

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 
 from explorer.engine.sweep import REGIMES, Sweep
 
-from .curves import NEUTRAL, PALETTE, plain_axes
+from .axes import NEUTRAL, PALETTE, plain_axes
 
 #: Okabe-Ito colours, one per regime: too small, good, too large, diverging.
 REGIME_COLOURS = dict(zip(REGIMES, (PALETTE[5], PALETTE[2], PALETTE[4], PALETTE[1])))

@@ -178,9 +178,9 @@ class _Writer:
         for k in range(n):
             z, a, t = f"z{L}_{k}", f"a{L}_{k}", f"t{k}"
             if self.loss.py_fused_delta is not None:
-                lines.append(f"d{L}_{k} = {self.loss.py_fused_delta.format(out=a, t=t, n=n)}")
+                lines.append(f"d{L}_{k} = {self.loss.py_fused_delta.format(net=z, out=a, t=t, n=n)}")
             else:
-                d_out = self.loss.py_d_out.format(out=a, t=t, n=n)
+                d_out = self.loss.py_d_out.format(net=z, out=a, t=t, n=n)
                 slope = self.acts[-1].py_slope.format(net=z, out=a)
                 lines.append(f"d{L}_{k} = ({d_out}) * ({slope})")
         return lines

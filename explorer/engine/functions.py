@@ -38,9 +38,22 @@ def softplus(net: Array) -> Array:
     return np.logaddexp(0.0, net)
 
 
+def _sigmoid_slope(net: Array, out: Array) -> Array:
+    """out (1 - out), with 1 - out taken as sigmoid(-net) where out is sigmoid(net) > 1/2.
+
+    So exact where out has rounded to 1 (net beyond ~37), and near it.  Given
+    any other pair (a quiz's mistake puts net where out belongs) it is the
+    formula as written, out (1 - out).
+    """
+    e = np.exp(-np.abs(net))
+    upper = (net > 0.0) & (out == 1.0 / (1.0 + e))  # sigmoid's own rounding for net > 0
+    return out * np.where(upper, e / (1.0 + e), 1.0 - out)
+
+
 # exp in these expressions only ever sees a number <= 0, so math.exp cannot
 # raise OverflowError; a nan takes the second branch and stays nan.
 _PY_SIGMOID = "(1.0 / (1.0 + exp(-{net})) if {net} >= 0.0 else exp({net}) / (1.0 + exp({net})))"
+_PY_SOFTPLUS = "({net} + log1p(exp(-{net})) if {net} > 0.0 else log1p(exp({net})))"
 LEAKY_SLOPE = 0.01
 
 
@@ -73,9 +86,10 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             "sigmoid",
             sigmoid,
-            lambda net, out: out * (1.0 - out),
+            _sigmoid_slope,
             _PY_SIGMOID,
-            "{out} * (1.0 - {out})",
+            # the trainer passes out = sigmoid(net) only
+            "({out} * (exp(-{net}) / (1.0 + exp(-{net}))) if {net} > 0.0 else {out} * (1.0 - {out}))",
             r"\frac{{1}}{{1 + e^{{-{net}}}}}",
             r"{out}(1 - {out})",
             "the logistic function squashes it into (0, 1)",
@@ -125,7 +139,7 @@ ACTIVATIONS: dict[str, Activation] = {
             "softplus",
             softplus,
             lambda net, out: sigmoid(net),
-            "({net} + log1p(exp(-{net})) if {net} > 0.0 else log1p(exp({net})))",
+            _PY_SOFTPLUS,
             _PY_SIGMOID,
             r"\ln(1 + e^{{{net}}})",
             r"\frac{{1}}{{1 + e^{{-{net}}}}}",
@@ -147,8 +161,8 @@ class Loss:
     name: str
     #: E_o per output, from (net, out, target, n)
     errors: Callable[[Array, Array, Array, int], Array]
-    #: dE_total/dout_o, from (out, target, n): the textbook chain's first factor
-    d_out: Callable[[Array, Array, int], Array]
+    #: dE_total/dout_o, from (net, out, target, n): the textbook chain's first factor
+    d_out: Callable[[Array, Array, Array, int], Array]
     py_error: str
     py_d_out: str
     tex_error: str
@@ -156,16 +170,54 @@ class Loss:
     description: str
     #: the only output activation the loss accepts (None: any)
     output_activation: str | None = None
-    #: dE_total/dnet_o in one piece, from (out, target, n), where the chain's
+    #: dE_total/dnet_o in one piece, from (net, out, target, n), where the chain's
     #: factors would divide zero by zero; used when ``output_activation`` is set
-    fused_delta: Callable[[Array, Array, int], Array] | None = None
+    fused_delta: Callable[[Array, Array, Array, int], Array] | None = None
     py_fused_delta: str | None = None
 
 
+# Cross-entropy from the net input z, with out = sigmoid(z), 1 - out = sigmoid(-z),
+# -ln out = softplus(-z) and -ln(1 - out) = softplus(z).  Every form below adds
+# terms of one sign, or subtracts only where the exact value passes through 0,
+# so it keeps its relative precision however far out saturates (|z| up to ~700,
+# where e^|z| overflows): no logarithm or reciprocal of an out that has rounded
+# to 0 or 1, and no softplus(z) - t z, which cancels for t = 1 and large z.
 def _bce_errors(net: Array, out: Array, t: Array, n: int) -> Array:
-    # -(t ln out + (1 - t) ln(1 - out)) with out = sigmoid(net) is
-    # softplus(net) - t net: exact where out itself rounds to 0 or 1
-    return (np.logaddexp(0.0, net) - t * net) / n
+    # -(t ln out + (1 - t) ln(1 - out))
+    return ((1.0 - t) * softplus(net) + t * softplus(-net)) / n
+
+
+def _sigmoids(net: Array) -> tuple[Array, Array]:
+    """(sigmoid(net), sigmoid(-net)), each to full relative precision, exp never overflowing."""
+    e = np.exp(-np.abs(net))
+    near_one, near_zero = 1.0 / (1.0 + e), e / (1.0 + e)
+    positive = net >= 0.0
+    return np.where(positive, near_one, near_zero), np.where(positive, near_zero, near_one)
+
+
+def _bce_d_out(net: Array, out: Array, t: Array, n: int) -> Array:
+    # (out - t) / (out (1 - out)) = (1 - t) / (1 - out) - t / out
+    out, complement = _sigmoids(net)
+    return ((1.0 - t) / complement - t / out) / n
+
+
+def _bce_delta(net: Array, out: Array, t: Array, n: int) -> Array:
+    # out - t = (1 - t) out - t (1 - out)
+    out, complement = _sigmoids(net)
+    return ((1.0 - t) * out - t * complement) / n
+
+
+def _py_bce(template: str) -> str:
+    """A cross-entropy form for the straight-line trainer, with S(z) sigmoid(z) and P(z) softplus(z)."""
+    forms = {
+        "S(z)": _PY_SIGMOID,
+        "S(-z)": _PY_SIGMOID.replace("{net}", "(-{net})"),
+        "P(z)": _PY_SOFTPLUS,
+        "P(-z)": _PY_SOFTPLUS.replace("{net}", "(-{net})"),
+    }
+    for name, form in forms.items():
+        template = template.replace(name, form)
+    return template
 
 
 LOSSES: dict[str, Loss] = {
@@ -176,7 +228,7 @@ LOSSES: dict[str, Loss] = {
         Loss(
             "squared",
             lambda net, out, t, n: 0.5 * np.square(t - out),
-            lambda out, t, n: out - t,
+            lambda net, out, t, n: out - t,
             "0.5 * (({t} - {out}) * ({t} - {out}))",
             "({out} - {t})",
             r"\tfrac{{1}}{{2}}({t} - {out})^2",
@@ -186,7 +238,7 @@ LOSSES: dict[str, Loss] = {
         Loss(
             "mse",
             lambda net, out, t, n: np.square(t - out) / n,
-            lambda out, t, n: 2.0 * (out - t) / n,
+            lambda net, out, t, n: 2.0 * (out - t) / n,
             "({t} - {out}) * ({t} - {out}) / {n}",
             "2.0 * ({out} - {t}) / {n}",
             r"\tfrac{{1}}{{{n}}}({t} - {out})^2",
@@ -196,15 +248,15 @@ LOSSES: dict[str, Loss] = {
         Loss(
             "bce",
             _bce_errors,
-            lambda out, t, n: (out - t) / (out * (1.0 - out)) / n,
-            "((({net}) if {net} > 0.0 else 0.0) + log1p(exp(-abs({net}))) - {t} * {net}) / {n}",
-            "({out} - {t}) / ({out} * (1.0 - {out})) / {n}",
+            _bce_d_out,
+            _py_bce("((1.0 - {t}) * P(z) + {t} * P(-z)) / {n}"),
+            _py_bce("((1.0 - {t}) / S(-z) - {t} / S(z)) / {n}"),
             r"-\tfrac{{1}}{{{n}}}[{t} \ln {out} + (1 - {t}) \ln(1 - {out})]",
             r"\frac{{{out} - {t}}}{{{n}{times}{out}(1 - {out})}}",
             "binary cross-entropy, mean over outputs (targets in [0, 1]), computed from the net input",
             output_activation="sigmoid",
-            fused_delta=lambda out, t, n: (out - t) / n,
-            py_fused_delta="({out} - {t}) / {n}",
+            fused_delta=_bce_delta,
+            py_fused_delta=_py_bce("((1.0 - {t}) * S(z) - {t} * S(-z)) / {n}"),
         ),
     )
 }

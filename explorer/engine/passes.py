@@ -173,8 +173,8 @@ def _output_delta(
     n = out.shape[-1]
     if loss.fused_delta is not None:
         # dE/dout * dout/dnet would be 0/0 where the sigmoid saturates; the product is exact
-        return loss.fused_delta(out, targets, n), loss.d_out(out, targets, n) if full else None
-    d_out = loss.d_out(out, targets, n)
+        return loss.fused_delta(net, out, targets, n), loss.d_out(net, out, targets, n) if full else None
+    d_out = loss.d_out(net, out, targets, n)
     return d_out * act.df(net, out), d_out
 
 

@@ -23,6 +23,13 @@ from .passes import backpropagate, feed_forward
 from .validation import MAX_ITERATIONS, check_iterations  # noqa: F401 - re-exported
 
 MODES = ("online", "batch")
+#: Why batch mode and the seed's update order exclude each other, said alike by every
+#: entry point that trains or steps: the seed's order sends each example's deltas through
+#: weights that example alone updated, so the examples' gradients would not average to a batch's
+SEED_ORDER_IN_BATCH = (
+    "batch mode uses the textbook order; the seed's order goes with one example at a time: "
+    "choose the textbook Update order first"
+)
 BACKENDS = ("auto", "compiled", "numpy")
 #: Straight-line Python floats cost about the same per weight-times-example
 #: product of an update; numpy costs about the same per layer, whatever its
@@ -43,8 +50,7 @@ def compiled_is_faster(network: Network, examples: int, mode: str) -> bool:
 
 #: Why the seed's order and batch mode exclude each other, told from the field that was changed.
 _SEED_ORDER_IS_ONLINE = {
-    "Mode": "batch mode uses the textbook order; the seed's order goes "
-    "with one example at a time: choose the textbook Update order first",
+    "Mode": SEED_ORDER_IN_BATCH,
     "Update order": "the seed's order goes with online mode (one example at a time); switch Mode to online first",
 }
 
@@ -54,8 +60,8 @@ def check_order_and_mode(order: str, mode: str, field: str) -> None:
 
     The seed takes the hidden layer's gradients through output weights
     already updated for the one example at hand; with a batch there is no
-    such example.  :func:`train` still runs the pair (it is well defined as
-    arithmetic): the refusal is for what a person chooses.
+    such example.  :func:`check_mode` refuses the same pair where training
+    and the walkthrough start.
     """
     if order == "seed" and mode == "batch":
         raise v.InputError(field, _SEED_ORDER_IS_ONLINE[field])
@@ -93,6 +99,14 @@ class TrainingResult:
         return len(self.errors) - 1
 
 
+def check_mode(mode: object, network: Network, examples: int) -> str:
+    """``mode`` checked, and refused as batch mode under the seed's order with several examples."""
+    mode = v.check_choice("mode", mode, MODES)
+    if mode == "batch" and examples > 1 and network.order == "seed":
+        raise v.InputError("mode", SEED_ORDER_IN_BATCH)
+    return mode
+
+
 def train(
     network: Network, inputs: object, targets: object, iterations: int, mode: str = "online", backend: str = "auto"
 ) -> TrainingResult:
@@ -115,7 +129,7 @@ def train(
     """
     x, t = network.check_data(inputs, targets)
     iterations = check_iterations(iterations)
-    mode = v.check_choice("mode", mode, MODES)
+    mode = check_mode(mode, network, x.shape[0])
     backend = v.check_choice("backend", backend, BACKENDS)
     return train_checked(network, x, t, iterations, mode, backend)
 
@@ -234,7 +248,7 @@ def train_many(
     """
     x, t = network.check_data(inputs, targets)
     iterations = check_iterations(iterations)
-    mode = v.check_choice("mode", mode, MODES)
+    mode = check_mode(mode, network, x.shape[0])
     rates = np.array([v.parse_learning_rate(r) for r in np.atleast_1d(np.asarray(learning_rates, dtype=object))])
     record_every = v.parse_whole("record_every", record_every, 1, MAX_ITERATIONS)
     K = rates.size

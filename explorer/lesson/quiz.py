@@ -30,10 +30,10 @@ import traitlets
 
 from explorer.engine import validation as v
 from explorer.engine.formatting import number
-from explorer.engine.network import Network
 from explorer.engine.validation import InputError
 
 from . import mistakes as m
+from .hints import hint
 from .session import Session
 from .walkthrough import PHASES, Step
 
@@ -284,12 +284,3 @@ class Quiz(traitlets.HasTraits):
 
 def _done_words(outcome: Outcome | None) -> str:
     return {"right": "answered", "revealed": "revealed"}.get(outcome.status, "shown") if outcome else "shown"
-
-
-def hint(step: Step, network: Network) -> str:
-    """Which quantities the step's formula uses, for a student who is stuck."""
-    used = m.operands(step, network)
-    if not used:
-        return f"{step.symbol} is read straight off the network."
-    listed = ", ".join(used[:-1]) + (" and " if len(used) > 1 else "") + used[-1]
-    return f"The formula uses {listed}: they are highlighted on the diagram."

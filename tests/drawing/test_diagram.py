@@ -17,58 +17,25 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from explorer.drawing import diagram
 from explorer.drawing.diagram import element_ids, render
 from explorer.engine.network import Network
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from explorer.lesson.walkthrough import walkthrough
-from tests.helpers.svg import overlaps, text_boxes
-
-NS = "{http://www.w3.org/2000/svg}"
+from tests.helpers.svg import (
+    NS,
+    classes,
+    final_state,
+    gradients_only,
+    groups,
+    label,
+    overlaps,
+    parse,
+    state_at,
+    text_of,
+)
 
 
 # ---------------------------------------------------------------- helpers
-def parse(svg: str) -> ET.Element:
-    root = ET.fromstring(svg)
-    assert root.tag == NS + "svg"
-    return root
-
-
-def groups(root: ET.Element) -> dict[str, ET.Element]:
-    """data-id -> its <g>."""
-    found = {}
-    for g in root.iter(NS + "g"):
-        if "data-id" in g.attrib:
-            assert g.get("data-id") not in found, f"data-id {g.get('data-id')} twice"
-            found[g.get("data-id")] = g
-    return found
-
-
-def label(root: ET.Element, eid: str) -> ET.Element:
-    (g,) = [g for g in root.iter(NS + "g") if g.get("data-for") == eid]
-    return g
-
-
-def text_of(element: ET.Element) -> str:
-    """All the text drawn inside an element (titles excluded), lines joined by ' | '."""
-    lines = []
-    for t in element.iter(NS + "text"):
-        lines.append("".join(t.itertext()))
-    return " | ".join(lines)
-
-
-def classes(element: ET.Element) -> set[str]:
-    return set(element.get("class", "").split())
-
-
-def state_at(wt, index: int):
-    """values, updated and highlight after the step ``index`` of a walkthrough."""
-    done = wt.steps[: index + 1]
-    values = {s.key: s.value for s in done}
-    updated = {s.parameter: s.value for s in done if s.quantity == "update"}
-    return values, updated, wt.steps[index].elements
-
-
 def step_index(wt, symbol: str) -> int:
     return next(i for i, s in enumerate(wt.steps) if s.symbol == symbol)
 
@@ -392,81 +359,6 @@ def test_bad_data_is_refused_in_one_sentence():
         render(seed_network(), [0.05], SEED_TARGETS)
 
 
-# ------------------------------------------------------------------ layout
-SHAPES = [(2, 2, 2), (2, 3, 2), (3, 4, 3, 2), (8, 8, 8, 8), (4, 8, 8, 2), (1, 1), (16, 1), (1, 5, 1)]
-
-
-def _final_state(net, x, t):
-    wt = walkthrough(net, x, t)
-    return state_at(wt, len(wt.steps) - 1)
-
-
-def _gradients_only(net, x, t):
-    wt = walkthrough(net, x, t)
-    return state_at(wt, wt.phase_start("update") - 1)
-
-
-@pytest.mark.parametrize("scale, detail", [(1.0, "full"), (1.2, "compact"), (1.6, "full")])
-@pytest.mark.parametrize("mode", ["shared", "per-neuron"])
-@pytest.mark.parametrize("sizes", SHAPES, ids=lambda s: "-".join(map(str, s)))
-def test_no_two_texts_overlap(sizes, mode, scale, detail):
-    net = random_network(sizes, seed=7, bias_mode=mode, update_biases=True)
-    xs, ts = random_data(net)
-    x, t = xs[0], ts[0]
-    for values, updated, hl in (({}, {}, ()), _gradients_only(net, x, t), _final_state(net, x, t)):
-        root = parse(render(net, x, t, values, updated, hl, text_scale=scale, detail=detail))
-        boxes = text_boxes(root, scale)
-        clashes = overlaps(boxes)
-        assert not clashes, clashes[:3]
-        # and no label covers a neuron
-        circles = []
-        for g in groups(root).values():
-            c = g.find(NS + "circle")
-            if c is not None:
-                cx, cy, r = (float(c.get(k)) for k in ("cx", "cy", "r"))
-                circles.append((g.get("data-id"), cx - r, cy - r, cx + r, cy + r, ""))
-        labels = [b for b in boxes if b[0].startswith(("w", "b_"))]
-        assert not overlaps(labels, circles), overlaps(labels, circles)[:3]
-
-
-@pytest.mark.parametrize("sizes", [(8, 8, 8, 8), (4, 8, 8, 2)], ids=lambda s: "-".join(map(str, s)))
-def test_four_layers_of_eight_still_show_weight_values(sizes):
-    net = random_network(sizes, seed=2)
-    xs, ts = random_data(net)
-    root = parse(render(net, xs[0], ts[0]))
-    w = net.names.weights[1][3][5]
-    assert text_of(label(root, w)) == f"{w} = {diagram.number(net.parameters()[w])}"
-
-
-def test_largest_shapes_keep_names_without_overlap():
-    for mode in ("shared", "per-neuron"):
-        net = random_network((16,) * 6, seed=1, bias_mode=mode)
-        xs, ts = random_data(net)
-        root = parse(render(net, xs[0], ts[0]))
-        assert not overlaps(text_boxes(root))
-        # names at least, values in the tooltip
-        assert text_of(label(root, "w300")).startswith("w300")
-        assert "w300 = " in groups(root)["w300"].find(NS + "title").text
-
-
-def test_layers_in_columns_neurons_centred():
-    net = random_network((3, 4, 3, 2), seed=1)
-    xs, ts = random_data(net)
-    g = groups(parse(render(net, xs[0], ts[0])))
-    cols = []
-    for layer in net.names.neurons:
-        pts = [(float(g[n].find(NS + "circle").get("cx")), float(g[n].find(NS + "circle").get("cy"))) for n in layer]
-        assert len({x for x, _ in pts}) == 1  # one column per layer
-        ys = [y for _, y in pts]
-        assert ys == sorted(ys) and len(set(np.round(np.diff(ys), 1))) <= 1  # evenly spaced, in order
-        cols.append((pts[0][0], (ys[0] + ys[-1]) / 2))
-    assert [c[0] for c in cols] == sorted(c[0] for c in cols)
-    assert len({round(c[1], 1) for c in cols}) == 1  # centred on one line
-    # error nodes right of the outputs, the total right of them
-    assert float(g["E_o1"].find(NS + "rect").get("x")) > cols[-1][0]
-    assert float(g["E_total"].find(NS + "rect").get("x")) > float(g["E_o1"].find(NS + "rect").get("x"))
-
-
 # ------------------------------------------------------------------ timing
 def _median_ms(net, x, t, repeats=60):
     wt = walkthrough(net, x, t)
@@ -540,7 +432,8 @@ def test_real_text_fits_in_chromium():
             else random_network(sizes, seed=7, bias_mode=mode, update_biases=True)
         )
         x, t = (SEED_INPUTS, SEED_TARGETS) if sizes == (2, 2, 2) else (v[0] for v in random_data(net))
-        for values, updated, hl in (_gradients_only(net, x, t), _final_state(net, x, t)):
+        wt = walkthrough(net, x, t)
+        for values, updated, hl in (gradients_only(wt), final_state(wt)):
             cases.append(render(net, x, t, values, updated, hl))
             # the presenter's size: larger text, one line a label
             cases.append(render(net, x, t, values, updated, hl, text_scale=1.2, detail="compact"))

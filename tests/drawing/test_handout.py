@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from explorer.drawing import handout as ho
+from explorer.drawing.formula import split_equation, split_terms
 from explorer.engine.formatting import number, tex_number
 from explorer.engine.presets import random_data, random_network
 from explorer.lesson.walkthrough import PHASES, walkthrough
@@ -69,12 +70,8 @@ def test_every_step_reads_lhs_equals_dots_equals_its_result():
     for act, loss, bias, update, order in configurations():
         walk = random_walk((2, 3, 2, 2), activations=act, loss=loss, bias_mode=bias, update_biases=update, order=order)
         for step in walk.steps:
-            parts = ho.split_equation(step.latex)
+            parts = split_equation(step.latex)
             assert len(parts) >= 2 and parts[-1] == tex_number(step.value), step.latex
-
-
-def test_split_terms_splits_top_level_sums_only():
-    assert ho.split_terms(r"a + \frac{b + c}{d} + (x + y) + e") == ["a", r"+ \frac{b + c}{d}", "+ (x + y)", "+ e"]
 
 
 def test_long_sums_wrap_between_terms_and_lose_nothing():
@@ -84,12 +81,8 @@ def test_long_sums_wrap_between_terms_and_lose_nothing():
     numeric = rows(net)[5]  # lhs, =, symbolic | '', =, numbers | '', =, result
     terms = numeric.find("span[@class='terms']")
     assert terms is not None and len(terms) == 17  # 16 weighted inputs and the bias
-    part = ho.split_equation(walk.steps[0].latex)[2]
-    assert math_text(numeric) == "".join(math_text(ET.fromstring(ho._math(t))) for t in ho.split_terms(part))
-
-
-def test_split_equation_ignores_equals_inside_braces():
-    assert ho.split_equation(r"a_{x=1} = b + c = 3") == ["a_{x=1}", "b + c", "3"]
+    part = split_equation(walk.steps[0].latex)[2]
+    assert math_text(numeric) == "".join(math_text(ET.fromstring(ho._math(t))) for t in split_terms(part))
 
 
 # ---------------------------------------------------------------------------- html
@@ -106,7 +99,7 @@ def test_html_has_every_step_with_its_numbers_grouped_by_phase(seed_walk):
             assert li.get("data-symbol") == step.symbol
             cells = rows(li)
             maths = [c.find(f".//{MATHML}math") for c in cells]
-            parts = ho.split_equation(step.latex)
+            parts = split_equation(step.latex)
             # lhs, then one '=' row per part: the last row is the result
             assert math_text(cells[-1]) == number(step.value)
             assert sum(m is not None for m in maths) == len(parts)
@@ -199,7 +192,7 @@ def test_markdown_has_every_step_in_latex_grouped_by_phase(seed_walk):
     blocks = re.findall(r"\$\$(.+?)\$\$", text)
     assert len(blocks) == len(seed_walk.steps)
     for block, step in zip(blocks, seed_walk.steps):
-        parts = ho.split_equation(step.latex)
+        parts = split_equation(step.latex)
         for part in parts:
             assert part in block
         assert block.removesuffix(r"\end{aligned}").rstrip().endswith(parts[-1])
@@ -245,11 +238,11 @@ def test_quiz_markdown_blanks_and_key(seed_walk):
     assert body.count(r"\underline{\qquad\qquad}") == len(seed_walk.steps)
     blocks = re.findall(r"\$\$(.+?)\$\$", body)
     for block, step in zip(blocks, seed_walk.steps, strict=True):
-        *given, blank = ho.split_equation(block.replace(r"\end{aligned}", ""))
-        assert blank.strip() == r"\underline{\qquad\qquad}" and ho.split_equation(step.latex)[:-1][-1] in given[-1]
+        *given, blank = split_equation(block.replace(r"\end{aligned}", ""))
+        assert blank.strip() == r"\underline{\qquad\qquad}" and split_equation(step.latex)[:-1][-1] in given[-1]
     assert body.count("![") == 1  # the problem's diagram, nothing worked out
     for i, step in enumerate(seed_walk.steps, start=1):
-        lhs = ho.split_equation(step.latex)[0]
+        lhs = split_equation(step.latex)[0]
         assert f"{i}. `{step.symbol}`: ${lhs} = {tex_number(step.value)}$" in key
     assert "| E_total after the update | 0.291027774 |" in key
 
@@ -306,3 +299,19 @@ def test_a_diverged_network_still_gives_a_handout(make_seed_network, seed_inputs
     root = parse(ho.handout(walk))
     results = {li.get("data-symbol"): math_text(rows(li)[-1]) for li in root.iter("li") if li.get("data-symbol")}
     assert results["net_h1"] == "\u221e"
+
+
+def test_the_batch_summary_compares_the_batch_mean_before_and_after():
+    network = random_network((2, 2, 1), seed=1)
+    X, T = random_data(network, 4, seed=1)
+    walk = walkthrough(network, X, T, example=0, mode="batch")
+    cells = [td.text for td in parse(ho.handout(walk)).find(".//section[@id='summary']").iter("td")]
+    before = network.forward(X, T).total_error
+    after = walk.after.forward(X, T).total_error
+    assert cells[:4] == [
+        "E_total before this iteration, mean over the batch of 4",
+        number(before),
+        "E_total after the update, mean over the batch of 4",
+        number(after),
+    ]
+    assert cells[5] == f"{number(after - before)} ({(after - before) / before:+.2%})"

@@ -85,13 +85,13 @@ def test_loss_derivatives_match_central_differences(name):
         return loss.errors(np.log(o / (1 - o)), o, t, n)
 
     numeric = (errors_at(out + h) - errors_at(out - h)) / (2 * h)
-    np.testing.assert_allclose(loss.d_out(out, t, n), numeric, rtol=1e-6)
+    np.testing.assert_allclose(loss.d_out(net, out, t, n), numeric, rtol=1e-6)
     if loss.fused_delta is not None:
         numeric = (
             loss.errors(net + h, functions.sigmoid(net + h), t, n)
             - loss.errors(net - h, functions.sigmoid(net - h), t, n)
         ) / (2 * h)
-        np.testing.assert_allclose(loss.fused_delta(out, t, n), numeric, rtol=1e-6)
+        np.testing.assert_allclose(loss.fused_delta(net, out, t, n), numeric, rtol=1e-6)
 
 
 @pytest.mark.parametrize("name", list(LOSSES))
@@ -100,14 +100,14 @@ def test_loss_expressions_equal_the_array_forms(name):
     net = np.array([-40.0, -2.0, 0.3, 2.0, 40.0])
     out, t, n = functions.sigmoid(net), np.array([1.0, 0.2, 0.5, 0.7, 0.0]), 5
     with np.errstate(divide="ignore"):  # bce's dE/dout at a saturated output: x / 0
-        errors, d_out = loss.errors(net, out, t, n), loss.d_out(out, t, n)
+        errors, d_out = loss.errors(net, out, t, n), loss.d_out(net, out, t, n)
     for k in range(5):
         assert py(loss.py_error, net=net[k], out=out[k], t=t[k], n=n) == pytest.approx(errors[k], rel=1e-14)
         if 0 < out[k] < 1:
-            assert py(loss.py_d_out, out=out[k], t=t[k], n=n) == pytest.approx(d_out[k], rel=1e-14)
+            assert py(loss.py_d_out, net=net[k], out=out[k], t=t[k], n=n) == pytest.approx(d_out[k], rel=1e-14)
         if loss.py_fused_delta:
-            assert py(loss.py_fused_delta, out=out[k], t=t[k], n=n) == pytest.approx(
-                loss.fused_delta(out, t, n)[k], rel=1e-15
+            assert py(loss.py_fused_delta, net=net[k], out=out[k], t=t[k], n=n) == pytest.approx(
+                loss.fused_delta(net, out, t, n)[k], rel=1e-15
             )
 
 

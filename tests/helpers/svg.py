@@ -1,16 +1,68 @@
-"""Reading the diagram's SVG as a browser lays it out: text boxes and their overlaps."""
+"""Reading the diagram's SVG: its groups and texts, and text boxes laid out as a browser would.
+
+Also the states a diagram is drawn from at a step of a walkthrough.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from explorer.drawing import diagram
+from explorer.drawing import sizes
 
 NS = "{http://www.w3.org/2000/svg}"
 
 
+def parse(svg: str) -> ET.Element:
+    """The ``<svg>`` root element (checked to be one)."""
+    root = ET.fromstring(svg)
+    assert root.tag == NS + "svg"
+    return root
+
+
+def groups(root: ET.Element) -> dict[str, ET.Element]:
+    """data-id -> its <g> (each data-id checked to be there once)."""
+    found = {}
+    for g in root.iter(NS + "g"):
+        if "data-id" in g.attrib:
+            assert g.get("data-id") not in found, f"data-id {g.get('data-id')} twice"
+            found[g.get("data-id")] = g
+    return found
+
+
+def label(root: ET.Element, eid: str) -> ET.Element:
+    """The one label group of connection ``eid`` (``data-for``)."""
+    (g,) = [g for g in root.iter(NS + "g") if g.get("data-for") == eid]
+    return g
+
+
+def text_of(element: ET.Element) -> str:
+    """All the text drawn inside an element (titles excluded), lines joined by ' | '."""
+    lines = []
+    for t in element.iter(NS + "text"):
+        lines.append("".join(t.itertext()))
+    return " | ".join(lines)
+
+
 def classes(element: ET.Element) -> set[str]:
     return set((element.get("class") or "").split())
+
+
+def state_at(wt, index: int):
+    """values, updated and highlight after the step ``index`` of a walkthrough."""
+    done = wt.steps[: index + 1]
+    values = {s.key: s.value for s in done}
+    updated = {s.parameter: s.value for s in done if s.quantity == "update"}
+    return values, updated, wt.steps[index].elements
+
+
+def final_state(wt):
+    """The state after the last step: every value, every update."""
+    return state_at(wt, len(wt.steps) - 1)
+
+
+def gradients_only(wt):
+    """The state after the backward pass: every gradient, no update yet."""
+    return state_at(wt, wt.phase_start("update") - 1)
 
 
 def text_boxes(root: ET.Element, scale: float = 1.0):
@@ -22,10 +74,10 @@ def text_boxes(root: ET.Element, scale: float = 1.0):
             own = child.get("data-id") or child.get("data-for") or owner
             if child.tag == NS + "text":
                 cls = classes(child)
-                size = scale * next(diagram.FONT_SIZES[c] for c in cls if c in diagram.FONT_SIZES)
+                size = scale * next(sizes.FONT_SIZES[c] for c in cls if c in sizes.FONT_SIZES)
                 content = "".join(child.itertext())
-                w = size * diagram.CHAR_WIDTH * len(content)
-                h = size * diagram.LINE_HEIGHT
+                w = size * sizes.CHAR_WIDTH * len(content)
+                h = size * sizes.LINE_HEIGHT
                 x, y = float(child.get("x")), float(child.get("y"))
                 if "bp-end" in cls:
                     x0 = x - w

@@ -2,46 +2,25 @@
 
 Three ways, as for the engine itself: the seed's numbers worked by hand (in
 the comments), each mistake's formula written out here on random networks,
-and the plain run read at every step equal to the walkthrough's value.
+and the plain run read at every step equal to the walkthrough's value
+(test_reruns).  Each kind of mistake has its own module and tests
+(test_rerun_mistakes, test_factor_mistakes); here, all of them together, as
+the quiz asks them.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
 import pytest
 
 from explorer.engine.network import Network
-from explorer.engine.presets import random_data, random_network
+from explorer.engine.presets import random_data
 from explorer.lesson import mistakes as m
 from explorer.lesson.walkthrough import walkthrough
 
-SHAPES = [(2, 2, 2), (3, 4, 2, 3), (1, 1), (2, 3, 3, 3, 1)]
-ACTIVATIONS = ["sigmoid", "tanh", "relu", "softplus", "leaky_relu", "linear"]
-
-
-def problem(sizes, seed=0, activation="sigmoid", loss="squared", bias_mode="shared", **options):
-    """A random network (bce gets sigmoid outputs, which it needs) and its data."""
-    acts = activation
-    if loss == "bce" and activation != "sigmoid":
-        acts = [activation] * (len(sizes) - 2) + ["sigmoid"]
-    network = random_network(sizes, seed=seed, bias_mode=bias_mode, activations=acts, loss=loss, **options)
-    x, t = random_data(network, seed=seed)
-    return network, x[0], t[0]
-
-
-def by_symbol(walk):
-    return {s.symbol: s for s in walk.steps}
-
-
-def found(walk, symbol):
-    """{key: [values]} of the mistakes of one step."""
-    result: dict[str, list[float]] = {}
-    for x in m.mistakes(walk, by_symbol(walk)[symbol]):
-        result.setdefault(x.key, []).append(x.value)
-    return result
+from .problems import SHAPES, by_symbol, every_problem, found, problem
 
 
 @pytest.fixture
@@ -49,7 +28,7 @@ def seed_walk(seed_net, seed_inputs, seed_targets):
     return walkthrough(seed_net, seed_inputs, seed_targets)
 
 
-# ------------------------------------------------------------ the seed, by hand
+# ----------------------------------------------------------- the seed, by hand
 
 
 def test_the_seed_sign_error_and_missing_factor_of_dw5(seed_walk):
@@ -63,17 +42,6 @@ def test_the_seed_sign_error_and_missing_factor_of_dw5(seed_walk):
     # the sigmoid's slope as out_o1: 0.74136507 * 0.75136507 * 0.593269992
     assert got["slope_as_out"] == [pytest.approx(0.74136507 * 0.75136507 * 0.593269992, abs=1e-9)]
     assert got["half"] == [pytest.approx(2 * 0.082167041, abs=1e-9)]
-
-
-def test_the_seed_forward_mistakes(seed_walk):
-    # net_h1 = 0.15 * 0.05 + 0.2 * 0.1 + 0.35: without b1, 0.0275
-    assert found(seed_walk, "net_h1") == {"bias": [pytest.approx(0.0275)]}
-    # out_h1 given as net_h1 itself
-    assert found(seed_walk, "out_h1") == {"net_for_out": [pytest.approx(0.3775)]}
-    # net_o1 from net_h1, net_h2: 0.4 * 0.3775 + 0.45 * 0.3925 + 0.6 = 0.927625; without b2: 0.505905967
-    got = found(seed_walk, "net_o1")
-    assert got["net_for_out"] == [pytest.approx(0.927625)]
-    assert got["bias"] == [pytest.approx(0.505905967, abs=1e-9)]
 
 
 def test_the_seed_error_and_output_mistakes(seed_walk):
@@ -117,31 +85,7 @@ def test_steps_with_no_mistake_to_make(seed_walk):
     assert found(seed_walk, "dnet_h1/dw1") == {}
 
 
-# ------------------------------------------- random networks: formula by formula
-
-
-def every_problem():
-    for sizes, act, loss, bias_mode, update_biases, order in itertools.product(
-        SHAPES, ACTIVATIONS, ["squared", "mse", "bce"], ["shared", "per-neuron"], [False, True], ["textbook", "seed"]
-    ):
-        yield pytest.param(
-            sizes,
-            act,
-            loss,
-            bias_mode,
-            update_biases,
-            order,
-            id=f"{'-'.join(map(str, sizes))}-{act}-{loss}-{bias_mode}-{update_biases}-{order}",
-        )
-
-
-@pytest.mark.parametrize("sizes,act,loss,bias_mode,update_biases,order", list(every_problem())[::7])
-def test_the_plain_run_read_at_each_step_is_the_walkthroughs_value(sizes, act, loss, bias_mode, update_biases, order):
-    network, x, t = problem(sizes, 1, act, loss, bias_mode, update_biases=update_biases, order=order)
-    walk = walkthrough(network, x, t)
-    plain = m.run(network, x, t)
-    for step in walk.steps:
-        assert m.read(plain, step, network) == pytest.approx(step.value, rel=1e-12, abs=1e-15), step.symbol
+# ----------------------------------------- random networks: formula by formula
 
 
 @pytest.mark.parametrize("sizes,act,loss,bias_mode,update_biases,order", list(every_problem())[3::11])
@@ -217,10 +161,10 @@ def test_a_mistake_never_changes_the_network(seed_net, seed_inputs, seed_targets
     for step in walk.steps:
         m.mistakes(walk, step)
     assert seed_net.to_dict() == before
-    assert seed_net.options.records[1].d_out(np.array([1.0]), np.array([0.0]), 1)[0] == 1.0
+    assert seed_net.options.records[1].d_out(np.array([0.0]), np.array([1.0]), np.array([0.0]), 1)[0] == 1.0
 
 
-# ---------------------------------------------------------------- agreement
+# ------------------------------------------------------------------- agreement
 
 
 @pytest.mark.parametrize(
@@ -246,10 +190,76 @@ def test_agreement_to_significant_figures(answer, value, figures, expected):
     assert m.agrees(answer, value, figures) is expected
 
 
-@pytest.mark.parametrize("sizes", SHAPES)
-def test_each_steps_formula_is_its_latex_without_the_result(sizes):
-    from explorer.engine.formatting import tex_number
+# ------------------------------------------------------------------ batch mode
 
-    network, x, t = problem(sizes, 5, "tanh", "mse", "per-neuron", update_biases=True, order="seed")
-    for step in walkthrough(network, x, t).steps:
-        assert step.formula and step.latex == f"{step.formula} = {tex_number(step.value)}", step.symbol
+
+@pytest.mark.parametrize("sizes", [(2, 2, 1), (3, 4, 2), (2, 3, 3, 2)])
+@pytest.mark.parametrize("loss", ["squared", "mse"])
+def test_in_batch_mode_each_mistake_is_its_formula_on_the_batch_or_its_example(sizes, loss):
+    """The mean and the update from the batch's gradient, an example's gradient from that example."""
+    network, _x, _t = problem(sizes, 3, "sigmoid", loss, "per-neuron", update_biases=True)
+    X, T = random_data(network, 4, seed=3)
+    walk = walkthrough(network, X, T, example=1, mode="batch")
+    old, eta = network.parameters(), network.learning_rate
+    mean = {s.parameter: s.value for s in walk.steps if s.symbol.endswith("(mean of 4)")}
+    seen = set()
+    for step in walk.steps:
+        got = {}
+        for x_ in m.mistakes(walk, step):
+            got.setdefault(x_.key, []).append(x_.value)
+        q, v, p = step.quantity, step.value, step.parameter
+        if q == "example_gradient" or step.symbol.endswith("(mean of 4)"):
+            assert got["sign"] == [pytest.approx(-v, rel=1e-12)], step.symbol
+            if loss == "squared":
+                assert got["half"] == [pytest.approx(2 * v, rel=1e-12)], step.symbol
+            seen.add(q)
+        if step.symbol.endswith("(mean of 4)"):
+            assert "factor" not in got and "one_path" not in got, step.symbol  # a mean has no chain to cut
+        if q == "example_gradient" and p.startswith("w"):
+            e = int(step.symbol[4 : step.symbol.index(")")]) - 1
+            fw = network.forward(X[e], T[e])
+            l, k = step.layer, network.names.neurons[step.layer].index(_neuron(network, p))
+            j = next(j for row in network.names.weights[l - 1] for j, w in enumerate(row) if w == p)
+            slope = fw.outs[l][k] * (1 - fw.outs[l][k])
+            d_out = network.backward(X[e], T[e]).d_outs[l - 1][k]
+            factors = [d_out, slope, fw.outs[l - 1][j]]
+            leave_one_out = [np.prod(factors[:i] + factors[i + 1 :]) for i in range(3)]
+            assert sorted(got["factor"]) == pytest.approx(sorted(leave_one_out), rel=1e-10), step.symbol
+        if q == "update":
+            expected = {"sign": old[p] + eta * mean[p], "eta": old[p] - mean[p]}
+            if loss == "squared":
+                expected["half"] = old[p] - 2 * eta * mean[p]
+            for key, value in expected.items():
+                if m.agrees(value, v, 6, slack=2.0):
+                    assert key not in got, step.symbol  # too close to the right value to tell
+                else:
+                    assert got[key] == [pytest.approx(value, rel=1e-12)], (step.symbol, key)
+    assert seen == {"example_gradient", "gradient"}
+
+
+def _neuron(network, parameter):
+    """The neuron a weight leads into."""
+    return next(
+        network.names.neurons[l + 1][k]
+        for l, layer in enumerate(network.names.weights)
+        for k, row in enumerate(layer)
+        if parameter in row
+    )
+
+
+# ------------------------------------------------- slips the seed's text invites
+
+
+def test_the_seeds_order_sign_slips_and_the_slope_taken_as_out_in_one_product(
+    make_seed_network, seed_inputs, seed_targets
+):
+    seed_order = walkthrough(make_seed_network(order="seed"), seed_inputs, seed_targets)
+    # dE_o1/dout_h1 = dE_o1/dnet_o1 * w5+ = 0.138498562 * 0.35891648 = 0.049710; its sign flipped
+    assert found(seed_order, "dE_o1/dout_h1")["sign"] == [pytest.approx(-0.049710, abs=1e-6)]
+    assert found(seed_order, "dE_total/dout_h1")["sign"] == [pytest.approx(-seed_order.value("dE_total/dout_h1"))]
+    assert found(seed_order, "dE_total/dw1")["sign"] == [pytest.approx(-seed_order.value("dE_total/dw1"))]
+    # w1+ = 0.15 - 0.5 * 0.000364723 = 0.149817639: the step added, 0.15 + 0.000182361 = 0.150182
+    assert found(seed_order, "w1+")["sign"] == [pytest.approx(0.150182361, abs=1e-9)]
+    textbook = walkthrough(make_seed_network(), seed_inputs, seed_targets)
+    # dE_total/dw1 with out_h1 for its slope: 0.036350306 * 0.593269992 * 0.05 = 0.0010783
+    assert pytest.approx(0.036350306 * 0.593269992 * 0.05, abs=1e-9) in found(textbook, "dE_total/dw1")["slope_as_out"]

@@ -9,7 +9,10 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from explorer.engine.datasets import dataset
 from explorer.engine.presets import random_data, random_network
 from explorer.engine.validation import InputError
 from explorer.lesson import mistakes as m
@@ -357,3 +360,77 @@ def test_a_mistake_and_a_right_answer_never_collide_at_any_precision():
         for step in quiz.session.walk.steps:
             quiz.session.next_step()
             assert quiz.check(typed(step.value, 6)).kind == "right"
+
+
+# ------------------------------------------------------------ every mode, every kind
+
+
+def xor_batch_quiz(sizes=(2, 2, 1), seed=1, **options) -> Quiz:
+    xor = dataset("xor")
+    session = Session(random_network(sizes, seed=seed, **options), xor.inputs, xor.targets)
+    session.set_mode("batch")
+    return quiz_on(session)
+
+
+def every_session():
+    """Every step kind: each loss, both orders, online and batch (batch goes with the textbook order)."""
+    for loss, order, mode in itertools.product(("squared", "mse", "bce"), ("textbook", "seed"), ("online", "batch")):
+        if mode == "batch" and order == "seed":
+            continue
+        acts = ["tanh", "sigmoid"] if loss == "bce" else "sigmoid"
+        network = random_network((2, 3, 2), seed=4, activations=acts, loss=loss, order=order, update_biases=True)
+        x, t = random_data(network, 3, seed=4)
+        yield pytest.param(network, x, t, mode, id=f"{loss}-{order}-{mode}")
+
+
+@pytest.mark.parametrize("network, x, t, mode", list(every_session()))
+def test_a_wrong_answer_at_every_step_of_every_mode_gets_a_diagnosis_or_a_hint(network, x, t, mode):
+    session = Session(network, x, t)
+    session.set_mode(mode)
+    quiz = quiz_on(session)
+    kinds = set()
+    for step in session.walk.steps:
+        session.next_step()
+        feedback = quiz.check("123.4")
+        assert feedback.kind in ("mistake", "wrong"), (step.symbol, feedback.text)
+        if feedback.kind == "wrong" and step.quantity != "input":
+            assert "read straight off" not in feedback.text, step.symbol  # a product has operands
+        kinds.add(step.quantity)
+        quiz.reveal()
+    assert ("example_gradient" in kinds) == (mode == "batch")
+
+
+def test_the_batch_quiz_names_the_slips_of_the_issues_example():
+    """XOR on a 2-2-1 network (seed 1), batch mode: eta 0.5, w5 = 0.6401833, mean gradient 0.0207379."""
+    quiz = xor_batch_quiz()
+    go_to(quiz, "dE^(1)/dw5")  # example 1's own gradient, 0.0641869
+    feedback = quiz.check("123.4")
+    assert feedback.kind == "wrong" and "dE/dnet_o1 and out_h1" in feedback.text
+    assert quiz.check("-0.06419").mistakes[0].key == "sign"
+    go_to(quiz, "dE_total/dw5 (mean of 4)")
+    assert quiz.check("-0.02074").mistakes[0].key == "sign"
+    assert quiz.check("0.04148").mistakes[0].key == "half"  # 2 x the mean
+    go_to(quiz, "w5+")  # 0.6401833 - 0.5 x 0.0207379 = 0.6298143
+    assert "eta" in [x.key for x in quiz.check("0.6194").mistakes]  # w5 - mean
+    assert quiz.check("0.6506").mistakes[0].key == "sign"  # w5 + eta x mean
+    assert quiz.check("0.5760").kind == "wrong"  # w5 - example 1's gradient: none of these slips
+
+
+@settings(max_examples=15, deadline=None, database=None)
+@given(
+    sizes=st.sampled_from([(2, 2, 1), (2, 3, 1), (2, 2, 2, 1)]),
+    seed=st.integers(0, 10**4),
+    loss=st.sampled_from(["squared", "mse", "bce"]),
+)
+def test_in_batch_mode_each_mistake_typed_to_4_figures_is_named(sizes, seed, loss):
+    quiz = xor_batch_quiz(sizes, seed, loss=loss, update_biases=True)
+    walk = quiz.session.walk
+    for step in walk.steps:
+        quiz.session.next_step()
+        for mistake in m.mistakes(walk, step):
+            answer = typed(mistake.value, 4)
+            if m.agrees(float(answer), step.value, 4):
+                continue  # written to 4 figures it is the right answer
+            feedback = quiz.check(answer)
+            assert mistake.key in [x.key for x in feedback.mistakes], (step.symbol, mistake, feedback.text)
+        quiz.reveal()

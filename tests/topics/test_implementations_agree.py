@@ -20,6 +20,7 @@ from explorer.engine import functions
 from explorer.engine.network import Network
 from explorer.engine.presets import random_data, random_network
 from explorer.engine.training import train, train_many
+from explorer.engine.validation import InputError
 from tests.helpers import scalar_oracle as scalar
 from tests.helpers.scalar_oracle import as_scalar
 
@@ -134,6 +135,11 @@ def test_trainers_agree_with_the_oracle(activation, loss, order, bias_mode, upda
         learning_rate=0.1,
     )
     x, t = random_data(network, 3, seed)
+    if order == "seed" and mode == "batch":  # the pair the array must still cover: refused
+        for backend in ("compiled", "numpy"):
+            with pytest.raises(InputError, match="batch mode uses the textbook order"):
+                train(network, x, t, 200, mode=mode, backend=backend)
+        return
     oracle = as_scalar(network)
     oracle_errors = oracle.train(x.tolist(), t.tolist(), 200, batch=mode == "batch")
     assert oracle_errors[-1] < 0.99 * oracle_errors[0]  # it learned: the comparison means something
@@ -151,27 +157,32 @@ def test_trainers_agree_with_the_oracle(activation, loss, order, bias_mode, upda
 
 
 @pytest.mark.parametrize("backend", ["numpy", "compiled"])
-def test_seed_order_batch_step_goes_through_the_updated_weights(backend):
-    """One batch update under the seed's order, worked out here with plain numpy.
+def test_batch_mode_under_the_seed_order_is_refused_by_every_entry_point_alike(backend):
+    """The seed's order sends each example's deltas through weights that example alone
+    updated: its gradients do not average to a batch's, so nothing trains or steps that way."""
+    from explorer.engine.sweep import sweep
+    from explorer.engine.training import SEED_ORDER_IN_BATCH
+    from explorer.lesson.session import Session
+    from explorer.lesson.walkthrough import walkthrough
 
-    The output layer's mean gradient updates W2 first; every example's delta is
-    then sent down through that one updated W2.
-    """
     network = random_network((2, 3, 2), seed=2, order="seed", learning_rate=0.5)
     X, T = random_data(network, 3, seed=2)
-    W1, W2 = network.weights
-    b1, b2 = network.biases
-    eta = 0.5
-    sig = lambda z: 1.0 / (1.0 + np.exp(-z))  # noqa: E731
-    h = sig(X @ W1.T + b1)  # (3, 3)
-    o = sig(h @ W2.T + b2)  # (3, 2)
-    delta_o = (o - T) * o * (1 - o)  # squared error, sigmoid
-    W2_plus = W2 - eta * (delta_o.T @ h) / 3
-    delta_h = (delta_o @ W2_plus) * h * (1 - h)
-    W1_plus = W1 - eta * (delta_h.T @ X) / 3
-    result = train(network, X, T, 1, mode="batch", backend=backend)
-    np.testing.assert_allclose(result.network.weights[1], W2_plus, rtol=1e-12)
-    np.testing.assert_allclose(result.network.weights[0], W1_plus, rtol=1e-12)
+    message = f"mode: {SEED_ORDER_IN_BATCH}"
+    for attempt in (
+        lambda: train(network, X, T, 1, mode="batch", backend=backend),
+        lambda: train_many(network, X, T, [0.1, 0.5], 10, mode="batch"),
+        lambda: sweep(network, X, T, [0.1, 0.5], 10, mode="batch"),
+        lambda: walkthrough(network, X, T, mode="batch"),
+    ):
+        with pytest.raises(InputError) as refused:
+            attempt()
+        assert str(refused.value) == message
+    session = Session(network, X, T)
+    with pytest.raises(InputError) as refused:
+        session.set_mode("batch")
+    assert str(refused.value) == f"Mode: {SEED_ORDER_IN_BATCH}"  # the panel's control is called Mode
+    # one example: online and batch are the same update, and the seed's order is its home
+    assert train(network, X[:1], T[:1], 1, mode="batch", backend=backend).network.weights[0].shape == (3, 2)
 
 
 @pytest.mark.parametrize("mode", ["online", "batch"])
@@ -228,6 +239,10 @@ def test_train_many_trains_on_every_example_like_train(mode, order):
     )
     x, t = random_data(network, 3, seed=7)
     rates = [0.05, 0.5, 2.0]
+    if mode == "batch" and order == "seed":  # refused, as train refuses it
+        with pytest.raises(InputError, match="batch mode uses the textbook order"):
+            train_many(network, x, t, rates, 100, record_every=10, mode=mode)
+        return
     sweep = train_many(network, x, t, rates, 100, record_every=10, mode=mode)
     assert sweep.errors.shape == (3, 11) and sweep.diverged_at.tolist() == [-1, -1, -1]
     for k, rate in enumerate(rates):
@@ -267,8 +282,9 @@ def test_train_many_seed_example_in_both_orders(make_seed_network, seed_inputs, 
 @pytest.mark.parametrize("backend", ["compiled", "numpy"])
 @pytest.mark.parametrize("mode", ["online", "batch"])
 def test_train_does_not_change_its_network(backend, mode):
+    order = "seed" if mode == "online" else "textbook"  # batch mode goes with the textbook order
     network = random_network(
-        (2, 3, 2), seed=5, bias_mode="per-neuron", update_biases=True, order="seed", activations="tanh"
+        (2, 3, 2), seed=5, bias_mode="per-neuron", update_biases=True, order=order, activations="tanh"
     )
     x, t = random_data(network, 3, seed=5)
     before = snapshot(network)
@@ -413,5 +429,5 @@ def test_activation_and_loss_functions_at_the_extremes():
         bce = functions.LOSSES["bce"]
         nets, saturated, targets = np.array([-1000.0, 1000.0]), np.array([0.0, 1.0]), np.array([1.0, 0.0])
         np.testing.assert_array_equal(bce.errors(nets, saturated, targets, 2), [500.0, 500.0])
-        np.testing.assert_array_equal(bce.fused_delta(saturated, targets, 2), [-0.5, 0.5])
+        np.testing.assert_array_equal(bce.fused_delta(nets, saturated, targets, 2), [-0.5, 0.5])
         assert [scalar.LOSSES["bce"][0](z, o, t, 2) for z, o, t in zip(nets, saturated, targets)] == [500.0, 500.0]

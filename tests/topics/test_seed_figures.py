@@ -101,7 +101,7 @@ def engine_figures(network, x, t) -> dict[str, float]:
     fw = network.forward(x, t)
     g = network.backward(x, t, fw)
     sigmoid, squared = ACTIVATIONS["sigmoid"], LOSSES["squared"]
-    d_out = squared.d_out(fw.output, t, 2)
+    d_out = squared.d_out(fw.nets[-1], fw.output, t, 2)
     dact_o = sigmoid.df(fw.nets[1], fw.outs[2])
     dact_h = sigmoid.df(fw.nets[0], fw.outs[1])
     after = network.copy()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import html
 import itertools
-import re
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from explorer.drawing import diagram
+from explorer.drawing.formula import two_lines
 from explorer.engine.formatting import number
 from explorer.engine.validation import InputError
 from explorer.lesson.walkthrough import PHASES
@@ -32,29 +32,6 @@ TEXT_SIZES = {
     "largest": (1.8, "compact", False),
 }
 _diagram_ids = itertools.count(1)
-
-
-def two_lines(latex: str) -> str:
-    """A formula ``a = b = c = d`` as two aligned lines, ``a = b`` over ``= c = d``.
-
-    Splits at the top-level `` = `` (none inside braces); a formula with a
-    single ``=`` stays on one line.  The projector's large type would
-    otherwise need more than a screen's width for net_o1 or dE_total/dw5.
-    """
-    parts, depth, start = [], 0, 0
-    for match in re.finditer(r"[{}]| = ", latex):
-        token = match.group()
-        depth += {"{": 1, "}": -1}.get(token, 0)
-        if token == " = " and depth == 0:
-            parts.append(latex[start : match.start()])
-            start = match.end()
-    parts.append(latex[start:])
-    if len(parts) < 3:
-        return latex
-    return (
-        rf"\begin{{aligned}}{parts[0]} &= {parts[1]} \\ "
-        rf"&= {' = '.join(parts[2:])}\end{{aligned}}"
-    )
 
 
 class SteppingView(View):

@@ -1,0 +1,186 @@
+"""Where the labels of the connections between two layers go, and how wide that gap must be.
+
+A label sits centred on its own line, in one of a row of candidate columns
+across the gap between two layers: the first column from the sending side
+that overlaps nothing placed so far (node texts and bias units included),
+else the first from the receiving side.  :func:`solve_pair` finds the
+narrowest gap in which every label of a layer pair finds a place.
+
+Everything here is in the pair's own frame: the sending layer at x = 0, the
+receiving layer at x = gap, each layer's neurons centred on y = 0;
+:mod:`explorer.drawing.layout` puts the pairs side by side.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from functools import lru_cache
+
+from .sizes import BIAS_RISE, PAD, UNIT, R, TextSizes, unit_label_size
+
+_COLUMN_STEP = 12.0  # spacing of the candidate label columns
+GAP_STEP = 8.0  # precision of the layer gap search
+
+
+def column_of(n: int, dy: float) -> list[float]:
+    """Vertical positions of a layer's ``n`` neurons, ``dy`` apart, centred on 0."""
+    return [(j - (n - 1) / 2) * dy for j in range(n)]
+
+
+def unit_x(gap: float) -> float:
+    """Where a bias unit sits across its layer gap."""
+    return 0.3 * gap
+
+
+def min_pair_gap(box: tuple[float, float, float]) -> float:
+    """No gap is narrower than one label column between two circles."""
+    return 2 * (R + 2 * PAD) + box[0] + 2 * _COLUMN_STEP
+
+
+def _insert(starts: list[float], ends: list[float], lo: float, hi: float) -> None:
+    """Add [lo, hi] to a sorted union of disjoint intervals."""
+    i = bisect.bisect_left(ends, lo)
+    j = bisect.bisect_right(starts, hi)
+    if i < j:
+        lo, hi = min(lo, starts[i]), max(hi, ends[j - 1])
+    starts[i:j] = [lo]
+    ends[i:j] = [hi]
+
+
+def place_pair(
+    edges: list[tuple[float, float, float, float]],
+    box: tuple[float, float, float],
+    obstacles: list[tuple[float, float, float, float]],
+    x_lo: float,
+    x_hi: float,
+    from_sender: bool = True,
+) -> tuple[tuple[float, float], ...] | None:
+    """Label anchors for the connections between two layers, or None if they don't fit.
+
+    ``edges`` are (x0, y0, x1, y1) with x0 < x1; ``box`` a label's (width,
+    top, bottom) about its anchor.  Labels are centred on their line at one
+    of a row of candidate columns between ``x_lo`` and ``x_hi``, tried from
+    the sending side (or the receiving side).  Each column keeps the union of
+    the y-ranges blocked by everything overlapping its x-range, so testing a
+    place is one bisection.
+    """
+    width, top, bottom = box
+    span = x_hi - x_lo
+    if span < 0:
+        return None
+    count = int(span // _COLUMN_STEP) + 1
+    xs = [x_lo] if count == 1 else [x_lo + span * c / (count - 1) for c in range(count)]
+    columns: list[tuple[list[float], list[float]]] = []
+    for xc in xs:
+        starts: list[float] = []
+        ends: list[float] = []
+        for x0, y0, x1, y1 in obstacles:
+            if x0 < xc + width / 2 and x1 > xc - width / 2:
+                _insert(starts, ends, y0, y1)
+        columns.append((starts, ends))
+    # columns whose label boxes overlap column c's
+    reach = [[d for d, xd in enumerate(xs) if abs(xd - xc) < width] for xc in xs]
+    anchors = []
+    order = list(range(count)) if from_sender else list(range(count - 1, -1, -1))
+    for x0, y0, x1, y1 in edges:
+        for c in order:
+            xc = xs[c]
+            if not x0 + 1 < xc < x1 - 1:
+                continue
+            y = y0 + (y1 - y0) * (xc - x0) / (x1 - x0)
+            lo, hi = y + top, y + bottom
+            starts, ends = columns[c]
+            i = bisect.bisect_left(ends, lo)  # first blocked interval ending after lo
+            if i < len(starts) and starts[i] < hi:
+                continue
+            for d in reach[c]:
+                _insert(*columns[d], lo, hi)
+            anchors.append((xc, y))
+            break
+        else:
+            return None
+    return tuple(anchors)
+
+
+def pair_problem(
+    n_s: int,
+    n_r: int,
+    n_max: int,
+    box: tuple[float, float, float],
+    shared: bool,
+    level: str,
+    dy: float,
+    gap: float,
+    sender_texts: bool,
+    ty: TextSizes,
+):
+    """Edges and obstacles of one layer pair, the sending layer at x = 0, the receiving at x = gap.
+
+    Edges are the weights in naming order (receiving neuron, then sending),
+    then the per-neuron bias connections; every label has the same reserved
+    ``box`` (the widest name's), so the answer depends on the shape only.
+    """
+    ys_s = column_of(n_s, dy)
+    ys_r = column_of(n_r, dy)
+    row = -(n_max - 1) / 2 * dy - BIAS_RISE
+    xb = unit_x(gap)
+    edges = [(0.0, yj, gap, yk) for yk in ys_r for yj in ys_s]
+    if not shared:
+        edges += [(xb, row, gap, yk) for yk in ys_r]
+    obstacles = []
+    for x, ys, texts in ((0.0, ys_s, sender_texts), (gap, ys_r, True)):
+        for y in ys:
+            obstacles.append((x - R - PAD, y - R - PAD, x + R + PAD, y + R + PAD))
+            if texts:
+                obstacles.append((x - ty.val_w / 2, y + R, x + ty.val_w / 2, y + R + ty.val_h + 2))
+    h = UNIT / 2 + PAD
+    obstacles.append((xb - h, row - h, xb + h, row + h))
+    uw, uh = unit_label_size(level, ty)
+    obstacles.append((xb - uw / 2, row - h - uh, xb + uw / 2, row - h))
+    return edges, obstacles
+
+
+def attempt(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty):
+    """Label anchors for one layer pair at one ``gap``, packed from either side; None if neither fits."""
+    edges, obstacles = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty)
+    reach = R + 2 * PAD + box[0] / 2  # a label keeps clear of the circles at both ends
+    for from_sender in (True, False):  # each packs some shapes tighter
+        found = place_pair(edges, box, obstacles, reach, gap - reach, from_sender)
+        if found is not None:
+            return found
+    return None
+
+
+@lru_cache(maxsize=4096)
+def solve_pair(
+    n_s: int,
+    n_r: int,
+    n_max: int,
+    box: tuple[float, float, float],
+    shared: bool,
+    level: str,
+    dy: float,
+    sender_texts: bool,
+    ty: TextSizes,
+    max_gap: float = math.inf,
+):
+    """(gap, anchors) for the narrowest gap, to ``GAP_STEP`` px, whose labels all fit.
+
+    None if no gap up to ``max_gap`` does.
+    """
+    args = (n_s, n_r, n_max, box, shared, level, dy)
+    # Whether labels fit is not monotonic in the gap (a wider gap moves every
+    # crossing), so scan upward in coarse steps, then refine below the first fit.
+    gap, limit = min_pair_gap(box), min(max_gap, 40 * box[0])
+    while gap <= limit:
+        found = attempt(*args, gap, sender_texts, ty)
+        if found is not None:
+            for finer in (gap - 2 * GAP_STEP, gap - GAP_STEP):
+                if finer >= min_pair_gap(box):
+                    got = attempt(*args, finer, sender_texts, ty)
+                    if got is not None:
+                        return finer, got
+            return gap, found
+        gap += 3 * GAP_STEP
+    return None

@@ -1,0 +1,242 @@
+"""Where everything of one network shape goes: neurons, bias units, label anchors, error nodes.
+
+Each shape gets the neuron spacing and the narrowest layer gaps that fit
+every label (:mod:`explorer.drawing.labels` solves one gap), so a 2-2-2
+network reads like the seed's figure and 4 layers of 8 still show every
+value.  Shapes that would have to shrink too far drop the labels' second
+line (the gradient, or the old value of an updated parameter), then the
+values, keeping the names; the tooltip always has everything.
+
+The geometry of a shape is worked out once per ``(sizes, bias_mode, scale,
+detail)`` and cached; a redraw only formats numbers and joins strings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+
+from explorer.engine.naming import Names, names
+
+from .labels import GAP_STEP, attempt, column_of, min_pair_gap, solve_pair, unit_x
+from .sizes import (
+    BIAS_RISE,
+    CHAR_WIDTH,
+    FONT_SIZES,
+    LEGEND_ROWS,
+    LEVEL_LIMIT,
+    LEVELS,
+    LINE_HEIGHT,
+    MARGIN,
+    PAD,
+    UNIT,
+    VALUE_CHARS,
+    R,
+    TextSizes,
+    label_size,
+    text_sizes,
+    unit_label_size,
+)
+
+_NO_FIT = (math.inf, 0.0)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything of one shape goes (all coordinates in viewBox px)."""
+
+    level: str
+    width: float
+    height: float
+    dy: float  # neuron spacing
+    neurons: tuple[tuple[tuple[float, float], ...], ...]  # [l][j] -> centre
+    units: tuple[tuple[float, float], ...]  # [l] bias unit feeding layer l+1
+    anchors: Mapping[str, tuple[float, float]]  # edge id -> centre of label line 1
+    errors: tuple[tuple[float, float], ...]  # E_o boxes' centres
+    total: tuple[float, float]  # E_total box centre
+    captions: tuple[tuple[float, str], ...]  # (x, text) along the bottom
+    caption_y: float
+    legend: tuple[float, float]  # top left of the legend
+    ty: TextSizes  # the text sizes it was made for
+
+
+@lru_cache(maxsize=64)
+def layout(sizes: tuple[int, ...], bias_mode: str, scale: float = 1.0, detail: str = "full") -> Layout:
+    """The layout of a network of layer ``sizes``, its text ``scale`` times the usual.
+
+    Labels show the most of ``detail`` (``"full"``, ``"compact"``, ``"names"``)
+    that the shape can show without shrinking too far (:data:`LEVEL_LIMIT`).
+    Cached: a shape is laid out once, whatever its values.
+    """
+    shared = bias_mode == "shared"
+    nm = names(sizes, shared)
+    ty = text_sizes(scale)
+    for level in LEVELS[LEVELS.index(detail) :]:
+        found = _best_layout(sizes, nm, shared, level, LEVEL_LIMIT[level], ty)
+        if found is not None:
+            return found
+    raise AssertionError("the names-only level always fits")
+
+
+def _shrink(lay: Layout) -> float:
+    """How much a layout must be scaled down to fit the usual panel (<= 1: not at all)."""
+    fit = lay.ty.fit
+    return max(lay.width / fit[0], lay.height / fit[1])
+
+
+def _pair_box(nm: Names, shared: bool, level: str, l: int, ty: TextSizes) -> tuple[float, float, float]:
+    """The label box reserved for every connection of layer pair l: the widest name's."""
+    labels = [n for row in nm.weights[l] for n in row] + ([] if shared else list(nm.biases[l]))
+    return max((label_size(n, level, ty) for n in labels), key=lambda b: b[0])
+
+
+def _best_layout(sizes, nm, shared, level, limit: float, ty: TextSizes) -> Layout | None:
+    """The best layout at one label detail level, or None if none shrinks by at most ``limit``.
+
+    The neuron spacing is searched coarse, then fine; for each spacing every
+    layer gap is the narrowest that fits.
+    """
+    n_max = max(sizes)
+    dy_min = 2 * R + ty.val_h + 3 * PAD
+    boxes = [_pair_box(nm, shared, level, l, ty) for l in range(len(sizes) - 1)]
+    floor = [min_pair_gap(box) for box in boxes]
+    empty = _assemble(sizes, nm, shared, level, dy_min, [(0.0, ())] * len(boxes), ty)
+    fixed_width, fixed_height = empty.width, empty.height - (n_max - 1) * dy_min
+    tried: dict[float, tuple] = {}
+
+    def evaluate(dy):
+        if dy in tried or dy < dy_min:
+            return
+        tried[dy] = (_NO_FIT,)
+        if fixed_height + (n_max - 1) * dy > limit * ty.fit[1]:
+            return
+        gaps = _pair_gaps(sizes, boxes, floor, shared, level, dy, limit * ty.fit[0] - fixed_width, ty)
+        if gaps is None:
+            return
+        lay = _assemble(sizes, nm, shared, level, dy, gaps, ty)
+        shrink = _shrink(lay)
+        # fit 1:1 if possible, and then prefer an airy spacing near 130 px; else the least
+        # shrinking (in steps of 5%), and of those the flattest: screens are wide
+        key = (1.0, abs(dy - 130.0)) if shrink <= 1.0 else (1.0 + round(shrink * 20) / 20, lay.height)
+        if shrink <= limit:
+            tried[dy] = (key, lay, gaps)
+
+    if n_max == 1:
+        evaluate(dy_min)
+    else:
+        for i in range(10):
+            evaluate(dy_min + 24.0 * i)
+        centre = min(tried, key=lambda d: tried[d][0])
+        if tried[centre][0] == _NO_FIT:
+            return None
+        for delta in (-16.0, -8.0, 8.0, 16.0):
+            evaluate(centre + delta)
+    options = [v for v in tried.values() if v[0] != _NO_FIT]
+    if not options:
+        return None
+    _key, lay, gaps = min(options, key=lambda v: v[0])
+    return _widen(sizes, nm, shared, level, lay, gaps, boxes, ty)
+
+
+def _pair_gaps(sizes, boxes, floor, shared, level, dy: float, width_left: float, ty: TextSizes) -> list | None:
+    """(gap, anchors) of each layer pair at neuron spacing ``dy``, the narrowest that fits; or None.
+
+    The gaps may take ``width_left`` in all, each leaving the ones after it
+    at least their ``floor``.
+    """
+    n_max = max(sizes)
+    gaps: list = []
+    for l, box in enumerate(boxes):
+        room = width_left - sum(g for g, _ in gaps) - sum(floor[l + 1 :])
+        got = solve_pair(
+            sizes[l],
+            sizes[l + 1],
+            n_max,
+            box,
+            shared,
+            level,
+            dy,
+            l > 0,
+            ty,
+            math.inf if room == math.inf else round(room / GAP_STEP) * GAP_STEP,
+        )
+        if got is None:
+            return None
+        gaps.append(got)
+    return gaps
+
+
+def _widen(sizes, nm, shared, level, lay, gaps, boxes, ty) -> Layout:
+    """Spread a layout that fits with room to spare: up to 30% wider gaps, so labels breathe."""
+    room = ty.fit[0] - lay.width
+    total = sum(g for g, _ in gaps)
+    if room <= 0:
+        return lay
+    factor = min(1.3, 1 + room / total)
+    n_max = max(sizes)
+    dy = lay.dy
+    wider = []
+    for l, ((gap, _), box) in enumerate(zip(gaps, boxes)):
+        got = attempt(sizes[l], sizes[l + 1], n_max, box, shared, level, dy, gap * factor, l > 0, ty)
+        if got is None:
+            return lay
+        wider.append((gap * factor, got))
+    return _assemble(sizes, nm, shared, level, dy, wider, ty)
+
+
+def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
+    """Absolute coordinates from the per-pair gaps and label anchors."""
+    n_max = max(sizes)
+    left = MARGIN + ty.val * CHAR_WIDTH * VALUE_CHARS + 6 + R
+    xs = [left]
+    for gap, _ in gaps:
+        xs.append(xs[-1] + gap)
+    _uw, uh = unit_label_size(level, ty)
+    row = -(n_max - 1) / 2 * dy - BIAS_RISE
+    y_shift = MARGIN + uh + UNIT / 2 + PAD - row  # content starts at the top margin
+    # ... unless the legend above the error column needs more room (large text)
+    legend_bottom = MARGIN + 6 + LEGEND_ROWS * 16 * ty.scale + FONT_SIZES["bp-key"] * ty.scale
+    y_shift = max(y_shift, legend_bottom + 2 * PAD + ty.e_h / 2 - column_of(sizes[-1], dy)[0])
+    neurons = tuple(tuple((xs[l], y + y_shift) for y in column_of(n, dy)) for l, n in enumerate(sizes))
+    units = tuple((xs[l] + unit_x(gaps[l][0]), row + y_shift) for l in range(len(gaps)))
+    anchors = {}
+    for l, (_gap, found) in enumerate(gaps):
+        ids = [w for row_ in nm.weights[l] for w in row_] + ([] if shared else list(nm.biases[l]))
+        for eid, (x, y) in zip(ids, found):
+            anchors[eid] = (x + xs[l], y + y_shift)
+    # the error column clears the output values beside it ("target ..." is the widest text)
+    target_w = ty.val * CHAR_WIDTH * (7 + VALUE_CHARS)
+    x_err = xs[-1] + max(R + 44 + ty.e_w / 2, (ty.val_w + target_w) / 2 + 2 * PAD)
+    errors = tuple((x_err, y) for _x, y in neurons[-1])
+    ys = [y for _x, y in errors]
+    x_total = x_err + ty.e_w + 40
+    total = (x_total, (min(ys) + max(ys)) / 2)
+    bottom = max(y for layer in neurons for _x, y in layer) + R + ty.val_h + 2
+    bottom = max(bottom, max(ys) + ty.e_h / 2 + ty.val * LINE_HEIGHT + 4)
+    caption_y = bottom + 14 * ty.scale
+    hidden = len(sizes) - 2
+    captions = [(xs[0], "input")]
+    for l in range(1, len(sizes) - 1):
+        captions.append((xs[l], "hidden" if hidden == 1 else f"hidden {l}"))
+    captions += [(xs[-1], "output"), (x_err, "error"), (x_total, "total error")]
+    width = x_total + ty.e_w / 2 + MARGIN
+    height = caption_y + FONT_SIZES["bp-cap"] * ty.scale * LINE_HEIGHT / 2 + MARGIN
+    legend = (x_err - ty.e_w / 2, MARGIN + 6)
+    return Layout(
+        level,
+        round(width),
+        round(height),
+        dy,
+        neurons,
+        units,
+        MappingProxyType(anchors),
+        errors,
+        total,
+        tuple(captions),
+        caption_y,
+        legend,
+        ty,
+    )

@@ -1,0 +1,96 @@
+"""Sizes of the diagram's parts: its text, its shapes, and the room a label needs.
+
+Text is never measured (the SVG is made without a browser): a character is
+taken as :data:`CHAR_WIDTH` of its font size wide and a line as
+:data:`LINE_HEIGHT` of it tall.  The layout reserves room by these estimates
+and the writer draws label chips by them, so both agree; the browser test of
+the diagram checks the estimates against Chromium's own text boxes.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import NamedTuple
+
+#: Font size in px of each text class (the tests estimate label boxes from these).
+FONT_SIZES = {
+    "bp-name": 13.0,
+    "bp-one": 12.0,
+    "bp-l1": 12.0,
+    "bp-l2": 10.0,
+    "bp-val": 11.0,
+    "bp-cap": 11.0,
+    "bp-key": 11.0,
+    "bp-ename": 12.0,
+    "bp-eval": 12.0,
+}
+#: Approximate advance of one character, as a fraction of the font size.
+CHAR_WIDTH = 0.6
+#: Height of one line of text, as a fraction of the font size.
+LINE_HEIGHT = 1.2
+#: Characters reserved for a printed value: ``-0.123456789`` (see formatting.number).
+VALUE_CHARS = 12
+
+R = 20.0  # neuron radius
+UNIT = 30.0  # side of a bias unit's square
+PAD = 4.0  # clearance around circles and between label columns
+E_W, E_H = 104.0, 40.0  # error node box
+MARGIN = 16.0
+BIAS_RISE = 74.0  # bias row above the top neuron
+LEGEND_ROWS = 3.1  # the legend's last line, in rows below its first
+FIT = (980.0, 760.0)  # the size a diagram should fit at 1:1 if it can
+LEVELS = ("full", "compact", "names")  # label detail, most first
+LEVEL_LIMIT = {"full": 1.35, "compact": 2.2, "names": math.inf}  # largest acceptable shrink, detail first
+
+
+class TextSizes(NamedTuple):
+    """The text's sizes at one text scale, and the boxes sized by it (viewBox px)."""
+
+    scale: float
+    val: float  # font size of the values beside the neurons
+    val_w: float  # room for "out -0.123456789"
+    val_h: float  # the net and out lines
+    l1: float  # a connection label's first line
+    l2: float  # ... and its second
+    l2_offset: float  # line 2's centre below line 1's
+    e_w: float  # error node box
+    e_h: float
+    fit: tuple[float, float]  # the size the diagram should fit at 1:1 if it can
+
+
+@lru_cache(maxsize=16)
+def text_sizes(scale: float) -> TextSizes:
+    """Text ``scale`` times :data:`FONT_SIZES`; the circles and lines keep their size."""
+    val, l1, l2 = (FONT_SIZES[c] * scale for c in ("bp-val", "bp-l1", "bp-l2"))
+    return TextSizes(
+        scale,
+        val,
+        val * CHAR_WIDTH * (4 + VALUE_CHARS),
+        2 * val * LINE_HEIGHT,
+        l1,
+        l2,
+        (l1 + l2) * LINE_HEIGHT / 2,
+        E_W * scale,
+        E_H * scale,
+        FIT,
+    )
+
+
+def label_size(name: str, level: str, ty: TextSizes) -> tuple[float, float, float]:
+    """(width, top, bottom) of a connection label about its anchor, room for any value."""
+    if level == "names":
+        width = ty.l1 * CHAR_WIDTH * len(name)
+    else:
+        width = ty.l1 * CHAR_WIDTH * (len(name) + 3 + VALUE_CHARS)
+        if level == "full":  # "∂E/∂w5 = -0.123456789" or "was -0.123456789"
+            width = max(width, ty.l2 * CHAR_WIDTH * (len(name) + 7 + VALUE_CHARS))
+    top = -ty.l1 * LINE_HEIGHT / 2
+    bottom = ty.l1 * LINE_HEIGHT / 2 + (ty.l2 * LINE_HEIGHT if level == "full" else 0.0)
+    return width + 2.0, top - 1.0, bottom + 1.0
+
+
+def unit_label_size(level: str, ty: TextSizes) -> tuple[float, float]:
+    """(width, height) of the text above a shared bias unit: "b1 = 0.35" and a second line."""
+    w, top, bottom = label_size("b0", level if level != "names" else "compact", ty)
+    return w, bottom - top

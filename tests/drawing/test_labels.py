@@ -1,0 +1,99 @@
+"""The label solver of one layer gap: every label on its own line, clear of every other and of the nodes."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.drawing.labels import (
+    GAP_STEP,
+    _insert,
+    attempt,
+    column_of,
+    min_pair_gap,
+    pair_problem,
+    place_pair,
+    solve_pair,
+    unit_x,
+)
+from explorer.drawing.sizes import label_size, text_sizes
+
+TY = text_sizes(1.0)
+
+
+def _clash(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _check_placement(edges, box, obstacles, anchors):
+    """Each anchor on its edge, strictly inside it; no two label boxes and no label and obstacle overlap."""
+    width, top, bottom = box
+    assert len(anchors) == len(edges)
+    boxes = []
+    for (x0, y0, x1, y1), (x, y) in zip(edges, anchors):
+        assert x0 < x < x1
+        assert y == pytest.approx(y0 + (y1 - y0) * (x - x0) / (x1 - x0))
+        boxes.append((x - width / 2, y + top, x + width / 2, y + bottom))
+    for i, a in enumerate(boxes):
+        assert not any(_clash(a, b) for b in boxes[i + 1 :])
+        assert not any(_clash(a, o) for o in obstacles)
+
+
+def test_insert_keeps_a_sorted_union_of_disjoint_intervals():
+    starts, ends = [], []
+    for lo, hi in [(5, 6), (1, 2), (8, 9), (1.5, 5.5), (10, 11)]:
+        _insert(starts, ends, lo, hi)
+    assert (starts, ends) == ([1, 8, 10], [6, 9, 11])
+    _insert(starts, ends, 0, 12)
+    assert (starts, ends) == ([0], [12])
+
+
+def test_neurons_are_centred_and_the_bias_unit_sits_a_third_across():
+    assert column_of(3, 10.0) == [-10.0, 0.0, 10.0]
+    assert column_of(1, 10.0) == [0.0]
+    assert unit_x(200.0) == pytest.approx(60.0)
+
+
+def test_crossing_lines_get_labels_that_keep_apart():
+    # two lines that cross in the middle of the gap: both labels cannot sit there
+    edges = [(0.0, -50.0, 300.0, 50.0), (0.0, 50.0, 300.0, -50.0)]
+    box = (60.0, -8.0, 8.0)
+    anchors = place_pair(edges, box, [], 40.0, 260.0)
+    _check_placement(edges, box, [], anchors)
+    # from the receiving side the first label goes as far right as it can
+    backwards = place_pair(edges, box, [], 40.0, 260.0, from_sender=False)
+    _check_placement(edges, box, [], backwards)
+    assert backwards[0][0] > anchors[0][0]
+
+
+def test_obstacles_are_avoided_and_no_room_is_none():
+    edges = [(0.0, 0.0, 300.0, 0.0)]
+    box = (40.0, -8.0, 8.0)
+    wall = [(0.0, -20.0, 150.0, 20.0)]  # covers the left half of the line
+    (anchor,) = place_pair(edges, box, wall, 30.0, 270.0)
+    assert anchor[0] - 20.0 >= 150.0
+    assert place_pair(edges, box, [(0.0, -20.0, 300.0, 20.0)], 30.0, 270.0) is None
+    assert place_pair(edges, box, [], 200.0, 100.0) is None  # an empty range of columns
+
+
+@pytest.mark.parametrize("shared", [True, False])
+@pytest.mark.parametrize("n_s, n_r", [(2, 2), (4, 3), (8, 8), (1, 5)])
+def test_the_narrowest_gap_found_places_every_label(n_s, n_r, shared):
+    level, dy = "full", 120.0
+    n_max = max(n_s, n_r)
+    box = label_size("w64", level, TY)
+    gap, anchors = solve_pair(n_s, n_r, n_max, box, shared, level, dy, True, TY)
+    assert gap >= min_pair_gap(box)
+    edges, obstacles = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, True, TY)
+    assert len(edges) == n_s * n_r + (0 if shared else n_r)  # weights, then each neuron's own bias
+    _check_placement(edges, box, obstacles, anchors)
+    assert attempt(n_s, n_r, n_max, box, shared, level, dy, gap, True, TY) == anchors
+    # the search went up in steps of GAP_STEP from the floor: nothing narrower by a step fits
+    narrower = gap - GAP_STEP
+    if narrower >= min_pair_gap(box):
+        assert attempt(n_s, n_r, n_max, box, shared, level, dy, narrower, True, TY) is None
+
+
+def test_a_gap_wider_than_allowed_is_no_answer():
+    box = label_size("w64", "full", TY)
+    gap, _ = solve_pair(8, 8, 8, box, True, "full", 60.0, True, TY)
+    assert solve_pair(8, 8, 8, box, True, "full", 60.0, True, TY, max_gap=gap - 3 * GAP_STEP) is None

@@ -1,0 +1,144 @@
+"""A shape's layout: where neurons, bias units, labels and error nodes go, and how much each label shows.
+
+Most tests read the layout as drawn (``render``), with label boxes estimated
+as the layout estimates them (font size x 0.6 per character, 1.2 x font
+size tall, centred on the text's y); the browser test in test_diagram.py
+checks the estimates against Chromium's own boxes.  The rest ask
+:func:`~explorer.drawing.layout.layout` directly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.drawing.diagram import render
+from explorer.drawing.layout import layout
+from explorer.drawing.sizes import FIT, LEVELS, label_size, text_sizes
+from explorer.engine.formatting import number
+from explorer.engine.naming import names
+from explorer.engine.presets import random_data, random_network
+from explorer.lesson.walkthrough import walkthrough
+from tests.helpers.svg import NS, final_state, gradients_only, groups, label, overlaps, parse, text_boxes, text_of
+
+# ------------------------------------------------------- as drawn
+SHAPES = [(2, 2, 2), (2, 3, 2), (3, 4, 3, 2), (8, 8, 8, 8), (4, 8, 8, 2), (1, 1), (16, 1), (1, 5, 1)]
+
+
+@pytest.mark.parametrize("scale, detail", [(1.0, "full"), (1.2, "compact"), (1.6, "full")])
+@pytest.mark.parametrize("mode", ["shared", "per-neuron"])
+@pytest.mark.parametrize("sizes", SHAPES, ids=lambda s: "-".join(map(str, s)))
+def test_no_two_texts_overlap(sizes, mode, scale, detail):
+    net = random_network(sizes, seed=7, bias_mode=mode, update_biases=True)
+    xs, ts = random_data(net)
+    x, t = xs[0], ts[0]
+    wt = walkthrough(net, x, t)
+    for values, updated, hl in (({}, {}, ()), gradients_only(wt), final_state(wt)):
+        root = parse(render(net, x, t, values, updated, hl, text_scale=scale, detail=detail))
+        boxes = text_boxes(root, scale)
+        clashes = overlaps(boxes)
+        assert not clashes, clashes[:3]
+        # and no label covers a neuron
+        circles = []
+        for g in groups(root).values():
+            c = g.find(NS + "circle")
+            if c is not None:
+                cx, cy, r = (float(c.get(k)) for k in ("cx", "cy", "r"))
+                circles.append((g.get("data-id"), cx - r, cy - r, cx + r, cy + r, ""))
+        labels = [b for b in boxes if b[0].startswith(("w", "b_"))]
+        assert not overlaps(labels, circles), overlaps(labels, circles)[:3]
+
+
+@pytest.mark.parametrize("sizes", [(8, 8, 8, 8), (4, 8, 8, 2)], ids=lambda s: "-".join(map(str, s)))
+def test_four_layers_of_eight_still_show_weight_values(sizes):
+    net = random_network(sizes, seed=2)
+    xs, ts = random_data(net)
+    root = parse(render(net, xs[0], ts[0]))
+    w = net.names.weights[1][3][5]
+    assert text_of(label(root, w)) == f"{w} = {number(net.parameters()[w])}"
+
+
+def test_largest_shapes_keep_names_without_overlap():
+    for mode in ("shared", "per-neuron"):
+        net = random_network((16,) * 6, seed=1, bias_mode=mode)
+        xs, ts = random_data(net)
+        root = parse(render(net, xs[0], ts[0]))
+        assert not overlaps(text_boxes(root))
+        # names at least, values in the tooltip
+        assert text_of(label(root, "w300")).startswith("w300")
+        assert "w300 = " in groups(root)["w300"].find(NS + "title").text
+
+
+def test_layers_in_columns_neurons_centred():
+    net = random_network((3, 4, 3, 2), seed=1)
+    xs, ts = random_data(net)
+    g = groups(parse(render(net, xs[0], ts[0])))
+    cols = []
+    for layer in net.names.neurons:
+        pts = [(float(g[n].find(NS + "circle").get("cx")), float(g[n].find(NS + "circle").get("cy"))) for n in layer]
+        assert len({x for x, _ in pts}) == 1  # one column per layer
+        ys = [y for _, y in pts]
+        assert ys == sorted(ys) and len(set(np.round(np.diff(ys), 1))) <= 1  # evenly spaced, in order
+        cols.append((pts[0][0], (ys[0] + ys[-1]) / 2))
+    assert [c[0] for c in cols] == sorted(c[0] for c in cols)
+    assert len({round(c[1], 1) for c in cols}) == 1  # centred on one line
+    # error nodes right of the outputs, the total right of them
+    assert float(g["E_o1"].find(NS + "rect").get("x")) > cols[-1][0]
+    assert float(g["E_total"].find(NS + "rect").get("x")) > float(g["E_o1"].find(NS + "rect").get("x"))
+
+
+# ------------------------------------------------------------ asked directly
+def _labelled(sizes, mode) -> dict[str, int]:
+    """Connection id -> its layer pair, for those that carry a label: weights, each neuron's own bias."""
+    nm = names(sizes, mode == "shared")
+    pairs = {w: l for l, layer in enumerate(nm.weights) for row in layer for w in row}
+    if mode != "shared":
+        pairs.update({b: l for l, layer in enumerate(nm.biases) for b in layer})
+    return pairs
+
+
+@pytest.mark.parametrize("mode", ["shared", "per-neuron"])
+@pytest.mark.parametrize("sizes", [(2, 2, 2), (3, 4, 3, 2), (8, 8, 8, 8)], ids=lambda s: "-".join(map(str, s)))
+def test_every_label_has_an_anchor_between_its_ends_and_none_overlap(sizes, mode):
+    lay = layout(sizes, mode)
+    pairs = _labelled(sizes, mode)
+    assert set(lay.anchors) == set(pairs)
+    boxes = []
+    for eid, l in pairs.items():
+        x, y = lay.anchors[eid]
+        assert lay.neurons[l][0][0] < x < lay.neurons[l + 1][0][0]  # inside its own layer gap
+        w, top, bottom = label_size(eid, lay.level, lay.ty)
+        boxes.append((eid, x - w / 2, y + top, x + w / 2, y + bottom, ""))
+    assert not overlaps(boxes)
+
+
+def test_the_seed_fits_at_one_to_one_with_every_detail():
+    lay = layout((2, 2, 2), "shared")
+    assert lay.level == "full"
+    assert lay.width <= FIT[0] and lay.height <= FIT[1]
+    # columns left to right, neurons evenly spaced about one centre line
+    xs = [layer[0][0] for layer in lay.neurons]
+    assert xs == sorted(xs) and all(len({x for x, _ in layer}) == 1 for layer in lay.neurons)
+    assert {round(layer[1][1] - layer[0][1], 6) for layer in lay.neurons} == {lay.dy}
+    assert lay.errors[0][0] > xs[-1] and lay.total[0] > lay.errors[0][0]
+    assert [text for _x, text in lay.captions] == ["input", "hidden", "output", "error", "total error"]
+
+
+def test_crowded_shapes_drop_detail_and_a_lower_detail_is_never_exceeded():
+    assert layout((16,) * 6, "shared").level == "names"  # 1,280 weights: names only
+    assert layout((8, 8, 8, 8), "shared").level in ("full", "compact")  # values still shown
+    for detail in LEVELS:
+        got = layout((2, 3, 2), "per-neuron", 1.0, detail).level
+        assert LEVELS.index(got) >= LEVELS.index(detail)
+
+
+def test_larger_text_gets_its_own_layout_and_sizes():
+    normal, large = layout((2, 2, 2), "shared"), layout((2, 2, 2), "shared", 1.6)
+    assert large.ty == text_sizes(1.6) and normal.ty == text_sizes(1.0)
+    assert large.height > normal.height
+    assert large.neurons[1][1][1] - large.neurons[1][0][1] >= large.ty.val_h  # room for net and out
+
+
+def test_a_shape_is_laid_out_once():
+    assert layout((3, 4, 2), "shared") is layout((3, 4, 2), "shared")
+    assert layout((3, 4, 2), "shared") is not layout((3, 4, 2), "per-neuron")

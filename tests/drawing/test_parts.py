@@ -1,0 +1,123 @@
+"""The diagram's parts, drawn one kind at a time from a Scene and read back with xml.etree."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+from explorer.drawing.layout import layout
+from explorer.drawing.parts import (
+    bias_links,
+    bias_units,
+    biggest_parameter,
+    error_links,
+    error_nodes,
+    neurons,
+    scene,
+    weight_links,
+)
+from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
+from explorer.engine.validation import InputError
+from tests.helpers.svg import NS, classes, text_of
+
+
+def read(parts: list[str]) -> list[ET.Element]:
+    return [ET.fromstring(p.replace("<g ", '<g xmlns="http://www.w3.org/2000/svg" ', 1)) for p in parts]
+
+
+def seed_scene(values=None, updated=None, highlight=(), network=None, prefix="p-"):
+    net = network or seed_network()
+    lay = layout(net.sizes, net.bias_mode)
+    return scene(net, lay, SEED_INPUTS, SEED_TARGETS, values or {}, updated or {}, highlight, prefix)
+
+
+def test_scene_checks_the_example_and_finds_the_largest_parameter():
+    s = seed_scene(updated={"w5": -0.9})
+    assert s.shared and s.x.tolist() == [0.05, 0.1] and s.t.tolist() == [0.01, 0.99]
+    assert s.biggest == 0.9  # the update counts too
+    assert s.active == frozenset()
+    with pytest.raises(InputError):
+        scene(seed_network(), s.lay, [0.05], SEED_TARGETS, {}, {}, (), "")
+    net = seed_network()
+    net.weights[0] = np.array([[np.inf, 0.2], [np.nan, -3.0]])
+    assert biggest_parameter(net, {"w1": np.nan}) == 3.0  # only finite values
+
+
+def test_weight_links_one_line_and_one_label_each_in_naming_order():
+    lines, labels = weight_links(seed_scene())
+    groups = read(lines)
+    assert [g.get("data-id") for g in groups] == [f"w{i}" for i in range(1, 9)]
+    assert [g.get("id") for g in groups][:2] == ["p-w1", "p-w2"]
+    assert all(g.find(NS + "line") is not None and "bp-pos" in classes(g) for g in groups)
+    chips = read(labels)
+    assert [c.get("data-for") for c in chips] == [f"w{i}" for i in range(1, 9)]
+    assert text_of(chips[4]) == "w5 = 0.4"
+
+
+def test_weight_links_show_gradients_updates_and_highlight():
+    s = seed_scene({("gradient", "w5"): 0.082167041}, {"w6": 0.4}, highlight=["w5"])
+    lines, labels = weight_links(s)
+    by_id = {g.get("data-id"): g for g in read(lines)}
+    assert "bp-active" in classes(by_id["w5"]) and "bp-dim" in classes(by_id["w6"])
+    assert len(by_id["w5"].findall(NS + "line")) == 2  # the glow under the line
+    chips = {c.get("data-for"): c for c in read(labels)}
+    assert text_of(chips["w5"]) == "w5 = 0.4 | ∂E/∂w5 = 0.082167041"
+    assert text_of(chips["w6"]) == "w6 = 0.4 | was 0.45"
+
+
+def test_shared_bias_links_have_no_labels_and_are_named_by_their_ends():
+    lines, labels = bias_links(seed_scene(highlight=["b1", "h1"]))
+    groups = read(lines)
+    assert [g.get("data-id") for g in groups] == ["b1-h1", "b1-h2", "b2-o1", "b2-o2"]
+    assert labels == []
+    lit = [g.get("data-id") for g in groups if "bp-active" in classes(g)]
+    assert lit == ["b1-h1"]  # the unit and that neuron are both in the step
+    assert all("bp-bias-edge" in classes(g) for g in groups)
+
+
+def test_per_neuron_bias_links_carry_their_own_labels():
+    net = random_network((2, 3, 1), seed=2, bias_mode="per-neuron")
+    x, t = random_data(net)
+    s = scene(net, layout(net.sizes, net.bias_mode), x[0], t[0], {}, {}, ["b_h2"], "")
+    lines, labels = bias_links(s)
+    assert [g.get("data-id") for g in read(lines)] == ["b_h1", "b_h2", "b_h3", "b_o1"]
+    chips = read(labels)
+    assert [c.get("data-for") for c in chips] == ["b_h1", "b_h2", "b_h3", "b_o1"]
+    assert ["bp-active" in classes(c) for c in chips] == [False, True, False, False]
+    units = read(bias_units(s))
+    assert text_of(units[0]) == "1 | b1" and "bp-active" in classes(units[0])  # a bias of b1's layer is lit
+
+
+def test_error_links_light_up_with_both_ends():
+    groups = read(error_links(seed_scene(highlight=["o1", "E_o1"])))
+    assert [g.get("data-id") for g in groups] == ["o1-E_o1", "E_o1-E_total", "o2-E_o2", "E_o2-E_total"]
+    assert [("bp-active" in classes(g)) for g in groups] == [True, False, False, False]
+
+
+def test_shared_bias_units_show_their_value_above_the_one():
+    units = read(bias_units(seed_scene(updated={"b1": 0.3})))
+    assert [u.get("data-id") for u in units] == ["b1", "b2"]
+    assert text_of(units[0]) == "1 | b1 = 0.3 | was 0.35"
+    assert text_of(units[1]) == "1 | b2 = 0.6"
+    assert units[0].find(NS + "title").text.startswith("b1 = 0.35 (bias unit of the hidden layer")
+
+
+def test_neurons_show_inputs_and_what_is_known_so_far():
+    groups = read(neurons(seed_scene({("net", "h1"): 0.3775, ("slope", "h1"): 0.24})))
+    by_id = {g.get("data-id"): g for g in groups}
+    assert list(by_id) == ["i1", "i2", "h1", "h2", "o1", "o2"]
+    assert text_of(by_id["i1"]) == "i1 | 0.05" and "bp-input" in classes(by_id["i1"])
+    assert text_of(by_id["h1"]) == "h1 | net 0.3775 | out ?" and "bp-hidden" in classes(by_id["h1"])
+    assert "bp-output" in classes(by_id["o2"])
+    title = by_id["h1"].find(NS + "title").text.split("\n")
+    assert title == ["h1: hidden layer neuron, activation sigmoid", "net_h1 = 0.3775", "dout_h1/dnet_h1 = 0.24"]
+
+
+def test_error_nodes_show_targets_then_e_total():
+    groups = read(error_nodes(seed_scene({("error", "o2"): 0.023560026})))
+    assert [g.get("data-id") for g in groups] == ["E_o1", "E_o2", "E_total"]
+    assert text_of(groups[0]) == "E_o1 | ? | target 0.01"
+    assert text_of(groups[1]) == "E_o2 | 0.023560026 | target 0.99"
+    assert text_of(groups[2]) == "E_total | ?" and "bp-total" in classes(groups[2])

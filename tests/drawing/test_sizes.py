@@ -1,0 +1,62 @@
+"""The diagram's sizes: the font sizes the layout reserves room by are the stylesheet's, and labels grow with detail."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import explorer.drawing
+from explorer.drawing.sizes import (
+    CHAR_WIDTH,
+    E_H,
+    E_W,
+    FONT_SIZES,
+    LINE_HEIGHT,
+    VALUE_CHARS,
+    label_size,
+    text_sizes,
+    unit_label_size,
+)
+
+CSS = (Path(explorer.drawing.__file__).parent / "static" / "diagram.css").read_text()
+
+
+@pytest.mark.parametrize("cls", sorted(FONT_SIZES))
+def test_font_sizes_are_the_stylesheets(cls):
+    """The layout estimates text from FONT_SIZES; the browser draws it by the CSS: they must agree."""
+    (size,) = re.findall(r"\." + cls + r"\{[^}]*font-size:([\d.]+)px", CSS)
+    assert float(size) == FONT_SIZES[cls]
+
+
+def test_text_sizes_scale_the_text_and_the_error_box_only():
+    normal, large = text_sizes(1.0), text_sizes(1.5)
+    assert normal.val == FONT_SIZES["bp-val"] and normal.l1 == FONT_SIZES["bp-l1"] and normal.l2 == FONT_SIZES["bp-l2"]
+    for field in ("val", "val_w", "val_h", "l1", "l2", "l2_offset", "e_w", "e_h"):
+        assert getattr(large, field) == pytest.approx(1.5 * getattr(normal, field)), field
+    assert (normal.e_w, normal.e_h) == (E_W, E_H)
+    assert normal.fit == large.fit  # the panel is as big as ever
+    # "out " and a value of VALUE_CHARS characters, on two lines
+    assert normal.val_w == pytest.approx(FONT_SIZES["bp-val"] * CHAR_WIDTH * (4 + VALUE_CHARS))
+    assert normal.val_h == pytest.approx(2 * FONT_SIZES["bp-val"] * LINE_HEIGHT)
+
+
+def test_a_label_box_holds_its_longest_text_at_each_detail():
+    ty = text_sizes(1.0)
+    names_only, compact, full = (label_size("w12", level, ty) for level in ("names", "compact", "full"))
+    assert names_only[0] >= ty.l1 * CHAR_WIDTH * len("w12")
+    assert compact[0] >= ty.l1 * CHAR_WIDTH * len("w12 = -0.123456789")
+    assert full[0] >= ty.l2 * CHAR_WIDTH * len("∂E/∂w12 = -0.123456789")
+    assert names_only[0] < compact[0] <= full[0]
+    # one line high, centred on the anchor; "full" adds the small second line below
+    assert compact[1] == names_only[1] == full[1] < 0 < compact[2] == names_only[2] < full[2]
+    assert full[2] - compact[2] == pytest.approx(ty.l2 * LINE_HEIGHT)
+
+
+def test_a_shared_bias_units_text_keeps_two_lines_even_among_names_only():
+    ty = text_sizes(1.0)
+    assert unit_label_size("names", ty) == unit_label_size("compact", ty)
+    width, height = unit_label_size("full", ty)
+    assert height == pytest.approx(label_size("b0", "full", ty)[2] - label_size("b0", "full", ty)[1])
+    assert width == label_size("b0", "full", ty)[0]
