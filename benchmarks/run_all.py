@@ -9,7 +9,17 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-SCRIPTS = ("engine.py", "crossover.py", "train_button.py", "panel.py", "history.py", "files.py", "beyond.py", "quiz.py")
+SCRIPTS = (
+    "engine.py",
+    "crossover.py",
+    "train_button.py",
+    "walkthrough.py",
+    "panel.py",
+    "history.py",
+    "files.py",
+    "beyond.py",
+    "quiz.py",
+)
 for script in SCRIPTS:
     print(f"=== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)

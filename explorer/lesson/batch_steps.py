@@ -31,8 +31,9 @@ def batch_steps(it: Iteration, x_all: np.ndarray, t_all: np.ndarray, mean: Gradi
 
 
 def example_gradients(network: Network, x_all: np.ndarray, t_all: np.ndarray) -> tuple[list, list]:
-    """(each example's gradients, each example's layer outputs): one backward pass per example."""
-    return [network.backward(x, t) for x, t in zip(x_all, t_all)], [network.forward(x).outs for x in x_all]
+    """(each example's gradients, each example's layer outputs): one forward and backward pass per example."""
+    passes = [network.forward(x, t) for x, t in zip(x_all, t_all)]
+    return [network.backward(x, t, fw) for x, t, fw in zip(x_all, t_all, passes)], [fw.outs for fw in passes]
 
 
 def weight_mean_steps(it: Iteration, examples: tuple[list, list], mean: Gradients, l: int, k: int, j: int) -> None:

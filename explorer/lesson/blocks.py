@@ -91,6 +91,7 @@ class Steps(Sequence):
         self._starts = [0, *itertools.accumulate(b.count for b in blocks)]
         self._built: dict[int, tuple[Step, ...]] = {}
         self._values: dict[int, Values] = {}
+        self._memo: dict = {}
         self._prefix: tuple[int, Values] = (0, {})
 
     def __len__(self) -> int:
@@ -142,11 +143,12 @@ class Steps(Sequence):
         if start > b:
             start, values = 0, {}
         values = dict(values)
-        for whole in range(start, b):
-            if whole not in self._values:
-                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a diverged network: inf, nan
-                    self._values[whole] = block_values(self._it, self._blocks[whole], self._mean, self._last)
-            values.update(self._values[whole])
+        blocks = self._blocks
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a diverged network: inf, nan
+            for whole in range(start, b):
+                if whole not in self._values:
+                    self._values[whole] = block_values(self._it, blocks[whole], self._mean, self._last, self._memo)
+                values.update(self._values[whole])
         self._prefix = (b, values)
         values = dict(values)
         if count > self._starts[b]:
@@ -174,13 +176,16 @@ def _build(it: Iteration, block: Block, examples: Callable[[], Any], mean: Any) 
         up.update_layer_steps(it, mean, *where)
 
 
-def block_values(it: Iteration, block: Block, mean: Any, last: Callable[[], Any]) -> Values:
+def block_values(it: Iteration, block: Block, mean: Any, last: Callable[[], Any], memo: dict) -> Values:
     """``{step.key: step.value}`` of a whole block, read from the engine's arrays (no formulas made).
 
     The same numbers the block's steps hold (a test compares them block by
-    block): later steps of a block win, as in the steps themselves.
+    block): later steps of a block win, as in the steps themselves.  ``memo``
+    keeps what blocks of one walkthrough share.
     """
-    nm, g, net = it.nm, it.g, it.network
+    if "names" not in memo:
+        memo["names"] = it.nm
+    nm, g, net = memo["names"], it.g, it.network
     kind, where = block.kind, block.where
     values: Values = {}
     if kind == "forward":
@@ -196,16 +201,27 @@ def block_values(it: Iteration, block: Block, mean: Any, last: Callable[[], Any]
         values = _neuron_values(it, *where)
     elif kind == "shared_bias":
         values[("gradient", nm.bias_units[where[0]])] = float(g.biases[where[0]][0])
-    elif kind in ("weight_mean", "bias_mean"):
-        l, k, *j = where
-        name = nm.weights[l][k][j[0]] if j else list(dict.fromkeys(nm.biases[l]))[k]
-        arrays = (last().weights[l], mean.weights[l]) if j else (last().biases[l], mean.biases[l])
-        index = (k, j[0]) if j else k
-        values[("example_gradient", name)], values[("gradient", name)] = (float(a[index]) for a in arrays)
+    elif kind == "weight_mean":
+        l, k, j = where
+        # the layer's numbers as lists, once per walkthrough: there is a block per weight
+        if ("weights", l) not in memo:
+            memo["weights", l] = (last().weights[l].tolist(), mean.weights[l].tolist())
+        example, batch = memo["weights", l]
+        values[("example_gradient", nm.weights[l][k][j])], values[("gradient", nm.weights[l][k][j])] = (
+            example[k][j],
+            batch[k][j],
+        )
+    elif kind == "bias_mean":
+        l, k = where
+        name = list(dict.fromkeys(nm.biases[l]))[k]
+        values[("example_gradient", name)], values[("gradient", name)] = (
+            float(last().biases[l][k]),
+            float(mean.biases[l][k]),
+        )
     else:
         (l,) = where
-        for k, row in enumerate(nm.weights[l]):
-            values.update({("update", w): float(it.after.weights[l][k, j]) for j, w in enumerate(row)})
+        for row, new in zip(nm.weights[l], it.after.weights[l].tolist()):
+            values.update({("update", w): value for w, value in zip(row, new)})
         if net.update_biases:
             biases = dict.fromkeys(nm.biases[l])
             values.update({("update", b): float(it.after.biases[l][k]) for k, b in enumerate(biases)})
@@ -216,17 +232,20 @@ def _neuron_values(it: Iteration, l: int, k: int) -> Values:
     """The values of :func:`~.backward_steps.neuron_steps` for neuron k of layer l + 1."""
     nm, g, net = it.nm, it.g, it.network
     h, values = nm.neurons[l + 1][k], {}
+    # Python floats: the same numbers as the steps' (a float times a float is numpy's product too)
     if l < len(net.weights) - 1:
-        W = (it.after if net.order == "seed" else net).weights[l + 1]
+        W = (it.after if net.order == "seed" else net).weights[l + 1][:, k].tolist()
+        deltas = g.deltas[l + 1].tolist()
         for above, n in enumerate(nm.neurons[l + 2]):
             if k == 0:
-                values[("delta", n)] = float(g.deltas[l + 1][above])
-            values[("weight_above", nm.weights[l + 1][above][k])] = float(W[above, k])
-            values[("path", h)] = float(g.deltas[l + 1][above] * W[above, k])
+                values[("delta", n)] = deltas[above]
+            values[("weight_above", nm.weights[l + 1][above][k])] = W[above]
+            values[("path", h)] = deltas[above] * W[above]
         values[("d_out", h)] = float(g.d_outs[l][k])
     values[("slope", h)] = float(bw.slopes(it, l)[k])
+    inputs, gradients = it.fw.outs[l].tolist(), g.weights[l][k].tolist()
     for j, w in enumerate(nm.weights[l][k]):
-        values[("input", w)], values[("gradient", w)] = float(it.fw.outs[l][j]), float(g.weights[l][k, j])
+        values[("input", w)], values[("gradient", w)] = inputs[j], gradients[j]
     if net.update_biases and net.bias_mode != "shared":
         values[("input", nm.biases[l][k])], values[("gradient", nm.biases[l][k])] = 1.0, float(g.biases[l][k])
     return values
