@@ -6,8 +6,9 @@ Each network is trained ``--iterations`` iterations through the session (the
 largest, 6 layers of 16 with 64 examples, in batch mode: 89,489 steps an
 iteration).  Then, the two networks in turn, click after click:
 
-* Next step and Previous step from places spread over an iteration (so the
-  steps' blocks are mostly not yet worked out: the dearer case);
+* Next step and Previous step from places spread over an iteration, just
+  jumped to in a walkthrough not yet worked out (the dearer case: the block
+  of steps reached is worked out by the click);
 * opening iteration 5,000 again (the parameters from the history, its
   walkthrough, at its start).
 
@@ -60,8 +61,11 @@ def handlers(opened: int) -> dict[str, tuple]:
     """(setup, action) per handler; setup(session, i) is untimed."""
 
     def spread(session: Session, i: int, at_least: int) -> None:
-        session.go_to_iteration(session.trained - (i % 3))  # a walkthrough not yet worked out
+        # another iteration's walkthrough, at a step far into it: the jump and its drawing
+        # are the slider's handler; the click after it works out the steps it reaches
+        session.go_to_iteration(session.trained - (i % 3))
         session.go_to(at_least + (i * 7919) % (len(session.walk) - at_least))
+        shown(session, False)
 
     return {
         "Next step": (lambda s, i: spread(s, i, 0), lambda s: s.next_step()),
