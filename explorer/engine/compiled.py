@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .functions import ACTIVATIONS, LOSSES
-from .network import Network, Options
+from .network import Network
+from .options import Options
 
 if TYPE_CHECKING:
     from .training import Checkpoints
