@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,14 +28,13 @@ from .functions import ACTIVATIONS, LOSSES
 from .network import Network
 from .options import Options
 
-if TYPE_CHECKING:
-    from .training import Checkpoints
-
 Trainer = Callable[..., list]
+#: ``(first, keep)``: :class:`explorer.engine.training.Checkpoints` (not imported: training imports this module)
+Keeping = tuple[int, Callable[[int, list], int]]
 
 
 def train_compiled(
-    network: Network, x: np.ndarray, t: np.ndarray, iterations: int, mode: str, checkpoints: Checkpoints | None = None
+    network: Network, x: np.ndarray, t: np.ndarray, iterations: int, mode: str, checkpoints: Keeping | None = None
 ) -> tuple[Network, np.ndarray] | None:
     """Train a copy as :func:`explorer.engine.training.train` does; None where this cannot.
 
