@@ -1,6 +1,6 @@
 """The Train button's path against the engine: ``Session.train`` beside one ``train()`` call.
 
-    .venv/bin/python benchmarks/train_button.py [--repeat 9]
+    .venv/bin/python benchmarks/train_button.py [--repeat 15]
 
 ``Session.train`` is what the panel's Train button runs: the history's
 checkpoints every 50 iterations, the error curve, the session's state.  The
@@ -64,7 +64,7 @@ def compare(make, iterations: int, repeat: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"best of {args.repeat}, the two in turn; load average {load} on {os.cpu_count()} cores")
