@@ -9,7 +9,18 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script in ("engine.py", "panel.py", "history.py", "files.py", "beyond.py", "quiz.py"):
+SCRIPTS = (
+    "engine.py",
+    "crossover.py",
+    "train_button.py",
+    "walkthrough.py",
+    "panel.py",
+    "history.py",
+    "files.py",
+    "beyond.py",
+    "quiz.py",
+)
+for script in SCRIPTS:
     print(f"=== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)
 print("=== browser latency: .venv/bin/python benchmarks/browser_latency.py --panel")

@@ -28,18 +28,21 @@ from .functions import ACTIVATIONS, LOSSES
 from .network import Network
 from .options import Options
 
-Trainer = Callable[[list, list, float, int, list], list]
+Trainer = Callable[..., list]
+#: ``(first, keep)``: :class:`explorer.engine.training.Checkpoints` (not imported: training imports this module)
+Keeping = tuple[int, Callable[[int, list], int]]
 
 
 def train_compiled(
-    network: Network, x: np.ndarray, t: np.ndarray, iterations: int, mode: str
+    network: Network, x: np.ndarray, t: np.ndarray, iterations: int, mode: str, checkpoints: Keeping | None = None
 ) -> tuple[Network, np.ndarray] | None:
     """Train a copy as :func:`explorer.engine.training.train` does; None where this cannot.
 
     Returns None for a batch update under the seed's order with several
     examples (each layer's mean gradient is needed before the layer below
     can start), and when float arithmetic raised (the numpy trainer then
-    takes over from the start).
+    takes over from the start; the checkpoints kept so far are its own
+    numbers, to rounding).
     """
     m = x.shape[0]
     kind = "single" if m == 1 else mode
@@ -47,12 +50,12 @@ def train_compiled(
     if kind == "batch" and options.order == "seed":
         return None
     run = _trainer(network.sizes, _shape_options(options), kind)
-    params = [float(p) for W in network.weights for p in W.ravel()]
-    params += [float(p) for b in network.biases for p in b]
+    params = network.flat_parameters().tolist()
     data = [tuple(row) for row in np.hstack([x, t]).tolist()]
     errors: list[float] = []
+    due, keep = (-1, None) if checkpoints is None else checkpoints  # keep(i, params) takes the list as it is
     try:
-        params = run(params, data, options.learning_rate, iterations, errors)
+        params = run(params, data, options.learning_rate, iterations, errors, due, keep)
     except (OverflowError, ZeroDivisionError):
         return None
     trained = network.copy()
@@ -87,23 +90,26 @@ def _trainer(sizes: tuple[int, ...], options: Options, kind: str) -> Trainer:
 
 
 def source_code(sizes: tuple[int, ...], options: Options, kind: str) -> str:
-    """The Python source of ``run(params, data, eta, iterations, errors) -> params``.
+    """The Python source of ``run(params, data, eta, iterations, errors, due, keep) -> params``.
 
     ``kind`` is ``"single"`` (one example), ``"online"`` or ``"batch"``.
     ``errors`` receives the mean E_total before each iteration and after the
-    last; the loop stops early at the first non-finite one.
+    last; the loop stops early at the first non-finite one.  At the start of
+    iteration ``i == due`` it calls ``due = keep(i, params)`` (the history's
+    checkpoints; ``due = -1`` never): one comparison an iteration, where a
+    second function per shape would double the time spent compiling.
     """
     g = _Writer(sizes, options)
     params = ", ".join(g.params)
     example = ", ".join([f"a0_{j}" for j in range(sizes[0])] + [f"t{k}" for k in range(sizes[-1])])
     m_lines = ["m = len(data)"] if kind != "single" else [f"{example}, = data[0]"]
     lines = [
-        "def run(params, data, eta, iterations, errors):",
+        "def run(params, data, eta, iterations, errors, due, keep):",
         f"    {params}, = params",
         *[f"    {line}" for line in m_lines],
         "    for i in range(iterations + 1):",
     ]
-    body: list[str] = []
+    body = ["if i == due:", f"    due = keep(i, [{params}])"]
     if kind == "single":
         body += g.forward() + [
             f"E = {g.error()}",

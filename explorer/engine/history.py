@@ -17,12 +17,13 @@ edit are worked out with the network, data and mode they had then.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .network import Network
-from .training import train
+from .training import Checkpoints, train_checked
 
 #: Checkpoint spacing of a new segment: at most 49 iterations to recompute.
 EVERY = 50
@@ -32,7 +33,7 @@ BUDGET_BYTES = 24 * 2**20
 
 def parameters_of(network: Network) -> np.ndarray:
     """All weights, then all biases, as one flat float64 vector of length P."""
-    return np.concatenate([w.ravel() for w in network.weights] + [b.ravel() for b in network.biases])
+    return network.flat_parameters()
 
 
 def with_parameters(base: Network, flat: np.ndarray) -> Network:
@@ -82,13 +83,13 @@ class _Segment:
     def nbytes(self) -> int:
         return self.count * self.rows.shape[1] * 8
 
-    def append(self, network: Network, most: int) -> None:
-        """Add a checkpoint; the array grows by doubling, to no more than ``most`` rows."""
+    def append(self, flat: Sequence[float], most: int) -> None:
+        """Add a checkpoint (flat parameters); the array grows by doubling, to no more than ``most`` rows."""
         if self.count == len(self.rows):
             grown = np.empty((max(self.count + 1, min(2 * len(self.rows), most)), self.rows.shape[1]))
             grown[: self.count] = self.rows[: self.count]
             self.rows = grown
-        self.rows[self.count] = parameters_of(network)
+        self.rows[self.count] = flat
         self.count += 1
 
     def keep_until(self, iteration: int) -> None:
@@ -147,9 +148,13 @@ class History:
 
     def record(self, iteration: int, network: Network) -> None:
         """Note the parameters after ``iteration`` iterations, if a checkpoint is due there."""
+        self.record_parameters(iteration, network.flat_parameters())
+
+    def record_parameters(self, iteration: int, flat: Sequence[float]) -> None:
+        """:meth:`record` for parameters already flat (P floats, in the order of :func:`parameters_of`)."""
         if iteration == self.next_due():
             row_bytes = 8 * self.segments[-1].rows.shape[1]
-            self.segments[-1].append(network, most=self.budget_bytes // row_bytes + 1)
+            self.segments[-1].append(flat, most=self.budget_bytes // row_bytes + 1)
             while self.nbytes > self.budget_bytes and max(s.count for s in self.segments) > 2:
                 max(self.segments, key=lambda s: s.count).thin()
 
@@ -158,8 +163,11 @@ class History:
     ) -> tuple[Network, np.ndarray, int | None]:
         """Train ``network`` (the parameters after ``start``) on, recording each checkpoint due on the way.
 
-        The run is cut where a checkpoint is due, so its parameters can be
-        kept, and stops where E_total stops being finite, as :func:`train` does.
+        One training run, which hands over the parameters wherever a
+        checkpoint is due; it stops where E_total stops being finite, as
+        :func:`~explorer.engine.training.train` does.  ``inputs`` and
+        ``targets`` are checked already (the session checks examples once,
+        when they come in).
 
         Returns
         -------
@@ -168,18 +176,17 @@ class History:
         diverged_at : the iteration at which the run stopped on a non-finite
             E_total (``start + k``), or None
         """
-        done, iteration, left = [], start, iterations
-        while left > 0:
-            chunk = min(left, self.next_due() - iteration)
-            result = train(network, inputs, targets, chunk, mode=mode)
-            network = result.network
-            done.append(result.errors[1:])
-            iteration += result.iterations
-            self.record(iteration, network)
-            if result.diverged_at is not None:
-                return network, np.concatenate(done), iteration
-            left -= chunk
-        return network, np.concatenate(done) if done else np.empty(0), None
+        if iterations == 0:
+            return network, np.empty(0), None
+
+        def keep(i: int, flat: Sequence[float]) -> int:
+            self.record_parameters(start + i, flat)
+            return self.next_due() - start
+
+        checkpoints = Checkpoints(self.next_due() - start, keep)
+        result = train_checked(network, inputs, targets, iterations, mode, checkpoints=checkpoints)
+        diverged = None if result.diverged_at is None else start + result.diverged_at
+        return result.network, result.errors[1:], diverged
 
     def edit(
         self, iteration: int, network: Network, inputs: np.ndarray, targets: np.ndarray, mode: str = "online"
@@ -209,5 +216,5 @@ class History:
         network = with_parameters(segment.base, segment.rows[row])
         missing = iteration - (segment.start + row * segment.every)
         if missing:
-            network = train(network, segment.inputs, segment.targets, missing, mode=segment.mode).network
+            network = train_checked(network, segment.inputs, segment.targets, missing, segment.mode).network
         return network

@@ -76,8 +76,12 @@ def _transpose(W: np.ndarray) -> np.ndarray:
 
 # Networks stacked on a leading axis (train_many) are thousands of tiny
 # matrices: einsum's loop beats a matmul call per matrix there, by 1.5-2.5x.
+# Not for inputs shared by every copy with several examples (shape (1, m, n),
+# m > 1), where matmul's broadcasting is 2-3x faster than einsum's.
 def _stacked_times_transposed(a: np.ndarray, W: np.ndarray) -> np.ndarray:
     """a @ W.T per stacked network: sum over j of W[k, j] a[j], per example."""
+    if a.shape[0] == 1 and a.shape[-2] > 1:
+        return a @ np.swapaxes(W, -1, -2)
     return np.einsum("...ij,...mj->...mi", W, a)
 
 

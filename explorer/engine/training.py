@@ -11,7 +11,9 @@ outweigh the sums.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,10 +32,23 @@ SEED_ORDER_IN_BATCH = (
     "choose the textbook Update order first"
 )
 BACKENDS = ("auto", "compiled", "numpy")
-#: Up to this many weight-times-example products per update, straight-line
-#: Python floats beat numpy's per-call overhead (about a microsecond a call):
-#: the seed's 8, XOR's 6 online or 24 in batch (measured by benchmarks/engine.py).
-COMPILED_WORK_LIMIT = 80
+#: Straight-line Python floats cost about the same per weight-times-example
+#: product of an update; numpy costs about the same per layer, whatever its
+#: width (its calls, not its sums, dominate).  The two cross, online and batch
+#: alike, at about this many products per update and layer of weights: the
+#: straight-line trainer is chosen up to there (benchmarks/crossover.py measures
+#: both sides of it; 4-4-4-4 with 4 examples in batch, 64 a layer, runs 2x
+#: faster compiled, 16-16-16 online, 256 a layer, 2x faster in numpy).
+COMPILED_WORK_PER_LAYER = 128
+
+
+def compiled_is_faster(network: Network, examples: int, mode: str) -> bool:
+    """Whether the straight-line trainer beats numpy here (see :data:`COMPILED_WORK_PER_LAYER`)."""
+    per_update = examples if mode == "batch" else 1
+    work = sum(w.size for w in network.weights) * per_update
+    return work <= COMPILED_WORK_PER_LAYER * len(network.weights)
+
+
 #: Why the seed's order and batch mode exclude each other, told from the field that was changed.
 _SEED_ORDER_IS_ONLINE = {
     "Mode": SEED_ORDER_IN_BATCH,
@@ -51,6 +66,19 @@ def check_order_and_mode(order: str, mode: str, field: str) -> None:
     """
     if order == "seed" and mode == "batch":
         raise v.InputError(field, _SEED_ORDER_IS_ONLINE[field])
+
+
+class Checkpoints(NamedTuple):
+    """Parameters to keep along one run, without cutting it into separate runs.
+
+    ``keep(i, parameters)`` is called with the flat parameters after ``i``
+    iterations (all weights, then all biases: P floats, an array or, from
+    the straight-line trainer, a list), first at ``i = first``; it returns
+    the next ``i`` it wants.  The parameters are the callee's to keep.
+    """
+
+    first: int
+    keep: Callable[[int, Sequence[float]], int]
 
 
 @dataclass(frozen=True)
@@ -91,8 +119,8 @@ def train(
     mode : ``"online"`` (one update per example, in order) or ``"batch"``
         (one update per iteration with the mean gradient).
     backend : ``"numpy"``, ``"compiled"`` (straight-line floats, small
-        networks) or ``"auto"`` (compiled up to ``COMPILED_WORK_LIMIT`` weights
-        times examples per update).
+        networks) or ``"auto"`` (the faster of the two, by the measured
+        crossover: :func:`compiled_is_faster`).
 
     Returns
     -------
@@ -104,33 +132,53 @@ def train(
     iterations = check_iterations(iterations)
     mode = check_mode(mode, network, x.shape[0])
     backend = v.check_choice("backend", backend, BACKENDS)
-    per_update = x.shape[0] if mode == "batch" else 1
-    if backend == "compiled" or (
-        backend == "auto" and sum(w.size for w in network.weights) * per_update <= COMPILED_WORK_LIMIT
-    ):
+    return train_checked(network, x, t, iterations, mode, backend)
+
+
+def train_checked(
+    network: Network,
+    x: np.ndarray,
+    t: np.ndarray,
+    iterations: int,
+    mode: str,
+    backend: str = "auto",
+    checkpoints: Checkpoints | None = None,
+) -> TrainingResult:
+    """:func:`train` on arguments already checked, keeping ``checkpoints`` on the way.
+
+    For callers that checked their examples once, when they came in
+    (``Network.check_data``: arrays of shape (m, n_0) and (m, n_L)), and call
+    this many times: the session's Train button, the history's recomputation.
+    """
+    if backend == "compiled" or (backend == "auto" and compiled_is_faster(network, x.shape[0], mode)):
         from .compiled import train_compiled  # noqa: PLC0415 (built on first use)
 
-        result = train_compiled(network, x, t, iterations, mode)
+        result = train_compiled(network, x, t, iterations, mode, checkpoints)
         if result is not None:
             return _result(*result)
-    return _result(*_train_numpy(network, x, t, iterations, mode))
+    return _result(*_train_numpy(network, x, t, iterations, mode, checkpoints))
 
 
 def _train_numpy(
-    network: Network, x: np.ndarray, t: np.ndarray, iterations: int, mode: str
+    network: Network, x: np.ndarray, t: np.ndarray, iterations: int, mode: str, checkpoints: Checkpoints | None
 ) -> tuple[Network, np.ndarray]:
     trained = network.copy()
     options = trained.options
     acts, loss = options.records
-    n = t.shape[1]
+    m, n = t.shape
     errors = np.empty(iterations + 1)
     # with one example, online and batch are the same step
     per_example = list(zip(x, t)) if mode == "online" and x.shape[0] > 1 else None
     isfinite = math.isfinite
+    due, keep = checkpoints if checkpoints is not None else (-1, None)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for i in range(iterations + 1):
+            if i == due:
+                due = keep(i, trained.flat_parameters())
             nets, outs = feed_forward(trained.weights, trained.biases, acts, x)
-            errors[i] = error = float(loss.errors(nets[-1], outs[-1], t, n).sum(axis=1).mean())
+            # the mean over examples of E_total: ndarray.mean's own bookkeeping
+            # costs more than the sums here; sum / m is the same number
+            errors[i] = error = loss.errors(nets[-1], outs[-1], t, n).sum(axis=1).sum() / m
             if i == iterations or not isfinite(error):
                 return trained, errors[: i + 1]
             if per_example is None:

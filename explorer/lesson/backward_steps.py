@@ -23,6 +23,15 @@ from .steps import Iteration
 
 def backward_steps(it: Iteration) -> None:
     """The chain rule for every parameter, output layer first."""
+    output_d_out_steps(it)
+    for l in reversed(range(len(it.network.weights))):
+        for k in range(len(it.nm.neurons[l + 1])):
+            neuron_steps(it, l, k)
+        shared_bias_steps(it, l)
+
+
+def output_d_out_steps(it: Iteration) -> None:
+    """dE_total/dout of each output, from the loss record: where the chain starts."""
     network, nm, g = it.network, it.nm, it.g
     L = len(network.weights)
     loss = LOSSES[network.loss]
@@ -38,27 +47,29 @@ def backward_steps(it: Iteration) -> None:
             neuron=o,
             layer=L,
         )
-    for l in reversed(range(L)):
-        _layer_steps(it, l)
 
 
 # ------------------------------------------------------------ one layer
 
 
-def _layer_steps(it: Iteration, l: int) -> None:
-    """The backward steps of layer l + 1: its neurons' dE/dout, slopes and parameter gradients."""
-    network = it.network
-    L = len(network.weights)
-    act = ACTIVATIONS[network.activations[l]]
-    # the slopes, as the chain shows them; the deltas themselves are the engine's
-    slopes = act.df(it.fw.nets[l], it.fw.outs[l + 1])
-    for k in range(len(it.nm.neurons[l + 1])):
-        if l < L - 1:
-            _path_steps(it, l, k)
-        _slope_step(it, l, k, slopes[k])
-        _parameter_steps(it, l, k, slopes[k])
-    if network.update_biases and network.bias_mode == "shared":
-        _shared_bias_step(it, l, slopes)
+def slopes(it: Iteration, l: int) -> np.ndarray:
+    """dout/dnet of every neuron of layer l + 1, as the chain shows them (the deltas are the engine's)."""
+    return ACTIVATIONS[it.network.activations[l]].df(it.fw.nets[l], it.fw.outs[l + 1])
+
+
+def neuron_steps(it: Iteration, l: int, k: int) -> None:
+    """The backward steps of neuron k of layer l + 1: its dE/dout (hidden), slope and parameter gradients."""
+    slope = slopes(it, l)[k]
+    if l < len(it.network.weights) - 1:
+        _path_steps(it, l, k)
+    _slope_step(it, l, k, slope)
+    _parameter_steps(it, l, k, slope)
+
+
+def shared_bias_steps(it: Iteration, l: int) -> None:
+    """The gradient of layer l + 1's shared bias, when biases are shared and updated (else nothing)."""
+    if it.network.update_biases and it.network.bias_mode == "shared":
+        _shared_bias_step(it, l, slopes(it, l))
 
 
 def _slope_step(it: Iteration, l: int, k: int, slope: float) -> None:
@@ -180,7 +191,8 @@ def _path_steps(it: Iteration, l: int, j: int) -> None:
     to_output = l + 2 == len(nm.neurons) - 1
     terms, term_tex = [], []
     for k in range(len(above)):
-        _delta_step(it, l, k)
+        if j == 0:  # the first neuron's paths show the deltas above; the others reuse them
+            _delta_step(it, l, k)
         path_tex, term = _one_path_steps(it, l, j, k)
         terms.append(term)
         term_tex.append(path_tex)
@@ -205,12 +217,14 @@ def _delta_symbol(it: Iteration, l: int, k: int) -> str:
 
 
 def _delta_step(it: Iteration, l: int, k: int) -> None:
-    """dE/dnet of neuron k of layer l + 2 (the layer above), unless an earlier path showed it."""
+    """dE/dnet of neuron k of layer l + 2 (the layer above), from its dE/dout and slope shown before.
+
+    Those two are the engine's numbers, as their own steps showed them, so a
+    neuron's steps can be worked out without the steps before them.
+    """
     n = it.nm.neurons[l + 2][k]
     to_output = l + 2 == len(it.nm.neurons) - 1
     s_delta = _delta_symbol(it, l, k)
-    if s_delta in it.shown:
-        return
     first = f"dE_{n}/dout_{n}" if to_output else f"dE_total/dout_{n}"
     it.add(
         "backward",
@@ -219,7 +233,7 @@ def _delta_step(it: Iteration, l: int, k: int) -> None:
         it.g.deltas[l + 1][k],
         [
             rf"{tex_symbol(first)} \cdot {tex_symbol(f'dout_{n}/dnet_{n}')}",
-            rf"{tex_term(it.shown[f'dE_total/dout_{n}'])} \cdot {tex_term(it.shown[f'dout_{n}/dnet_{n}'])}",
+            rf"{tex_term(float(it.g.d_outs[l + 1][k]))} \cdot {tex_term(float(slopes(it, l + 1)[k]))}",
         ],
         f"How much {'E_' + n if to_output else 'E_total'} changes when net_{n} changes.",
         [n] + ([f"E_{n}"] if to_output else []),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from explorer.engine.formatting import tex_name, tex_symbol, tex_term
-from explorer.engine.network import Gradients
+from explorer.engine.network import Gradients, Network
 
 from .steps import Iteration
 
@@ -20,51 +20,54 @@ def batch_steps(it: Iteration, x_all: np.ndarray, t_all: np.ndarray, mean: Gradi
     Each example's gradients come from its own backward pass; the mean is the
     engine's gradient over the whole batch, so the formula's sum checks it.
     """
-    network, nm = it.network, it.nm
-    m = x_all.shape[0]
-    per_example = [network.backward(x, t) for x, t in zip(x_all, t_all)]
-    outs = [network.forward(x).outs for x in x_all]
-    for l in reversed(range(len(network.weights))):
-        for k, row in enumerate(nm.weights[l]):
-            neuron = nm.neurons[l + 1][k]
-            for j, w in enumerate(row):
-                sender = it.value_name(l, j)
-                _mean_steps(
-                    it,
-                    w,
-                    [
-                        (
-                            ge.deltas[l][k],
-                            ge.weights[l][k, j],
-                            rf"{tex_term(ge.deltas[l][k])} \cdot "
-                            rf"{tex_term(o[l][j])}",
-                        )
-                        for ge, o in zip(per_example, outs)
-                    ],
-                    mean.weights[l][k, j],
-                    m,
-                    rf"{tex_symbol(f'dE/dnet_{neuron}')} \cdot {tex_name(sender)}",
-                    [w, nm.neurons[l][j], neuron],
-                    layer=l + 1,
-                )
-        if network.update_biases:
-            shared = network.bias_mode == "shared"
-            for k, bias in enumerate(dict.fromkeys(nm.biases[l])):
-                rows = []
-                for ge in per_example:
-                    deltas = ge.deltas[l] if shared else ge.deltas[l][k : k + 1]
-                    rows.append((None, ge.biases[l][k], " + ".join(tex_term(d) for d in deltas)))
-                neurons = nm.neurons[l + 1] if shared else (nm.neurons[l + 1][k],)
-                _mean_steps(
-                    it,
-                    bias,
-                    rows,
-                    mean.biases[l][k],
-                    m,
-                    " + ".join(tex_symbol(f"dE/dnet_{n}") for n in neurons),
-                    [nm.bias_units[l], bias, *neurons],
-                    layer=l + 1,
-                )
+    examples = example_gradients(it.network, x_all, t_all)
+    for l in reversed(range(len(it.network.weights))):
+        for k, row in enumerate(it.nm.weights[l]):
+            for j in range(len(row)):
+                weight_mean_steps(it, examples, mean, l, k, j)
+        if it.network.update_biases:
+            for k in range(len(dict.fromkeys(it.nm.biases[l]))):
+                bias_mean_steps(it, examples, mean, l, k)
+
+
+def example_gradients(network: Network, x_all: np.ndarray, t_all: np.ndarray) -> tuple[list, list]:
+    """(each example's gradients, each example's layer outputs): one forward and backward pass per example."""
+    passes = [network.forward(x, t) for x, t in zip(x_all, t_all)]
+    return [network.backward(x, t, fw) for x, t, fw in zip(x_all, t_all, passes)], [fw.outs for fw in passes]
+
+
+def weight_mean_steps(it: Iteration, examples: tuple[list, list], mean: Gradients, l: int, k: int, j: int) -> None:
+    """dE^(e)/dw for each example e, then their mean, for the weight from neuron j of layer l to k of l + 1."""
+    nm, (per_example, outs) = it.nm, examples
+    w, neuron, sender = nm.weights[l][k][j], nm.neurons[l + 1][k], it.value_name(l, j)
+    rows = [
+        (ge.deltas[l][k], ge.weights[l][k, j], rf"{tex_term(ge.deltas[l][k])} \cdot {tex_term(o[l][j])}")
+        for ge, o in zip(per_example, outs)
+    ]
+    chain = rf"{tex_symbol(f'dE/dnet_{neuron}')} \cdot {tex_name(sender)}"
+    _mean_steps(it, w, rows, mean.weights[l][k, j], len(rows), chain, [w, nm.neurons[l][j], neuron], layer=l + 1)
+
+
+def bias_mean_steps(it: Iteration, examples: tuple[list, list], mean: Gradients, l: int, k: int) -> None:
+    """dE^(e)/db for each example e, then their mean, for the k-th bias of layer l + 1 (biases updated)."""
+    nm, per_example = it.nm, examples[0]
+    shared = it.network.bias_mode == "shared"
+    bias = list(dict.fromkeys(nm.biases[l]))[k]
+    rows = []
+    for ge in per_example:
+        deltas = ge.deltas[l] if shared else ge.deltas[l][k : k + 1]
+        rows.append((None, ge.biases[l][k], " + ".join(tex_term(d) for d in deltas)))
+    neurons = nm.neurons[l + 1] if shared else (nm.neurons[l + 1][k],)
+    _mean_steps(
+        it,
+        bias,
+        rows,
+        mean.biases[l][k],
+        len(rows),
+        " + ".join(tex_symbol(f"dE/dnet_{n}") for n in neurons),
+        [nm.bias_units[l], bias, *neurons],
+        layer=l + 1,
+    )
 
 
 def _mean_steps(

@@ -18,36 +18,41 @@ from .steps import Iteration
 
 def forward_steps(it: Iteration) -> None:
     """net = sum of weight times input plus bias, then out = f(net), neuron by neuron."""
+    for l in range(len(it.network.weights)):
+        forward_layer_steps(it, l)
+
+
+def forward_layer_steps(it: Iteration, l: int) -> None:
+    """The forward steps of layer l + 1: net, then out, of each of its neurons."""
     network, nm, fw = it.network, it.nm, it.fw
     shared = network.bias_mode == "shared"
-    for l in range(len(network.weights)):
-        act = ACTIVATIONS[network.activations[l]]
-        for k, neuron in enumerate(nm.neurons[l + 1]):
-            row, bias = network.weights[l][k], network.biases[l][0 if shared else k]
-            names_in = [it.value_name(l, j) for j in range(len(row))]
-            symbolic = " + ".join(f"{tex_name(w)} {tex_name(a)}" for w, a in zip(nm.weights[l][k], names_in))
-            numeric = " + ".join(rf"{tex_term(w)} \cdot {tex_term(a)}" for w, a in zip(row, fw.outs[l]))
-            where = dict(neuron=neuron, layer=l + 1)
-            it.add(
-                "forward",
-                "net",
-                f"net_{neuron}",
-                fw.nets[l][k],
-                [rf"{symbolic} + {tex_name(nm.biases[l][k])} \cdot 1", rf"{numeric} + {tex_term(bias)} \cdot 1"],
-                f"The total net input to {neuron}: each incoming value times its weight, plus the bias.",
-                [*nm.neurons[l], *nm.weights[l][k], *it.bias_elements(l, k), neuron],
-                **where,
-            )
-            it.add(
-                "forward",
-                "out",
-                f"out_{neuron}",
-                fw.outs[l + 1][k],
-                [act.tex_out.format(net=tex_name(f"net_{neuron}")), act.tex_out.format(net=tex_term(fw.nets[l][k]))],
-                f"The output of {neuron}: {act.meaning}.",
-                [neuron],
-                **where,
-            )
+    act = ACTIVATIONS[network.activations[l]]
+    for k, neuron in enumerate(nm.neurons[l + 1]):
+        row, bias = network.weights[l][k], network.biases[l][0 if shared else k]
+        names_in = [it.value_name(l, j) for j in range(len(row))]
+        symbolic = " + ".join(f"{tex_name(w)} {tex_name(a)}" for w, a in zip(nm.weights[l][k], names_in))
+        numeric = " + ".join(rf"{tex_term(w)} \cdot {tex_term(a)}" for w, a in zip(row, fw.outs[l]))
+        where = dict(neuron=neuron, layer=l + 1)
+        it.add(
+            "forward",
+            "net",
+            f"net_{neuron}",
+            fw.nets[l][k],
+            [rf"{symbolic} + {tex_name(nm.biases[l][k])} \cdot 1", rf"{numeric} + {tex_term(bias)} \cdot 1"],
+            f"The total net input to {neuron}: each incoming value times its weight, plus the bias.",
+            [*nm.neurons[l], *nm.weights[l][k], *it.bias_elements(l, k), neuron],
+            **where,
+        )
+        it.add(
+            "forward",
+            "out",
+            f"out_{neuron}",
+            fw.outs[l + 1][k],
+            [act.tex_out.format(net=tex_name(f"net_{neuron}")), act.tex_out.format(net=tex_term(fw.nets[l][k]))],
+            f"The output of {neuron}: {act.meaning}.",
+            [neuron],
+            **where,
+        )
 
 
 def error_steps(it: Iteration) -> None:

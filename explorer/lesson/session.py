@@ -27,7 +27,7 @@ from explorer.engine.presets import problem
 from explorer.engine.training import MODES, check_order_and_mode
 from explorer.engine.validation import check_seed
 
-from .walkthrough import PHASES, Walkthrough, walkthrough
+from .walkthrough import PHASES, Walkthrough, walkthrough_checked
 
 
 class Session(traitlets.HasTraits):
@@ -76,7 +76,7 @@ class Session(traitlets.HasTraits):
     def walk(self) -> Walkthrough:
         """The current iteration's steps, worked out when first asked for (not once per edit)."""
         if self._walk is None:
-            self._walk = walkthrough(self.network, self.inputs, self.targets, self.example, self.mode)
+            self._walk = walkthrough_checked(self.network, self.inputs, self.targets, self.example, self.mode)
         return self._walk
 
     @property
@@ -105,10 +105,7 @@ class Session(traitlets.HasTraits):
 
         ``count`` limits them to the first ``count`` steps (default: every step done).
         """
-        done = self.walk.steps[: self.step if count is None else count]
-        values = {s.key: s.value for s in done}
-        updated = {s.parameter: s.value for s in done if s.quantity == "update"}
-        return values, updated
+        return self.walk.done_values(self.step if count is None else count)
 
     # ----------------------------------------------------------- stepping
     def next_step(self) -> None:
@@ -380,7 +377,7 @@ class Session(traitlets.HasTraits):
         network = self.history.network_at(iteration)
         if self.mode == "online":  # one update per earlier example of the pass
             for before in range(example):
-                network = walkthrough(network, self.inputs, self.targets, before).after
+                network = walkthrough_checked(network, self.inputs, self.targets, before, "online").after
         self.network, self.example = network, example
         with self.hold_trait_notifications():
             self.iteration = iteration

@@ -17,7 +17,10 @@ dE_total/dw5 = (1/m) (dE^(1)/dw5 + ... + dE^(m)/dw5).
 
 Each phase is built in its own module: :mod:`.forward_steps` (forward and
 error), :mod:`.backward_steps`, :mod:`.batch_steps`, :mod:`.update_steps`; the
-record of one step, :class:`~.steps.Step`, is in :mod:`.steps`.
+record of one step, :class:`~.steps.Step`, is in :mod:`.steps`.  The steps are
+worked out on demand, a block at a time (:mod:`.blocks`): making a
+walkthrough costs the engine's passes, whatever the number of steps, and
+reading step k builds only the block it is in.
 
 The walkthrough does no mathematics of its own: every value comes from the
 engine's :meth:`Network.forward`, :meth:`Network.backward` and
@@ -29,6 +32,7 @@ student can follow, and never changes the network it is given.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -36,23 +40,25 @@ from explorer.engine import validation as v
 from explorer.engine.network import Gradients, Network
 from explorer.engine.training import check_mode
 
-from .backward_steps import backward_steps
-from .batch_steps import batch_steps
-from .forward_steps import error_steps, forward_steps
+from .batch_steps import example_gradients
+from .blocks import Steps, plan
 from .steps import PHASES, QUANTITIES, Iteration, Step
-from .update_steps import update_steps
 
-__all__ = ["PHASES", "QUANTITIES", "Step", "Walkthrough", "walkthrough"]
+__all__ = ["PHASES", "QUANTITIES", "Step", "Steps", "Walkthrough", "walkthrough", "walkthrough_checked"]
 
 
 @dataclass(frozen=True)
 class Walkthrough:
-    """The steps of one iteration, the gradients they show, and the network after it."""
+    """The steps of one iteration, the gradients they show, and the network after it.
+
+    ``steps`` is a read-only sequence of :class:`Step` worked out as they are
+    read; its length and :meth:`phase_start` are known without any.
+    """
 
     network: Network
     inputs: np.ndarray
     targets: np.ndarray
-    steps: tuple[Step, ...]
+    steps: Steps
     gradients: Gradients
     after: Network
     #: ``"batch"``: the gradients and the update are the means over ``batch_inputs``
@@ -72,7 +78,12 @@ class Walkthrough:
 
     def phase_start(self, phase: str) -> int:
         """Index of the first step of ``phase`` (len(steps) if it has none)."""
-        return next((i for i, s in enumerate(self.steps) if s.phase == phase), len(self.steps))
+        return self.steps.phase_start(phase)
+
+    def done_values(self, count: int) -> tuple[dict[tuple[str, str], float], dict[str, float]]:
+        """(values of the first ``count`` steps by ``Step.key``, new values of the parameters updated in them)."""
+        values = self.steps.values_until(count)
+        return values, {name: value for (quantity, name), value in values.items() if quantity == "update"}
 
     @property
     def error_before(self) -> float:
@@ -112,6 +123,14 @@ def walkthrough(
     x_all, t_all = network.check_data(inputs, targets)
     mode = check_mode(mode, network, x_all.shape[0])
     example = v.parse_whole("example", example, 0, x_all.shape[0] - 1, f"choose an example from 1 to {x_all.shape[0]}")
+    return walkthrough_checked(network, x_all, t_all, example, mode)
+
+
+def walkthrough_checked(network: Network, x_all: np.ndarray, t_all: np.ndarray, example: int, mode: str) -> Walkthrough:
+    """:func:`walkthrough` on arguments already checked (``x_all``, ``t_all`` of shape (m, n_0), (m, n_L)).
+
+    The engine's passes are run here; the steps are worked out as they are read.
+    """
     x, t = x_all[example], t_all[example]
     fw = network.forward(x, t)
     g = network.backward(x, t, fw)
@@ -120,11 +139,11 @@ def walkthrough(
     after = network.copy()
     after.update(used)
     it = Iteration(network, x, t, fw, g, after)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        forward_steps(it)
-        error_steps(it)
-        backward_steps(it)
-        if batch:
-            batch_steps(it, x_all, t_all, used)
-        update_steps(it, used)
-    return Walkthrough(network, x, t, tuple(it.steps), used, after, mode, x_all, t_all)
+    steps = Steps(
+        it,
+        plan(it, x_all.shape[0] if batch else 0),
+        cache(lambda: example_gradients(network, x_all, t_all)),
+        cache(lambda: network.backward(x_all[-1], t_all[-1])),
+        used,
+    )
+    return Walkthrough(network, x, t, steps, used, after, mode, x_all, t_all)

@@ -161,7 +161,12 @@ def presenter_keys(panel: Panel) -> None:
 
 def reset_message_in_view(panel: Panel) -> None:
     section(panel, "Training")
-    panel.button("Reset weights").click()
+    reset = panel.button("Reset weights")
+    # scrolled to as a person would, just far enough; a click's own retries may scroll
+    # the button to the top or the centre when a busy page is still settling
+    expect(reset).to_be_visible()
+    reset.scroll_into_view_if_needed()
+    reset.click()
     expect(panel.status).to_contain_text("Weights restored")
     seen = panel.status.evaluate(_IN_VIEW_JS)
     section(panel, "Hide")

@@ -24,7 +24,7 @@ KINDS = ("single", "online", "batch")
 
 def test_the_seeds_source_names_every_weight_and_compiles():
     source = source_code((2, 2, 2), compiled._shape_options(seed_network().options), "single")
-    assert source.startswith("def run(params, data, eta, iterations, errors):\n")
+    assert source.startswith("def run(params, data, eta, iterations, errors, due, keep):\n")
     # one local per weight and bias, in the engine's order: W[0] row by row, then W[1], then b
     params = "w0_0_0, w0_0_1, w0_1_0, w0_1_1, w1_0_0, w1_0_1, w1_1_0, w1_1_1, b0_0, b1_0"
     assert f"    {params}, = params\n" in source and source.endswith(f"    return [{params}]\n")
@@ -41,6 +41,7 @@ def test_the_source_is_a_function_of_the_sizes_and_option_names_only(kind, order
     assert source == source_code((3, 4, 2), Options(("tanh", "sigmoid"), "bce", "per-neuron", True, order, 1.0), kind)
     # every name in it is a local of the form letter+digits, a parameter, a keyword or a math function
     allowed = {"run", "params", "data", "eta", "iterations", "errors", "range", "len", "append", "abs", "m", "i", "E"}
+    allowed |= {"due", "keep"}
     allowed |= set(keyword.kwlist) | set(dir(__import__("math")))
     names = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", source))
     unknown = {n for n in names if n not in allowed and not re.fullmatch(r"g?[wbzadt]\d+(_\d+)*", n)}
@@ -66,7 +67,7 @@ def test_a_seed_order_batch_of_several_examples_is_left_to_numpy():
 
 def test_an_arithmetic_error_in_the_floats_hands_the_run_over_to_numpy(monkeypatch):
     def overflowing(*_shape):
-        def run(params, data, eta, iterations, errors):
+        def run(params, data, eta, iterations, errors, due, keep):
             errors.append(1.0)
             raise OverflowError("math range error")
 

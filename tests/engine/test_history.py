@@ -77,6 +77,20 @@ def test_history_train_is_one_training_run_cut_at_the_checkpoints():
         assert [s.count for s in history.segments] == [5]  # iterations 0, 50, 100, 150, 200
 
 
+@pytest.mark.parametrize("sizes", [(2, 2, 2), (4, 16, 16, 4)])  # the straight-line trainer, then numpy
+def test_history_trains_and_recomputes_without_checking_the_examples_again(sizes, monkeypatch):
+    from explorer.engine import validation
+
+    net = random_network(sizes, seed=3)
+    x, t = random_data(net, examples=4, seed=3)
+    history = History(net, x, t)
+    checks = []
+    monkeypatch.setattr(validation, "check_examples", lambda *a: checks.append(a[0]))
+    trained, _errors, _ = history.train(net, 0, 3 * EVERY, x, t, "online")
+    history.network_at(2 * EVERY - 1)
+    assert checks == [] and [s.count for s in history.segments] == [4]
+
+
 def test_history_train_goes_on_from_a_later_iteration_and_does_nothing_for_none():
     net = seed_network()
     x, t = net.check_data(SEED_INPUTS, SEED_TARGETS)

@@ -13,11 +13,14 @@ import pytest
 from explorer.engine.network import Network
 from explorer.engine.training import (
     BACKENDS,
-    COMPILED_WORK_LIMIT,
+    COMPILED_WORK_PER_LAYER,
     MODES,
+    Checkpoints,
     TrainingResult,
     check_order_and_mode,
+    compiled_is_faster,
     train,
+    train_checked,
     train_many,
 )
 from explorer.engine.validation import InputError
@@ -64,6 +67,22 @@ def test_train_is_pure_and_zero_iterations_is_the_starting_error():
     assert net.weights[0].tolist() == [[0.5]]
 
 
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+@pytest.mark.parametrize("mode", MODES)
+def test_checkpoints_hand_over_the_parameters_of_the_one_run(backend, mode):
+    # w+ = w + 0.5 (1 - w) on x = t = 1: the gap to 1 halves, so after i iterations w = 1 - 0.5^(i+1)
+    kept = {}
+
+    def keep(i, parameters):
+        kept[i] = [float(p) for p in parameters]
+        return i + 3 if i < 6 else i + 100
+
+    x, t = np.ones((1, 1)), np.ones((1, 1))
+    result = train_checked(one_weight(), x, t, 10, mode, backend, Checkpoints(3, keep))
+    assert kept == {3: [1 - 0.5**4, 0.0], 6: [1 - 0.5**7, 0.0]}
+    np.testing.assert_array_equal(result.errors, train(one_weight(), [1.0], [1.0], 10, mode=mode).errors)
+
+
 def test_a_diverging_run_stops_at_the_first_non_finite_error():
     # eta = 10 on out = w x with x = 10: each step multiplies the error by (1 - 1000)^2
     result = train(one_weight(eta=10.0), [10.0], [1.0], 1000, backend="numpy")
@@ -91,19 +110,25 @@ def test_bad_arguments_are_refused_by_name(kwargs, field):
     assert caught.value.field == field
 
 
-def test_the_compiled_trainer_is_chosen_for_small_work_only(monkeypatch):
+def test_the_compiled_trainer_is_chosen_up_to_the_crossover_only(monkeypatch):
     from explorer.engine import compiled
 
     calls = []
     real = compiled.train_compiled
     monkeypatch.setattr(compiled, "train_compiled", lambda *a: calls.append(a[0].sizes) or real(*a))
-    small = Network([np.full((8, 10), 0.1)], [0.0], activations="linear")  # 80 weights, 1 example
-    train(small, [0.0] * 10, [0.0] * 8, 1)
-    big = Network([np.full((9, 9), 0.1)], [0.0], activations="linear")  # 81 weights
-    train(big, [0.0] * 9, [0.0] * 9, 1)
-    train(small, [[0.0] * 10] * 2, [[0.0] * 8] * 2, 1, mode="batch")  # 160 products per update
-    train(small, [[0.0] * 10] * 2, [[0.0] * 8] * 2, 1, mode="online")  # 80 per update
-    assert COMPILED_WORK_LIMIT == 80 and calls == [(10, 8), (10, 8)]
+    assert COMPILED_WORK_PER_LAYER == 128
+    small = Network([np.full((8, 16), 0.1)], [0.0], activations="linear")  # 128 weights, one layer
+    train(small, [0.0] * 16, [0.0] * 8, 1)
+    big = Network([np.full((9, 15), 0.1)], [0.0], activations="linear")  # 135 weights
+    train(big, [0.0] * 15, [0.0] * 9, 1)
+    train(small, [[0.0] * 16] * 2, [[0.0] * 8] * 2, 1, mode="batch")  # 256 products per update
+    train(small, [[0.0] * 16] * 2, [[0.0] * 8] * 2, 1, mode="online")  # 128 per update
+    deep = Network([np.full((16, 16), 0.1)] * 2, [0.0] * 2, activations="linear")  # 512 weights, 2 layers
+    train(deep, [0.0] * 16, [0.0] * 16, 1)
+    deep_enough = Network([np.full((16, 16), 0.1)] * 3, [0.0] * 3, activations="linear")  # 768 weights, 3 layers
+    train(deep_enough, [[0.0] * 16], [[0.0] * 16], 1)
+    assert calls == [(16, 8), (16, 8)]
+    assert compiled_is_faster(deep_enough, 1, "online") is False and compiled_is_faster(small, 1, "batch") is True
 
 
 def test_train_many_by_hand_one_copy_per_rate():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 
 import pytest
 
@@ -35,7 +36,9 @@ def test_steps_are_frozen(seed_net, seed_inputs, seed_targets):
         step.value = 1.0
     with pytest.raises(dataclasses.FrozenInstanceError):
         walk.steps = ()
-    assert isinstance(walk.steps, tuple) and isinstance(step.elements, tuple)
+    with pytest.raises(TypeError):
+        walk.steps[0] = step  # a read-only sequence, worked out as it is read
+    assert isinstance(walk.steps, Sequence) and isinstance(step.elements, tuple)
     assert step.value == 0.3775
 
 

@@ -31,6 +31,8 @@ from explorer.panel.runner import Runner
 from .base import View, button, field_message, handler
 from .quiz import QuizView
 
+#: The step log lists this many of the latest steps done (all 53 of the seed's iteration).
+LOG_WINDOW = 100
 STEP_SPEEDS = {"slow (1 step/s)": 1.0, "medium (3 steps/s)": 3.0, "fast (8 steps/s)": 8.0}
 #: Diagram text sizes: (text scale, label detail, whether the diagram fits the screen's height).
 TEXT_SIZES = {
@@ -220,13 +222,17 @@ class SteppingView(View):
         self._steps_shown = len(walk)
         self.render_position()
         hidden = self.quiz.is_open()
+        # a window of the latest steps done: an iteration of a large network has tens of thousands
+        first = max(0, s.step - LOG_WINDOW)
         items = "".join(
             f'<li class="bp-phase-{st.phase}{" bp-newest" if i == s.step - 1 else ""}">'
             f"{html.escape(f'{st.symbol} = ?' if hidden and i == s.step - 1 else st.text())}</li>"
-            for i, st in enumerate(walk.steps[: s.step])
+            for i, st in enumerate(walk.steps[first : s.step], start=first)
         )
+        earlier = f'<div class="bp-log-earlier">{first:,} earlier steps (the Step slider goes back to them)</div>'
         self.step_log.value = (
-            f'<div class="bp-log" aria-label="steps done"><div><ol>{items}</ol></div></div>'
+            f'<div class="bp-log" aria-label="steps done"><div>{earlier if first else ""}'
+            f'<ol start="{first + 1}">{items}</ol></div></div>'
             if items
             else '<div class="bp-log"><div>No steps done yet in this iteration.</div></div>'
         )

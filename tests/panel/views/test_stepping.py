@@ -391,3 +391,21 @@ def test_two_lines(latex, lines):
     assert re.sub(r"\\begin\{aligned\}|\\end\{aligned\}|&|\\\\", "", out).replace("  ", " ").replace(" =", "=").replace(
         "= ", "="
     ) == latex.replace(" =", "=").replace("= ", "=")
+
+
+def test_the_step_log_shows_a_window_of_the_latest_steps_of_a_large_iteration():
+    from xml.etree import ElementTree as ET
+
+    from explorer.engine.presets import random_data, random_network
+    from explorer.panel.views.stepping import LOG_WINDOW
+
+    network = random_network((4, 16, 16, 4), seed=1)
+    x, t = random_data(network, 8, seed=1)
+    panel = Explorer(network=network, inputs=x, targets=t)
+    panel.stepping.step_slider.value = 700
+    items = log_items(panel)
+    assert panel.session.step == 700 and len(items) == LOG_WINDOW
+    assert "bp-newest" in items[-1][1] and items[-1][0] == panel.session.current.text()
+    root = ET.fromstring(panel.stepping.step_log.value)
+    assert root.find(".//ol").get("start") == str(700 - LOG_WINDOW + 1)
+    assert f"{700 - LOG_WINDOW:,} earlier steps" in panel.stepping.step_log.value
