@@ -1,17 +1,18 @@
-"""Command line: ``python -m explorer steps | train | handout | app | notebooks``.
+"""Command line: ``python -m explorer steps | train | handout | app | notebooks | lite``.
 
 ``steps`` prints the walkthrough of one iteration (text, markdown or JSON),
 ``handout`` writes it as a printable page (HTML) or for a course page (Markdown),
 ``train`` prints the error at checkpoints and the final outputs, ``app``
 serves the classroom page, ``notebooks DIR`` copies the teaching notebooks
-out.  Bad arguments exit with status 2 and one line naming the argument and
-what it accepts; never a traceback.
+out, ``lite OUTDIR`` builds the static site.  Bad arguments exit with status 2
+and one line naming the argument and what it accepts; never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import re
 import sys
@@ -102,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
         "notebooks",
         help="copy the teaching notebooks into DIR (see python -m explorer notebooks --help)",
         add_help=False,
+    )
+    commands.add_parser(
+        "lite", help="build the static site, Python in the browser (see python -m explorer lite --help)", add_help=False
     )
     return parser
 
@@ -344,9 +348,18 @@ COMMANDS = {"steps": _steps, "train": _train, "handout": _handout}
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["app"]:
+        if importlib.util.find_spec("voila") is None:  # the servers are extras
+            print(
+                "python -m explorer app: Voila is not installed: pip install 'backprop-explorer[app]'", file=sys.stderr
+            )
+            return 1
         from .app import main as app_main  # Voila is only needed here
 
         return app_main(argv[1:])
+    if argv[:1] == ["lite"]:
+        from .lite import main as lite_main
+
+        return lite_main(argv[1:])
     if argv[:1] == ["notebooks"]:
         from .notebook_files import main as notebooks_main
 
