@@ -5,15 +5,17 @@
 
 The site is ``backprop-explorer lite --pyodide`` (offline Pyodide, assembled
 as tests/browser/test_lite.py does) unless ``--site`` names one already built.
-First a real Chromium opens notebook 01's classroom page twice in one
-context, to learn what a student's browser asks for on a first visit and on a
-second one (with its cache), and how many bytes each costs.  Then, for each
-N, one static server (``python -m http.server``, a process of its own on
-127.0.0.1) serves N simulated students at once: each sends the first visit's
-requests over six connections, as a browser does, then the second visit's as
-conditional requests (If-Modified-Since).  Printed for each N: bytes per
-student (first and second visit), the time until all N had everything (and
-the slowest student's), and the server's CPU time.  No assertions.
+First a real Chromium (a browser profile on disk, as a student's) opens
+notebook 01's classroom page twice, to learn what a browser asks for on a
+first visit and on a second one with its cache, and how many bytes each
+costs.  Then, for each N, one static server (``python -m http.server``'s,
+with a larger listen backlog, a process of its own on 127.0.0.1) serves N
+simulated students at once: each sends the first visit's requests over six
+connections, as a browser does, then the same requests as conditional ones
+(If-Modified-Since), as a browser whose cached copies have expired sends
+them (within their freshness it sends none).  Printed for each N: bytes per
+student on each visit, the time until all N had everything (and the slowest
+student's), and the server's CPU time.  No assertions.
 
 Everything runs on this machine's two cores, students included: the times
 are an upper bound for a server that only serves.
@@ -49,6 +51,17 @@ from tests.browser import helpers  # noqa: E402
 PAGE = "voici/render/classroom/01_step_by_step.html"
 CONNECTIONS = 6  # a browser's parallel connections to one host
 TICKS = os.sysconf("SC_CLK_TCK")
+# ``python -m http.server``, with a listen backlog a class fits in: its default of 5
+# drops most of 30 students' first connections, and each then waits 1-3 s to retry.
+STATIC_SERVER = """
+import functools, http.server, sys
+class Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 1024
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+Server(("127.0.0.1", int(sys.argv[1])), functools.partial(Quiet, directory=sys.argv[2])).serve_forever()
+"""
 
 
 def offline_pyodide(target: Path) -> Path:
@@ -110,10 +123,19 @@ def browser_visits(site: Path) -> dict:
     base = f"http://127.0.0.1:{server.server_port}/"
     visits = {}
     try:
-        with sync_playwright() as playwright:
-            browser = helpers.launch_chromium(playwright)
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-            helpers.block_external_requests(context, [])
+        with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="lite-profile-") as profile:
+            # A browser profile on disk, as a student's browser has: an incognito context keeps its
+            # cache in memory and stores no file as large as Pyodide's 10 MB WebAssembly.
+            # No page.route either: Playwright turns the HTTP cache off for a routed context.
+            # The offline site asks no other host (tests/browser/test_lite.py checks it).
+            context = playwright.chromium.launch_persistent_context(
+                profile,
+                executable_path=str(helpers.CHROMIUM),
+                headless=True,
+                args=helpers.CHROMIUM_ARGS,
+                viewport={"width": 1280, "height": 900},
+                service_workers="block",
+            )
             for visit in ("first", "second"):
                 served.clear()
                 page = context.new_page()
@@ -129,8 +151,9 @@ def browser_visits(site: Path) -> dict:
                     "paths": [path for path, _, _ in requests],
                     "bytes": sum(size for _, _, size in requests),
                     "not_modified": sum(1 for _, status, _ in requests if status == 304),
+                    "largest": sorted(requests, key=lambda r: -r[2])[:3],
                 }
-            browser.close()
+            context.close()
     finally:
         server.shutdown()
         server.server_close()
@@ -172,7 +195,7 @@ def student(port: int, paths: list[str], since: str | None) -> tuple[float, int]
 def a_class(site: Path, students: int, first: list[str], second: list[str]) -> dict:
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+        [sys.executable, "-c", STATIC_SERVER, str(port), str(site)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -217,19 +240,21 @@ def main(argv: list[str] | None = None) -> int:
         for visit, seen in visits.items():
             print(
                 f"Chromium, {visit} visit: {len(seen['paths'])} requests ({seen['not_modified']} answered 304), "
-                f"{seen['bytes'] / 1e6:.1f} MB, usable panel after {seen['seconds']:.1f} s"
+                f"{seen['bytes'] / 1e6:.1f} MB, usable panel after {seen['seconds']:.1f} s; largest: "
+                + ", ".join(f"{Path(path.split('?')[0]).name} {size / 1e6:.1f} MB" for path, _, size in seen["largest"])
             )
-        first, second = visits["first"]["paths"], visits["second"]["paths"]
+        # a second visit once the cache has expired: every file revalidated, each answered 304
+        first = second = visits["first"]["paths"]
         print(
             f"\n{'N':>3}  {'first visit: MB/student':>24}  {'all N s':>8}  {'slowest s':>9}  {'server CPU s':>12}"
-            f"  |  {'second visit: kB/student':>24}  {'all N s':>8}  {'server CPU s':>12}"
+            f"  |  {'2nd visit, revalidating: kB/student':>35}  {'all N s':>8}  {'server CPU s':>12}"
         )
         for n in args.students:
             r = a_class(site, n, first, second)
             f, s = r["first"], r["second"]
             print(
                 f"{n:>3}  {f['bytes'] / 1e6:>24.1f}  {f['all_seconds']:>8.1f}  {f['slowest']:>9.1f}  "
-                f"{f['server_cpu']:>12.1f}  |  {s['bytes'] / 1e3:>24.1f}  {s['all_seconds']:>8.2f}  "
+                f"{f['server_cpu']:>12.1f}  |  {s['bytes'] / 1e3:>35.1f}  {s['all_seconds']:>8.2f}  "
                 f"{s['server_cpu']:>12.2f}",
                 flush=True,
             )
