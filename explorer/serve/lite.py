@@ -413,6 +413,7 @@ def landing_page(offline: bool) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Backprop Explorer</title>
+<link rel="icon" href="lab/favicon.ico">
 <!-- every JupyterLite page reads this from the site's root: "." marks the root -->
 <script id="jupyter-config-data" type="application/json" data-jupyter-lite-root=".">{{}}</script>
 <style>
