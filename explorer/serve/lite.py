@@ -451,6 +451,13 @@ def build_site(output: Path, pyodide: Path | None = None, *, log: io.TextIOBase 
     for module in ("jupyterlite_core", "jupyterlite_pyodide_kernel", "voici_core"):
         _require(module)
     output = Path(output).resolve()
+    # the folder is replaced: only ever an empty one, or a site built here before
+    if (
+        output.exists()
+        and (not output.is_dir() or any(output.iterdir()))
+        and not (output / "jupyter-lite.json").is_file()
+    ):
+        raise LiteError(f"{output} is not empty and holds no site built before: name a new or empty folder")
     lock_files = verified_pyodide(Path(pyodide)) if pyodide is not None else None
     with tempfile.TemporaryDirectory(prefix="backprop-lite-") as tmp:
         work = Path(tmp)
@@ -498,7 +505,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build the explorer as a static site (JupyterLite): every student's browser runs its own "
         "Python, so any static host can serve a class of any size.",
     )
-    parser.add_argument("outdir", metavar="OUTDIR", type=Path, help="folder to write the site into (replaced)")
+    parser.add_argument(
+        "outdir",
+        metavar="OUTDIR",
+        type=Path,
+        help="folder to write the site into: a new or empty one, or a site built before (replaced)",
+    )
     parser.add_argument(
         "--pyodide",
         metavar="DIR",

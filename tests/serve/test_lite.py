@@ -191,3 +191,10 @@ def test_lite_reports_a_bad_distribution_in_one_line(tmp_path, pyodide, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no pyodide-lock.json" in err
     assert not (tmp_path / "site").exists()  # nothing written
+
+
+def test_lite_never_replaces_a_folder_that_is_not_a_site(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("a teacher's notes")
+    assert cli.main(["lite", str(tmp_path)]) == 1
+    assert "is not empty and holds no site built before" in capsys.readouterr().err
+    assert (tmp_path / "notes.txt").read_text() == "a teacher's notes"
