@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -25,17 +26,22 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 
+# npm packages the tests use, pinned in test-tools/package-lock.json: Pyodide's core
+# and official lock file (the static site's offline Pyodide), JupyterHub's proxy.
+TEST_TOOLS = ROOT / "test-tools"
+
 # jsonschema's optional rfc3987-syntax builds a grammar on import and adds
 # seconds to every nbformat import (Lab, Voila, nbval); nothing here needs it.
 UNNEEDED = ["rfc3987-syntax"]
 
 
 def _fingerprint() -> str:
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    pins = [ROOT / "pyproject.toml", TEST_TOOLS / "package-lock.json"]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in pins)).hexdigest()
 
 
 def ensure_venv() -> None:
-    """Create .venv and install the project with its test extras, once."""
+    """Create .venv and install the project with its test extras (and the npm pins), once."""
     if STAMP.exists() and STAMP.read_text() == _fingerprint():
         return
     if not PYTHON.exists():
@@ -56,6 +62,19 @@ def ensure_venv() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm not found: the static site's and JupyterHub's browser tests will be skipped", flush=True)
+    else:
+        done = subprocess.run(
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(TEST_TOOLS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        if done.returncode != 0:
+            print(done.stdout)
+            raise SystemExit(f"npm ci failed (exit {done.returncode})")
     STAMP.write_text(_fingerprint())
 
 

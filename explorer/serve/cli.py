@@ -1,17 +1,18 @@
-"""Command line: ``python -m explorer steps | train | handout | app | notebooks``.
+"""Command line: ``python -m explorer steps | train | handout | app | notebooks | lite``.
 
 ``steps`` prints the walkthrough of one iteration (text, markdown or JSON),
 ``handout`` writes it as a printable page (HTML) or for a course page (Markdown),
 ``train`` prints the error at checkpoints and the final outputs, ``app``
 serves the classroom page, ``notebooks DIR`` copies the teaching notebooks
-out.  Bad arguments exit with status 2 and one line naming the argument and
-what it accepts; never a traceback.
+out, ``lite OUTDIR`` builds the static site.  Bad arguments exit with status 2
+and one line naming the argument and what it accepts; never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import re
 import sys
@@ -103,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
         "notebooks",
         help="copy the teaching notebooks into DIR (see python -m explorer notebooks --help)",
         add_help=False,
+    )
+    commands.add_parser(
+        "lite", help="build the static site, Python in the browser (see python -m explorer lite --help)", add_help=False
     )
     return parser
 
@@ -346,12 +350,22 @@ COMMANDS = {"steps": _steps, "train": _train, "handout": _handout}
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m explorer ...``; return the exit code.  Ctrl-C at any point is one line, status 130."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv[0] if argv[:1] in (["app"], ["notebooks"]) else "explorer"
+    command = argv[0] if argv[:1] in (["app"], ["lite"], ["notebooks"]) else "explorer"
     try:
         if command == "app":
+            if importlib.util.find_spec("voila") is None:  # the servers are extras
+                print(
+                    "python -m explorer app: Voila is not installed: pip install 'backprop-explorer[app]'",
+                    file=sys.stderr,
+                )
+                return 1
             from .app import main as app_main  # Voila is only needed here
 
             return app_main(argv[1:])
+        if command == "lite":
+            from .lite import main as lite_main
+
+            return lite_main(argv[1:])
         if command == "notebooks":
             from .notebook_files import main as notebooks_main
 

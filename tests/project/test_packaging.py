@@ -1,7 +1,8 @@
 """The two install routes name the same packages, and the README's commands are real.
 
-pip reads pyproject.toml (runtime dependencies + the ``test`` extra), conda
-reads environment.yml; a package added to one and not the other breaks one
+pip reads pyproject.toml (runtime dependencies + the ``test`` extra, with the
+extras it names: the servers and the static site's builder), conda reads
+environment.yml; a package added to one and not the other breaks one
 route silently, so the two lists are compared here by name.
 """
 
@@ -25,9 +26,19 @@ def normalise(requirement: str) -> str:
 
 
 def pip_packages(pyproject_text: str) -> set[str]:
+    """The dependencies and the ``test`` extra, with the project's own extras that it names."""
     project = tomllib.loads(pyproject_text)["project"]
+    itself, extras = normalise(project["name"]), project.get("optional-dependencies", {})
     names = {normalise(r) for r in project.get("dependencies", [])}
-    names |= {normalise(r) for r in project.get("optional-dependencies", {}).get("test", [])}
+    todo, seen = ["test"], set()
+    while todo:
+        extra = todo.pop()
+        seen.add(extra)
+        for requirement in extras.get(extra, []):
+            if normalise(requirement) == itself:  # "name[app,lab]": those extras' packages
+                todo += [e.strip() for e in requirement.split("[", 1)[1].split("]")[0].split(",") if e not in seen]
+            else:
+                names.add(normalise(requirement))
     return names
 
 
@@ -62,9 +73,9 @@ def test_the_parsers_read_what_they_should():
     assert conda_packages(env) == {"numpy", "ipy-widgets", "playwright"}
     toml = (
         '[project]\nname = "x"\ndependencies = ["numpy>=1.24", "Jupyter_Lab[all] >=4 ; python_version>\'3\'"]\n'
-        '[project.optional-dependencies]\ntest = ["pytest>=7.4"]\ndocs = ["sphinx"]\n'
+        '[project.optional-dependencies]\ntest = ["x[app]", "pytest>=7.4"]\ndocs = ["sphinx"]\napp = ["voila>=0.5"]\n'
     )
-    assert pip_packages(toml) == {"numpy", "jupyter-lab", "pytest"}
+    assert pip_packages(toml) == {"numpy", "jupyter-lab", "pytest", "voila"}
 
 
 def test_pyproject_and_environment_name_the_same_packages():

@@ -11,7 +11,13 @@ folder's ``.pth`` files, so the checkout's editable install stays out), and
 templates, the widget extensions).  Everything else is the installed wheel:
 ``explorer`` must import from the new environment, and the classroom page is
 started by its ``backprop-explorer`` script from a folder outside the
-checkout.
+checkout (the ``[app]`` route).
+
+A second environment installs the same wheel the way a student's Python does,
+``pip install backprop-explorer`` with no extras, and with its dependencies
+(from PyPI, or pip's cache): it must get no server (no jupyterlab, voila,
+jupyter_server), build the panel, and say which extra the classroom page
+needs.
 """
 
 from __future__ import annotations
@@ -34,7 +40,16 @@ from explorer.serve.notebook_files import NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_IGNORE = shutil.ignore_patterns(
-    ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis", "artifacts", ".ipynb_checkpoints"
+    ".venv",
+    ".git",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".hypothesis",
+    "artifacts",
+    ".ipynb_checkpoints",
+    "node_modules",
 )
 
 
@@ -54,9 +69,9 @@ def child_command_lines(pid: int) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
-    """A fresh environment with the wheel installed: ``(bin folder, environment, work folder)``."""
-    work = tmp_path_factory.mktemp("wheel")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel, built from a copy of the checkout."""
+    work = tmp_path_factory.mktemp("wheel-build")
     source = work / "source"
     shutil.copytree(ROOT, source, ignore=SOURCE_IGNORE)
     run(
@@ -71,8 +86,14 @@ def installed(tmp_path_factory):
         work / "dist",
         source,
     )
-    [wheel] = (work / "dist").glob("backprop_explorer-*.whl")
+    [built] = (work / "dist").glob("backprop_explorer-*.whl")
+    return built
 
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory, wheel):
+    """A fresh environment with the wheel installed: ``(bin folder, environment, work folder)``."""
+    work = tmp_path_factory.mktemp("wheel")
     env_dir = work / "env"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
@@ -172,3 +193,55 @@ def test_app_serves_the_page_from_the_wheel(installed):
     assert "There was an error when executing cell" not in page, served[-2000:]
     # the panel's cell produced a widget view (its model lives in the kernel)
     assert re.search(r"application/vnd\.jupyter\.widget-view\+json", page)
+
+
+#: Servers, and what only servers need: none of them is a dependency of the package itself.
+SERVERS = ("jupyterlab", "voila", "jupyter-server", "notebook", "jupyterlite-core", "voici-core")
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory, wheel):
+    """``pip install backprop-explorer``, no extras, in a fresh environment: ``(bin folder, environment, work)``."""
+    work = tmp_path_factory.mktemp("plain")
+    venv.create(work / "env", with_pip=False)
+    python = work / "env" / "bin" / "python"
+    pip = [sys.executable, "-m", "pip", "--python", python, "--disable-pip-version-check"]
+    run(*pip, "install", "--quiet", "--only-binary=:all:", wheel)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env["MPLCONFIGDIR"] = str(work / "matplotlib")
+    return work / "env" / "bin", env, work, run(*pip, "list", "--format=freeze")
+
+
+def test_a_plain_install_brings_no_server(plain):
+    *_, frozen = plain
+    names = {re.sub(r"[-_.]+", "-", line.split("==")[0]).lower() for line in frozen.split()}
+    assert "numpy" in names and "ipywidgets" in names and "anywidget" in names
+    assert not names & set(SERVERS), sorted(names & set(SERVERS))
+
+
+def test_a_plain_install_builds_the_panel(plain):
+    bin_dir, env, work, _ = plain
+    out = run(
+        bin_dir / "python",
+        "-c",
+        "from explorer import Explorer; panel = Explorer(); print(type(panel).__name__, panel.layout_name)",
+        env=env,
+        cwd=work,
+    )
+    assert out.split() == ["Explorer", "notebook"]
+
+
+def test_a_plain_install_names_the_extra_a_command_needs(plain):
+    bin_dir, env, work, _ = plain
+    for command, extra in (["app"], "app"), (["lite", str(work / "site")], "lite"):
+        done = subprocess.run(
+            [str(bin_dir / "backprop-explorer"), *command],
+            env=env,
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 1, done
+        assert f"pip install 'backprop-explorer[{extra}]'" in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr, done.stderr
