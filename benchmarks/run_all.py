@@ -1,4 +1,4 @@
-"""Run every kernel-side benchmark in turn (the browser one needs Chromium: run it alone).
+"""Run every kernel-side benchmark in turn (the browser ones need Chromium, the static site a build: run them alone).
 
 .venv/bin/python benchmarks/run_all.py
 """
@@ -24,3 +24,4 @@ for script in SCRIPTS:
     print(f"=== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)
 print("=== browser latency: .venv/bin/python benchmarks/browser_latency.py --panel")
+print("=== static site for a class: .venv/bin/python benchmarks/lite_static.py")
