@@ -45,9 +45,9 @@ def table(n_in: int, n_out: int, rows: int = 4) -> str:
 
 def draw_visible(panel: Explorer) -> None:
     """What the front end's draw requests cost the kernel after a change: each visible plot through Agg."""
-    panel.canvas.draw()
-    if panel.boundary_canvas.layout.display != "none":
-        panel.boundary_canvas.draw()
+    panel.curve_view.canvas.draw()
+    if panel.curve_view.boundary_canvas.layout.display != "none":
+        panel.curve_view.boundary_canvas.draw()
 
 
 def timed(panel: Explorer, change, repeat: int) -> tuple[float, float, float]:
@@ -161,9 +161,9 @@ class XorTraining:
         panel.architecture.seed.value = "5"
         panel.dataset_view.choice.value = "xor"
         panel.architecture._neuron_buttons[0][0].click()
-        panel.pace.value = None
+        panel.training.pace.value = None
         self.refreshes = 0
-        render_curve = panel.render_curve
+        render_curve = panel.curve_view.render
 
         def on() -> None:
             self.refreshes += 1
@@ -173,17 +173,17 @@ class XorTraining:
         def off() -> None:
             self.refreshes += 1
 
-        panel.render_curve = on if live else off
+        panel.curve_view.render = on if live else off
 
     def __call__(self, iterations: int) -> tuple[float, int]:
         panel = self.panel
-        panel.reset_weights_button.click()
-        panel.iterations_field.value = str(iterations)
+        panel.training.reset_weights_button.click()
+        panel.training.iterations_field.value = str(iterations)
         self.refreshes = 0
 
         async def run() -> None:
-            panel.train_button.click()
-            await panel.training_task
+            panel.training.train_button.click()
+            await panel.runner.training_task
 
         gc.collect()
         start = time.perf_counter()

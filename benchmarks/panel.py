@@ -108,22 +108,22 @@ def reference_button(count: int, payload: str = "") -> tuple[np.ndarray, float, 
 def step_controls(clicks: int) -> None:
     panel = Explorer()
     for _ in range(2 * 54):  # warm up: two iterations, both kinds of click
-        panel.next_button.click()
-    panel.reset_weights_button.click()
+        panel.stepping.next_button.click()
+    panel.training.reset_weights_button.click()
     n = len(panel.session.walk)
 
     rows = []
     # Next step cycles through iterations: every (n+1)-th click applies the
     # update and starts the next one (a new walkthrough, curve point, edit table)
-    times, msgs, sent = timed_calls(lambda i: panel.next_button.click(), clicks)
+    times, msgs, sent = timed_calls(lambda i: panel.stepping.next_button.click(), clicks)
     rows.append(("Next step", times, msgs, sent))
     rollover = times[n::n][:] if len(times) > n else times[:0]
 
     def rewind(i):
         if panel.session.step == 0:
-            panel.finish_button.click()
+            panel.stepping.finish_button.click()
 
-    times, msgs, sent = timed_calls(lambda i: panel.previous_button.click(), clicks, setup=rewind)
+    times, msgs, sent = timed_calls(lambda i: panel.stepping.previous_button.click(), clicks, setup=rewind)
     rows.append(("Previous step", times, msgs, sent))
 
     rng = np.random.default_rng(0)
@@ -134,12 +134,12 @@ def step_controls(clicks: int) -> None:
             targets.append(k)
 
     def scrub(i):
-        panel.step_slider.value = float(targets[i])
+        panel.stepping.step_slider.value = float(targets[i])
 
     times, msgs, sent = timed_calls(scrub, clicks)
     rows.append(("Step slider (random step)", times, msgs, sent))
 
-    svg_size = len(panel.diagram.value)
+    svg_size = len(panel.stepping.diagram.value)
     ref, ref_msgs, ref_sent = reference_button(clicks)
     ref_big, big_msgs, big_sent = reference_button(clicks, payload="x" * svg_size)
     ref_median = float(np.median(ref))
@@ -172,33 +172,33 @@ class TrainingRun:
 
     def __init__(self, curve: bool):
         self.panel = panel = Explorer()
-        panel.pace.value = math.inf  # "fast"
+        panel.training.pace.value = math.inf  # "fast"
         self.refreshes, self.drawing = 0, 0.0
-        render_curve = panel.render_curve
+        render_curve = panel.curve_view.render
 
         def live():
             self.refreshes += 1
             render_curve()
             tic = time.perf_counter()
-            panel.canvas.draw()  # what the front end's "draw" request costs the kernel: Agg + PNG diff
+            panel.curve_view.canvas.draw()  # what the front end's "draw" request costs the kernel: Agg + PNG diff
             self.drawing += time.perf_counter() - tic
 
         def off():
             self.refreshes += 1
 
-        panel.render_curve = live if curve else off
-        panel.reset_weights_button.click()  # the first, full-frame draw happens here, untimed
+        panel.curve_view.render = live if curve else off
+        panel.training.reset_weights_button.click()  # the first, full-frame draw happens here, untimed
 
     def __call__(self, iterations: int) -> tuple[float, int, float]:
         """Seconds of asyncio.run of one run; its refreshes; seconds of them spent drawing."""
         panel = self.panel
-        panel.reset_weights_button.click()
-        panel.iterations_field.value = str(iterations)
+        panel.training.reset_weights_button.click()
+        panel.training.iterations_field.value = str(iterations)
         self.refreshes, self.drawing = 0, 0.0
 
         async def run():
-            panel.train_button.click()
-            await panel.training_task
+            panel.training.train_button.click()
+            await panel.runner.training_task
 
         gc.collect()
         start = time.perf_counter()
@@ -229,12 +229,12 @@ def training(iterations: int, repeat: int) -> None:
         f"(median of {repeat}, interleaved)"
     )
     print(
-        f"   curve on  (render_curve + canvas.draw() each refresh) {on_t * 1e3:8.1f} ms"
+        f"   curve on  (curve_view.render + canvas.draw() each refresh) {on_t * 1e3:8.1f} ms"
         f"  (best {min(t for t, _r, _d in on) * 1e3:.1f} ms; {refreshes:.0f} refreshes per run "
         f"incl. the final one, {per_draw * 1e3:.1f} ms per Agg draw)"
     )
     print(
-        f"   curve off (render_curve a no-op)                       {off_t * 1e3:8.1f} ms"
+        f"   curve off (curve_view.render a no-op)                  {off_t * 1e3:8.1f} ms"
         f"  (best {min(t for t, _r, _d in off) * 1e3:.1f} ms)"
     )
     print(f"   ratio on / off                                          {on_t / off_t:8.2f}x  (target <= 1.5x)")

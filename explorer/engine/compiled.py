@@ -25,7 +25,8 @@ from functools import lru_cache
 import numpy as np
 
 from .functions import ACTIVATIONS, LOSSES
-from .network import Network, Options
+from .network import Network
+from .options import Options
 
 Trainer = Callable[[list, list, float, int, list], list]
 

@@ -19,64 +19,18 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
 from . import validation as v
-from .functions import ACTIVATIONS, LOSSES, Activation, Loss
+from .functions import LOSSES
 from .naming import Names, names
+from .options import Options
 from .passes import Forward, Gradients, backpropagate, feed_forward
 
-ORDERS = ("textbook", "seed")
-BIAS_MODES = ("shared", "per-neuron")
 #: Parameters given in code may be large (a trained network's); typed ones
 #: are held to validation.VALUE_LIMIT by ``with_parameter``.
 PARAMETER_LIMIT = 1e6
-
-
-@dataclass(frozen=True)
-class Options:
-    """Everything about a network that is not a parameter, checked once when made.
-
-    Change one with ``dataclasses.replace(options, order="seed")`` (or
-    :meth:`Network.with_options`): the new value is checked the same way.
-    """
-
-    activations: tuple[str, ...]
-    loss: str = "squared"
-    bias_mode: str = "shared"
-    update_biases: bool = False
-    order: str = "textbook"
-    learning_rate: float = 0.5
-
-    def __post_init__(self) -> None:
-        names = (self.activations,) if isinstance(self.activations, str) else self.activations
-        checked = {
-            "activations": tuple(v.check_choice("activation", a, tuple(ACTIVATIONS)) for a in names),
-            "loss": v.check_choice("loss", self.loss, tuple(LOSSES)),
-            "bias_mode": v.check_choice("biases", self.bias_mode, BIAS_MODES),
-            "update_biases": bool(self.update_biases),
-            "order": v.check_choice("order", self.order, ORDERS),
-            "learning_rate": v.parse_learning_rate(self.learning_rate),
-        }
-        for name, value in checked.items():
-            object.__setattr__(self, name, value)
-        loss = LOSSES[self.loss]
-        # cross-entropy takes logarithms of the outputs: they must lie in (0, 1)
-        if loss.output_activation is not None and self.activations[-1] != loss.output_activation:
-            what = loss.description.split(",")[0]
-            raise v.InputError(
-                "loss",
-                f"{what} ({self.loss}) needs {loss.output_activation} outputs; "
-                f"the output layer is {self.activations[-1]}",
-            )
-
-    @cached_property
-    def records(self) -> tuple[tuple[Activation, ...], Loss]:
-        """The activation records, layer by layer, and the loss record."""
-        return tuple(ACTIVATIONS[a] for a in self.activations), LOSSES[self.loss]
 
 
 class Network:

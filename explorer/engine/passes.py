@@ -19,14 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
 from .functions import Activation, Loss
-
-if TYPE_CHECKING:
-    from .network import Options
+from .options import Options
 
 
 @dataclass(frozen=True)

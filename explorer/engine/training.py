@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import validation as v
-from .network import Network, Options
+from .network import Network
+from .options import Options
 from .passes import backpropagate, feed_forward
 from .validation import MAX_ITERATIONS, check_iterations  # noqa: F401 - re-exported
 

@@ -20,7 +20,8 @@ import numpy as np
 
 from explorer.engine.functions import ACTIVATIONS, Activation, Loss
 from explorer.engine.naming import Names
-from explorer.engine.network import Gradients, Network, Options, backpropagate, feed_forward
+from explorer.engine.network import Gradients, Network, backpropagate, feed_forward
+from explorer.engine.options import Options
 
 from .steps import Step
 from .walkthrough import Walkthrough

@@ -21,7 +21,8 @@ from explorer.engine.datasets import choose, identify
 from explorer.engine.error_history import ErrorHistory
 from explorer.engine.functions import LOSSES
 from explorer.engine.history import History
-from explorer.engine.network import BIAS_MODES, ORDERS, Network
+from explorer.engine.network import Network
+from explorer.engine.options import BIAS_MODES, ORDERS
 from explorer.engine.presets import problem
 from explorer.engine.training import MODES, check_order_and_mode
 from explorer.engine.validation import check_seed

@@ -1,9 +1,6 @@
-"""The panel: the views, their controls and the :class:`Explorer` that arranges them.
+"""The panel: the views, their controls, the runner and the :class:`~explorer.panel.explorer.Explorer`
+that composes and arranges them.
 
 The only layer that imports ipywidgets.  Imports the layers below it
 (drawing, lesson, engine), never the serving layer above.
 """
-
-from .explorer import Explorer
-
-__all__ = ["Explorer"]

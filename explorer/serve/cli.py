@@ -26,7 +26,8 @@ from explorer.engine import validation as v
 from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset, check_fits, dataset, parse_table
 from explorer.engine.formatting import number
 from explorer.engine.functions import ACTIVATIONS, LOSSES
-from explorer.engine.network import BIAS_MODES, ORDERS, Network
+from explorer.engine.network import Network
+from explorer.engine.options import BIAS_MODES, ORDERS
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from explorer.engine.training import MODES, TrainingResult, train
 from explorer.lesson.walkthrough import PHASES, walkthrough

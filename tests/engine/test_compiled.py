@@ -15,7 +15,7 @@ import pytest
 
 from explorer.engine import compiled
 from explorer.engine.compiled import source_code, train_compiled
-from explorer.engine.network import Options
+from explorer.engine.options import Options
 from explorer.engine.presets import random_data, random_network, seed_network
 from explorer.engine.training import train
 

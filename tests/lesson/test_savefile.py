@@ -35,7 +35,7 @@ def snapshot(e: Explorer) -> dict:
             np.asarray(line.get_xdata(), float).tolist(),
             np.asarray(line.get_ydata(), float).tolist(),
         )
-        for line in e.curve.ax.lines
+        for line in e.curve_view.curve.ax.lines
     ]
     return {
         "network": s.network.to_dict(),
@@ -47,45 +47,45 @@ def snapshot(e: Explorer) -> dict:
         "step": s.step,
         "iteration": s.iteration,
         "errors": s.errors.values.tolist(),
-        "diagram": e.diagram.value.replace(e._prefix, "PREFIX-"),
+        "diagram": e.stepping.diagram.value.replace(e.stepping._prefix, "PREFIX-"),
         "views": [
-            e.title.value,
-            e.phases.value,
-            e.position.value,
-            e.equation.value,
-            e.meaning.value,
-            e.check.value,
-            e.step_log.value,
-            e.counter.value,
-            e.lr_text.value,
-            e.order.value,
-            e.update_biases.value,
-            e.step_slider.value,
-            e.step_slider.max,
-            e.lr_slider.value,
+            e.editing.title.value,
+            e.stepping.phases.value,
+            e.stepping.position.value,
+            e.stepping.equation.value,
+            e.stepping.meaning.value,
+            e.stepping.check.value,
+            e.stepping.step_log.value,
+            e.training.counter.value,
+            e.training.lr_text.value,
+            e.editing.order.value,
+            e.editing.update_biases.value,
+            e.stepping.step_slider.value,
+            e.stepping.step_slider.max,
+            e.training.lr_slider.value,
         ],
-        "fields": {key: field.value for key, field in e.fields.items()},
+        "fields": {key: field.value for key, field in e.editing.fields.items()},
         "curve": lines,
-        "log_scale": (e.log_scale.value, e.curve.ax.get_yscale()),
-        "ylim": e.curve.ax.get_ylim(),
-        "xlim": e.curve.ax.get_xlim(),
+        "log_scale": (e.curve_view.log_scale.value, e.curve_view.curve.ax.get_yscale()),
+        "ylim": e.curve_view.curve.ax.get_ylim(),
+        "xlim": e.curve_view.curve.ax.get_xlim(),
     }
 
 
 def busy_explorer() -> Explorer:
     """A seed panel mid-way: trained, a curve kept, options changed, steps done, a weight edited."""
     e = Explorer()
-    e.iterations_field.value = "40"
-    e.train_button.click()
-    e.keep_button.click()
-    e.lr_text.value = "0.8"
-    e.update_biases.value = True
-    e.fields["p:w3"].value = "0.31"
-    e.train_button.click()
-    e.keep_button.click()
-    e.log_scale.value = True
+    e.training.iterations_field.value = "40"
+    e.training.train_button.click()
+    e.curve_view.keep_button.click()
+    e.training.lr_text.value = "0.8"
+    e.editing.update_biases.value = True
+    e.editing.fields["p:w3"].value = "0.31"
+    e.training.train_button.click()
+    e.curve_view.keep_button.click()
+    e.curve_view.log_scale.value = True
     for _ in range(7):
-        e.next_button.click()
+        e.stepping.next_button.click()
     return e
 
 
@@ -108,10 +108,10 @@ def test_round_trip_into_the_same_panel_after_it_moved_on(busy, tmp_path):
     path = tmp_path / "session.json"
     before = snapshot(busy)
     busy.save(path)
-    busy.train_button.click()
-    busy.clear_button.click()
-    busy.order.value = "seed"
-    busy.log_scale.value = False
+    busy.training.train_button.click()
+    busy.curve_view.clear_button.click()
+    busy.editing.order.value = "seed"
+    busy.curve_view.log_scale.value = False
     assert snapshot(busy) != before
     busy.load(path)
     assert snapshot(busy) == before
@@ -123,10 +123,10 @@ def test_the_loaded_panel_goes_on_exactly_like_the_saved_one(busy, tmp_path):
     other = Explorer()
     other.load(path)
     for e in (busy, other):
-        e.finish_button.click()
-        e.next_button.click()  # applies the update: the next iteration starts
-        e.train_button.click()
-        e.reset_weights_button.click()  # back to the saved initial parameters
+        e.stepping.finish_button.click()
+        e.stepping.next_button.click()  # applies the update: the next iteration starts
+        e.training.train_button.click()
+        e.training.reset_weights_button.click()  # back to the saved initial parameters
     assert snapshot(other) == snapshot(busy)
 
 
@@ -134,15 +134,15 @@ def test_a_network_of_another_shape_rebuilds_the_edit_table(tmp_path):
     network = random_network((3, 4, 2), seed=5, bias_mode="per-neuron", update_biases=True)
     x, t = random_data(network, 2, 5)
     source = Explorer(network, x, t)
-    source.next_phase_button.click()
-    source.next_button.click()  # step into the second example's pass is not needed: one is enough
+    source.stepping.next_phase_button.click()
+    source.stepping.next_button.click()  # step into the second example's pass is not needed: one is enough
     path = tmp_path / "wide.json"
     source.save(path)
     seed_panel = Explorer()
     seed_panel.load(path)
     assert snapshot(seed_panel) == snapshot(source)
-    assert set(seed_panel.fields) == set(source.fields)
-    seed_panel.fields["p:w1"].value = "0.5"  # the new fields edit the loaded network
+    assert set(seed_panel.editing.fields) == set(source.editing.fields)
+    seed_panel.editing.fields["p:w1"].value = "0.5"  # the new fields edit the loaded network
     assert seed_panel.session.network.parameters()["w1"] == 0.5
 
 
@@ -166,7 +166,7 @@ def test_session_round_trip_keeps_every_number_exactly():
 # ------------------------------------------------------------- refused files
 def saved_document(e: Explorer | None = None) -> dict:
     e = e or busy_explorer()
-    return json.loads(savefile.dumps(e.session, e.kept_curves(), e.log_scale.value))
+    return json.loads(savefile.dumps(e.session, e.kept_curves(), e.curve_view.log_scale.value))
 
 
 def mutate(path, value):
@@ -299,8 +299,8 @@ def test_missing_and_non_text_files(busy, tmp_path):
 def test_a_diverged_run_is_not_saved(tmp_path):
     network = Network([[[2.0]], [[2.0]]], [0.0, 0.0], activations="linear", learning_rate=5.0)
     e = Explorer(network, [[1.0]], [[3.0]])
-    e.iterations_field.value = "200"
-    e.train_button.click()
+    e.training.iterations_field.value = "200"
+    e.training.train_button.click()
     assert not np.isfinite(e.session.errors.values[-1])
     with pytest.raises(InputError, match="diverged"):
         e.save(tmp_path / "s.json")
@@ -324,7 +324,7 @@ def test_save_link_holds_the_panel_and_goes_when_the_panel_moves_on(busy):
     fresh.files.load(name, data)
     assert snapshot(fresh) == snapshot(busy)
     assert "Opened backprop-session.json" in fresh.message.value
-    busy.next_button.click()
+    busy.stepping.next_button.click()
     assert busy.files.save_link.value == ""
 
 
@@ -340,7 +340,7 @@ def test_export_link_holds_the_current_iterations_handout(busy):
     busy.files.export_button.click()
     name, data = link_data(busy.files.handout_link.value)
     assert name == "backprop-handout-quiz.md" and data.decode() == handout(busy.session.walk, "markdown", quiz=True)
-    busy.fields["p:w1"].value = "0.2"
+    busy.editing.fields["p:w1"].value = "0.2"
     assert busy.files.handout_link.value == ""
 
 

@@ -36,61 +36,10 @@ from explorer.engine.training import train, train_many
 from explorer.lesson.session import Session
 from explorer.lesson.walkthrough import walkthrough
 from explorer.panel.explorer import Explorer
+from tests.helpers.bad_input import BAD_TEXT, LONGEST_MESSAGE, MEGABYTE
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 ROOT = Path(__file__).resolve().parents[2]
-#: a message is its field, what the field accepts and at most 40 characters of the input
-LONGEST_MESSAGE = 260
-MEGABYTE = "7" * 1_000_000
-
-#: Text no number field accepts, with every class of fault in it.
-BAD_TEXT = [
-    "",
-    "   ",
-    "abc",
-    "2*3",
-    "1,5",
-    "1.2.3",
-    "0x10",
-    "1e",
-    ".",
-    "-",
-    "+",
-    "--1",
-    "1 2",
-    "1_0",
-    "nan",
-    "NaN",
-    "-nan",
-    "inf",
-    "-inf",
-    "Infinity",
-    "1e999",
-    "-1e999",
-    "\u00b2",
-    "\u0661",
-    "\u2460",
-    "\uff11",
-    "1\u00b2",
-    "\u00bd",
-    "\u0967\u0966",  # digit-like Unicode
-    "1e-400",
-    "-1e-400",
-    "0.1e-330",  # underflow to zero
-    "101",
-    "-100.0001",
-    "1e3",
-    "9" * 5000,
-    "-" + "9" * 400,  # out of range, very long
-    MEGABYTE,
-    "x" * 100_000,
-    "\x00",
-    "\u202e1",
-    "<b>1</b>",
-    "__import__('os')",
-    "1;2",
-    "[1]",
-]
 #: Objects (not text) that code may pass where a number goes.
 BAD_OBJECTS = [
     10**400,
@@ -212,20 +161,32 @@ def session_snapshot(s: Session) -> dict:
 def panel_snapshot(panel: Explorer, skip: str | None = None) -> dict:
     """Everything a person sees, except the field under test (which keeps what was typed)."""
     state = session_snapshot(panel.session)
-    x, y = panel.curve.line.get_data()
+    x, y = panel.curve_view.curve.line.get_data()
     state.update(
-        curve=(np.asarray(x).tobytes(), np.asarray(y).tobytes(), panel.curve.ax.get_xlim(), panel.curve.ax.get_ylim()),
-        svg=panel.diagram.value,
-        equation=panel.equation.value,
-        position_label=panel.position.value,
-        counter=panel.counter.value,
-        log=panel.step_log.value,
-        title=panel.title.value,
-        sliders=(panel.lr_slider.value, panel.step_slider.value, panel.step_slider.max),
-        widgets=(panel.order.value, panel.update_biases.value, panel.pace.value, panel.log_scale.value),
-        fields={k: (f.value, panel.field_messages[k].value) for k, f in panel.fields.items() if k != skip},
-        lr_text=None if skip == "lr" else (panel.lr_text.value, panel.lr_message.value),
-        iterations=None if skip == "iterations" else panel.iterations_field.value,
+        curve=(
+            np.asarray(x).tobytes(),
+            np.asarray(y).tobytes(),
+            panel.curve_view.curve.ax.get_xlim(),
+            panel.curve_view.curve.ax.get_ylim(),
+        ),
+        svg=panel.stepping.diagram.value,
+        equation=panel.stepping.equation.value,
+        position_label=panel.stepping.position.value,
+        counter=panel.training.counter.value,
+        log=panel.stepping.step_log.value,
+        title=panel.editing.title.value,
+        sliders=(panel.training.lr_slider.value, panel.stepping.step_slider.value, panel.stepping.step_slider.max),
+        widgets=(
+            panel.editing.order.value,
+            panel.editing.update_biases.value,
+            panel.training.pace.value,
+            panel.curve_view.log_scale.value,
+        ),
+        fields={
+            k: (f.value, panel.editing.field_messages[k].value) for k, f in panel.editing.fields.items() if k != skip
+        },
+        lr_text=None if skip == "lr" else (panel.training.lr_text.value, panel.training.lr_message.value),
+        iterations=None if skip == "iterations" else panel.training.iterations_field.value,
     )
     return state
 
@@ -242,8 +203,8 @@ def assert_same(before: dict, after: dict, case: object) -> None:
 def panel() -> Explorer:
     """One panel for the whole sweep: a refused input must leave it as it was, so it stays valid."""
     p = Explorer()
-    p.next_button.click()  # mid-iteration, so that a reset of the step would show
-    p.next_button.click()
+    p.stepping.next_button.click()  # mid-iteration, so that a reset of the step would show
+    p.stepping.next_button.click()
     return p
 
 
@@ -271,7 +232,7 @@ def test_every_edit_field_refuses_bad_text_and_changes_nothing(panel):
         },
     }
     for key, text in field_cases():
-        field, message = panel.fields[key], panel.field_messages[key]
+        field, message = panel.editing.fields[key], panel.editing.field_messages[key]
         message.value = ""  # so that a stale message cannot pass for this one
         before = panel_snapshot(panel, skip=key)
         type_into(field, text)
@@ -291,9 +252,9 @@ def test_every_edit_field_refuses_bad_text_and_changes_nothing(panel):
 def test_odd_but_valid_text_changes_exactly_the_typed_quantity(text, value):
     p = Explorer()
     before = session_snapshot(p.session)
-    type_into(p.fields["p:w6"], text)
+    type_into(p.editing.fields["p:w6"], text)
     after = session_snapshot(p.session)
-    assert p.session.network.parameters()["w6"] == value and p.field_messages["p:w6"].value == ""
+    assert p.session.network.parameters()["w6"] == value and p.editing.field_messages["p:w6"].value == ""
     changed = [i for i, (a, b) in enumerate(zip(before["params"], after["params"])) if a != b]
     assert changed == ([1] if value != 0.45 else [])  # weights[1] holds w5..w8
     w = p.session.network.weights[1]
@@ -306,33 +267,33 @@ def test_odd_but_valid_text_changes_exactly_the_typed_quantity(text, value):
 def test_iterations_field_refuses_bad_whole_numbers(panel):
     for text in BAD_WHOLE_TEXT + ["10000001", "-0"]:
         before = panel_snapshot(panel, skip="iterations")
-        type_into(panel.iterations_field, text)
+        type_into(panel.training.iterations_field, text)
         assert "Iterations: enter a whole number from 0 to 10,000,000" in panel.message.value, text[:40]
         short_enough(panel.message.value)
-        panel.train_button.click()  # and Train with it trains nothing
+        panel.training.train_button.click()  # and Train with it trains nothing
         assert "Iterations" in panel.message.value
         assert_same(before, panel_snapshot(panel, skip="iterations"), text)
         CASES["panel"] += 1
-    type_into(panel.iterations_field, "10,000")
+    type_into(panel.training.iterations_field, "10,000")
     assert panel.message.value == ""
 
 
 def test_learning_rate_text_refuses_and_explains(panel):
     for text in BAD_RATES + BAD_TEXT[:12]:
         before = panel_snapshot(panel, skip="lr")
-        type_into(panel.lr_text, text)
+        type_into(panel.training.lr_text, text)
         assert_same(before, panel_snapshot(panel, skip="lr"), text)
-        assert "Learning rate: enter a positive number from 0.001 to 10" in panel.lr_message.value, text[:40]
-        short_enough(panel.lr_message.value)
-        assert "bp-invalid" in panel.lr_text._dom_classes
+        assert "Learning rate: enter a positive number from 0.001 to 10" in panel.training.lr_message.value, text[:40]
+        short_enough(panel.training.lr_message.value)
+        assert "bp-invalid" in panel.training.lr_text._dom_classes
         CASES["panel"] += 1
-    type_into(panel.lr_text, "0.5")
-    assert panel.lr_message.value == ""
+    type_into(panel.training.lr_text, "0.5")
+    assert panel.training.lr_message.value == ""
 
 
-@pytest.mark.parametrize("slider", ["lr_slider", "step_slider"])
-def test_sliders_refuse_what_the_page_or_code_sets_badly(panel, slider):
-    widget = getattr(panel, slider)
+@pytest.mark.parametrize("view, slider", [("training", "lr_slider"), ("stepping", "step_slider")])
+def test_sliders_refuse_what_the_page_or_code_sets_badly(panel, view, slider):
+    widget = getattr(getattr(panel, view), slider)
     bad = [None, "abc", [1], {"v": 1}, float("nan"), float("inf"), -float("inf"), 1e308, -1.0, 1e9, "", "0.5"]
     for value in bad:
         before = panel_snapshot(panel)
@@ -350,31 +311,31 @@ def test_sliders_refuse_what_the_page_or_code_sets_badly(panel, slider):
 def test_after_divergence_every_control_keeps_it_on_show():
     net = seed_network(activations="linear", learning_rate=10, update_biases=True)
     p = Explorer(network=net, inputs=(0.05, 0.10), targets=(0.01, 0.99))
-    p.pace.value = math.inf
-    type_into(p.iterations_field, "500")
-    p.train_button.click()
+    p.training.pace.value = math.inf
+    type_into(p.training.iterations_field, "500")
+    p.training.train_button.click()
     at = p.session.diverged_at
     assert at is not None
     actions = [
-        p.next_button.click,
-        p.previous_button.click,
-        p.next_phase_button.click,
-        p.finish_button.click,
-        p.reset_iteration_button.click,
-        p.keep_button.click,
-        p.clear_button.click,
-        p.train_button.click,
-        lambda: setattr(p.log_scale, "value", True),
-        lambda: setattr(p.log_scale, "value", False),
-        lambda: type_into(p.lr_text, "0.1"),
-        lambda: setattr(p.order, "value", "seed"),
-        lambda: type_into(p.iterations_field, "abc"),
-        lambda: type_into(p.fields["i:0"], "0.2"),
+        p.stepping.next_button.click,
+        p.stepping.previous_button.click,
+        p.stepping.next_phase_button.click,
+        p.stepping.finish_button.click,
+        p.stepping.reset_iteration_button.click,
+        p.curve_view.keep_button.click,
+        p.curve_view.clear_button.click,
+        p.training.train_button.click,
+        lambda: setattr(p.curve_view.log_scale, "value", True),
+        lambda: setattr(p.curve_view.log_scale, "value", False),
+        lambda: type_into(p.training.lr_text, "0.1"),
+        lambda: setattr(p.editing.order, "value", "seed"),
+        lambda: type_into(p.training.iterations_field, "abc"),
+        lambda: type_into(p.editing.fields["i:0"], "0.2"),
     ]
     for act in actions:
         act()
-        assert p.session.diverged_at == at and "stopped being a finite number" in p.diagram.value
-        assert "not finite since" in p.counter.value and p.curve.divergence.get_visible()
+        assert p.session.diverged_at == at and "stopped being a finite number" in p.stepping.diagram.value
+        assert "not finite since" in p.training.counter.value and p.curve_view.curve.divergence.get_visible()
         assert "Unexpected" not in p.message.value
         CASES["panel"] += 1
 
@@ -382,30 +343,30 @@ def test_after_divergence_every_control_keeps_it_on_show():
 def test_bad_edits_during_a_run_neither_stop_it_nor_change_its_course():
     """Refused edits mid-run: the run goes on, and its weights are those of a plain run of as many iterations."""
     p = Explorer()
-    p.pace.value = math.inf
-    type_into(p.iterations_field, "1000000")
+    p.training.pace.value = math.inf
+    type_into(p.training.iterations_field, "1000000")
     bad = [("p:w5", "1,5"), ("p:w1", "\u00b2"), ("i:0", MEGABYTE), ("t:1", "1e-400"), ("p:b2", "nan")]
 
     async def scenario():
-        p.train_button.click()
+        p.training.train_button.click()
         await asyncio.sleep(0.2)
         for key, text in bad:
-            type_into(p.fields[key], text)
-            assert "enter a number" in p.field_messages[key].value
+            type_into(p.editing.fields[key], text)
+            assert "enter a number" in p.editing.field_messages[key].value
             CASES["panel"] += 1
         for text in ("100", "0", "abc"):
-            type_into(p.lr_text, text)
-            assert "Learning rate" in p.lr_message.value
+            type_into(p.training.lr_text, text)
+            assert "Learning rate" in p.training.lr_message.value
             CASES["panel"] += 1
-        p.lr_slider.value = float("nan")
-        p.step_slider.set_state({"value": None})
+        p.training.lr_slider.value = float("nan")
+        p.stepping.step_slider.set_state({"value": None})
         CASES["panel"] += 2
         at_edits = p.session.iteration
         await asyncio.sleep(0.2)
         assert p.session.training and p.session.iteration > at_edits
         p.close()  # closing mid-run ends it at once
         await asyncio.sleep(0.05)
-        assert p.training_task.done()
+        assert p.runner.training_task.done()
 
     asyncio.run(scenario())
     s = p.session

@@ -1,24 +1,25 @@
 """The panel's architecture rows: hidden layers, each layer's activation, loss, biases, mode, random weights.
 
-A view of one :class:`~explorer.panel.explorer.Explorer`'s session.  Every control
-calls one session method through ``Explorer.act`` (training stops first; a
-refused change, such as bce without sigmoid outputs, shows its reason and
-changes nothing).  The per-layer rows are rebuilt only when the number of
+Every control calls one session method (a run stops first; a refused
+change, such as bce without sigmoid outputs, shows its reason, changes
+nothing, and the control goes back to what the session holds).  The per-layer rows are rebuilt only when the number of
 layers changes.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import ipywidgets as widgets
 
 from explorer.engine.functions import ACTIVATIONS, LOSSES
 from explorer.engine.validation import MAX_NEURONS
+from explorer.lesson.session import Session
+from explorer.panel.messages import Messages
+from explorer.panel.runner import Runner
 
-if TYPE_CHECKING:
-    from explorer.panel.explorer import Explorer
+from .base import View, handler
 
 _AUTO = dict(layout=widgets.Layout(width="auto"))
 
@@ -27,13 +28,12 @@ def _layer_title(l: int, L: int) -> str:
     return "Outputs" if l == L else f"Hidden {l}"
 
 
-class ArchitectureView(widgets.VBox):
+class ArchitectureView(View):
     """Add or remove neurons and layers, and choose activations, loss, biases, mode and weights."""
 
-    def __init__(self, explorer: Explorer):
-        super().__init__()
-        self.explorer = explorer
-        s = explorer.session
+    def __init__(self, session: Session, messages: Messages, runner: Runner) -> None:
+        super().__init__(session, messages, runner)
+        s = session
         self.shape = widgets.HTML()
         self.add_layer = widgets.Button(
             description="Add layer", tooltip="Add a hidden layer before the outputs", **_AUTO
@@ -66,38 +66,46 @@ class ArchitectureView(widgets.VBox):
         self.random_button = widgets.Button(
             description="Random weights", tooltip="New random weights from the seed; a new run", **_AUTO
         )
-        self.add_layer.on_click(lambda _b: explorer.act(explorer.session.add_layer, announce=True))
-        self.remove_layer.on_click(lambda _b: explorer.act(explorer.session.remove_layer, announce=True))
+        self.add_layer.on_click(self._on_add_layer)
+        self.remove_layer.on_click(self._on_remove_layer)
         self.loss.observe(self._on_loss, names="value")
         self.bias_mode.observe(self._on_bias_mode, names="value")
         self.mode.observe(self._on_mode, names="value")
         self.random_button.on_click(self._on_random)
         self.seed.observe(self._on_seed, names="value")
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        self.children = [
-            row([self.shape, self.add_layer, self.remove_layer]),
-            self.layers,
-            row([self.loss, self.bias_mode, self.mode, self.seed, self.random_button]),
-        ]
+        self.box = widgets.VBox(
+            [
+                row([self.shape, self.add_layer, self.remove_layer]),
+                self.layers,
+                row([self.loss, self.bias_mode, self.mode, self.seed, self.random_button]),
+            ]
+        )
         self._built_for: int | None = None
         self.render()
+        # one observer redraws the view (while training, the run's frames)
+        self.session.observe(self._on_change, names="revision")
+        self.runner.observe(self._on_change, names="frame")
+
+    def _on_change(self, change: dict) -> None:
+        if change["owner"] is self.runner or not self.session.training:
+            self.render()
 
     # ------------------------------------------------------------ rendering
     def render(self) -> None:
         """Show the session's architecture; rebuild the per-layer rows if the layer count changed."""
-        s = self.explorer.session
+        s = self.session
         net = s.network
         L = len(net.weights)
         if self._built_for != L:
             self._build_layers(L)
         self.shape.value = f"<b>Network {'-'.join(map(str, net.sizes))}</b>"
-        with self.explorer.messages.quietly():
-            for dropdown, name in zip(self.activations, net.activations):
-                dropdown.value = name
-            self.loss.value = net.loss
-            self.bias_mode.value = net.bias_mode
-            self.mode.value = s.mode
-            self.seed.value = str(s.seed)
+        for dropdown, name in zip(self.activations, net.activations):
+            dropdown.value = name
+        self.loss.value = net.loss
+        self.bias_mode.value = net.bias_mode
+        self.mode.value = s.mode
+        self.seed.value = str(s.seed)
         self.remove_layer.disabled = L == 1
         for l, (plus, minus) in enumerate(self._neuron_buttons, start=1):
             plus.disabled = net.sizes[l] >= MAX_NEURONS
@@ -138,40 +146,56 @@ class ArchitectureView(widgets.VBox):
             box.close()
 
     # -------------------------------------------------------------- actions
+    @handler
+    def _on_add_layer(self, _button: object = None) -> None:
+        self._change(self.session.add_layer)
+
+    @handler
+    def _on_remove_layer(self, _button: object = None) -> None:
+        self._change(self.session.remove_layer)
+
+    @handler
     def _on_neuron(self, layer: int, change: int, _button: object = None) -> None:
-        s = self.explorer.session
-        self.explorer.act(functools.partial(s.add_neuron if change > 0 else s.remove_neuron, layer), announce=True)
+        s = self.session
+        self._change(functools.partial(s.add_neuron if change > 0 else s.remove_neuron, layer))
 
+    @handler(showing=lambda view, layer: view.session.network.activations[layer - 1])
     def _on_activation(self, layer: int, change: dict) -> None:
-        if not self.explorer.messages.quiet:
-            self._or_back(lambda: self.explorer.session.set_activation(layer, change["new"]))
+        self._change(lambda: self.session.set_activation(layer, change["new"]))
 
+    @handler(showing=lambda view: view.session.network.loss)
     def _on_loss(self, change: dict) -> None:
-        if not self.explorer.messages.quiet:
-            self._or_back(lambda: self.explorer.session.set_loss(change["new"]))
+        self._change(lambda: self.session.set_loss(change["new"]))
 
+    @handler(showing=lambda view: view.session.network.bias_mode)
     def _on_bias_mode(self, change: dict) -> None:
-        if not self.explorer.messages.quiet:
-            self._or_back(lambda: self.explorer.session.set_bias_mode(change["new"]), announce=True)
+        self._change(lambda: self.session.set_bias_mode(change["new"]))
 
+    @handler(showing=lambda view: view.session.mode)
     def _on_mode(self, change: dict) -> None:
-        if not self.explorer.messages.quiet:
-            self._or_back(lambda: self.explorer.session.set_mode(change["new"]))
+        self._change(lambda: self.session.set_mode(change["new"]))
 
+    @handler(showing=lambda view: str(view.session.seed))
     def _on_seed(self, change: dict) -> None:
-        if not self.explorer.messages.quiet:
-            self._or_back(lambda: self.explorer.session.set_seed(change["new"]))
+        self._change(lambda: self.session.set_seed(change["new"]))
 
+    @handler
     def _on_random(self, _button: object = None) -> None:
-        s = self.explorer.session
+        s = self.session
 
         def randomize() -> str:
             s.randomize(self.seed.value)
             return f"New random weights from seed {s.seed}; a new run starts at iteration 0."
 
-        self._or_back(randomize, announce=True)
+        self._change(randomize)
 
-    def _or_back(self, change, announce: bool = False) -> None:
-        """Make ``change``; if it is refused, every control goes back to what the session holds."""
-        self.explorer.act(change, announce=announce)
-        self.render()
+    def _change(self, change: Callable[[], object]) -> None:
+        """Stop a run, make ``change`` and say what it did; refused, every control goes back
+        to what the session holds (and the refusal is shown)."""
+        self.runner.stop_training()
+        try:
+            said = change()
+        finally:
+            self.render()
+        if isinstance(said, str):
+            self.messages.say(said)

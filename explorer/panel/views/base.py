@@ -1,4 +1,16 @@
-"""What every view shares: the panel's messages, and handlers that never fail silently."""
+"""What every view shares: how it is built, and handlers that never fail silently.
+
+A view is built from the session, the message line and the runner, and
+nothing else: it owns its widgets, redraws them from the session in one
+observer, and handles their events through :func:`handler`.
+
+Widget values carry both ways: the user's choice to the kernel, and what the
+session holds back to the page.  A view that redraws a control it also
+listens to (the step slider, a number's field) declares with ``showing``
+what the control shows of the session; a change to exactly that value is the
+redraw itself, not a user's choice, and is let pass.  ipywidgets' own
+``link`` does the same for its two ends.
+"""
 
 from __future__ import annotations
 
@@ -7,62 +19,31 @@ import functools
 import html
 import traceback
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from explorer.engine.validation import InputError
-from explorer.panel.controls import StatusLine
+from explorer.lesson.session import Session
+from explorer.panel.messages import Messages
+from explorer.panel.runner import Runner
 
-if TYPE_CHECKING:  # pragma: no cover
-    from explorer.panel.explorer import Explorer
 
+def handler(method: Callable | None = None, *, showing: Callable[..., object] | None = None) -> Callable:
+    """Run a widget callback; show any error in the message line instead of losing it.
 
-class Messages:
-    """Where the panel speaks: one status line in sight, and a place for tracebacks.
-
-    ``quiet`` is set while the panel itself moves a widget (a run ending puts
-    Play back up): no user acted, so the last message stays.
+    A new action clears the last message first.  ``showing(view, *args)``
+    (the callback's arguments before the change) is the value the control
+    shows when it only mirrors the session: a change to it does nothing.
     """
-
-    def __init__(self) -> None:
-        self.line = StatusLine()
-        self.details = widgets.Output()
-        self.quiet = False
-
-    def say(self, text: str, error: bool = False, details: str | None = None) -> None:
-        """Show a message (errors in the error colour); ``details`` go to the bottom of the panel."""
-        with self.line.hold_sync():
-            self.line.kind = "error" if error else "info"
-            self.line.value = text
-        if details:
-            self.details.clear_output()
-            self.details.append_stdout(details)
-
-    def unexpected(self, error: BaseException, details: str) -> None:
-        self.say(
-            f"Unexpected error ({type(error).__name__}: {error}); the details are at the bottom of the panel.",
-            error=True,
-            details=details,
-        )
-
-    @contextlib.contextmanager
-    def quietly(self) -> Iterator[None]:
-        """Widgets moved by the panel itself, not by a user: keep the last message."""
-        previous, self.quiet = self.quiet, True
-        try:
-            yield
-        finally:
-            self.quiet = previous
-
-
-def handler(method: Callable) -> Callable:
-    """Run a widget callback; show any error in the panel instead of losing it."""
+    if method is None:
+        return functools.partial(handler, showing=showing)
 
     @functools.wraps(method)
     def wrapper(self: View, *args: object, **kwargs: object) -> object:
-        if not self.messages.quiet:
-            self.messages.line.value = ""  # a new action: the last one's message is stale
+        change = args[-1] if args and isinstance(args[-1], dict) else None
+        if showing is not None and change is not None and change["new"] == showing(self, *args[:-1]):
+            return None  # the control shows the session: no one chose anything
+        self.messages.clear()
         try:
             return method(self, *args, **kwargs)
         except InputError as error:
@@ -74,21 +55,41 @@ def handler(method: Callable) -> Callable:
     return wrapper
 
 
+@contextlib.contextmanager
+def new_options(dropdown: widgets.Dropdown, callback: Callable[[dict], object]) -> Iterator[None]:
+    """Give ``dropdown`` new options without calling ``callback``, its value's observer.
+
+    ipywidgets selects the first of new options (``_propagate_options``), a
+    value no one chose; the caller sets the value the dropdown should show.
+    """
+    dropdown.unobserve(callback, names="value")
+    try:
+        yield
+    finally:
+        dropdown.observe(callback, names="value")
+
+
 def field_message(text: str) -> str:
     """A message beside its field, announced by screen readers."""
     return f'<span role="alert">{html.escape(text)}</span>' if text else ""
 
 
 class View:
-    """A part of the panel: its widgets, drawn from ``panel.session``."""
+    """A part of the panel: its widgets, drawn from ``session``; long work through ``runner``."""
 
-    def __init__(self, panel: Explorer) -> None:
-        self.panel = panel
-        self.session = panel.session
-        self.messages = panel.messages
+    def __init__(self, session: Session, messages: Messages, runner: Runner) -> None:
+        self.session = session
+        self.messages = messages
+        self.runner = runner
 
     def render(self) -> None:
         raise NotImplementedError
+
+    def new_run(self) -> bool:
+        """Whether the session started a new run (new errors) since this view last asked."""
+        fresh = getattr(self, "_run", None) is not self.session.errors
+        self._run = self.session.errors
+        return fresh
 
 
 def button(description: str, **options: object) -> widgets.Button:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
@@ -11,12 +10,12 @@ from matplotlib.figure import Figure
 from explorer.drawing.boundary import DecisionBoundary
 from explorer.drawing.curves import ErrorCurve
 from explorer.engine.validation import check_iterations
+from explorer.lesson.session import Session
 from explorer.panel.controls import figure_canvas
+from explorer.panel.messages import Messages
+from explorer.panel.runner import Runner
 
 from .base import View, button, handler
-
-if TYPE_CHECKING:  # pragma: no cover
-    from explorer.panel.explorer import Explorer
 
 
 class CurveView(View):
@@ -27,10 +26,10 @@ class CurveView(View):
     it is redrawn with the curve, at the training refresh rate.
     """
 
-    def __init__(self, panel: Explorer) -> None:
-        super().__init__(panel)
+    def __init__(self, session: Session, messages: Messages, runner: Runner, presenter: bool = False) -> None:
+        super().__init__(session, messages, runner)
         # fixed margins: a constrained layout would cost ~35 ms on every redraw
-        if panel.layout_name == "presenter":  # wide and low: beside the formula, under the diagram
+        if presenter:  # wide and low: beside the formula, under the diagram
             figure = Figure(figsize=(5.3, 1.75))
             figure.subplots_adjust(left=0.16, right=0.97, top=0.95, bottom=0.27)
         else:
@@ -58,6 +57,16 @@ class CurveView(View):
         self.log_iterations.observe(self._on_log_iterations, names="value")
         self.keep_button.on_click(self._on_keep)
         self.clear_button.on_click(self._on_clear)
+        # one observer redraws the view: a change of the session (while training, the run's frames)
+        self.session.observe(self._on_change, names="revision")
+        self.runner.observe(self._on_change, names="frame")
+
+    def _on_change(self, change: dict) -> None:
+        if change["owner"] is self.session and self.session.training:
+            return  # the run's frames redraw, 5 times a second
+        self.render()
+        if change["owner"] is self.runner and not self.session.training:
+            self.push()  # the run's last frame
 
     def render(self) -> None:
         s = self.session

@@ -1,24 +1,24 @@
 """The panel's dataset row: the Dataset choice, a table of one's own examples, and the Example shown.
 
-A view of one :class:`~explorer.panel.explorer.Explorer`'s session: every control
-calls one session method and the explorer's redraw follows the session's
-``revision``.  A refused table (a bad cell, a row of the wrong width) shows
+Every control calls one session method (a run stops first) and the view
+redraws when the session's ``revision`` changes.  A refused table (a bad cell, a row of the wrong width) shows
 its one-line reason under the table and changes nothing.
 """
 
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset
 from explorer.engine.formatting import number
 from explorer.engine.validation import InputError
+from explorer.lesson.session import Session
+from explorer.panel.messages import Messages
+from explorer.panel.runner import Runner
 
-if TYPE_CHECKING:
-    from explorer.panel.explorer import Explorer
+from .base import View, field_message, handler, new_options
 
 
 def example_label(k: int, inputs, targets) -> str:
@@ -30,13 +30,12 @@ def example_label(k: int, inputs, targets) -> str:
     return f"{k + 1}: ({cells(inputs)}) -> {cells(targets)}"
 
 
-class DatasetView(widgets.VBox):
+class DatasetView(View):
     """Dataset, Example, and (for ``table``) the editable rows with Add row, Remove row, Use table."""
 
-    def __init__(self, explorer: Explorer):
-        super().__init__()
-        self.explorer = explorer
-        s = explorer.session
+    def __init__(self, session: Session, messages: Messages, runner: Runner) -> None:
+        super().__init__(session, messages, runner)
+        s = session
         auto = widgets.Layout(width="auto")
         self.choice = widgets.Dropdown(
             description="Dataset",
@@ -80,72 +79,82 @@ class DatasetView(widgets.VBox):
         self.add_row.on_click(self._on_add_row)
         self.remove_row.on_click(self._on_remove_row)
         self.use_table.on_click(self._on_use_table)
-        self.children = [
-            widgets.HBox(
-                [self.choice, self.example, self.about],
-                layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
-            ),
-            self.table_box,
-        ]
+        self.box = widgets.VBox(
+            [
+                widgets.HBox(
+                    [self.choice, self.example, self.about],
+                    layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+                ),
+                self.table_box,
+            ]
+        )
         self.render()
+        # one observer redraws the view (while training, the run's frames)
+        self.session.observe(self._on_change, names="revision")
+        self.runner.observe(self._on_change, names="frame")
+
+    def _on_change(self, change: dict) -> None:
+        if change["owner"] is self.runner or not self.session.training:
+            self.render()
 
     # ------------------------------------------------------------ rendering
     def render(self) -> None:
         """Show the session's dataset, its examples and the one being stepped through."""
-        s = self.explorer.session
-        with self.explorer.messages.quietly():
-            self.choice.value = "table" if self.editing else s.dataset
-            options = [(example_label(k, x, t), k) for k, (x, t) in enumerate(zip(s.inputs, s.targets))]
-            if list(self.example.options) != options:
+        s = self.session
+        self.choice.value = "table" if self.editing else s.dataset
+        options = [(example_label(k, x, t), k) for k, (x, t) in enumerate(zip(s.inputs, s.targets))]
+        if list(self.example.options) != options:
+            with new_options(self.example, self._on_example):
                 self.example.options = options
-            self.example.value = s.example
-            self.example.disabled = len(options) == 1
+        self.example.value = s.example
+        self.example.disabled = len(options) == 1
         self.about.value = f"<i>{html.escape(DESCRIPTIONS[s.dataset])}</i>"
         self.table_box.layout.display = None if s.dataset == "table" or self.editing else "none"
 
     # -------------------------------------------------------------- actions
+    @handler(showing=lambda view: "table" if view.editing else view.session.dataset)
     def _on_choice(self, change: dict) -> None:
-        if self.explorer.messages.quiet:
-            return
         if change["new"] == "table":
             self._show_table_of_current_examples()
             return
         self.editing = False
-        self.explorer.act(lambda: self.explorer.session.set_dataset(change["new"]), announce=True)
+        self.runner.stop_training()
+        self.messages.say(self.session.set_dataset(change["new"]))
 
     def _show_table_of_current_examples(self) -> None:
         """Open the table on the examples as they are, ready to edit; nothing changes until Use table."""
-        s = self.explorer.session
+        s = self.session
         self.table.value = Dataset(s.dataset, s.inputs, s.targets).to_text()
         self.n_inputs.value = s.inputs.shape[1]
         self.editing = True
         self.table_box.layout.display = None
         self.table_message.value = ""
-        self.explorer.say("Edit the rows (inputs, then targets), then press Use table.")
+        self.messages.say("Edit the rows (inputs, then targets), then press Use table.")
 
+    @handler
     def _on_use_table(self, _button: object = None) -> None:
-        def use() -> str:
-            try:
-                said = self.explorer.session.set_dataset("table", self.table.value, self.n_inputs.value)
-            except InputError as error:
-                self.table_message.value = f'<span role="alert">{html.escape(str(error))}</span>'
-                raise
-            self.editing = False
-            self.table_message.value = ""
-            self.render()
-            return said
+        self.runner.stop_training()
+        try:
+            said = self.session.set_dataset("table", self.table.value, self.n_inputs.value)
+        except InputError as error:
+            self.table_message.value = field_message(str(error))
+            raise
+        self.editing = False
+        self.table_message.value = ""
+        self.render()
+        self.messages.say(said)
 
-        self.explorer.act(use, announce=True)
-
+    @handler
     def _on_add_row(self, _button: object = None) -> None:
         lines = [line for line in self.table.value.splitlines() if line.strip()]
         self.table.value = "\n".join([*lines, lines[-1] if lines else ", ".join(["0"] * 3)])
 
+    @handler
     def _on_remove_row(self, _button: object = None) -> None:
         lines = [line for line in self.table.value.splitlines() if line.strip()]
         self.table.value = "\n".join(lines[:-1])
 
+    @handler(showing=lambda view: view.session.example)
     def _on_example(self, change: dict) -> None:
-        if self.explorer.messages.quiet or change["new"] is None:
-            return
-        self.explorer.act(lambda: self.explorer.session.set_example(change["new"]))
+        self.runner.stop_training()
+        self.session.set_example(change["new"])

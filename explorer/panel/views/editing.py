@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from explorer.engine.formatting import number
 from explorer.engine.validation import InputError
+from explorer.lesson.session import Session
+from explorer.panel.messages import Messages
+from explorer.panel.runner import Runner
 
 from .base import View, field_message, handler
-
-if TYPE_CHECKING:  # pragma: no cover
-    from explorer.panel.explorer import Explorer
 
 ORDER_OPTIONS = [
     ("textbook (gradients before any update)", "textbook"),
@@ -24,8 +23,8 @@ ORDER_OPTIONS = [
 class EditingView(View):
     """A text field for each number (keys ``i:0``, ``t:1``, ``p:w5``), with its message beneath."""
 
-    def __init__(self, panel: Explorer) -> None:
-        super().__init__(panel)
+    def __init__(self, session: Session, messages: Messages, runner: Runner) -> None:
+        super().__init__(session, messages, runner)
         s = self.session
         self.title = widgets.HTML()
         self.order = widgets.Dropdown(
@@ -52,6 +51,16 @@ class EditingView(View):
         self._shape = self._shape_now()
         self.order.observe(self._on_order, names="value")
         self.update_biases.observe(self._on_update_biases, names="value")
+        # one observer redraws the view: a change of the session (while training, the run's frames)
+        self.session.observe(self._on_change, names=["revision", "training"])
+        self.runner.observe(self._on_change, names="frame")
+        self._run = self.session.errors
+
+    def _on_change(self, change: dict) -> None:
+        if change["name"] == "training":
+            self.show_training(change["new"])
+        elif change["owner"] is self.runner or not self.session.training:
+            self.render()
 
     def _groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """(title, [(key, label), ...]) for inputs, targets, then each layer's weights and biases."""
@@ -142,6 +151,8 @@ class EditingView(View):
     def render(self) -> None:
         s = self.session
         net = s.network
+        if self.new_run():  # a reset, a loaded file: every field shows the new run's numbers
+            self.rejected.clear()
         if self._shape_now() != self._shape:
             self.rebuild()
         shape = "-".join(map(str, net.sizes))
@@ -151,16 +162,14 @@ class EditingView(View):
             f"{', biases updated' if net.update_biases else ''}"
         )
         self.title.value = f'<div class="bp-title">Backprop Explorer</div><div class="bp-subtitle">{about}</div>'
-        # the session's own numbers: each observer finds its field unchanged and does nothing
-        with self.messages.quietly():
-            for key, text in self.fields.items():
-                if key in self.rejected:
-                    continue
-                text.value = self.current(key)
-                text.remove_class("bp-invalid")
-                self.field_messages[key].value = ""
-            self.order.value = net.order
-            self.update_biases.value = net.update_biases
+        for key, text in self.fields.items():
+            if key in self.rejected:
+                continue
+            text.value = self.current(key)
+            text.remove_class("bp-invalid")
+            self.field_messages[key].value = ""
+        self.order.value = net.order
+        self.update_biases.value = net.update_biases
 
     def show_training(self, training: bool) -> None:
         """While training the table shows live values: typing there would be overwritten."""
@@ -169,19 +178,17 @@ class EditingView(View):
 
     # ------------------------------------------------------------- handlers
     # Edits during a run are applied between its chunks: the run goes on with them.
-    @handler
+    @handler(showing=lambda view: view.session.network.order)
     def _on_order(self, change: dict) -> None:
-        if change["new"] != self.session.network.order:
-            self.session.set_order(change["new"])
+        self.session.set_order(change["new"])
 
-    @handler
+    @handler(showing=lambda view: view.session.network.update_biases)
     def _on_update_biases(self, change: dict) -> None:
-        if change["new"] != self.session.network.update_biases:
-            self.session.set_update_biases(change["new"])
+        self.session.set_update_biases(change["new"])
 
-    @handler
+    @handler(showing=lambda view, key: view.rejected.get(key, view.current(key)))
     def _on_field(self, key: str, change: dict) -> None:
-        if change["new"] == self.current(key):  # the number shown (as render wrote it, or typed back)
+        if change["new"] == self.current(key):  # typed back after a refusal: the number it was
             self._accepted(key)
             return
         kind, name = key.split(":", 1)

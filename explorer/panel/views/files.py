@@ -5,25 +5,29 @@ the button is pressed: JupyterLab, Notebook 7 and Voila all show them as
 they are, and the browser saves the file without a round trip to the
 server.  A link is cleared as soon as the session moves on, so what it
 downloads is never older than what the panel shows.  Load takes a file
-through ``FileUpload`` and hands it to :meth:`Explorer.restore`; a refused
-file changes nothing and its one-line reason appears in the panel.
+through ``FileUpload``; a refused file changes nothing and its one-line
+reason appears in the panel.
+
+A saved file holds the session and the error curve's kept curves and scale,
+which are the curve view's: the panel hands this view the two functions
+that write and restore the whole panel (``saved`` and ``restore``).
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import traceback
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import ipywidgets as widgets
 
 from explorer.drawing import handout
-from explorer.engine.validation import InputError
 from explorer.lesson import savefile
+from explorer.lesson.session import Session
+from explorer.panel.messages import Messages
+from explorer.panel.runner import Runner
 
-if TYPE_CHECKING:
-    from explorer.panel.explorer import Explorer
+from .base import View, handler
 
 SESSION_FILE = "backprop-session.json"
 
@@ -41,12 +45,24 @@ def _size(data: bytes) -> str:
     return f"{len(data) / 1024:,.0f} kB" if len(data) >= 1024 else f"{len(data)} bytes"
 
 
-class FilesView(widgets.VBox):
-    """Export handout (HTML or Markdown, optionally as a quiz), Save and Load for one explorer."""
+class FilesView(View):
+    """Export handout (HTML or Markdown, optionally as a quiz), Save and Load.
 
-    def __init__(self, explorer: Explorer):
-        super().__init__()
-        self.explorer = explorer
+    ``saved()`` gives the panel's state as a session file writes it (the
+    kept curves and the log scale beside the session); ``restore(saved)``
+    shows a loaded one.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        messages: Messages,
+        runner: Runner,
+        saved: Callable[[], str],
+        restore: Callable[[savefile.Saved], None],
+    ) -> None:
+        super().__init__(session, messages, runner)
+        self._saved, self._restore = saved, restore
         button = dict(layout=widgets.Layout(width="auto"))
         self.handout_format = widgets.Dropdown(
             description="Handout",
@@ -79,26 +95,28 @@ class FilesView(widgets.VBox):
         self.upload.observe(self._on_upload, names="value")
         for control in (self.handout_format, self.quiz):
             control.observe(self._clear_handout, names="value")
-        explorer.session.observe(self._on_session_change, names=["revision", "step", "iteration"])
+        # one observer: the session moved on, the links would download an older state
+        self.session.observe(self._on_change, names=["revision", "step", "iteration"])
         row = dict(layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        self.children = [
-            widgets.HBox([self.handout_format, self.quiz, self.export_button, self.handout_link], **row),
-            widgets.HBox([self.save_button, self.save_link, self.upload], **row),
-        ]
+        self.box = widgets.VBox(
+            [
+                widgets.HBox([self.handout_format, self.quiz, self.export_button, self.handout_link], **row),
+                widgets.HBox([self.save_button, self.save_link, self.upload], **row),
+            ]
+        )
 
     # -------------------------------------------------------------- actions
     def export(self) -> None:
         """Make the handout link for the session's current iteration."""
         fmt, quiz = self.handout_format.value, self.quiz.value
-        data = handout.handout(self.explorer.session.walk, fmt, quiz=quiz).encode("utf-8")
+        data = handout.handout(self.session.walk, fmt, quiz=quiz).encode("utf-8")
         name = handout.file_name(fmt, quiz)
         self.handout_link.value = download_link(data, name, handout.mime_type(fmt), f"Download {name} ({_size(data)})")
 
     def save(self) -> None:
         """Make the session file's link (the panel as it is now)."""
-        e = self.explorer
-        data = savefile.dumps(e.session, e.kept_curves(), e.log_scale.value).encode("utf-8")
-        s = e.session
+        data = self._saved().encode("utf-8")
+        s = self.session
         self.save_link.value = download_link(
             data,
             SESSION_FILE,
@@ -108,45 +126,33 @@ class FilesView(widgets.VBox):
 
     def load(self, name: str, data: bytes) -> None:
         """Restore the panel from a file's bytes; raises SaveFileError, changing nothing, if refused."""
-        saved = savefile.loads(data)
-        self.explorer.restore(saved)
-        s = self.explorer.session
-        self.explorer.say(
+        self._restore(savefile.loads(data))
+        s = self.session
+        self.messages.say(
             f"Opened {name}: a {'-'.join(map(str, s.network.sizes))} network at step "
             f"{s.step}, iteration {s.iteration + 1:,}."
         )
 
     # ------------------------------------------------------------- handlers
-    def _guarded(self, action, *args: object) -> None:
-        """Run ``action``; its error goes to the panel's message line, never lost."""
-        self.explorer.message.value = ""
-        try:
-            action(*args)
-        except InputError as error:
-            self.explorer.say(str(error), error=True)
-        except Exception as error:  # noqa: BLE001 - a handler must never fail silently
-            self.explorer.say(
-                f"Unexpected error ({type(error).__name__}: {error}).", error=True, details=traceback.format_exc()
-            )
-
+    @handler
     def _on_export(self, _button: object = None) -> None:
-        self._guarded(self.export)
+        self.export()
 
+    @handler
     def _on_save(self, _button: object = None) -> None:
-        self._guarded(self.save)
+        self.save()
 
+    @handler(showing=lambda view: ())  # () : the field emptied below, for the same file again
     def _on_upload(self, change: dict) -> None:
-        if not change["new"]:
-            return  # the reset below
         upload = change["new"][0]
         try:
-            self._guarded(self.load, upload["name"], bytes(upload["content"]))
+            self.load(upload["name"], bytes(upload["content"]))
         finally:
-            self.upload.value = ()  # the same file can be chosen again
+            self.upload.value = ()
 
     def _clear_handout(self, _change: object = None) -> None:
         self.handout_link.value = ""
 
-    def _on_session_change(self, _change: object) -> None:
+    def _on_change(self, _change: object) -> None:
         self.handout_link.value = ""
         self.save_link.value = ""

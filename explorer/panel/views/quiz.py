@@ -1,8 +1,9 @@
 """The panel's quiz row: the Quiz toggle, "Your answer", Check, Reveal, precision, feedback, score.
 
 The widgets are views of one :class:`~explorer.lesson.quiz.Quiz`: the toggle and
-the precision are linked to its traits, and every change of the quiz redraws
-this row and the panel's step views (the hidden result, the diagram).
+the precision are linked to its traits, and one observer redraws this row
+when the quiz or the session changes (the stepping view, which owns this
+row, redraws the hidden result and the diagram in its own).
 "Your answer" sends its text when Enter is pressed (or the field is left),
 and that checks it, as the Check button does.
 """
@@ -10,25 +11,18 @@ and that checks it, as the Check button does.
 from __future__ import annotations
 
 import html
-import traceback
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import ipywidgets as widgets
 
-from explorer.engine.validation import InputError
 from explorer.lesson.quiz import PRECISIONS, Quiz
+from explorer.lesson.session import Session
+from explorer.panel.messages import Messages
+from explorer.panel.runner import Runner
 
-if TYPE_CHECKING:
-    from explorer.panel.explorer import Explorer
+from .base import View, handler
 
-STYLE = """
-<style>
-.bp-panel .bp-feedback { min-height: 1.4em; }
-.bp-panel .bp-feedback .bp-right { color: #007a57; font-weight: 600; }
-.bp-panel .bp-feedback .bp-wrong { color: var(--jp-error-color1, #B34700); }
-.bp-panel .bp-score { color: var(--jp-ui-font-color2, #444); font-size: 0.9em; }
-</style>
-"""
+STYLE = (Path(__file__).parents[1] / "static" / "quiz.css").read_text()
 _COLOURS = {
     "right": "bp-right",
     "imprecise": "bp-right",
@@ -38,13 +32,12 @@ _COLOURS = {
 }
 
 
-class QuizView(widgets.VBox):
-    """The quiz controls for one explorer; ``quiz`` is the model behind them."""
+class QuizView(View):
+    """The quiz controls for one session; ``quiz`` is the model behind them."""
 
-    def __init__(self, explorer: Explorer):
-        super().__init__()
-        self.explorer = explorer
-        self.quiz = Quiz(explorer.session)
+    def __init__(self, session: Session, messages: Messages, runner: Runner) -> None:
+        super().__init__(session, messages, runner)
+        self.quiz = Quiz(session)
         self.toggle = widgets.ToggleButton(
             description="Quiz",
             tooltip="Predict each step's result before it is shown",
@@ -81,9 +74,6 @@ class QuizView(widgets.VBox):
         self.answer.observe(self._on_answer, names="value")
         self.check_button.on_click(self._on_check)
         self.reveal_button.on_click(self._on_reveal)
-        self.quiz.observe(self._on_quiz, names="revision")  # toggling restarts, which bumps it
-        # the panel redraws its own views on these; this row only follows
-        explorer.session.observe(lambda change: self._guarded(self.render), names=["step", "revision"])
         row = dict(layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.controls = widgets.VBox(
             [
@@ -92,10 +82,15 @@ class QuizView(widgets.VBox):
                 self.score,
             ]
         )
-        self.children = [widgets.HTML(STYLE), self.controls]
+        self.box = widgets.VBox([widgets.HTML(f"\n<style>\n{STYLE}</style>\n"), self.controls])
         self._shown_index: int | None = None
         self._checked: tuple[int | None, str] | None = None  # what was last checked, for which step
-        self._clearing = False
+        self.render()
+        # one observer redraws the row: the quiz's state (toggling restarts it), a step, a new walk
+        self.quiz.observe(self._on_change, names="revision")
+        self.session.observe(self._on_change, names=["step", "revision"])
+
+    def _on_change(self, _change: dict) -> None:
         self.render()
 
     # ------------------------------------------------------------- actions
@@ -116,11 +111,7 @@ class QuizView(widgets.VBox):
         if q.index != self._shown_index:  # a new step: a fresh field
             self._shown_index = q.index
             self._checked = None
-            self._clearing = True
-            try:
-                self.answer.value = ""
-            finally:
-                self._clearing = False
+            self.answer.value = ""
         is_open = q.is_open()
         self.check_button.disabled = self.reveal_button.disabled = self.answer.disabled = not is_open
         fb = q.feedback
@@ -141,32 +132,17 @@ class QuizView(widgets.VBox):
         self.score.value = f'<span aria-label="score">Score: {html.escape(q.score_text())}</span>'
 
     # ------------------------------------------------------------- handlers
-    def _guarded(self, action, *args: object) -> None:
-        """Run ``action``; an error goes to the panel's message line, never lost."""
-        try:
-            action(*args)
-        except InputError as error:
-            self.explorer.say(str(error), error=True)
-        except Exception as error:  # noqa: BLE001 - a handler must never fail silently
-            self.explorer.say(
-                f"Unexpected error ({type(error).__name__}: {error}).", error=True, details=traceback.format_exc()
-            )
-
+    # a field cleared for a new step shows "" and nothing has been checked there yet
+    @handler(showing=lambda view: "" if view._checked is None else None)
     def _on_answer(self, change: dict) -> None:
-        if not self._clearing:
-            self._guarded(self.check, change["new"])
+        self.check(change["new"])
 
+    @handler
     def _on_check(self, _button: object = None) -> None:
-        self._guarded(self.check)
+        self.check()
 
+    @handler
     def _on_reveal(self, _button: object = None) -> None:
         # leaving the field for this button may just have checked (and closed) the step
         if self.quiz.is_open():
-            self._guarded(self.quiz.reveal)
-
-    def _on_quiz(self, _change: object = None) -> None:
-        self._guarded(self._redraw)
-
-    def _redraw(self) -> None:
-        self.render()
-        self.explorer.render_steps()
+            self.quiz.reveal()

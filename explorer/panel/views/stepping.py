@@ -1,11 +1,19 @@
-"""Stepping through one iteration: the diagram, the formula, the step controls, the iteration shown."""
+"""Stepping through one iteration: the diagram, the formula, the step controls, the iteration shown.
+
+A "Next step" click, after the learning rate was changed:
+
+1. the button's handler stops a run (the runner) and calls ``session.next_step()``;
+2. the session's ``step`` changes: this view's one observer redraws the
+   diagram, formula, phase, log and counters; the quiz row and the files row
+   follow in their own observers.  The step slider and the Iteration field
+   show the new step; their observers see the session's own value and do
+   nothing.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import itertools
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
@@ -13,15 +21,15 @@ from explorer.drawing import diagram
 from explorer.drawing.formula import two_lines
 from explorer.engine.formatting import number
 from explorer.engine.validation import InputError
+from explorer.lesson.session import Session
 from explorer.lesson.walkthrough import PHASES
 from explorer.panel.controls import Slider
 from explorer.panel.keys import PresenterKeys
+from explorer.panel.messages import Messages
+from explorer.panel.runner import Runner
 
 from .base import View, button, field_message, handler
 from .quiz import QuizView
-
-if TYPE_CHECKING:  # pragma: no cover
-    from explorer.panel.explorer import Explorer
 
 STEP_SPEEDS = {"slow (1 step/s)": 1.0, "medium (3 steps/s)": 3.0, "fast (8 steps/s)": 8.0}
 #: Diagram text sizes: (text scale, label detail, whether the diagram fits the screen's height).
@@ -37,12 +45,10 @@ _diagram_ids = itertools.count(1)
 class SteppingView(View):
     """The walkthrough of the iteration shown, one step at a time."""
 
-    def __init__(self, panel: Explorer) -> None:
-        super().__init__(panel)
-        self.presenter = panel.layout_name == "presenter"
+    def __init__(self, session: Session, messages: Messages, runner: Runner, presenter: bool = False) -> None:
+        super().__init__(session, messages, runner)
+        self.presenter = presenter
         self._prefix = f"bp{next(_diagram_ids)}-"
-        self._play_token: object | None = None
-        self.steps_task: asyncio.Task | None = None
         self._steps_shown = len(self.session.walk)  # steps in the iteration the label last showed
         self._build_reading()
         self._build_controls()
@@ -86,6 +92,8 @@ class SteppingView(View):
         self.play_steps = widgets.ToggleButton(
             description="Play steps", tooltip="Animate through the steps", layout=widgets.Layout(width="auto")
         )
+        widgets.dlink((self.runner, "playing"), (self.play_steps, "value"))
+        widgets.dlink((self.play_steps, "value"), (self.play_steps, "description"), _play_steps_description)
         self.step_speed = widgets.Dropdown(
             description="Speed", options=STEP_SPEEDS, value=3.0, layout=widgets.Layout(width="230px")
         )
@@ -104,7 +112,7 @@ class SteppingView(View):
         self.iteration_message.add_class("bp-field-message")
         self.presenter_keys = PresenterKeys()
         # the quiz gates these controls: Next step waits for an answer, jumps wait for the quiz to end
-        self.quiz_view = QuizView(self.panel)
+        self.quiz_view = QuizView(self.session, self.messages, self.runner)
         self.quiz = self.quiz_view.quiz
 
     def _link(self) -> None:
@@ -121,6 +129,18 @@ class SteppingView(View):
         self.iteration_field.observe(self._on_iteration_field, names="value")
         self.text_size.observe(lambda change: self.render(), names="value")
         self.presenter_keys.on_msg(self._on_key)
+        # one observer redraws this view: a step, a change of the network or example, the
+        # quiz's state, and a frame of a run (while training, the run's frames redraw, and
+        # each chunk only the counters)
+        self.session.observe(self._on_change, names=["step", "revision"])
+        self.quiz.observe(self._on_change, names="revision")
+        self.runner.observe(self._on_change, names="frame")
+
+    def _on_change(self, change: dict) -> None:
+        if change["name"] == "revision" and change["owner"] is self.session and self.session.training:
+            self.render_position()
+        else:
+            self.render()
 
     # ------------------------------------------------------------ rendering
     def render(self) -> None:
@@ -208,11 +228,8 @@ class SteppingView(View):
             if items
             else '<div class="bp-log"><div>No steps done yet in this iteration.</div></div>'
         )
-        # the session's own values, shown: the observers see nothing new and do nothing, and
-        # the message stays (no user acted).  The slider's range first, then its value.
-        with self.messages.quietly():
-            self.step_slider.max = len(walk)
-            self.step_slider.value = s.step
+        self.step_slider.max = len(walk)  # the range first: the slider refuses a step beyond it
+        self.step_slider.value = s.step
         self.previous_button.disabled = s.step == 0 and s.iteration == s.history.first and s.example == 0
         # in quiz mode the steps come one at a time, each answered or revealed first
         self.next_button.disabled = hidden
@@ -227,8 +244,7 @@ class SteppingView(View):
         iteration = "" if self.presenter else f", iteration {s.iteration + 1:,}"
         self.position.value = f"step {s.step} of {self._steps_shown}{iteration}{example}"
         self.iteration_total.value = f"of {s.trained + 1:,}"
-        with self.messages.quietly():  # the iteration shown: its observer does nothing
-            self.iteration_field.value = f"{s.iteration + 1}"
+        self.iteration_field.value = f"{s.iteration + 1}"
 
     def _gradient_check(self, step) -> str:
         """For a step dE_total/dw: the same slope by central differences, as a check."""
@@ -251,51 +267,50 @@ class SteppingView(View):
     # ------------------------------------------------------------- handlers
     @handler
     def _on_previous(self, _button: object = None) -> None:
-        self.pause()
+        self.runner.pause_steps()
         self.session.previous_step()
 
     @handler
     def _on_next(self, _button: object = None) -> None:
         self.quiz.allow(self.session.step + 1)  # a presenter key is refused as the button is
-        self.panel.training.stop()
+        self.runner.stop_training()
         self.session.next_step()
 
     @handler
     def _on_next_phase(self, _button: object = None) -> None:
         self.quiz.allow_jump("Next phase")
-        self.panel.training.stop()
+        self.runner.stop_training()
         self.session.next_phase()
 
     @handler
     def _on_finish(self, _button: object = None) -> None:
         self.quiz.allow_jump("Finish iteration")
-        self.panel.training.stop()
+        self.runner.stop_training()
         self.session.finish_iteration()
 
     @handler
     def _on_reset_iteration(self, _button: object = None) -> None:
-        self.pause()
+        self.runner.pause_steps()
         self.session.reset_iteration()
         self.quiz.restart()
 
-    @handler
+    # The slider sends positions while it is dragged (continuous) and render writes the step
+    # back: the page can race the kernel, and a position that is the session's step is that
+    # write coming back, not a move.
+    @handler(showing=lambda view: view.session.step)
     def _on_slider(self, change: dict) -> None:
         step = round(change["new"])  # the slider refuses NaN itself
-        if step != self.session.step:  # not the session's own step, shown by render
-            self.pause()
-            try:
-                self.quiz.allow(step, "Step")
-            except InputError:
-                self._render_controls()  # the slider goes back to the step shown
-                raise
-            self.session.go_to(step)
+        self.runner.pause_steps()
+        try:
+            self.quiz.allow(step, "Step")
+        except InputError:
+            self.step_slider.value = self.session.step  # back to the step shown
+            raise
+        self.session.go_to(step)
 
-    @handler
+    @handler(showing=lambda view: f"{view.session.iteration + 1}")
     def _on_iteration_field(self, change: dict) -> None:
-        if change["new"] == f"{self.session.iteration + 1}":
-            return  # the iteration shown, as render wrote it
-        self.panel.training.stop()
-        self.pause()
+        self.runner.stop()
         try:
             self.session.go_to_iteration(change["new"])
         except InputError as error:
@@ -312,37 +327,17 @@ class SteppingView(View):
             self._on_previous()
 
     # -------------------------------------------------------------- playing
-    @handler
+    @handler(showing=lambda view: view.runner.playing)
     def _on_play_steps(self, change: dict) -> None:
-        self.play_steps.description = "Pause steps" if change["new"] else "Play steps"
-        if change["new"] and self.quiz.active:
-            with self.messages.quietly():
-                self.play_steps.value = False
-                self.play_steps.description = "Play steps"
+        if not change["new"]:
+            self.runner.pause_steps()
+            return
+        if self.quiz.active:
+            self.play_steps.value = False
             self.quiz.allow_jump("Play steps")
-        if change["new"]:
-            self.panel.training.stop()
-            self.steps_task = self.panel.spawn(self._play_steps())
+        # the quiz switched on stops it: there the steps wait for answers
+        self.runner.play_steps(lambda: self.step_speed.value, lambda: self.quiz.active)
 
-    async def _play_steps(self) -> None:
-        """Advance one step per tick until the iteration is finished or paused.
 
-        Each run holds a token: toggling off and on quickly starts a new run,
-        and the old one, still asleep, sees it is no longer current and ends.
-        """
-        s = self.session
-        me = self._play_token = object()
-        try:
-            if s.finished:
-                s.start_next_iteration()
-            # the quiz switched on stops it: there the steps wait for answers
-            while self.play_steps.value and self._play_token is me and not s.finished and not self.quiz.active:
-                s.next_step()
-                await asyncio.sleep(1.0 / self.step_speed.value)
-        finally:
-            if self._play_token is me:
-                with self.messages.quietly():  # the run ending is no user action: keep messages
-                    self.play_steps.value = False
-
-    def pause(self) -> None:
-        self.play_steps.value = False
+def _play_steps_description(playing: bool) -> str:
+    return "Pause steps" if playing else "Play steps"

@@ -3,16 +3,14 @@
 "Sweep" trains one copy of the session's network per rate (spaced evenly on
 a log scale over the learning-rate slider's range) with
 :func:`~explorer.engine.sweep.sweep`, in a worker thread so the panel stays
-responsive, and plots final E_total against the rate with the four regimes.
+responsive (the runner's), and plots final E_total against the rate with the four regimes.
 Choosing a rate from the list, or clicking the plot, sets the learning rate
 (the nearest swept rate to the click).
 """
 
 from __future__ import annotations
 
-import asyncio
 import html
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
@@ -21,10 +19,12 @@ from explorer.drawing.sweep_plot import SweepPlot
 from explorer.engine.formatting import number
 from explorer.engine.sweep import Sweep, rates, sweep
 from explorer.engine.validation import LEARNING_RATE_RANGE, InputError, check_iterations
+from explorer.lesson.session import Session
 from explorer.panel.controls import figure_canvas
+from explorer.panel.messages import Messages
+from explorer.panel.runner import Runner
 
-if TYPE_CHECKING:
-    from explorer.panel.explorer import Explorer
+from .base import View, handler, new_options
 
 #: The panel's choices: 50 to 200 rates, as many iterations as a sweep takes about a second for.
 RATE_COUNTS = (50, 100, 200)
@@ -33,12 +33,11 @@ DEFAULT_ITERATIONS = 1000
 MAX_WORK = 20_000_000
 
 
-class SweepView(widgets.VBox):
+class SweepView(View):
     """Rates, Iterations, Sweep; the plot; the rates as a list to choose from."""
 
-    def __init__(self, explorer: Explorer):
-        super().__init__()
-        self.explorer = explorer
+    def __init__(self, session: Session, messages: Messages, runner: Runner) -> None:
+        super().__init__(session, messages, runner)
         self.count = widgets.Dropdown(
             description="Rates", options=RATE_COUNTS, value=100, layout=widgets.Layout(width="150px")
         )
@@ -68,19 +67,27 @@ class SweepView(widgets.VBox):
         self.canvas = figure_canvas(figure, "sweep")
         self.plot = SweepPlot(figure.add_subplot())
         self.result: Sweep | None = None
-        self.task: asyncio.Task | None = None
         self.run_button.on_click(self._on_run)
         self.choice.observe(self._on_choice, names="value")
         figure.canvas.mpl_connect("button_press_event", self._on_click)
-        explorer.session.observe(self._on_rate, names="learning_rate")
+        # one observer redraws the view: the rate in use, marked on the plot
+        self.session.observe(self._on_change, names="learning_rate")
         row = dict(layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        self.children = [
-            widgets.HBox([self.count, self.iterations, self.run_button], **row),
-            self.canvas,
-            widgets.HBox([self.choice], **row),
-            self.summary,
-        ]
-        self.plot.mark(explorer.session.learning_rate)
+        self.box = widgets.VBox(
+            [
+                widgets.HBox([self.count, self.iterations, self.run_button], **row),
+                self.canvas,
+                widgets.HBox([self.choice], **row),
+                self.summary,
+            ]
+        )
+        self.render()
+
+    def render(self) -> None:
+        self.plot.mark(self.session.learning_rate)
+
+    def _on_change(self, _change: dict) -> None:
+        self.render()
 
     # -------------------------------------------------------------- actions
     def run(self) -> Sweep:
@@ -91,7 +98,7 @@ class SweepView(widgets.VBox):
 
     def _problem(self) -> tuple:
         """:func:`~explorer.engine.sweep.sweep`'s arguments for the session as it is, checked."""
-        s = self.explorer.session
+        s = self.session
         iterations = check_iterations(self.iterations.value, "Sweep iterations")
         per_iteration = self.count.value * s.inputs.shape[0] * sum(w.size for w in s.network.weights)
         if iterations * per_iteration > MAX_WORK:
@@ -114,14 +121,14 @@ class SweepView(widgets.VBox):
         """Plot ``result``, list its rates and say where each regime lies."""
         self.result = result
         self.plot.show(result)
-        self.plot.mark(self.explorer.session.learning_rate)
-        with self.explorer.messages.quietly():
+        self.render()
+        with new_options(self.choice, self._on_choice):
             self.choice.options = [
                 (f"eta {r:.3g}: {regime}, final E_total {number(float(e))}", float(r))
                 for r, regime, e in zip(result.rates, result.regimes, result.final)
             ]
             self.choice.value = None
-            self.choice.disabled = False
+        self.choice.disabled = False
         lines = "".join(f"<li>{html.escape(line)}</li>" for line in result.summary())
         self.summary.value = (
             f"<div>{len(result.rates)} rates, {result.iterations:,} iterations each, "
@@ -131,40 +138,36 @@ class SweepView(widgets.VBox):
 
     def choose(self, rate: float) -> None:
         """Use ``rate`` as the learning rate (the slider follows)."""
-        self.explorer.set_learning_rate(rate)
+        self.session.set_learning_rate(rate)
         regime = self.result.regime_of(rate) if self.result is not None else None
-        self.explorer.say(f"Learning rate set to {rate:.3g}" + (f" ({regime} in the sweep)." if regime else "."))
+        self.messages.say(f"Learning rate set to {rate:.3g}" + (f" ({regime} in the sweep)." if regime else "."))
 
     # ------------------------------------------------------------- handlers
+    @handler
     def _on_run(self, _button: object = None) -> None:
-        self.explorer.act(self._start)
-
-    def _start(self) -> None:
+        self.runner.stop_training()
         problem = self._problem()  # checked here: a bad field is refused before anything starts
         self.run_button.disabled = True
-        self.explorer.say(f"Sweeping {self.count.value} learning rates ...")
+        self.messages.say(f"Sweeping {self.count.value} learning rates ...")
+        self.runner.in_thread(sweep, *problem, then=self._swept, always=self._ready)
 
-        async def work() -> None:
-            try:
-                # in a worker thread: numpy lets the kernel answer clicks meanwhile
-                result = await asyncio.get_running_loop().run_in_executor(None, sweep, *problem)
-                self.show(result)
-                self.explorer.say(f"Swept {len(result.rates)} learning rates; click a point to use its rate.")
-            finally:
-                self.run_button.disabled = False
+    def _swept(self, result: Sweep) -> None:
+        self.show(result)
+        self.messages.say(f"Swept {len(result.rates)} learning rates; click a point to use its rate.")
 
-        self.task = self.explorer.spawn(work())
+    def _ready(self) -> None:
+        self.run_button.disabled = False
 
+    @handler
     def _on_choice(self, change: dict) -> None:
-        if not self.explorer.messages.quiet and change["new"] is not None:
-            self.explorer.act(lambda: self.choose(change["new"]))
+        self._use(change["new"])
 
     def _on_click(self, event) -> None:
-        if event.inaxes is not self.plot.ax:
-            return
-        rate = self.plot.nearest(event.xdata)
+        rate = self.plot.nearest(event.xdata) if event.inaxes is self.plot.ax else None
         if rate is not None:
-            self.explorer.act(lambda: self.choose(rate))
+            self._use(rate)
 
-    def _on_rate(self, change: dict) -> None:
-        self.plot.mark(change["new"])
+    @handler
+    def _use(self, rate: float) -> None:
+        self.runner.stop_training()
+        self.choose(rate)

@@ -1,53 +1,45 @@
 """Training: Train, Play and Stop, the pace, the counter, and the learning rate.
 
-Long work runs as an asyncio task that yields to the kernel between chunks,
-so Stop, the sliders and the step buttons are read while it runs.
+The runs themselves are the runner's (:mod:`explorer.panel.runner`); this view
+starts and stops them and shows them: Play and the progress bar are linked
+to the runner, Train and Stop to the session's ``training``.
+
+A learning-rate change, from the slider or the text field:
+
+1. the control's handler calls ``session.set_learning_rate``;
+2. the session bumps ``revision`` and sets ``learning_rate``: each view's one
+   observer redraws it (here the counter and the text field); the slider
+   follows ``learning_rate`` by a dlink; the quiz restarts and the files row
+   clears its links in their own observers.  The control that was moved sees
+   the session's own value come back and does nothing.
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
-import time
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from explorer.engine.formatting import number
 from explorer.engine.validation import LEARNING_RATE_RANGE, InputError, check_iterations
+from explorer.lesson.session import Session
 from explorer.panel.controls import Slider
+from explorer.panel.messages import Messages
+from explorer.panel.runner import Runner, loop_running
 
 from .base import View, button, field_message, handler
 
-if TYPE_CHECKING:  # pragma: no cover
-    from explorer.panel.explorer import Explorer
-
-#: Seconds between redraws of the curve and counters while training (>= 5 per second).
-REFRESH_SECONDS = 0.2
-#: Each training chunk computes for about this long before yielding to the kernel.
-CHUNK_SECONDS = 0.03
 # "fast" is inf, not None: a Dropdown whose value is None shows nothing selected
 PACES = {"watch (about 2,000 iterations/s)": 2000.0, "fast": math.inf}
-
-
-def loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 class TrainingView(View):
     """Many iterations at once, and the learning rate they use."""
 
-    def __init__(self, panel: Explorer, iterations: int) -> None:
-        super().__init__(panel)
-        self.training_task: asyncio.Task | None = None
-        self._stop_requested = False
-        self.closed = False
+    def __init__(self, session: Session, messages: Messages, runner: Runner, iterations: int = 10_000) -> None:
+        super().__init__(session, messages, runner)
         #: learning-rate text that was refused: kept in its field, with its message,
-        #: until the field is edited again
+        #: until the field is edited again or the rate changes
         self.rejected_rate: str | None = None
         self._build(iterations)
         self._link()
@@ -95,8 +87,24 @@ class TrainingView(View):
         self.lr_slider.observe(self._on_lr_slider, names="value")
         self.lr_text.observe(self._on_lr_text, names="value")
         self.reset_weights_button.on_click(self._on_reset_weights)
-        # the slider mirrors the session's rate, however it was set
+        # mirrors: of the session's rate and training, of the runner's run
         widgets.dlink((self.session, "learning_rate"), (self.lr_slider, "value"))
+        widgets.dlink((self.session, "training"), (self.train_button, "disabled"))
+        widgets.dlink((self.session, "training"), (self.stop_button, "disabled"), lambda training: not training)
+        widgets.dlink((self.runner, "continuous"), (self.play_training, "value"))
+        widgets.dlink((self.play_training, "value"), (self.play_training, "description"), _play_description)
+        widgets.dlink((self.runner, "planned"), (self.progress, "max"))
+        widgets.dlink((self.runner, "done"), (self.progress, "value"))
+        # one observer redraws this view (the counter every chunk of a run)
+        self.session.observe(self._on_change, names=["revision", "learning_rate", "training"])
+        self._run = self.session.errors
+
+    def _on_change(self, change: dict) -> None:
+        if change["name"] == "training":
+            self.play_training.value = self.play_training.value and change["new"]  # a run ended: Play is up
+        elif change["name"] == "learning_rate" or self.new_run():
+            self.accept_rate()  # a rate taken, or a new run: the field shows the session's
+        self.render()
 
     def render(self) -> None:
         s = self.session
@@ -105,49 +113,40 @@ class TrainingView(View):
         self.counter.value = (
             f"{n:,} iteration{'' if n == 1 else 's'} done, E_total {number(float(s.errors.values[-1]))}{diverged}"
         )
-        self.train_button.disabled = s.training
-        self.stop_button.disabled = not s.training
         if self.rejected_rate is None:  # refused text stays until it is edited again
-            with self.messages.quietly():  # the session's own rate: its observer does nothing
-                self.lr_text.value = number(s.network.learning_rate)
+            self.lr_text.value = number(s.network.learning_rate)
 
     # ------------------------------------------------------------- handlers
     @handler
     def _on_train(self, _button: object = None) -> None:
-        self.start(check_iterations(self.iterations_field.value, "Iterations"))
+        self.runner.train(check_iterations(self.iterations_field.value, "Iterations"), self._pace)
 
-    @handler
+    @handler(showing=lambda view: view.runner.continuous)
     def _on_play_training(self, change: dict) -> None:
-        self.play_training.description = "Pause" if change["new"] else "Play"
-        if change["new"] and not self.session.training:
-            if not loop_running():
-                self.play_training.value = False
-                raise InputError("Play", "continuous training needs a running Jupyter kernel; use Train")
-            self.start(None)
-        elif not change["new"]:
-            self.stop()
+        if not change["new"]:
+            self.runner.stop_training()
+        elif not self.session.training:
+            try:
+                if not loop_running():
+                    raise InputError("Play", "continuous training needs a running Jupyter kernel; use Train")
+                self.runner.train(None, self._pace)
+            finally:
+                self.play_training.value = self.runner.continuous  # up again unless it runs
 
     @handler
     def _on_stop(self, _button: object = None) -> None:
-        self.stop()
+        self.runner.stop_training()
 
     @handler
     def _on_iterations(self, change: dict) -> None:
         check_iterations(change["new"], "Iterations")
 
-    @handler
+    @handler(showing=lambda view: view.session.learning_rate)
     def _on_lr_slider(self, change: dict) -> None:
-        if change["new"] == self.session.learning_rate:
-            return  # the session's own value, come back through the link
         self.session.set_learning_rate(change["new"])
-        self.accept_rate()
-        with self.messages.quietly():
-            self.lr_text.value = number(self.session.learning_rate)
 
-    @handler
+    @handler(showing=lambda view: None if view.rejected_rate is not None else number(view.session.learning_rate))
     def _on_lr_text(self, change: dict) -> None:
-        if self.rejected_rate is None and change["new"] == number(self.session.learning_rate):
-            return  # the rate shown, as render wrote it
         try:
             self.session.set_learning_rate(change["new"])  # the link moves the slider
         except InputError as error:
@@ -165,90 +164,14 @@ class TrainingView(View):
 
     @handler
     def _on_reset_weights(self, _button: object = None) -> None:
-        self.stop()
-        self.panel.forget_refused()  # every field shows the restored values
-        self.session.reset_weights()
+        self.runner.stop_training()
+        self.session.reset_weights()  # a new run: every field shows the restored values
         self.messages.say("Weights restored to their initial values; a new run starts at iteration 0.")
-
-    # -------------------------------------------------------------- running
-    def start(self, count: int | None) -> None:
-        """Train ``count`` iterations (None: until stopped) as a task on the kernel's loop."""
-        if self.session.training and not self._stop_requested:
-            return  # already running
-        if self.session.diverged_at is not None:
-            with self.messages.quietly():
-                self.play_training.value = False
-            raise InputError(
-                "Train",
-                f"E_total is not a finite number (since iteration "
-                f"{self.session.diverged_at:,}): lower the learning rate, then press "
-                "Reset weights or edit a weight",
-            )
-        self.panel.stepping.pause()
-        self.progress.max = max(count or 1, 1)
-        self.progress.value = 0
-        previous = self.training_task
-        self.session.training = True  # Train greys out at once, even while a stopped run ends
-
-        async def run() -> None:
-            if previous is not None and not previous.done():
-                await previous  # a run told to stop ends at its next chunk
-            self._stop_requested = False
-            self.session.training = True
-            await self._train(count)
-
-        self.training_task = self.panel.spawn(run())
-
-    def stop(self) -> None:
-        self._stop_requested = True
-        self.play_training.value = False
-
-    async def _train(self, count: int | None) -> None:
-        """Train in chunks, yielding to the kernel between them; redraw 5 times a second."""
-        s, panel = self.session, self.panel
-        done, per_iteration = 0, 1e-5
-        started = last_draw = time.perf_counter()
-        try:
-            while not self._stop_requested and not self.closed and (count is None or done < count):
-                chunk = self._chunk(per_iteration, started, done, count)
-                tic = time.perf_counter()
-                diverged = s.train(chunk)
-                per_iteration = max((time.perf_counter() - tic) / chunk, 1e-7)
-                done += chunk
-                # the counters follow every chunk, together; the rest 5 times a second
-                self.progress.value = done if count is not None else 0
-                panel.render_training()
-                panel.stepping.render_position()
-                if diverged is not None:
-                    self.messages.say(
-                        f"The error stopped being a finite number at iteration {diverged:,}: "
-                        "this learning rate diverges. Lower it and press Reset weights.",
-                        error=True,
-                    )
-                    break
-                if time.perf_counter() - last_draw >= REFRESH_SECONDS:
-                    last_draw = time.perf_counter()
-                    panel.render()  # every view at once, at one iteration
-                await asyncio.sleep(0.02 if math.isfinite(self._pace()) else 0.002)  # a yield lets clicks in
-        finally:
-            s.training = False
-            if not self.closed:
-                self.progress.value = done if count is not None else 0
-                with self.messages.quietly():  # the run ending is no user action: keep its message
-                    self.play_training.value = False
-                panel.render()
-                panel.curve_view.push()
 
     def _pace(self) -> float:
         """Iterations per second to hold to; inf for as fast as it goes (also when none is chosen)."""
         return math.inf if self.pace.value is None else self.pace.value
 
-    def _chunk(self, per_iteration: float, started: float, done: int, count: int | None) -> int:
-        """About CHUNK_SECONDS of work; no more than the pace allows by now, nor than is left."""
-        pace = self._pace()
-        chunk = max(1, int(CHUNK_SECONDS / per_iteration))
-        if math.isfinite(pace):  # watching: hold the rate to `pace` iterations per second
-            chunk = max(1, min(chunk, int(pace * (time.perf_counter() - started)) - done))
-        if count is not None:
-            chunk = min(chunk, count - done)
-        return chunk
+
+def _play_description(playing: bool) -> str:
+    return "Pause" if playing else "Play"

@@ -1,0 +1,260 @@
+"""The two arrangements of the panel's widgets: the notebook's and the presenter's.
+
+``notebook`` stacks everything, every control in sight.  ``presenter`` is for
+a projector: the diagram in large type, the step buttons, the formula in
+large type and the error curve on one 1280 x 720 screen, the rest one click
+away beneath; the step buttons sit right under the diagram, whose height
+depends on the screen alone, so they never move while stepping.
+
+The dataset, architecture and learning-rate sweep views are one more
+section: in the notebook behind a "Datasets, network and sweep" button,
+folded away while the panel shows the seed's example; in the presenter the
+"Problem" section.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from explorer.lesson.session import Session
+
+from .controls import KeyboardPassage
+from .messages import Messages
+from .views.architecture import ArchitectureView
+from .views.curve import CurveView
+from .views.dataset import DatasetView
+from .views.editing import EditingView
+from .views.files import FilesView
+from .views.stepping import SteppingView
+from .views.sweep import SweepView
+from .views.training import TrainingView
+
+#: The panel's style sheet, in a <style> element the page applies to every panel.
+STYLE = (Path(__file__).parent / "static" / "panel.css").read_text()
+
+
+@dataclass
+class Views:
+    """The views one panel arranges."""
+
+    session: Session
+    messages: Messages
+    stepping: SteppingView
+    training: TrainingView
+    curve: CurveView
+    editing: EditingView
+    dataset: DatasetView
+    architecture: ArchitectureView
+    sweep: SweepView
+    files: FilesView
+
+
+@dataclass
+class Arrangement:
+    """The panel's children, and the arrangement's own controls (None where it has none)."""
+
+    children: list[widgets.Widget]
+    beyond_toggle: widgets.ToggleButton | None = None
+    more: widgets.ToggleButtons | None = None
+
+
+def section(title: str) -> widgets.HTML:
+    label = widgets.HTML(html.escape(title))
+    label.add_class("bp-section")
+    return label
+
+
+def _style() -> widgets.HTML:
+    return widgets.HTML(f"\n<style>\n{STYLE}</style>\n")
+
+
+def _row(children: list[widgets.Widget]) -> widgets.HBox:
+    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+
+
+def _problem(v: Views) -> widgets.VBox:
+    return widgets.VBox(
+        [
+            section("Dataset and network"),
+            v.dataset.box,
+            v.architecture.box,
+            section("Learning-rate sweep"),
+            v.sweep.box,
+        ]
+    )
+
+
+# --------------------------------------------------------------------- notebook
+def notebook(v: Views) -> Arrangement:
+    """Everything stacked, in sight: diagram, formula, stepping beside training, the table."""
+    st, ed = v.stepping, v.editing
+    problem = _problem(v)
+    # folded away until wanted: the seed's example needs none of it
+    beyond = widgets.ToggleButton(
+        description="Datasets, network and sweep",
+        value=False,
+        tooltip="Show or hide the dataset, architecture and learning-rate sweep controls",
+        layout=widgets.Layout(width="auto"),
+    )
+    widgets.dlink((beyond, "value"), (problem.layout, "display"), lambda shown: None if shown else "none")
+    _unfold_for_another_problem(v.session, beyond)
+    children = [
+        _style(),
+        KeyboardPassage(),
+        st.presenter_keys,
+        ed.title,
+        v.messages.line,
+        st.diagram_box,
+        # the formula gets the full width: net_o1's is wider than one column
+        _row([st.phases, st.position]),
+        st.equation,
+        st.meaning,
+        st.quiz_view.box,
+        st.check,
+        widgets.HBox(
+            [_stepping_column(v), _training_column(v)], layout=widgets.Layout(flex_flow="row wrap", width="100%")
+        ),
+        _row([beyond]),
+        problem,
+        section("Edit the example"),
+        _row([ed.order, ed.update_biases]),
+        ed.table,
+        _row([st.text_size]),
+        section("Handout and saved session"),
+        v.files.box,
+        v.messages.details,
+    ]
+    return Arrangement(children, beyond_toggle=beyond)
+
+
+def _stepping_column(v: Views) -> widgets.VBox:
+    st = v.stepping
+    buttons = [st.previous_button, st.next_button, st.next_phase_button, st.finish_button, st.reset_iteration_button]
+    return widgets.VBox(
+        [
+            _row([*buttons, st.quiz_view.toggle]),
+            _row([st.step_slider, st.play_steps, st.step_speed]),
+            _row([st.iteration_field, st.iteration_total, st.iteration_message]),
+            st.step_log,
+        ],
+        layout=widgets.Layout(flex="1 1 520px", min_width="0", margin="0 16px 0 0"),
+    )
+
+
+def _training_column(v: Views) -> widgets.VBox:
+    tr, cv = v.training, v.curve
+    return widgets.VBox(
+        [
+            section("Training"),
+            _row([tr.iterations_field, tr.train_button, tr.play_training, tr.stop_button]),
+            _row([tr.pace]),
+            _row([tr.progress, tr.counter]),
+            _row([tr.lr_slider, tr.lr_text, tr.reset_weights_button]),
+            tr.lr_message,
+            _row([cv.canvas, cv.boundary_canvas]),
+            _row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button]),
+        ],
+        layout=widgets.Layout(flex="1 1 440px", min_width="0"),
+    )
+
+
+def _unfold_for_another_problem(session: Session, beyond: widgets.ToggleButton) -> None:
+    """Another problem than the seed's: its controls show (and stay shown)."""
+
+    def unfold(_change: object = None) -> None:
+        if session.dataset != "seed" or session.network.sizes != (2, 2, 2):
+            beyond.value = True
+
+    session.observe(unfold, names="revision")
+    unfold()
+
+
+# -------------------------------------------------------------------- presenter
+def presenter(v: Views) -> Arrangement:
+    """For a projector: what the class reads on one screen, the rest one click away beneath.
+
+    Top to bottom: the diagram (its height set by the screen's), one bar
+    with the step buttons, the phase and the iteration, then the message,
+    formula and meaning beside the error curve.  Nothing above the
+    buttons changes height from one step to the next.
+    """
+    st = v.stepping
+    # the quiz row comes last: switching the quiz on moves none of the lines above it
+    reading = widgets.VBox(
+        [v.messages.line, st.iteration_message, st.equation, st.meaning, st.check, st.quiz_view.box],
+        layout=widgets.Layout(flex="1 1 600px", min_width="0", margin="0 12px 0 0"),
+    )
+    sections = _sections(v)
+    # a Tab always shows one of its pages; "Hide" shows none, so the main view ends the screen
+    more = widgets.ToggleButtons(
+        options=["Hide", *sections],
+        value="Hide",
+        tooltips=["Show none of these", *(f"Show {k.lower()}" for k in sections)],
+        style={"button_width": "auto"},
+    )
+    stack = widgets.Stack([widgets.Box(), *sections.values()], selected_index=0)
+    widgets.jslink((more, "index"), (stack, "selected_index"))
+    curve = widgets.VBox([v.curve.canvas, more], layout=widgets.Layout(flex="0 0 540px", min_width="0"))
+    children = [
+        _style(),
+        KeyboardPassage(),
+        st.presenter_keys,
+        st.diagram_box,
+        _stepbar(st),
+        widgets.HBox([reading, curve], layout=widgets.Layout(width="100%", flex_flow="row nowrap")),
+        stack,
+        v.messages.details,
+    ]
+    return Arrangement(children, more=more)
+
+
+def _stepbar(st: SteppingView) -> widgets.HBox:
+    spacer = functools.partial(widgets.Box, layout=widgets.Layout(flex="1 1 0", min_width="8px"))
+    stepbar = widgets.HBox(
+        [
+            st.previous_button,
+            st.next_button,
+            st.next_phase_button,
+            st.finish_button,
+            st.reset_iteration_button,
+            spacer(),
+            st.phases,
+            st.position,
+            spacer(),
+            st.iteration_field,
+            st.iteration_total,
+        ],
+        layout=widgets.Layout(align_items="center", width="100%"),
+    )
+    stepbar.add_class("bp-stepbar")
+    return stepbar
+
+
+def _sections(v: Views) -> dict[str, widgets.VBox]:
+    """The presenter's sections beneath the main view, one shown at a time."""
+    st, tr, cv, ed = v.stepping, v.training, v.curve, v.editing
+    return {
+        "Training": widgets.VBox(
+            [
+                _row([tr.iterations_field, tr.train_button, tr.play_training, tr.stop_button, tr.pace]),
+                _row([tr.progress, tr.counter]),
+                _row([tr.lr_slider, tr.lr_text, tr.reset_weights_button]),
+                tr.lr_message,
+                _row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button]),
+            ]
+        ),
+        "Steps": widgets.VBox([_row([st.step_slider, st.play_steps, st.step_speed, st.quiz_view.toggle]), st.step_log]),
+        "Edit": widgets.VBox([ed.title, _row([ed.order, ed.update_biases]), ed.table]),
+        # the boundary beside the problem it shows: the main view keeps to one screen
+        "Problem": widgets.VBox([_row([cv.boundary_canvas]), _problem(v)]),
+        "Files": widgets.VBox([section("Handout and saved session"), v.files.box]),
+        "Display": widgets.VBox([_row([st.text_size])]),
+    }
+
+
+LAYOUTS = {"notebook": notebook, "presenter": presenter}

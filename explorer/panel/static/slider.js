@@ -1,0 +1,50 @@
+function render({ model, el }) {
+  const wrap = document.createElement("div");
+  wrap.className = "bp-slider";
+  const name = document.createElement("label");
+  const input = document.createElement("input");
+  const readout = document.createElement("output");
+  const error = document.createElement("span");
+  error.className = "bp-slider-error";
+  error.setAttribute("role", "alert");
+  input.type = "range";
+  // JupyterLab binds the arrow keys to notebook navigation; let them move the slider
+  input.setAttribute("data-lm-suppress-shortcuts", "true");
+  input.id = "bp-slider-" + Math.random().toString(36).slice(2);
+  name.htmlFor = input.id;
+  const log = () => model.get("log");
+  const toPosition = (v) => (log() ? Math.log10(v) : v);
+  const fromPosition = (p) => (log() ? Math.pow(10, p) : p);
+  const format = (v) => (log() ? String(Number(v.toPrecision(3))) : String(Math.round(v * 1e9) / 1e9));
+  function show(value) {
+    readout.textContent = format(value);
+    input.setAttribute("aria-valuetext", format(value));
+  }
+  function sync() {
+    name.textContent = model.get("label");
+    input.setAttribute("aria-label", model.get("label"));
+    input.min = toPosition(model.get("min"));
+    input.max = toPosition(model.get("max"));
+    input.step = model.get("step");
+    input.value = toPosition(model.get("value"));
+    input.disabled = model.get("disabled");
+    error.textContent = model.get("error");
+    show(model.get("value"));
+  }
+  function commit() {
+    model.set("value", fromPosition(Number(input.value)));
+    model.save_changes();
+  }
+  input.addEventListener("input", () => {
+    show(fromPosition(Number(input.value)));
+    if (model.get("continuous")) commit();
+  });
+  input.addEventListener("change", commit);
+  for (const key of ["value", "min", "max", "step", "label", "disabled", "log", "error"]) {
+    model.on("change:" + key, sync);
+  }
+  sync();
+  wrap.append(name, input, readout, error);
+  el.append(wrap);
+}
+export default { render };

@@ -1,0 +1,34 @@
+"""A network's Options: checked once when made, frozen, and checked again when replaced."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from explorer.engine.options import Options
+from explorer.engine.validation import InputError
+
+
+def test_options_are_checked_when_made():
+    options = Options(("sigmoid", "sigmoid"), "bce", "per-neuron", True, "seed", " 0.25 ")
+    assert options.learning_rate == 0.25 and options.update_biases is True
+    for bad, field in (
+        (dict(loss="hinge"), "loss"),
+        (dict(order="random"), "order"),
+        (dict(bias_mode="none"), "biases"),
+        (dict(learning_rate="fast"), "learning rate"),
+        (dict(activations=("sigmoid", "cosine")), "activation"),
+    ):
+        with pytest.raises(InputError) as caught:
+            dataclasses.replace(Options(("sigmoid", "sigmoid")), **bad)
+        assert caught.value.field == field
+
+
+def test_options_are_frozen_and_replace_checks_again():
+    options = Options(("tanh", "sigmoid"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.order = "seed"  # type: ignore[misc]
+    assert dataclasses.replace(options, loss="bce").loss == "bce"
+    with pytest.raises(InputError, match=r"binary cross-entropy \(bce\) needs sigmoid outputs"):
+        dataclasses.replace(options, activations=("sigmoid", "tanh"), loss="bce")

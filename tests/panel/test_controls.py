@@ -1,0 +1,65 @@
+"""The panel's own widgets: the accessible slider, the status line, the keyboard passage.
+
+Their front-end code lives in explorer/panel/static/; each widget sends the
+page exactly that file.  The slider's refusals of bad values are fuzzed in
+tests/topics/test_fuzz.py; here, its rules one by one.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+import explorer.panel
+from explorer.panel.controls import KeyboardPassage, Slider, StatusLine
+
+STATIC = Path(explorer.panel.__file__).parent / "static"
+
+
+@pytest.mark.parametrize(
+    "widget, esm, css",
+    [
+        (Slider, "slider.js", "slider.css"),
+        (StatusLine, "status-line.js", "status-line.css"),
+        (KeyboardPassage, "keyboard-passage.js", None),
+    ],
+)
+def test_the_front_end_code_is_the_static_files(widget, esm, css):
+    w = widget()
+    assert w._esm == (STATIC / esm).read_text() and "export default { render }" in w._esm
+    if css:
+        assert w._css == (STATIC / css).read_text()
+
+
+def test_the_slider_takes_values_in_its_range_and_keeps_the_last_good_one():
+    slider = Slider(label="Rate", min=0.001, max=10.0, log=True, value=0.5)
+    slider.value = 2.0
+    assert slider.value == 2.0 and slider.error == ""
+    slider.value = 11.0
+    assert slider.value == 2.0 and slider.error.startswith("Rate: choose a value from 0.001 to 10")
+    slider.value = math.nan
+    assert slider.value == 2.0 and "kept 2" in slider.error
+    slider.value = 10.0
+    assert slider.value == 10.0 and slider.error == ""
+
+
+def test_the_slider_puts_a_refused_page_value_back_on_the_page():
+    slider = Slider(label="Step", min=0, max=53, value=3)
+    sent = []
+    slider.send_state = lambda key=None: sent.append(key)
+    slider.set_state({"value": "abc"})
+    assert slider.value == 3 and "got 'abc'" in slider.error and sent[-1] == "value"
+
+
+def test_the_status_line_holds_text_and_its_kind():
+    line = StatusLine()
+    assert (line.value, line.kind) == ("", "info")
+    line.kind, line.value = "error", "Learning rate: enter a positive number"
+    assert line.get_state()["kind"] == "error" and line.get_state()["value"].startswith("Learning rate")
+
+
+def test_the_keyboard_passage_names_every_plot():
+    labels = KeyboardPassage().plot_labels
+    assert set(labels) == {"bp-plot-curve", "bp-plot-boundary", "bp-plot-sweep"} and all(labels.values())

@@ -1,0 +1,76 @@
+"""The dataset view, headless: a built-in dataset, a table of one's own, the example stepped through."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.helpers.panel import (
+    assert_unchanged,
+    panel_number,
+    snapshot,
+    xor_panel,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
+
+
+def test_choosing_xor_adapts_the_layers_and_says_what_changed():
+    panel = xor_panel()
+    s = panel.session
+    assert s.network.sizes == (2, 2, 1) and s.inputs.shape == (4, 2)
+    assert panel.message.value.startswith("Dataset xor: 4 examples, 2 inputs, 1 target. Changed: output layer")
+    # the edit table follows the shape: one target field, the new weights' fields
+    assert "t:1" not in panel.editing.fields and "t:0" in panel.editing.fields and "p:w6" in panel.editing.fields
+    assert [label for label, _ in panel.dataset_view.example.options][2] == "3: (1, 0) -> 1"
+    assert "Network 2-2-1" in panel.architecture.shape.value
+    assert panel.editing.title.value.count("2-2-1") == 1
+
+
+def test_the_table_is_edited_then_used_and_refuses_bad_rows_with_nothing_changed():
+    panel = xor_panel()
+    view = panel.dataset_view
+    view.choice.value = "table"
+    assert view.table_box.layout.display is None and view.table.value.splitlines()[3] == "1, 1, 0"
+    assert panel.session.dataset == "xor"  # nothing changes until Use table
+    view.add_row.click()
+    assert view.table.value.splitlines()[-1] == "1, 1, 0"
+    view.remove_row.click()
+    before = snapshot(panel)
+    for bad, reason in (
+        ("1, 1, abc", "Table row 4, column 3: enter a number from -100 to 100 (got 'abc')"),
+        ("1, 1, 1e999", "Table row 4, column 3"),
+        ("1, 1", "row 4 has 2 cells"),
+        ("1, 1, 200", "(got 200)"),
+        ("1, , 0", "Table row 4, column 2"),
+    ):
+        view.table.value = "0, 0, 0\n0, 1, 1\n1, 0, 1\n" + bad
+        view.use_table.click()
+        assert reason in panel.message.value and reason.split(":")[0] in view.table_message.value
+        assert_unchanged(before, panel)
+        assert view.choice.value == "table" and view.table_box.layout.display is None  # still open to fix
+    view.table.value = "0\t0\t0.1\n0\t1\t0.9\n1\t0\t0.9"
+    view.use_table.click()
+    assert panel.session.dataset == "table" and panel.session.inputs.shape == (3, 2)
+    assert panel.session.targets[:, 0].tolist() == [0.1, 0.9, 0.9]
+    assert view.table_message.value == "" and panel.message.value.startswith("Dataset table: 3 examples")
+
+
+def test_stepping_example_3_of_xor_shows_its_inputs_in_the_forward_pass():
+    panel = xor_panel()
+    panel.dataset_view.example.value = 2
+    panel.stepping.next_button.click()
+    assert panel.session.current.symbol == "net_h1"
+    w1, w2 = panel.session.network.weights[0][0]
+    # net_h1 = w1 i1 + w2 i2 + b1 with example 3's i1 = 1, i2 = 0
+    numbers = panel.stepping.equation.value.split(" = ")[2]
+    assert numbers.startswith(f"{panel_number(w1)} \\cdot 1 + {panel_number(w2)} \\cdot 0 + ")
+    root = ET.fromstring(panel.stepping.diagram.value)
+    inputs = {
+        g.get("data-id"): " ".join(" ".join(t.itertext()) for t in g.iter("{http://www.w3.org/2000/svg}text"))
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("data-id") in ("i1", "i2")
+    }
+    assert "1" in inputs["i1"].split() and "0" in inputs["i2"].split()
+    assert "example 3" in panel.stepping.position.value

@@ -1,0 +1,96 @@
+"""The editing view, headless: every number's field, the update order, bias updates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers.panel import (
+    FAST,
+    STEPS,
+    SVG,
+    assert_unchanged,
+    classes,
+    click,
+    close,
+    shown,
+    snapshot,
+    svg_groups,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
+
+
+BAD_TEXTS = ["abc", "", "nan", "inf", "1e999", "101", "-100.5", "2*3"]
+
+
+@pytest.mark.parametrize("key", ["i:0", "i:1", "t:0", "t:1", "p:w1", "p:w5", "p:b1", "p:b2"])
+def test_a_bad_edit_is_shown_beside_its_field_and_changes_nothing(panel, key):
+    click(panel.stepping.next_button, 3)
+    before = snapshot(panel)
+    for bad in BAD_TEXTS:
+        panel.editing.fields[key].value = bad
+        message = panel.editing.field_messages[key].value
+        assert "-100 to 100" in message, (key, bad)
+        assert "bp-invalid" in panel.editing.fields[key]._dom_classes
+        assert all(m.value == "" for k, m in panel.editing.field_messages.items() if k != key)
+        assert panel.message.value == ""
+        assert_unchanged(before, panel)
+
+
+def test_a_good_edit_restarts_the_iteration_keeps_the_curve_and_shows(panel):
+    panel.training.pace.value = FAST
+    panel.training.iterations_field.value = "10"
+    panel.training.train_button.click()
+    errors = panel.session.errors.values.copy()
+    click(panel.stepping.next_button, 7)
+    panel.editing.fields["p:w5"].value = "wrong"
+    panel.editing.fields["p:w5"].value = "0.3"
+    s = panel.session
+    assert s.network.parameters()["w5"] == 0.3 and s.step == 0
+    assert np.array_equal(s.errors.values, errors)
+    assert np.array_equal(panel.curve_view.curve.line.get_ydata(), errors)
+    assert (
+        panel.editing.field_messages["p:w5"].value == ""
+        and "bp-invalid" not in panel.editing.fields["p:w5"]._dom_classes
+    )
+    _, labels = svg_groups(panel.stepping.diagram.value)
+    assert "w5 = 0.3" in shown(labels["w5"])
+    panel.stepping.step_slider.value = 5  # net_o1 now uses w5 = 0.3
+    assert r"0.3 \cdot 0.59" in panel.stepping.equation.value
+
+
+def test_editing_an_input_and_a_target(panel):
+    panel.editing.fields["i:0"].value = "1"
+    panel.editing.fields["t:1"].value = "0.5"
+    assert np.array_equal(panel.session.inputs, [[1.0, 0.1]])
+    assert np.array_equal(panel.session.targets, [[0.01, 0.5]])
+    groups, _ = svg_groups(panel.stepping.diagram.value)
+    assert "target 0.5" in shown(groups["E_o2"])
+    panel.stepping.next_button.click()
+    assert r"0.15 \cdot 1 + 0.2 \cdot 0.1 + 0.35 \cdot 1 = 0.52$$" in panel.stepping.equation.value
+
+
+def test_the_seed_order(panel):
+    assert panel.session.walk.value("dnet_o1/dout_h1") == 0.4
+    panel.editing.order.value = "seed"
+    assert panel.session.network.order == "seed"
+    assert close(panel.session.walk.value("dnet_o1/dout_h1"), "0.35891648")
+    assert "update order seed" in panel.editing.title.value
+    panel.stepping.step_slider.value = 25  # dnet_o1/dout_h1
+    assert panel.stepping.equation.value.endswith("= 0.35891648$$")
+
+
+def test_updating_biases_adds_bias_steps(panel):
+    panel.editing.update_biases.value = True
+    symbols = [s.symbol for s in panel.session.walk.steps]
+    assert {"dE_total/db1", "dE_total/db2", "b1+", "b2+"} <= set(symbols)
+    assert panel.stepping.step_slider.max == STEPS + 4
+    assert panel.stepping.position.value.startswith(f"step 0 of {STEPS + 4}")
+    panel.stepping.step_slider.value = symbols.index("dE_total/db2") + 1
+    assert panel.stepping.equation.value.startswith(r"$$\frac{\partial E_{total}}{\partial b_{2}}")
+    panel.stepping.finish_button.click()
+    groups, _ = svg_groups(panel.stepping.diagram.value)
+    new = [t.text for t in groups["b2"].iter(SVG + "tspan") if "bp-newv" in classes(t)]
+    assert len(new) == 1 and float(new[0]) != 0.6
+    assert "biases updated" in panel.editing.title.value

@@ -1,0 +1,393 @@
+"""The stepping view, headless: the diagram, the formula, the step controls, playing.
+
+Also in the presenter's arrangement: its large type, its keys, its Iteration field.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import numpy as np
+import pytest
+
+from explorer.panel.explorer import Explorer
+from explorer.panel.views.stepping import two_lines
+from tests.helpers.panel import (
+    FORWARD,
+    SEED_WEIGHTS,
+    STEPS,
+    SVG,
+    active_ids,
+    classes,
+    click,
+    close,
+    label_text,
+    lit,
+    log_items,
+    phase_marks,
+    shown,
+    svg_groups,
+    until,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
+
+
+def test_next_step_through_the_forward_pass(panel):
+    for k, (symbol, neuron, quantity, printed) in enumerate(FORWARD, start=1):
+        panel.stepping.next_button.click()
+        assert panel.stepping.position.value.startswith(f"step {k} of {STEPS}")
+        assert panel.stepping.equation.value.startswith("$$") and panel.stepping.equation.value.endswith(
+            f"= {printed}$$"
+        )
+        assert panel.stepping.meaning.value
+        groups, _ = svg_groups(panel.stepping.diagram.value)
+        assert f"{quantity} {printed}" in shown(groups[neuron]), symbol
+        items = log_items(panel)
+        assert [text for text, _ in items] == [f"{s} = {p}" for s, _n, _q, p in FORWARD[:k]]
+        assert [("bp-newest" in c) for _t, c in items] == [False] * (k - 1) + [True]
+        assert phase_marks(panel) == {"forward": {"bp-current"}, "error": set(), "backward": set(), "update": set()}
+    assert r"\mathit{net}_{h1}" not in panel.stepping.equation.value
+    assert "0.772928465" in panel.stepping.equation.value
+    # outputs not yet worked out are still unknown on the diagram
+    groups, _ = svg_groups(panel.stepping.diagram.value)
+    assert "E_o1 ?" in shown(groups["E_o1"]) and "E_total ?" in shown(groups["E_total"])
+
+
+def test_the_first_equation_substitutes_the_seed_numbers(panel):
+    panel.stepping.next_button.click()
+    value = panel.stepping.equation.value
+    assert value.startswith("$$") and value.endswith("$$")
+    assert r"w_{1} i_{1} + w_{2} i_{2} + b_{1} \cdot 1" in value
+    assert r"0.15 \cdot 0.05 + 0.2 \cdot 0.1 + 0.35 \cdot 1 = 0.3775" in value
+    assert "net input to h1" in panel.stepping.meaning.value
+
+
+def test_every_step_highlights_exactly_its_elements(panel):
+    walk = panel.session.walk
+    for k, step in enumerate(walk.steps, start=1):
+        panel.stepping.next_button.click()
+        svg = panel.stepping.diagram.value
+        # the finished iteration dims nothing: every new value is shown in full
+        expected = set() if k == len(walk.steps) else lit(step.elements, walk.network)
+        assert active_ids(svg) == expected, step.symbol
+        groups, labels = svg_groups(svg)
+        dimmed = {i for i, g in groups.items() if "bp-dim" in classes(g)}
+        assert dimmed == (set(groups) - active_ids(svg) if expected else set()), step.symbol
+        for w, label in labels.items():
+            assert ("bp-active" in classes(label)) == (w in active_ids(svg)), (step.symbol, w)
+        assert panel.stepping.meaning.value, step.symbol
+        assert panel.stepping.equation.value.startswith("$$") and panel.stepping.equation.value.endswith("$$")
+    assert k == STEPS
+
+
+def test_the_highlight_of_some_steps_written_out(panel):
+    panel.stepping.next_button.click()  # net_h1
+    assert active_ids(panel.stepping.diagram.value) == {"i1", "i2", "w1", "w2", "b1", "b1-h1", "h1"}
+    panel.stepping.next_button.click()  # out_h1
+    assert active_ids(panel.stepping.diagram.value) == {"h1"}
+    panel.stepping.step_slider.value = 11  # E_total
+    assert active_ids(panel.stepping.diagram.value) == {"E_o1", "E_o2", "E_total", "E_o1-E_total", "E_o2-E_total"}
+    panel.stepping.step_slider.value = 16  # dE_total/dw5
+    assert panel.session.current.symbol == "dE_total/dw5"
+    active = active_ids(panel.stepping.diagram.value)
+    assert {"w5", "h1", "o1", "E_o1"} <= active
+    assert active == {"w5", "h1", "o1", "E_o1", "o1-E_o1"}
+    assert r"0.74136507 \cdot 0.186815602 \cdot 0.593269992 = 0.082167041" in panel.stepping.equation.value
+    _, labels = svg_groups(panel.stepping.diagram.value)
+    assert "∂E/∂w5 = 0.082167041" in shown(labels["w5"])
+
+
+def test_the_phase_indicator_and_the_log_through_the_iteration(panel):
+    marks = []
+    for _ in range(4):
+        panel.stepping.next_phase_button.click()
+        marks.append((panel.session.current.symbol, phase_marks(panel)))
+    assert marks == [
+        ("net_h1", {"forward": {"bp-current"}, "error": set(), "backward": set(), "update": set()}),
+        ("E_o1", {"forward": {"bp-done"}, "error": {"bp-current"}, "backward": set(), "update": set()}),
+        (
+            "dE_total/dout_o1",
+            {"forward": {"bp-done"}, "error": {"bp-done"}, "backward": {"bp-current"}, "update": set()},
+        ),
+        ("w5+", {"forward": {"bp-done"}, "error": {"bp-done"}, "backward": {"bp-done"}, "update": {"bp-current"}}),
+    ]
+    assert panel.stepping.position.value.startswith(f"step 46 of {STEPS}")
+    items = log_items(panel)
+    assert len(items) == 46
+    assert items[0][0] == "net_h1 = 0.3775" and items[10][0] == "E_total = 0.298371109"
+    assert items[-1][0] == "w5+ = 0.35891648" and "bp-newest" in items[-1][1]
+
+
+def test_previous_step_goes_back_and_is_disabled_at_zero(panel):
+    assert panel.stepping.previous_button.disabled
+    click(panel.stepping.next_button, 3)
+    assert not panel.stepping.previous_button.disabled
+    panel.stepping.previous_button.click()
+    assert panel.stepping.position.value.startswith(f"step 2 of {STEPS}")
+    assert panel.stepping.equation.value.endswith("= 0.593269992$$")
+    assert [t for t, _ in log_items(panel)] == ["net_h1 = 0.3775", "out_h1 = 0.593269992"]
+    groups, _ = svg_groups(panel.stepping.diagram.value)
+    assert "net ? out ?" in shown(groups["h2"])  # net_h2 is no longer shown
+    click(panel.stepping.previous_button, 2)
+    assert panel.session.step == 0 and panel.stepping.previous_button.disabled
+    assert "Next step" in panel.stepping.equation.value
+    assert active_ids(panel.stepping.diagram.value) == set()
+
+
+def test_finish_iteration_shows_new_and_old_weights(panel):
+    panel.stepping.finish_button.click()
+    assert panel.stepping.position.value.startswith(f"step {STEPS} of {STEPS}")
+    _, labels = svg_groups(panel.stepping.diagram.value)
+    text = shown(labels["w5"])
+    assert "w5 = 0.35891648" in text and "was 0.4" in text
+    new = [t for t in labels["w5"].iter(SVG + "tspan") if "bp-newv" in classes(t)]
+    old = [t for t in labels["w5"].iter(SVG + "tspan") if "bp-old" in classes(t)]
+    assert [t.text for t in new] == ["0.35891648"] and [t.text for t in old] == ["0.4"]
+    assert "w1 = 0.149780716" in shown(labels["w1"]) and "was 0.15" in shown(labels["w1"])
+    assert "0.291027774" in panel.stepping.meaning.value  # E_total after this update
+    assert len(panel.session.errors) == 1  # nothing applied yet
+    assert np.array_equal(panel.session.network.weights[1], SEED_WEIGHTS[1])
+
+
+def test_the_step_after_the_end_starts_iteration_two(panel):
+    panel.stepping.finish_button.click()
+    panel.stepping.next_button.click()
+    assert panel.stepping.position.value == f"step 1 of {STEPS}, iteration 2"
+    assert (
+        r"0.149780716 \cdot 0.05 + 0.199561432 \cdot 0.1 + 0.35 \cdot 1 = 0.377445179$$"
+        in panel.stepping.equation.value
+    )
+    _, labels = svg_groups(panel.stepping.diagram.value)
+    assert "w5 = 0.35891648" in shown(labels["w5"]) and "was" not in shown(labels["w5"])
+    x, y = panel.curve_view.curve.line.get_data()
+    assert x.tolist() == [0, 1] and close(y[0], "0.298371109") and close(y[1], "0.291027774")
+    assert panel.training.counter.value.startswith("1 iteration done, ")
+
+
+def test_reset_iteration_returns_to_step_zero_with_the_weights(panel):
+    click(panel.stepping.next_button, 20)
+    panel.stepping.reset_iteration_button.click()
+    assert panel.session.step == 0 and panel.stepping.position.value.startswith(f"step 0 of {STEPS}")
+    assert log_items(panel) == [] and active_ids(panel.stepping.diagram.value) == set()
+    for got, want in zip(panel.session.network.weights, SEED_WEIGHTS):
+        assert np.array_equal(got, want)
+    # after a finished iteration and the next begun, reset keeps the updated weights
+    panel.stepping.finish_button.click()
+    panel.stepping.next_button.click()
+    updated = [w.copy() for w in panel.session.network.weights]
+    click(panel.stepping.next_button, 4)
+    panel.stepping.reset_iteration_button.click()
+    assert panel.session.step == 0 and panel.session.iteration == 1
+    for got, want in zip(panel.session.network.weights, updated):
+        assert np.array_equal(got, want)
+
+
+def test_the_step_slider_scrubs_to_any_step(panel):
+    for step, symbol, printed in [
+        (16, "dE_total/dw5", "0.082167041"),
+        (3, "net_h2", "0.3925"),
+        (STEPS, "w4+", "0.299502287"),
+        (46, "w5+", "0.35891648"),
+    ]:
+        panel.stepping.step_slider.value = step
+        assert panel.session.step == step and panel.session.current.symbol == symbol
+        assert panel.stepping.position.value.startswith(f"step {step} of {STEPS}")
+        assert panel.stepping.equation.value.endswith(f"= {printed}$$")
+        assert len(log_items(panel)) == step
+    panel.stepping.step_slider.value = 0
+    assert panel.session.step == 0 and "Next step" in panel.stepping.equation.value
+    panel.stepping.step_slider.value = 7.4  # a drag lands between positions
+    assert panel.session.step == 7
+
+
+def test_next_step_during_a_run_stops_it_and_steps(panel):
+    panel.training.iterations_field.value = "1000000"
+
+    async def scenario():
+        panel.training.train_button.click()
+        await asyncio.sleep(0.2)
+        panel.stepping.next_button.click()
+        assert panel.session.step == 1
+        await asyncio.wait_for(panel.runner.training_task, 2.0)
+
+    asyncio.run(scenario())
+    s = panel.session
+    assert not s.training and 0 < s.iteration < 10_000
+    assert s.step == 1 and panel.stepping.position.value.startswith(f"step 1 of {STEPS}")
+    for got, want in zip(s.walk.network.weights, s.network.weights):
+        assert np.array_equal(got, want)
+    assert s.current.value != 0.3775
+
+
+def test_play_steps_advances_until_toggled_off(panel):
+    panel.stepping.step_speed.value = 8.0
+
+    async def scenario():
+        panel.stepping.play_steps.value = True
+        await asyncio.sleep(0.55)
+        playing = panel.session.step
+        panel.stepping.play_steps.value = False
+        await asyncio.sleep(0.3)
+        return playing
+
+    playing = asyncio.run(scenario())
+    assert 3 <= playing <= 6
+    assert panel.session.step == playing and panel.stepping.play_steps.description == "Play steps"
+
+
+def test_play_steps_stops_at_the_end_of_the_iteration(panel):
+    panel.stepping.step_speed.value = 8.0
+    panel.stepping.step_slider.value = STEPS - 3
+
+    async def scenario():
+        panel.stepping.play_steps.value = True
+        assert panel.stepping.play_steps.description == "Pause steps"
+        await until(lambda: not panel.stepping.play_steps.value)
+        await asyncio.sleep(0.3)
+
+    asyncio.run(scenario())
+    assert panel.session.finished and panel.session.iteration == 0
+    assert panel.stepping.play_steps.description == "Play steps"
+
+
+def test_play_steps_toggled_off_and_on_plays_once(panel):
+    panel.stepping.step_speed.value = 8.0
+
+    async def scenario():
+        panel.stepping.play_steps.value = True
+        await asyncio.sleep(0.05)
+        panel.stepping.play_steps.value = False
+        panel.stepping.play_steps.value = True
+        await asyncio.sleep(0.6)
+        steps = panel.session.step
+        panel.stepping.play_steps.value = False
+        await asyncio.sleep(0.2)
+        return steps
+
+    steps = asyncio.run(scenario())
+    assert 3 <= steps <= 7  # one step per 0.125 s, from one loop
+
+
+def _step_to(panel: Explorer, symbol: str) -> None:
+    while panel.session.current is None or panel.session.current.symbol != symbol:
+        panel.stepping.next_button.click()
+
+
+def test_gradient_steps_are_checked_by_central_differences(panel):
+    _step_to(panel, "dnet_o1/dw5")
+    assert panel.stepping.check.value == ""  # a factor, not a gradient: nothing to check
+    _step_to(panel, "dE_total/dw5")
+    assert "nudging w5" in panel.stepping.check.value and "= 0.082167041." in panel.stepping.check.value
+    assert "differs" not in panel.stepping.check.value
+    _step_to(panel, "dE_total/dw1")
+    assert "= 0.000438568." in panel.stepping.check.value and "differs" not in panel.stepping.check.value
+
+
+def test_the_check_shows_the_seed_order_is_not_the_true_slope(panel):
+    panel.editing.order.value = "seed"
+    _step_to(panel, "dE_total/dw5")  # output layer: both orders agree with the slope
+    assert "differs" not in panel.stepping.check.value
+    _step_to(panel, "dE_total/dw1")
+    assert panel.session.current.value == pytest.approx(0.000364723, abs=1e-9)
+    assert "= 0.000438568." in panel.stepping.check.value and "differs" in panel.stepping.check.value
+
+
+def test_presenter_shows_large_compact_labels_and_two_line_formulas(presenter):
+    svg = presenter.stepping.diagram.value
+    assert "font-size:14.4px" in svg  # 1.2 times the 12 px labels
+    presenter.stepping.finish_button.click()
+    # one line a label: the new value, not the old one beneath it
+    assert label_text(presenter.stepping.diagram.value, "w5") == "w5 = 0.35891648"
+    presenter.stepping.reset_iteration_button.click()
+    presenter.stepping.next_button.click()
+    assert r"\begin{aligned}\mathit{net}_{h1} &= w_{1} i_{1}" in presenter.stepping.equation.value
+    assert r"\\ &= 0.15 \cdot 0.05 + 0.2 \cdot 0.1 + 0.35 \cdot 1 = 0.3775" in presenter.stepping.equation.value
+    # the notebook layout keeps one line and the old value under the new
+    notebook = Explorer()
+    notebook.stepping.finish_button.click()
+    assert label_text(notebook.stepping.diagram.value, "w5") == "w5 = 0.35891648 was 0.4"
+
+
+@pytest.mark.parametrize("key, step", [("next", 3), ("previous", 1)])
+def test_presenter_keys_step(presenter, key, step):
+    presenter.stepping.next_button.click()
+    presenter.stepping.next_button.click()
+    presenter.stepping._on_key(presenter.stepping.presenter_keys, {"key": key}, [])
+    assert presenter.session.step == step
+
+
+@pytest.mark.parametrize("content", [{"key": "sideways"}, {}, "next", None, {"key": ["next"]}])
+def test_odd_key_messages_do_nothing(presenter, content):
+    presenter.stepping._on_key(presenter.stepping.presenter_keys, content, [])
+    assert presenter.session.step == 0 and presenter.message.value == ""
+
+
+def test_iteration_field_opens_any_iteration_trained(presenter):
+    presenter.training.pace.value = None  # fast
+    presenter.training.iterations_field.value = "200"
+    presenter.training.train_button.click()
+    assert presenter.stepping.iteration_field.value == "201" and presenter.stepping.iteration_total.value == "of 201"
+    presenter.stepping.iteration_field.value = "1"
+    s = presenter.session
+    assert (s.iteration, s.step, s.trained) == (0, 0, 200)
+    assert label_text(presenter.stepping.diagram.value, "w5") == "w5 = 0.4"
+    assert presenter.stepping.position.value == "step 0 of 53" and presenter.stepping.iteration_field.value == "1"
+    # the curve marks the iteration shown, over the whole run
+    assert list(presenter.curve_view.curve.marker.get_xdata()) == [0]
+    assert len(presenter.curve_view.curve.line.get_xdata()) == 201
+    presenter.stepping.next_button.click()
+    assert "= 0.3775" in presenter.stepping.equation.value
+
+
+@pytest.mark.parametrize("bad", ["0", "202", "x", "1.5", "-3"])
+def test_a_bad_iteration_is_explained_beside_the_field(presenter, bad):
+    presenter.training.pace.value = None
+    presenter.training.iterations_field.value = "200"
+    presenter.training.train_button.click()
+    presenter.stepping.iteration_field.value = bad
+    assert "Iteration" in presenter.stepping.iteration_message.value
+    assert "from 1 to 201" in presenter.stepping.iteration_message.value
+    assert presenter.session.iteration == 200
+
+
+def test_previous_step_reaches_back_into_the_iteration_before(presenter):
+    assert presenter.stepping.previous_button.disabled
+    presenter.stepping.finish_button.click()
+    presenter.stepping.next_button.click()  # iteration 2, step 1
+    presenter.stepping.previous_button.click()
+    assert not presenter.stepping.previous_button.disabled  # step 0 of iteration 2: iteration 1 lies behind
+    presenter.stepping.previous_button.click()
+    assert presenter.stepping.position.value == "step 53 of 53" and presenter.stepping.iteration_field.value == "1"
+    assert label_text(presenter.stepping.diagram.value, "w5") == "w5 = 0.35891648"
+
+
+def test_finished_iteration_news_on_its_own_line(presenter):
+    presenter.stepping.finish_button.click()
+    assert "E_total after this update: 0.291027774" in presenter.stepping.check.value
+    assert "E_total after" not in presenter.stepping.meaning.value
+
+
+def test_text_size_control(presenter):
+    presenter.stepping.text_size.value = "largest"
+    assert "font-size:21.6px" in presenter.stepping.diagram.value
+    assert "bp-fit-height" not in presenter.stepping.diagram_box._dom_classes
+    presenter.stepping.text_size.value = "normal"
+    assert "font-size:12px" in presenter.stepping.diagram.value
+
+
+@pytest.mark.parametrize(
+    "latex, lines",
+    [
+        ("a = b", 1),
+        (r"\frac{x = 1}{2} = y = 3", 2),  # the = inside braces is no separator
+        ("a = b = c = d", 2),
+    ],
+)
+def test_two_lines(latex, lines):
+    out = two_lines(latex)
+    assert out.count(r"\\") == lines - 1
+    assert re.sub(r"\\begin\{aligned\}|\\end\{aligned\}|&|\\\\", "", out).replace("  ", " ").replace(" =", "=").replace(
+        "= ", "="
+    ) == latex.replace(" =", "=").replace("= ", "=")
