@@ -6,6 +6,8 @@ model side (numpy only): the network's output at every point of a grid.
 halfway, the boundary) and the examples are created once;
 :meth:`DecisionBoundary.show` only calls ``set_data`` on them and asks for
 one ``draw_idle``, so it can run at the error curve's rate while training.
+Its ticks fall on round values inside the square, clear of its edges
+(:func:`inner_ticks`), so no label at a corner is cut off by the figure.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from explorer.engine.network import Network
 
-from .axes import NEUTRAL, PALETTE, plain_axes
+from .axes import PALETTE, TEXT_PT, apply_theme, plain_axes
 
 #: Grid points along each axis: fine enough to look smooth, 1,600 outputs a redraw.
 RESOLUTION = 40
@@ -31,6 +34,13 @@ def square(inputs: np.ndarray, margin: float = 0.25) -> tuple[float, float, floa
     pad = np.maximum((hi - lo) * margin, 0.5 * (hi == lo) + 0.0)
     lo, hi = lo - pad, hi + pad
     return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def inner_ticks(low: float, high: float, most: int = 4) -> list[float]:
+    """Round ticks from ``low`` to ``high``, none within a tenth of the range of either end."""
+    clear = (high - low) / 10
+    ticks = MaxNLocator(nbins=most, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+    return [float(t) for t in ticks if low + clear <= t <= high - clear]
 
 
 def output_grid(
@@ -58,8 +68,8 @@ class DecisionBoundary:
         Where to draw; by default a new figure.
     """
 
-    def __init__(self, ax: Axes | None = None, figsize: tuple[float, float] = (3.3, 2.9)):
-        self.ax = ax = plain_axes(ax, figsize, "i1", "i2")
+    def __init__(self, ax: Axes | None = None, figsize: tuple[float, float] = (3.3, 2.9), theme: str = "light"):
+        self.ax = ax = plain_axes(ax, figsize, "i1", "i2", theme)
         self.figure = ax.figure
         self.image = ax.imshow(
             np.full((2, 2), 0.5),
@@ -73,7 +83,7 @@ class DecisionBoundary:
             zorder=1,
         )
         # a title instead of a colour bar: the bar's own axis would double the cost of each redraw
-        self.title = ax.set_title("out_o1: blue low, white halfway, red high", fontsize=8, color=NEUTRAL)
+        self.title = ax.set_title("out_o1: blue low, white half, red high", fontsize=TEXT_PT)
         # the examples: filled by their target (same colour map), ringed so they show on any pixel
         self.points = ax.scatter(
             [], [], c=[], cmap=COLOURS, vmin=0.0, vmax=1.0, s=70, edgecolors="#000000", linewidths=1.3, zorder=3
@@ -93,6 +103,8 @@ class DecisionBoundary:
             self.image.set_extent(extent)
             self.ax.set_xlim(extent[:2])
             self.ax.set_ylim(extent[2:])
+            self.ax.xaxis.set_major_locator(FixedLocator(inner_ticks(*extent[:2])))
+            self.ax.yaxis.set_major_locator(FixedLocator(inner_ticks(*extent[2:])))
             self.extent = extent
         finite = grid[np.isfinite(grid)]
         low = min(0.0, float(targets.min()), float(finite.min()) if finite.size else 0.0)
@@ -102,6 +114,11 @@ class DecisionBoundary:
         self.points.set_offsets(inputs)
         self.points.set_array(targets[:, 0])
         self.points.set_clim(low, high)
+        self.figure.canvas.draw_idle()
+
+    def set_theme(self, theme: str) -> None:
+        """Labels, ticks and title in ``theme``'s ink (``"light"`` or ``"dark"``); one redraw."""
+        apply_theme(self.ax, theme)
         self.figure.canvas.draw_idle()
 
     def pixels(self) -> np.ndarray:

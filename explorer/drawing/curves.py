@@ -12,6 +12,8 @@ own colour *and* dash pattern, so none hides another, not even in grey.  A
 diverging run's errors reach 1e300 and then stop being numbers: the axis is
 cut at a ceiling above the starting errors, the curve leaves through the top
 edge, and a cross on that edge marks the iteration where the run stopped.
+The legend names every curve, the current run first, on a background of its
+own: the kept curves' dashes never run through its text.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter, MaxNLocator, SymmetricalLogLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullFormatter, SymmetricalLogLocator
 
-from .axes import NEUTRAL, PALETTE, plain_axes
+from .axes import INK, PALETTE, SMALL_PT, TEXT_PT, apply_theme, legend, log_label, log_ticks, plain_axes
 
 #: Kept curves: the palette without the current run's blue, the marker's
 #: vermilion and the yellow that vanishes on white; each with its own dashes.
@@ -75,11 +77,11 @@ class ErrorCurve:
         Where to draw; by default a new figure of ``figsize``.
     """
 
-    def __init__(self, ax: Axes | None = None, figsize: tuple[float, float] = (6.0, 2.8)):
-        self.ax = ax = plain_axes(ax, figsize, "iteration", "E_total")
+    def __init__(self, ax: Axes | None = None, figsize: tuple[float, float] = (6.0, 2.8), theme: str = "light"):
+        self.ax = ax = plain_axes(ax, figsize, "iteration", "E_total", theme)
         self.figure = ax.figure
-        ax.tick_params(labelsize=9)
-        ax.grid(True, color=NEUTRAL, alpha=0.25)
+        self.theme = theme
+        ax.grid(True, color=INK[theme], alpha=0.25)
         (self.line,) = ax.plot([], [], color=PALETTE[0], lw=2.2, label="current run", zorder=2)
         (self.marker,) = ax.plot([], [], "o", color=PALETTE[1], ms=6, zorder=5)
         # where a diverging run stopped, on the top edge (x in data, y in axes units)
@@ -95,7 +97,7 @@ class ErrorCurve:
             "",
             transform=ax.get_xaxis_transform(),
             color=PALETTE[1],
-            fontsize=8,
+            fontsize=SMALL_PT,
             ha="right",
             va="center",
             rotation=90,
@@ -197,6 +199,10 @@ class ErrorCurve:
     def set_log(self, log: bool) -> None:
         """Log-scale error axis."""
         self.ax.set_yscale("log" if log else "linear")
+        if log:  # unlabelled minor ticks; the major ones are set for the range in _rescale
+            self.ax.yaxis.set_minor_locator(LogLocator(subs="auto"))
+            self.ax.yaxis.set_minor_formatter(NullFormatter())
+            self.ax.yaxis.set_major_formatter(FuncFormatter(log_label))
         self._legend()
         self._rescale()
 
@@ -218,23 +224,29 @@ class ErrorCurve:
         """Label -> iteration where that curve's run stopped being a finite number."""
         return {line.get_label(): it for line, it in self._stops.items()}
 
+    def set_theme(self, theme: str) -> None:
+        """Text, ticks and legend in ``theme``'s ink (``"light"`` or ``"dark"``); one redraw."""
+        apply_theme(self.ax, theme)
+        self.theme = theme
+        self.figure.canvas.draw_idle()
+
     # -------------------------------------------------------------- drawing
     def _legend(self) -> None:
-        # with kept curves to name, the current run is the one solid line: it needs no entry
-        handles = self.ghosts if self.ghosts else [self.line]
+        # every curve named, the current run (the one solid line) first
+        handles = [self.line, *self.ghosts]
         many = len(handles) >= 4  # two columns, or the legend covers the curves
         # where it covers the fewest points: curves fall to the bottom right on a log axis,
         # leave the top right empty on a linear one
-        legend = self.ax.legend(
-            handles=handles,
+        made = legend(
+            self.ax,
+            handles,
+            self.theme,
+            SMALL_PT if many else TEXT_PT,
             loc="best",
-            fontsize=8 if many else 9,
-            frameon=False,
-            labelcolor=NEUTRAL,
             handlelength=3.2,
             ncols=2 if many else 1,
         )
-        for text in legend.get_texts():  # labels may come from a file: shown as typed, never as mathtext
+        for text in made.get_texts():  # labels may come from a file: shown as typed, never as mathtext
             text.set_parse_math(False)
 
     def _rescale(self) -> None:
@@ -261,6 +273,7 @@ class ErrorCurve:
             low, high = float(y.min()), float(min(y.max(), ceiling, 1e300))
             if scale == "log":
                 self.ax.set_ylim(low / 2, high * 2 if high > low else low * 10)
+                self.ax.yaxis.set_major_locator(FixedLocator(log_ticks(*self.ax.get_ylim())))
             else:
                 pad = (high - low) * 0.06 or max(abs(high) * 0.06, 1e-12)
                 self.ax.set_ylim(low - pad, high + pad)

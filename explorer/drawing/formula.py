@@ -22,12 +22,16 @@ def split_equation(latex: str) -> list[str]:
     return parts
 
 
-def split_terms(latex: str) -> list[str]:
-    """``"a + \\frac{b + c}{d} + e"`` -> ``["a", "+ \\frac{b + c}{d}", "+ e"]``: top-level sums only."""
+def split_terms(latex: str, operator: str = "+") -> list[str]:
+    """``"a + \\frac{b + c}{d} + e"`` -> ``["a", "+ \\frac{b + c}{d}", "+ e"]``: top-level sums only.
+
+    ``operator=r"\\cdot"`` splits a top-level product the same way, before each ``\\cdot``.
+    """
     terms, depth, start = [], 0, 0
+    spaced = f" {operator} "
     for i, char in enumerate(latex):
         depth += {"{": 1, "}": -1, "(": 1, ")": -1, "[": 1, "]": -1}.get(char, 0)
-        if depth == 0 and latex.startswith(" + ", i) and i > start:
+        if depth == 0 and latex.startswith(spaced, i) and i > start:
             terms.append(latex[start:i].strip())
             start = i + 1
     terms.append(latex[start:].strip())

@@ -5,7 +5,10 @@ Two formats from the same walkthrough:
 ``html``      one self-contained page: the mathematics as MathML (typeset by
               the browser itself, no script, no font, no request), the
               network diagram as inline SVG at the end of each phase, and
-              print rules for A4 (no step split across pages).
+              print rules for A4: steps in two columns, never split; each
+              diagram on a landscape page, its text at 8 pt or more
+              (:func:`print_scale`); a phase starts a new page only when
+              less than half of the current one is left.
 ``markdown``  ``$...$`` / ``$$...$$`` LaTeX, ready for a course page; the
               diagrams as SVG images inside the file (data URIs).
 
@@ -40,6 +43,8 @@ from explorer.lesson.walkthrough import PHASES, Step, Walkthrough
 
 from . import diagram
 from .formula import split_equation, split_terms
+from .layout import layout
+from .sizes import FONT_SIZES
 
 FORMATS = ("html", "markdown")
 TITLES = {"forward": "Forward pass", "error": "Error", "backward": "Backward pass", "update": "Update"}
@@ -87,12 +92,39 @@ def _by_phase(walk: Walkthrough) -> list[tuple[str, list[tuple[int, Step]]]]:
     return [(p, steps) for p, steps in groups if steps]
 
 
+#: A diagram's printed width: an A4 landscape page less its margins (271 mm), in CSS px.
+PRINT_WIDTH = 1024.0
+#: The smallest text a printed diagram may have, in points (a CSS px is 0.75 pt).
+PRINT_PT = 8.0
+TEXT_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
+
+
+def printed_pt(sizes: tuple[int, ...], bias_mode: str, scale: float) -> float:
+    """The smallest text of a diagram at text ``scale``, printed :data:`PRINT_WIDTH` wide, in points."""
+    lay = layout(sizes, bias_mode, scale)
+    # the second line of a connection label (the smallest class) shows at the full level only
+    smallest = min(v for k, v in FONT_SIZES.items() if k != "bp-l2" or lay.level == "full")
+    return smallest * scale * min(1.0, PRINT_WIDTH / lay.width) * 0.75
+
+
+def print_scale(sizes: tuple[int, ...], bias_mode: str) -> float:
+    """The smallest text scale whose printed diagram has no text under :data:`PRINT_PT`.
+
+    A network too large for that gets the scale that prints its text largest.
+    """
+    sizes = tuple(sizes)
+    fits = [s for s in TEXT_SCALES if printed_pt(sizes, bias_mode, s) >= PRINT_PT]
+    return fits[0] if fits else max(TEXT_SCALES, key=lambda s: printed_pt(sizes, bias_mode, s))
+
+
 def _diagram_after(walk: Walkthrough, last: int, prefix: str) -> str:
-    """The diagram with the values of steps 1..``last`` (0: the problem as given)."""
+    """The diagram with the values of steps 1..``last`` (0: the problem as given), sized for print."""
     done = walk.steps[:last]
     values = {s.key: s.value for s in done}
     updated = {s.parameter: s.value for s in done if s.quantity == "update"}
-    return diagram.render(walk.network, walk.inputs, walk.targets, values, updated, (), id_prefix=prefix)
+    net = walk.network
+    scale = print_scale(net.sizes, net.bias_mode)
+    return diagram.render(net, walk.inputs, walk.targets, values, updated, (), id_prefix=prefix, text_scale=scale)
 
 
 def _problem_lines(walk: Walkthrough) -> list[str]:
@@ -134,14 +166,30 @@ def _summary(walk: Walkthrough) -> list[tuple[str, str]]:
 _CSS = (Path(__file__).parent / "static" / "handout.css").read_text(encoding="utf-8")
 
 
+#: A minus sign written as an operator right after an opening tag or another operator (other than a
+#: closing bracket): a sign, not a subtraction.  latex2mathml writes ``(-0.02)`` as an infix ``<mo>``,
+#: which the browser spaces like a subtraction: "( - 0.02)".
+_SIGN = re.compile(
+    r"(<m[a-z]*(?: [^>]*)?>|<mo(?: [^>]*)?>(?!&#x00029;|&#x0005D;|&#x0007C;)[^<]*</mo>)"
+    r"<mo>&#x02212;</mo><mn>([^<]+)</mn>"
+)
+
+
 @functools.lru_cache(maxsize=4096)  # names and factors recur from step to step
 def _math(latex: str) -> str:
-    """LaTeX as a MathML ``<math>`` element in display style."""
-    return _latex_to_mathml(r"\displaystyle " + latex, display="inline")
+    """LaTeX as a MathML ``<math>`` element in display style; a negative number as one ``<mn>``."""
+    mathml = _latex_to_mathml(r"\displaystyle " + latex, display="inline")
+    return _SIGN.sub(r"\1<mn>&#x02212;\2</mn>", mathml)
 
 
-#: Formula parts longer than this (LaTeX characters) wrap between their terms.
-WRAP_AFTER = 100
+#: Formula parts longer than this (LaTeX characters) may wrap: a printed column is ~85 mm wide.
+WRAP_AFTER = 40
+
+
+def pieces(part: str) -> list[str]:
+    """Where a long formula part may wrap: before each ``+`` of a sum, else before each ``\\cdot``."""
+    terms = split_terms(part)
+    return terms if len(terms) > 1 else split_terms(part, r"\cdot")
 
 
 def _html_equation(step: Step, quiz: bool) -> str:
@@ -152,8 +200,8 @@ def _html_equation(step: Step, quiz: bool) -> str:
         if quiz and row == len(rest) - 1:
             content = '<span class="blank" role="img" aria-label="your answer"></span>'
         elif len(part) > WRAP_AFTER:
-            # one <math> cannot wrap: a long sum becomes one per term, in a row that wraps
-            content = '<span class="terms">' + "".join(map(_math, split_terms(part))) + "</span>"
+            # one <math> cannot wrap: a long sum (or product) becomes one per term, in a row that wraps
+            content = '<span class="terms">' + "".join(map(_math, pieces(part))) + "</span>"
         else:
             content = _math(part)
         cells.append(f'<span>{_math(lhs) if row == 0 else ""}</span><span class="rel">=</span><span>{content}</span>')

@@ -5,16 +5,23 @@ current rate); :meth:`SweepPlot.show` and :meth:`SweepPlot.mark` only call
 ``set_data``/``set_offsets`` and ask for one ``draw_idle``.  A diverged copy
 has no finite error to plot: it is drawn at the top edge, in its regime's
 colour.
+
+Both axes are logarithmic, their major ticks chosen by
+:func:`~explorer.drawing.axes.log_ticks` for the range shown (never more
+than five, never one label twice) and the minor ticks left unlabelled:
+matplotlib's own log labels pile up ("10^-3" five times over "2x10^-4")
+when the range spans less than a few decades.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
 from explorer.engine.sweep import REGIMES, Sweep
 
-from .axes import NEUTRAL, PALETTE, plain_axes
+from .axes import INK, PALETTE, SMALL_PT, apply_theme, legend, log_label, log_ticks, plain_axes
 
 #: Okabe-Ito colours, one per regime: too small, good, too large, diverging.
 REGIME_COLOURS = dict(zip(REGIMES, (PALETTE[5], PALETTE[2], PALETTE[4], PALETTE[1])))
@@ -23,20 +30,25 @@ REGIME_COLOURS = dict(zip(REGIMES, (PALETTE[5], PALETTE[2], PALETTE[4], PALETTE[
 class SweepPlot:
     """Final error against learning rate for one :class:`~explorer.engine.sweep.Sweep`."""
 
-    def __init__(self, ax: Axes | None = None, figsize: tuple[float, float] = (4.6, 2.7)):
-        self.ax = ax = plain_axes(ax, figsize, "learning rate eta", "final E_total")
+    def __init__(self, ax: Axes | None = None, figsize: tuple[float, float] = (4.6, 2.7), theme: str = "light"):
+        self.ax = ax = plain_axes(ax, figsize, "learning rate eta", "final E_total", theme)
         self.figure = ax.figure
+        self.theme = theme
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.grid(True, color=NEUTRAL, alpha=0.25)
-        (self.line,) = ax.plot([], [], color=NEUTRAL, lw=1, zorder=1)
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_minor_locator(LogLocator(subs="auto"))
+            axis.set_minor_formatter(NullFormatter())
+            axis.set_major_formatter(FuncFormatter(log_label))
+        ax.grid(True, color=INK[theme], alpha=0.25)
+        (self.line,) = ax.plot([], [], color=INK[theme], lw=1, zorder=1)
         self.dots = {
             name: ax.scatter([], [], s=16, color=colour, label=name, zorder=2, picker=True)
             for name, colour in REGIME_COLOURS.items()
         }
         self.current = ax.axvline(1.0, color=PALETTE[0], lw=1.5, ls="--", zorder=3, label="current rate")
         self.current.set_visible(False)
-        ax.legend(loc="upper left", fontsize=7, frameon=False, labelcolor=NEUTRAL, ncol=2)
+        legend(ax, [*self.dots.values(), self.current], theme, SMALL_PT, loc="best", ncols=2)
         self.sweep: Sweep | None = None
 
     def show(self, sweep: Sweep) -> None:
@@ -53,8 +65,20 @@ class SweepPlot:
             dots.set_offsets(
                 np.column_stack([sweep.rates[chosen], shown[chosen]]) if chosen.any() else np.empty((0, 2))
             )
-        self.ax.set_xlim(sweep.rates[0] / 1.3, sweep.rates[-1] * 1.3)
-        self.ax.set_ylim(bottom, top * 1.5)
+        self._limits((sweep.rates[0] / 1.3, sweep.rates[-1] * 1.3), (bottom, top * 1.5))
+        self.figure.canvas.draw_idle()
+
+    def _limits(self, x: tuple[float, float], y: tuple[float, float]) -> None:
+        """Set both axes' limits and their major ticks for them."""
+        for axis, limits, set_limits in ((self.ax.xaxis, x, self.ax.set_xlim), (self.ax.yaxis, y, self.ax.set_ylim)):
+            set_limits(*limits)
+            axis.set_major_locator(FixedLocator(log_ticks(*limits)))
+
+    def set_theme(self, theme: str) -> None:
+        """Text, ticks and legend in ``theme``'s ink (``"light"`` or ``"dark"``); one redraw."""
+        apply_theme(self.ax, theme)
+        self.line.set_color(INK[theme])
+        self.theme = theme
         self.figure.canvas.draw_idle()
 
     def mark(self, rate: float) -> None:

@@ -5,7 +5,10 @@ ipywidgets' sliders draw their handle as a ``div`` with no accessible name
 "slider" and nothing more.  A native ``<input type="range">`` with an
 ``aria-label`` is named, takes focus with Tab and moves one step per arrow
 key, in every browser.  ``log=True`` makes the position the base-10 exponent
-of the value (the learning rate runs from 0.001 to 10).
+of the value (the learning rate runs from 0.001 to 10).  ``stops`` makes the
+positions a list of values instead (:func:`round_stops`: 0.5, 0.7, 1, 1.5 ...),
+so an arrow key lands on a round rate, never on 0.512861384; ``value`` itself
+may still be anything in range (typed into a text field beside the slider).
 """
 
 from __future__ import annotations
@@ -19,6 +22,15 @@ import traitlets
 from explorer.engine.validation import quote
 
 STATIC = Path(__file__).parent / "static"
+#: The round mantissas a log slider stops at: 1, 1.5, 2, 3, 5 and 7 times a power of ten.
+ROUND = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+
+
+def round_stops(low: float, high: float) -> list[float]:
+    """Every round value (:data:`ROUND` times a power of ten) from ``low`` to ``high``, ascending."""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    values = (round(m * 10.0**e, 12) for e in range(first, last + 1) for m in ROUND)
+    return [v for v in values if low <= v <= high]
 
 
 class _Checked(traitlets.Float):
@@ -59,6 +71,8 @@ class Slider(anywidget.AnyWidget):
     step = traitlets.Float(1.0).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
     log = traitlets.Bool(False).tag(sync=True)
+    #: the values the slider's positions stand for, ascending (empty: evenly spaced by ``step``)
+    stops = traitlets.List(traitlets.Float()).tag(sync=True)
     continuous = traitlets.Bool(False).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
     #: why the last value was refused ("" after an accepted one)

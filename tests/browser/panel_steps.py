@@ -32,6 +32,8 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from explorer.engine.formatting import number
+from explorer.engine.validation import LEARNING_RATE_RANGE
+from explorer.panel.controls import round_stops
 
 from . import helpers
 
@@ -56,6 +58,8 @@ W5_HIGHLIGHT = ("w5", "h1", "o1")
 W5_UPDATED = "0.35891648"
 DW5 = 0.08216704056423078  # dE_total/dw5 of the seed, full precision
 SEED_E_TOTAL = "0.298371109"
+#: The learning-rate slider's positions: round rates, 0.001 to 10.
+RATES = round_stops(*LEARNING_RATE_RANGE)
 
 BUTTONS = [
     "Previous step",
@@ -252,7 +256,7 @@ class Panel:
         if rate.input_value() != "0.5":
             rate.fill("0.5")
             rate.press("Enter")
-            expect(self.control("slider", "Learning rate")).to_have_value("-0.3")
+            expect(self.control("slider", "Learning rate")).to_have_value(str(RATES.index(0.5)))
         self.button("Reset weights").click()
         expect(self.status).to_contain_text("Weights restored")
         expect(self.counter).to_contain_text(re.compile(rf"^\s*0 iterations done, E_total {SEED_E_TOTAL}"))
@@ -376,14 +380,17 @@ def learning_rate_typed(panel: Panel, typed: str = "0.25") -> None:
     field.fill(typed)
     field.press("Enter")
     slider = panel.control("slider", "Learning rate")
-    expect(slider).to_have_value(str(round(math.log10(float(typed)), 2)))
+    # the slider's position is the round rate nearest the typed one (on a log scale); its text the typed rate
+    nearest = min(range(len(RATES)), key=lambda i: abs(math.log10(RATES[i] / float(typed))))
+    expect(slider).to_have_value(str(nearest))
     expect(slider).to_have_attribute("aria-valuetext", typed)
     _update_uses_rate(panel, typed)
     panel.shot("05-learning-rate-typed")
 
 
 def learning_rate_keyboard(panel: Panel, presses: int = 3) -> None:
-    """ArrowLeft on the learning-rate slider; the update step uses the new rate.
+    """ArrowLeft on the learning-rate slider: each press lands on the next round rate down (0.3, 0.2, 0.15
+    from 0.5); the update step uses the new rate.
 
     Each press waits for the kernel to take it (the text field beside the slider
     follows) before the next: presses faster than the kernel answers can lose one.
@@ -391,14 +398,14 @@ def learning_rate_keyboard(panel: Panel, presses: int = 3) -> None:
     panel.start_fresh()
     slider = panel.control("slider", "Learning rate")
     field = panel.control("textbox", "Learning rate value")
-    start = float(slider.input_value())
+    start = int(slider.input_value())
     slider.focus()
     for press in range(1, presses + 1):
         slider.press("ArrowLeft")
-        position = round(start - 0.01 * press, 2)
+        position = start - press
         # the browser moves a native range input at once: no need to wait the full 15 s
         expect(slider).to_have_value(str(position), timeout=2_000)
-        rate = number(10**position)
+        rate = number(RATES[position])
         expect(field).to_have_value(rate)  # committed to the kernel
     _update_uses_rate(panel, rate)
     panel.shot("05-learning-rate-keyboard")

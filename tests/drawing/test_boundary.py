@@ -5,10 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-from explorer.drawing.boundary import RESOLUTION, DecisionBoundary, output_grid, square
+from explorer.drawing.boundary import RESOLUTION, DecisionBoundary, inner_ticks, output_grid, square
 from explorer.engine.network import Network
 from explorer.engine.presets import random_network
+
+from .readable import assert_readable
 
 XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_TARGETS = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -57,3 +60,30 @@ def test_the_colour_scale_widens_to_outputs_beyond_the_targets():
     low, high = boundary.image.get_clim()
     assert low == pytest.approx(-1.5) and high == pytest.approx(7.5)
     assert boundary.points.get_clim() == (low, high)  # examples coloured on the same scale
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float),  # the gates: square -0.25 to 1.25
+        np.array([[-3.0, 0.2], [2.5, 0.4], [0.1, 7.0]]),  # wider, uneven ranges
+    ],
+)
+def test_axes_named_i1_and_i2_title_and_ticks_readable_and_whole_on_the_panels_figure(theme, inputs):
+    figure = Figure(figsize=(3.6, 2.7))  # the panel's figure and margins
+    figure.subplots_adjust(left=0.16, right=0.98, top=0.9, bottom=0.19)
+    plot = DecisionBoundary(figure.add_subplot(), theme=theme)
+    network = random_network((2, 3, 1), seed=1)
+    plot.show(network, inputs, np.linspace(0, 1, len(inputs))[:, None])
+    ax = plot.ax
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("i1", "i2")
+    assert_readable(ax, theme, (ax.xaxis.label, ax.yaxis.label, plot.title))
+    for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+        ticks = axis.get_majorticklocs()
+        assert len(ticks) >= 2 and all(low < t < high for t in ticks)  # none at an edge, where it would be cut
+
+
+def test_inner_ticks_are_round_and_clear_of_the_edges():
+    assert inner_ticks(-0.25, 1.25) == [0.0, 0.5, 1.0]
+    assert inner_ticks(-4.0, 3.5) == [-2.0, 0.0, 2.0]

@@ -10,11 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
+from explorer.drawing.axes import PAPER
 from explorer.drawing.curves import CEILING, ErrorCurve, compact, thin
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, seed_network
 from explorer.engine.training import train
+
+from .readable import assert_readable
 
 STEEP = seed_network(activations=("sigmoid", "linear"), update_biases=True)
 
@@ -126,5 +130,39 @@ def test_kept_curve_labels_are_shown_as_text_never_as_mathtext(curve, label):
     curve.set_kept([(label, [0.0, 1.0, 2.0], [0.3, 0.2, 0.1])])
     curve.figure.canvas.draw()
     texts = curve.ax.get_legend().get_texts()
-    assert [t.get_text() for t in texts] == [label] and not any(t.get_parse_math() for t in texts)
+    # the current run comes first, then the kept curve with its label as typed
+    assert [t.get_text() for t in texts] == ["current run", label] and not any(t.get_parse_math() for t in texts)
     assert curve.kept()[0][0] == label
+
+
+def test_the_current_run_keeps_its_legend_entry_once_curves_are_kept_and_the_legend_has_a_ground(curve, runs):
+    curve.show(runs[0.1], label="current run, eta = 0.1")
+    assert [t.get_text() for t in curve.ax.get_legend().get_texts()] == ["current run, eta = 0.1"]
+    curve.keep("eta = 0.1")
+    curve.show(runs[0.8], label="current run, eta = 0.8")
+    legend = curve.ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["current run, eta = 0.8", "eta = 0.1"]
+    assert legend.legend_handles[0].get_linestyle() == "-"  # the solid line is the current run
+    assert legend.get_frame_on() and to_hex(legend.get_frame().get_facecolor()) == PAPER["light"]
+    assert legend.get_frame().get_alpha() >= 0.85  # the dashes behind it do not show through
+    assert legend.zorder > max(g.zorder for g in curve.ghosts)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize(
+    ("size", "margins"),
+    [
+        ((5.3, 1.75), dict(left=0.16, right=0.97, top=0.95, bottom=0.27)),  # the presenter's
+        ((4.6, 2.7), dict(left=0.17, right=0.97, top=0.95, bottom=0.19)),  # the notebook layout's
+    ],
+)
+@pytest.mark.parametrize("log", [False, True])
+def test_ticks_and_labels_are_projector_sized_and_readable_on_either_theme(runs, theme, size, margins, log):
+    figure = Figure(figsize=size)
+    figure.subplots_adjust(**margins)
+    curve = ErrorCurve(figure.add_subplot(), theme=theme)
+    curve.set_log(log)
+    curve.show(runs[0.8], label="current run")
+    curve.keep("eta = 0.8")
+    ax = curve.ax
+    assert_readable(ax, theme, (ax.xaxis.label, ax.yaxis.label, *ax.get_legend().get_texts()[:1]))

@@ -158,10 +158,59 @@ def test_html_needs_nothing_from_outside(seed_walk):
 
 def test_html_prints_on_a4_with_steps_and_diagrams_whole(seed_walk):
     css = parse(ho.handout(seed_walk)).find(".//style").text
-    assert re.search(r"@page\s*\{[^}]*size:\s*A4", css)
+    page = re.search(r"@page\s*\{[^}]*size:\s*A4 landscape;\s*margin:\s*(\d+)mm (\d+)mm", css)
+    assert page
     assert re.search(r"\.step\s*\{[^}]*break-inside:\s*avoid", css)
     assert re.search(r"figure\s*\{[^}]*break-inside:\s*avoid", css)
-    assert re.search(r"figure svg\s*\{[^}]*max-height:\s*2\d\dmm", css)  # shorter than an A4 page
+    printed = css[css.index("@media print") :]
+    assert re.search(r"figure\.diagram svg\s*\{[^}]*max-height:\s*1[0-6]\dmm", printed)  # within the page
+    # the diagram spans the page's printable width, the width print_scale sizes its text for
+    width = 297 - 2 * int(page[2])
+    assert re.search(rf"figure\.diagram\s*\{{[^}}]*width:\s*{width}mm", printed)
+    assert pytest.approx(width / 25.4 * 96, abs=1) == ho.PRINT_WIDTH
+
+
+def test_a_phase_starts_a_new_page_only_when_less_than_half_the_page_is_left(seed_walk):
+    """Its heading may not break, and carries half a page of room that it gives back below."""
+    css = parse(ho.handout(seed_walk)).find(".//style").text
+    printed = css[css.index("@media print") :]
+    margin = int(re.search(r"@page\s*\{[^}]*margin:\s*(\d+)mm", css)[1])
+    assert re.search(r"section\.phase > h2\s*\{[^}]*break-inside:\s*avoid", printed)
+    room = re.search(r"section\.phase > h2::after\s*\{[^}]*height:\s*(\d+)mm;\s*margin-bottom:\s*-(\d+)mm", printed)
+    assert room and room[1] == room[2]
+    assert int(room[1]) == pytest.approx((210 - 2 * margin) / 2, abs=1)  # half the landscape page's height
+    assert "break-before: page" not in printed  # no phase forced onto a page of its own
+
+
+@pytest.mark.parametrize("sizes", [(2, 2, 2), (2, 3, 1), (3, 4, 2), (4, 4, 4), (2, 4, 4, 1), (4, 8, 8, 4)])
+def test_printed_diagrams_have_no_text_under_8_pt(sizes):
+    scale = ho.print_scale(sizes, "shared")
+    assert ho.printed_pt(sizes, "shared", scale) >= ho.PRINT_PT == 8.0
+    assert ho.printed_pt((2, 2, 2), "shared", 1.0) < 8.0  # the size the handout used to print at: ~5.3 pt
+
+
+def test_handout_diagrams_are_drawn_at_their_print_scale(seed_walk):
+    scale = ho.print_scale(seed_walk.network.sizes, seed_walk.network.bias_mode)
+    assert scale > 1.0
+    for svg in parse(ho.handout(seed_walk)).iter(f"{SVG}svg"):
+        style = svg.find(f"{SVG}style").text
+        sizes = [float(v) for v in re.findall(r"font-size:(\d+(?:\.\d+)?)px", style)]
+        assert min(sizes) == pytest.approx(10 * scale)  # the smallest class, bp-l2, scaled
+
+
+def test_negative_numbers_carry_a_true_minus_sign_not_a_spaced_operator(seed_walk):
+    page = ho.handout(seed_walk)
+    assert "<mn>&#x02212;0.038098237</mn>" in page  # "(-0.038098237) * 0.55": a sign, no spaces
+    assert not re.search(r"<mo[^>]*>(&#x00028;|&#x0003D;)</mo><mo>&#x02212;</mo><mn>", page)
+    # a subtraction stays an operator: "(0.01 - 0.75136507)"
+    assert "<mn>0.01</mn><mo>&#x02212;</mo><mn>0.75136507</mn>" in page
+    assert ho._math("e^{-0.3775}").count("<mn>&#x02212;0.3775</mn>") == 1  # at the start of a group too
+
+
+def test_long_products_wrap_between_factors():
+    part = r"0.74136507 \cdot 0.186815602 \cdot 0.593269992"
+    assert ho.pieces(part) == ["0.74136507", r"\cdot 0.186815602", r"\cdot 0.593269992"]
+    assert ho.pieces("a + b \\cdot c") == ["a", "+ b \\cdot c"]  # a sum breaks at its pluses only
 
 
 def test_diagram_colours_have_fallbacks_outside_jupyterlab(seed_walk):

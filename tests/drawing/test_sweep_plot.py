@@ -5,9 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
 
+from explorer.drawing.axes import INK, PAPER
 from explorer.drawing.sweep_plot import REGIME_COLOURS, SweepPlot
 from explorer.engine.sweep import REGIMES, Sweep
+
+from .readable import assert_readable, tick_labels
 
 
 def fake_sweep() -> Sweep:
@@ -56,3 +61,36 @@ def test_a_click_picks_the_nearest_rate_on_the_log_axis():
     assert plot.nearest(0.3) == 0.5  # nearer 0.5 than 0.1 on a log scale (a tie on a linear one)
     assert plot.nearest(100.0) == 10.0
     assert plot.nearest(0) is None and plot.nearest(-1.0) is None
+
+
+def sweep_of(final: list[float]) -> Sweep:
+    rates = np.geomspace(1e-3, 10.0, len(final))
+    return Sweep(rates, np.array(final), np.array(["good"] * len(final)), 0.3, 100, None)
+
+
+@pytest.mark.parametrize(
+    "final",
+    [
+        [2e-4, 3e-4, 4e-4, 6e-4, 8e-4, 1e-3, 1.5e-3, 2e-3],  # one decade: the pile-up the issue saw
+        [0.21, 0.22, 0.23, 0.25, 0.24, 0.22],  # a factor 1.2
+        list(np.geomspace(1e-9, 0.5, 12)),  # eight decades
+    ],
+)
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_log_axes_label_major_ticks_only_once_each_readable_on_the_panels_figure(final, theme):
+    figure = Figure(figsize=(4.6, 2.7))  # the panel's figure and margins
+    figure.subplots_adjust(left=0.17, right=0.97, top=0.95, bottom=0.19)
+    plot = SweepPlot(figure.add_subplot(), theme=theme)
+    plot.show(sweep_of(final))
+    assert_readable(plot.ax, theme)
+    assert 2 <= len([t for t in tick_labels(plot.ax) if t in plot.ax.yaxis.get_ticklabels(which="both")]) <= 5
+    assert all(not t.get_text() for t in plot.ax.yaxis.get_ticklabels(minor=True))
+
+
+def test_the_legend_has_a_background_in_the_themes_paper():
+    plot = SweepPlot(theme="dark")
+    frame = plot.ax.get_legend().get_frame()
+    assert plot.ax.get_legend().get_frame_on() and to_hex(frame.get_facecolor()) == PAPER["dark"]
+    plot.set_theme("light")
+    assert to_hex(plot.ax.get_legend().get_frame().get_facecolor()) == PAPER["light"]
+    assert {to_hex(t.get_color()) for t in plot.ax.get_legend().get_texts()} == {INK["light"]}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import explorer.panel
-from explorer.panel.controls import KeyboardPassage, Slider, StatusLine
+from explorer.panel.controls import KeyboardPassage, Slider, StatusLine, round_stops
 
 STATIC = Path(explorer.panel.__file__).parent / "static"
 
@@ -94,3 +94,20 @@ def test_a_view_that_starts_late_is_sent_the_whole_current_state():
     slider._on_front_end(slider, {"event": "other"}, [])
     slider._on_front_end(slider, "ready", [])
     assert sent == [None]  # every synced trait, once
+
+
+def test_round_stops_are_a_1_1_5_2_3_5_7_sequence_over_the_range():
+    stops = round_stops(0.001, 10.0)
+    assert stops[:7] == [0.001, 0.0015, 0.002, 0.003, 0.005, 0.007, 0.01]
+    assert stops[-8:] == [0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0]
+    assert 0.5 in stops and 0.512861384 not in stops
+    assert stops == sorted(stops) and len(stops) == len(set(stops)) == 4 * 6 + 1
+
+
+def test_the_learning_rate_slider_stops_at_round_rates_and_still_takes_any_value_in_range():
+    from explorer.panel.explorer import Explorer  # noqa: PLC0415 (the whole panel, for its slider)
+
+    slider = Explorer().training.lr_slider
+    assert slider.stops == round_stops(0.001, 10.0)
+    slider.value = 0.512861384  # typed into the text field: not a stop, still taken
+    assert slider.value == 0.512861384 and slider.error == ""

@@ -167,7 +167,8 @@ def test_markup_and_mathtext_in_labels_load_and_are_drawn_as_text(good, label):
     e = Explorer()
     e.restore(savefile.loads(dumped(replaced(good, ("curves", "kept", 0, "label"), label))))
     e.curve_view.curve.figure.canvas.draw()  # a mathtext label used to break every later draw
-    assert [t.get_text() for t in e.curve_view.curve.ax.get_legend().get_texts()] == [label]
+    # after the current run's entry, the kept curve's label as typed
+    assert [t.get_text() for t in e.curve_view.curve.ax.get_legend().get_texts()][1:] == [label]
     assert e.kept_curves()[0].label == label
     e.close()
     CASES["labels"] += 1

@@ -13,8 +13,13 @@ function render({ model, el }) {
   input.id = "bp-slider-" + Math.random().toString(36).slice(2);
   name.htmlFor = input.id;
   const log = () => model.get("log");
-  const toPosition = (v) => (log() ? Math.log10(v) : v);
-  const fromPosition = (p) => (log() ? Math.pow(10, p) : p);
+  const stops = () => model.get("stops") || [];
+  // with stops, a position is an index into them: the stop nearest the value (on a log scale if log)
+  const scale = (v) => (log() ? Math.log10(v) : v);
+  const nearest = (v) =>
+    stops().reduce((best, s, i) => (Math.abs(scale(s) - scale(v)) < Math.abs(scale(stops()[best]) - scale(v)) ? i : best), 0);
+  const toPosition = (v) => (stops().length ? nearest(v) : scale(v));
+  const fromPosition = (p) => (stops().length ? stops()[p] : log() ? Math.pow(10, p) : p);
   const format = (v) => (log() ? String(Number(v.toPrecision(3))) : String(Math.round(v * 1e9) / 1e9));
   function show(value) {
     readout.textContent = format(value);
@@ -31,9 +36,10 @@ function render({ model, el }) {
   function syncRest() {
     name.textContent = model.get("label");
     input.setAttribute("aria-label", model.get("label"));
-    input.min = toPosition(model.get("min"));
-    input.max = toPosition(model.get("max"));
-    input.step = model.get("step");
+    const n = stops().length;
+    input.min = n ? 0 : toPosition(model.get("min"));
+    input.max = n ? n - 1 : toPosition(model.get("max"));
+    input.step = n ? 1 : model.get("step");
     input.disabled = model.get("disabled");
     error.textContent = model.get("error");
   }
@@ -63,7 +69,7 @@ function render({ model, el }) {
     if (model.get("continuous")) commit();
   });
   input.addEventListener("change", commit);
-  for (const key of ["value", "min", "max", "step", "label", "disabled", "log", "error"]) {
+  for (const key of ["value", "min", "max", "step", "label", "disabled", "log", "stops", "error"]) {
     model.on("change:" + key, sync);
   }
   sync();

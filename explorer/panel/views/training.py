@@ -23,7 +23,7 @@ import ipywidgets as widgets
 from explorer.engine.formatting import number
 from explorer.engine.validation import LEARNING_RATE_RANGE, InputError, check_iterations
 from explorer.lesson.session import Session
-from explorer.panel.controls import Slider
+from explorer.panel.controls import Slider, round_stops
 from explorer.panel.messages import Messages
 from explorer.panel.runner import Runner, loop_running
 
@@ -65,7 +65,9 @@ class TrainingView(View):
             min=0, max=1, value=0, description="Progress", layout=widgets.Layout(width="300px")
         )
         low, high = LEARNING_RATE_RANGE
-        self.lr_slider = Slider(label="Learning rate", log=True, min=low, max=high, step=0.01, value=s.learning_rate)
+        self.lr_slider = Slider(
+            label="Learning rate", log=True, min=low, max=high, stops=round_stops(low, high), value=s.learning_rate
+        )
         self.lr_text = widgets.Text(
             description="Learning rate value",
             value=number(s.learning_rate),
