@@ -199,16 +199,18 @@ def main() -> None:
             result = train(net, x, t, n_iter, mode=mode)
             np.testing.assert_allclose(result.errors, errors, rtol=1e-9, atol=1e-12)
             np.testing.assert_allclose(result.network.weights[-1], W[-1], rtol=1e-9, atol=1e-12)
-            label = f"{'-'.join(map(str, sizes))} x{m}, {mode}"
-            row(
-                label,
-                timed(
-                    lambda: train(net, x, t, n_iter, mode=mode),
-                    lambda: numpy_reference(net.weights, net.biases, x, t, n_iter, mode),
-                    args.repeat,
-                ),
-                "<= 1.1x",
-            )
+            # the numpy path itself, then what train() picks (straight-line code where it is faster)
+            for backend in ("numpy", "auto"):
+                label = f"{'-'.join(map(str, sizes))} x{m}, {mode}, {backend}"
+                row(
+                    label,
+                    timed(
+                        lambda: train(net, x, t, n_iter, mode=mode, backend=backend),
+                        lambda: numpy_reference(net.weights, net.biases, x, t, n_iter, mode),
+                        args.repeat,
+                    ),
+                    "<= 1.1x",
+                )
 
     # many copies at once, against a plain loop over a batch axis
     rates = np.geomspace(0.001, 10, args.networks)

@@ -38,12 +38,15 @@ def softplus(net: Array) -> Array:
     return np.logaddexp(0.0, net)
 
 
-def _sigmoid_slope(net: Array, out: Array) -> Array:
+def sigmoid_slope_exact(net: Array, out: Array) -> Array:
     """out (1 - out), with 1 - out taken as sigmoid(-net) where out is sigmoid(net) > 1/2.
 
-    So exact where out has rounded to 1 (net beyond ~37), and near it.  Given
-    any other pair (a quiz's mistake puts net where out belongs) it is the
-    formula as written, out (1 - out).
+    So exact where out has rounded to 1 (net beyond ~37), and near it: the
+    slope a cross-entropy output shows beside its exact dE/dout (their
+    product is the fused delta).  Given any other pair (a quiz's mistake puts
+    net where out belongs) it is the formula as written, out (1 - out).
+    About a dozen array operations where the engine's ``out (1 - out)`` takes
+    two: the trainers, whose sums it would slow by half, keep the seed's form.
     """
     e = np.exp(-np.abs(net))
     upper = (net > 0.0) & (out == 1.0 / (1.0 + e))  # sigmoid's own rounding for net > 0
@@ -86,10 +89,11 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             "sigmoid",
             sigmoid,
-            _sigmoid_slope,
+            # the seed's form, as the oracle and every trainer take it: 1 - out
+            # has rounded to 0 where net passes ~37, a slope below 1e-16 anyway
+            lambda net, out: out * (1.0 - out),
             _PY_SIGMOID,
-            # the trainer passes out = sigmoid(net) only
-            "({out} * (exp(-{net}) / (1.0 + exp(-{net}))) if {net} > 0.0 else {out} * (1.0 - {out}))",
+            "{out} * (1.0 - {out})",
             r"\frac{{1}}{{1 + e^{{-{net}}}}}",
             r"{out}(1 - {out})",
             "the logistic function squashes it into (0, 1)",
@@ -174,6 +178,16 @@ class Loss:
     #: factors would divide zero by zero; used when ``output_activation`` is set
     fused_delta: Callable[[Array, Array, Array, int], Array] | None = None
     py_fused_delta: str | None = None
+    #: dout/dnet of the output layer as the chain shows it beside an exact dE/dout,
+    #: from (net, out), where the activation's own slope would round to 0 (None: that slope)
+    output_slope: Callable[[Array, Array], Array] | None = None
+
+
+def shown_slope(activation: Activation, loss: Loss, output: bool, net: Array, out: Array) -> Array:
+    """dout/dnet of a layer as the walkthrough shows it: the loss's exact form at its output, if it has one."""
+    if output and loss.output_slope is not None:
+        return loss.output_slope(net, out)
+    return activation.df(net, out)
 
 
 # Cross-entropy from the net input z, with out = sigmoid(z), 1 - out = sigmoid(-z),
@@ -257,6 +271,7 @@ LOSSES: dict[str, Loss] = {
             output_activation="sigmoid",
             fused_delta=_bce_delta,
             py_fused_delta=_py_bce("((1.0 - {t}) * S(z) - {t} * S(-z)) / {n}"),
+            output_slope=sigmoid_slope_exact,
         ),
     )
 }

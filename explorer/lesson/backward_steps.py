@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from explorer.engine.formatting import tex_name, tex_symbol, tex_term
-from explorer.engine.functions import ACTIVATIONS, LOSSES
+from explorer.engine.functions import ACTIVATIONS, LOSSES, shown_slope
 
 from .forward_steps import loss_latex
 from .steps import Iteration
@@ -54,7 +54,8 @@ def output_d_out_steps(it: Iteration) -> None:
 
 def slopes(it: Iteration, l: int) -> np.ndarray:
     """dout/dnet of every neuron of layer l + 1, as the chain shows them (the deltas are the engine's)."""
-    return ACTIVATIONS[it.network.activations[l]].df(it.fw.nets[l], it.fw.outs[l + 1])
+    act, loss = ACTIVATIONS[it.network.activations[l]], LOSSES[it.network.loss]
+    return shown_slope(act, loss, l == len(it.network.weights) - 1, it.fw.nets[l], it.fw.outs[l + 1])
 
 
 def neuron_steps(it: Iteration, l: int, k: int) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from explorer.engine.functions import Activation
+from explorer.engine.functions import Activation, shown_slope
 
 from .known_mistakes import Mistake
 from .reruns import Context, is_mean, neuron_of, position
@@ -40,7 +40,8 @@ def _factors(c: Context, step: Step) -> list[tuple[str, np.ndarray]]:
     gradient = q in ("gradient", "example_gradient") and not is_mean(step)
     if q == "delta" or (gradient and neuron):
         k = nm.neurons[l].index(neuron)
-        slope = r.options.records[0][l - 1].df(r.nets[l - 1], r.outs[l])[k]
+        acts, loss = r.options.records
+        slope = shown_slope(acts[l - 1], loss, l == len(acts), r.nets[l - 1], r.outs[l])[k]
         factors = [(f"dE_total/dout_{neuron}", g.d_outs[l - 1][k]), (f"dout_{neuron}/dnet_{neuron}", slope)]
         if gradient:
             kind, pl, _pk, pj = position(nm, step.parameter)
@@ -49,7 +50,8 @@ def _factors(c: Context, step: Step) -> list[tuple[str, np.ndarray]]:
         return factors
     if gradient:  # a shared bias: the sum over its layer of dE_total/dout times the slope
         layer = l - 1
-        slopes = r.options.records[0][layer].df(r.nets[layer], r.outs[l])
+        acts, loss = r.options.records
+        slopes = shown_slope(acts[layer], loss, l == len(acts), r.nets[layer], r.outs[l])
         return [
             (f"dE_total/dout of each neuron of layer {l}", g.d_outs[layer]),
             (f"dout/dnet of each neuron of layer {l}", slopes),

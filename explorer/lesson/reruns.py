@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.engine.functions import ACTIVATIONS, Activation, Loss
+from explorer.engine.functions import ACTIVATIONS, Activation, Loss, shown_slope
 from explorer.engine.naming import Names
 from explorer.engine.network import Gradients, Network, backpropagate, feed_forward
 from explorer.engine.options import Options
@@ -128,8 +128,8 @@ def read(r: Run, step: Step, network: Network) -> float:
         if q in ("d_out", "delta"):
             return float((g.d_outs if q == "d_out" else g.deltas)[l - 1][k])
         if q == "slope":
-            act = r.options.records[0][l - 1]
-            return float(act.df(r.nets[l - 1], r.outs[l])[k])
+            acts, loss = r.options.records
+            return float(shown_slope(acts[l - 1], loss, l == len(acts), r.nets[l - 1], r.outs[l])[k])
         if q in ("weight_above", "path"):
             via = nm.neurons[l + 1].index(step.via)
             w = r.above(l - 1)[via, k]

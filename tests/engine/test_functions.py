@@ -73,6 +73,23 @@ def test_slopes_at_exactly_zero():
     assert py(ACTIVATIONS["relu"].py_slope, net=0.0, out=0.0) == 0.0
 
 
+def test_the_trainers_slope_is_the_seeds_and_the_shown_one_exact_at_a_cross_entropy_output():
+    """out (1 - out) everywhere the engine sums; sigmoid(net) sigmoid(-net) where bce's chain is shown."""
+    net = np.array([-40.0, -2.0, 0.5, 2.0, 40.0])
+    out = functions.sigmoid(net)
+    sigmoid, bce, squared = ACTIVATIONS["sigmoid"], LOSSES["bce"], LOSSES["squared"]
+    np.testing.assert_array_equal(sigmoid.df(net, out), out * (1.0 - out))  # the oracle's form, bit for bit
+    assert sigmoid.df(net, out)[-1] == 0.0  # 1 - out has rounded to 0 at net = 40
+    exact = [math.exp(-abs(z)) / (1.0 + math.exp(-abs(z))) ** 2 for z in net]
+    shown = functions.shown_slope(sigmoid, bce, True, net, out)
+    np.testing.assert_allclose(shown, exact, rtol=1e-14, atol=0)
+    # hidden layers, and any other loss's output, show the slope the engine used
+    np.testing.assert_array_equal(functions.shown_slope(sigmoid, bce, False, net, out), sigmoid.df(net, out))
+    np.testing.assert_array_equal(functions.shown_slope(sigmoid, squared, True, net, out), sigmoid.df(net, out))
+    # given another pair (a quiz's mistake), the exact form is the formula as written
+    np.testing.assert_array_equal(functions.sigmoid_slope_exact(net, net), net * (1.0 - net))
+
+
 @pytest.mark.parametrize("name", list(LOSSES))
 def test_loss_derivatives_match_central_differences(name):
     """dE/dout (and the fused dE/dnet) against differences of the errors."""
