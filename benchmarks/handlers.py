@@ -168,7 +168,10 @@ def main() -> None:
         f"building its panel: median {statistics.median(builds):.2f} s, best {min(builds):.2f} s "
         f"of {args.builds} (budget {BUILD_BUDGET_S:.0f} s)"
     )
-    print(f"median / p90 over {args.clicks} clicks each (budget {BUDGET_MS:.0f} ms); load {load} on {os.cpu_count()} cores")
+    print(
+        f"median / p90 over {args.clicks} clicks each (budget {BUDGET_MS:.0f} ms); "
+        f"load {load} on {os.cpu_count()} cores"
+    )
     measure(panels, args.clicks, args.iterations // 2)
     print(f"load afterwards: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 

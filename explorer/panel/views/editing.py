@@ -47,6 +47,7 @@ class EditingView(View):
         self.rejected: dict[str, str] = {}
         self._pool: list[tuple[widgets.Text, widgets.HTML, widgets.VBox]] = []
         self._keys: dict[int, str] = {}  # id of a pooled field -> the key it edits now
+        self._redrawing = False  # render is writing the fields: their changes are no one's edits
         self.table = widgets.VBox([self._table()])  # rebuilt for a network of another shape
         self._shape = self._shape_now()
         self.order.observe(self._on_order, names="value")
@@ -114,6 +115,8 @@ class EditingView(View):
         return self._pool[index]
 
     def _on_pooled(self, change: dict) -> None:
+        if self._redrawing:
+            return
         key = self._keys.get(id(change["owner"]))
         if key is not None and self.fields.get(key) is change["owner"]:
             self._on_field(key, change)
@@ -138,15 +141,15 @@ class EditingView(View):
         old_rows.close()
 
     # ------------------------------------------------------------ rendering
-    def current(self, key: str) -> str:
-        """The number field ``key`` shows, as the session has it now."""
+    def current(self, key: str, parameters: dict[str, float] | None = None) -> str:
+        """The number field ``key`` shows, as the session has it now (``parameters``: the network's, if at hand)."""
         s = self.session
         kind, name = key.split(":", 1)
         if kind == "i":
             return number(float(s.inputs[s.example, int(name)]))
         if kind == "t":
             return number(float(s.targets[s.example, int(name)]))
-        return number(float(s.network.parameters()[name]))
+        return number(float((s.network.parameters() if parameters is None else parameters)[name]))
 
     def render(self) -> None:
         s = self.session
@@ -162,12 +165,18 @@ class EditingView(View):
             f"{', biases updated' if net.update_biases else ''}"
         )
         self.title.value = f'<div class="bp-title">Backprop Explorer</div><div class="bp-subtitle">{about}</div>'
-        for key, text in self.fields.items():
-            if key in self.rejected:
-                continue
-            text.value = self.current(key)
-            text.remove_class("bp-invalid")
-            self.field_messages[key].value = ""
+        # every parameter at once: one by one, the largest network's 1,360 cost a second
+        parameters = net.parameters()
+        self._redrawing = True
+        try:
+            for key, text in self.fields.items():
+                if key in self.rejected:
+                    continue
+                text.value = self.current(key, parameters)
+                text.remove_class("bp-invalid")
+                self.field_messages[key].value = ""
+        finally:
+            self._redrawing = False
         self.order.value = net.order
         self.update_biases.value = net.update_biases
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from explorer.engine.formatting import number
 from tests.helpers.panel import (
     FAST,
     STEPS,
@@ -94,3 +95,16 @@ def test_updating_biases_adds_bias_steps(panel):
     new = [t.text for t in groups["b2"].iter(SVG + "tspan") if "bp-newv" in classes(t)]
     assert len(new) == 1 and float(new[0]) != 0.6
     assert "biases updated" in panel.editing.title.value
+
+
+def test_a_redraw_writes_every_field_without_taking_it_for_an_edit(panel, monkeypatch):
+    """Opening another iteration rewrites the fields; none of those writes reaches the session as an edit."""
+    panel.session.train(20)
+    edits = []
+    monkeypatch.setattr(panel.session, "set_parameter", lambda *args: edits.append(args))
+    panel.stepping.iteration_field.value = "11"  # iteration 10's weights
+    parameters = panel.session.network.parameters()
+    assert panel.session.iteration == 10 and edits == []
+    assert all(panel.editing.fields[f"p:{name}"].value == number(value) for name, value in parameters.items())
+    panel.editing.fields["p:w5"].value = "0.5"  # a person's edit still is one
+    assert edits == [("w5", "0.5")]
