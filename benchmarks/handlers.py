@@ -33,6 +33,7 @@ import time
 import numpy as np
 from panel import JsonComm  # noqa: F401 - installs the counting comm before any widget exists
 
+from explorer.engine.datasets import MAX_EXAMPLES
 from explorer.engine.presets import random_data, random_network
 from explorer.engine.validation import MAX_LAYERS, MAX_NEURONS
 from explorer.panel.explorer import Explorer
@@ -40,23 +41,22 @@ from explorer.panel.explorer import Explorer
 BUDGET_MS, BUILD_BUDGET_S = 16.0, 1.0
 
 
-def largest() -> tuple:
-    network = random_network((MAX_NEURONS,) * MAX_LAYERS, seed=0, learning_rate=0.1)
-    x, t = random_data(network, 64, seed=0)
-    return network, x, t
+#: the network measured beside the seed: by default the largest the panel accepts
+SIZES, EXAMPLES = (MAX_NEURONS,) * MAX_LAYERS, MAX_EXAMPLES
 
 
-def build_largest() -> Explorer:
-    network, x, t = largest()
+def build_largest(sizes: tuple[int, ...] = SIZES, examples: int = EXAMPLES) -> Explorer:
+    network = random_network(sizes, seed=0, learning_rate=0.1)
+    x, t = random_data(network, examples, seed=0)
     panel = Explorer(network, x, t)
     panel.architecture.mode.value = "batch"
     return panel
 
 
-def tables() -> list[str]:
-    """Two 64-row tables for the largest network (16 inputs, 16 targets), as a teacher would paste them."""
+def tables(sizes: tuple[int, ...], examples: int) -> list[str]:
+    """Two tables of examples for that network (inputs, then targets), as a teacher would paste them."""
     rng = np.random.default_rng(1)
-    rows = [rng.random((64, 2 * MAX_NEURONS)).round(3) for _ in range(2)]
+    rows = [rng.random((examples, sizes[0] + sizes[-1])).round(3) for _ in range(2)]
     return ["\n".join(", ".join(f"{v:g}" for v in row) for row in table) for table in rows]
 
 
@@ -91,11 +91,12 @@ def clicks_of(panel: Explorer, name: str, opened: int) -> dict[str, tuple]:
 
         dataset_setup = None
     else:
-        texts = tables()
+        sizes = s.network.sizes
+        texts = tables(sizes, s.inputs.shape[0])
 
         def dataset_setup(i: int) -> None:
             panel.dataset_view.table.value = texts[i % 2]
-            panel.dataset_view.n_inputs.value = MAX_NEURONS
+            panel.dataset_view.n_inputs.value = sizes[0]
 
         def dataset(i: int) -> None:
             panel.dataset_view.use_table.click()
@@ -148,12 +149,15 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=41)
     parser.add_argument("--iterations", type=int, default=10_000)
     parser.add_argument("--builds", type=int, default=5)
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="layer sizes of the network beside the seed")
+    parser.add_argument("--examples", type=int, default=EXAMPLES)
     args = parser.parse_args()
+    sizes = tuple(int(n) for n in args.sizes.split(","))
 
     builds = []
     for _ in range(args.builds):
         start = time.perf_counter()
-        big = build_largest()
+        big = build_largest(sizes, args.examples)
         builds.append(time.perf_counter() - start)
     panels = {"seed": Explorer(), "largest": big}
     for name, panel in panels.items():
@@ -164,7 +168,7 @@ def main() -> None:
     size = "-".join(map(str, big.session.network.sizes))
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
-        f"largest: {size}, 64 examples, batch, {len(big.session.walk):,} steps an iteration; "
+        f"largest: {size}, {args.examples} examples, batch, {len(big.session.walk):,} steps an iteration; "
         f"building its panel: median {statistics.median(builds):.2f} s, best {min(builds):.2f} s "
         f"of {args.builds} (budget {BUILD_BUDGET_S:.0f} s)"
     )
