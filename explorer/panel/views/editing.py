@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import TextStyle
 
 from explorer.engine.formatting import number
 from explorer.engine.validation import InputError
@@ -46,9 +47,10 @@ class EditingView(View):
         #: message, until that field is edited again
         self.rejected: dict[str, str] = {}
         self._pool: list[tuple[widgets.Text, widgets.HTML, widgets.VBox]] = []
+        self._row_pool: list[tuple[widgets.HTML, widgets.HBox]] = []
         self._keys: dict[int, str] = {}  # id of a pooled field -> the key it edits now
         self._redrawing = False  # render is writing the fields: their changes are no one's edits
-        self.table = widgets.VBox([self._table()])  # rebuilt for a network of another shape
+        self.table = widgets.VBox(self._table())  # rebuilt for a network of another shape
         self._shape = self._shape_now()
         self.order.observe(self._on_order, names="value")
         self.update_biases.observe(self._on_update_biases, names="value")
@@ -76,10 +78,11 @@ class EditingView(View):
             groups.append((f"Layer {l + 1}", [(f"p:{n}", n) for n in weight_names + bias_names]))
         return groups
 
-    def _table(self) -> widgets.Widget:
+    def _table(self) -> list[widgets.HBox]:
+        """One row per group (inputs, targets, each layer's parameters), its fields relabelled for this network."""
         rows = []
         used = 0
-        for title, fields in self._groups():
+        for g, (title, fields) in enumerate(self._groups()):
             boxes = []
             for key, label in fields:
                 text, message, box = self._pooled(used)
@@ -88,13 +91,18 @@ class EditingView(View):
                 self._keys[id(text)] = key
                 self.fields[key], self.field_messages[key] = text, message
                 boxes.append(box)
-            rows.append(
-                widgets.HBox(
-                    [widgets.HTML(f"<b>{html.escape(title)}</b>", layout=widgets.Layout(width="70px")), *boxes],
-                    layout=widgets.Layout(flex_flow="row wrap"),
-                )
-            )
-        return widgets.VBox(rows)
+            heading, row = self._pooled_row(g)
+            heading.value = f"<b>{html.escape(title)}</b>"
+            row.children = [heading, *boxes]
+            rows.append(row)
+        return rows
+
+    def _pooled_row(self, index: int) -> tuple[widgets.HTML, widgets.HBox]:
+        """Row number ``index`` and its heading, reused like the fields: a new widget costs a comm and its state."""
+        while len(self._row_pool) <= index:
+            heading = widgets.HTML(layout=widgets.Layout(width="70px"))
+            self._row_pool.append((heading, widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))))
+        return self._row_pool[index]
 
     def _pooled(self, index: int) -> tuple[widgets.Text, widgets.HTML, widgets.VBox]:
         """Edit field number ``index``: reused from an earlier table, else made (and kept) now.
@@ -102,15 +110,22 @@ class EditingView(View):
         A new shape relabels the fields it still needs instead of making them
         again: hundreds of widgets for a 4-8-8-4 network would cost ~0.5 s.
         """
-        while len(self._pool) <= index:
-            text = widgets.Text(
-                continuous_update=False, style={"description_width": "initial"}, layout=widgets.Layout(width="150px")
+        if not self._pool:
+            # one layout and one style shared by every field: each is a widget of its own, and
+            # made per field they were four of the seven a field cost (9,500 for 1,360 parameters)
+            self._looks = (
+                TextStyle(description_width="initial"),
+                widgets.Layout(width="150px"),
+                widgets.Layout(margin="0 6px 0 0"),
             )
+        style, width, margin = self._looks
+        while len(self._pool) <= index:
+            text = widgets.Text(continuous_update=False, style=style, layout=width)
             text.observe(self._on_pooled, names="value")
             # as wide as its field, so a message wraps instead of pushing the next field
-            message = widgets.HTML(layout=widgets.Layout(width="150px"))
+            message = widgets.HTML(layout=width)
             message.add_class("bp-field-message")
-            box = widgets.VBox([text, message], layout=widgets.Layout(margin="0 6px 0 0"))
+            box = widgets.VBox([text, message], layout=margin)
             self._pool.append((text, message, box))
         return self._pool[index]
 
@@ -127,18 +142,13 @@ class EditingView(View):
     def rebuild(self) -> None:
         """Fields for a network of another shape (another architecture, a loaded session).
 
-        The pooled fields are relabelled and reused; the old rows and titles are closed.
+        The pooled rows and fields are relabelled and reused; those not needed wait off the page.
         """
         self.rejected.clear()
         self.fields.clear()
         self.field_messages.clear()
-        old_rows = self.table.children[0]
-        self.table.children = (self._table(),)
+        self.table.children = tuple(self._table())
         self._shape = self._shape_now()
-        for row in old_rows.children:  # the rows and titles go; the fields stay in the pool
-            row.children[0].close()
-            row.close()
-        old_rows.close()
 
     # ------------------------------------------------------------ rendering
     def current(self, key: str, parameters: dict[str, float] | None = None) -> str:

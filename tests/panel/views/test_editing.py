@@ -108,3 +108,13 @@ def test_a_redraw_writes_every_field_without_taking_it_for_an_edit(panel, monkey
     assert all(panel.editing.fields[f"p:{name}"].value == number(value) for name, value in parameters.items())
     panel.editing.fields["p:w5"].value = "0.5"  # a person's edit still is one
     assert edits == [("w5", "0.5")]
+
+
+def test_another_shape_reuses_the_rows_and_fields_already_made(panel):
+    """A widget costs a comm and its whole state: a reshape there and back makes none."""
+    rows, w1 = panel.editing.table.children, panel.editing.fields["p:w1"]
+    panel.dataset_view.choice.value = "xor"  # 2-2-1: one output fewer
+    assert "p:w8" not in panel.editing.fields and len(panel.editing.table.children) == len(rows)
+    panel.dataset_view.choice.value = "seed"
+    assert panel.editing.table.children == rows and panel.editing.fields["p:w1"] is w1
+    assert {f.layout for f in panel.editing.fields.values()} == {w1.layout}  # one layout for them all
