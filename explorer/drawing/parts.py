@@ -102,27 +102,52 @@ def _layer_word(l: int, L: int) -> str:
 
 
 # -------------------------------------------------------------------- links
+#: Each weight's drawn line and label, by everything they are drawn from, for the layout
+#: last drawn: a step click changes a handful of the largest network's 1,280 weights
+#: (what is lit, a gradient, an update), and formatting the rest again was most of a redraw.
+_drawn_weights: dict = {"layout": None, "pieces": {}}
+_MAX_DRAWN = 50_000
+
+
 def weight_links(s: Scene) -> tuple[list[str], list[str]]:
     """Each weight's line and its label, layer pair by layer pair in naming order."""
     lines, labels = [], []
     nm, lay = s.nm, s.lay
+    if _drawn_weights["layout"] is not lay or len(_drawn_weights["pieces"]) > _MAX_DRAWN:
+        _drawn_weights["layout"], _drawn_weights["pieces"] = lay, {}
+    drawn = _drawn_weights["pieces"]
     for l, W in enumerate(s.network.weights):
-        senders, receivers = lay.neurons[l], lay.neurons[l + 1]
+        values = W.tolist()  # floats at once: an array's element access costs more than a list's
         for k, row in enumerate(nm.weights[l]):
-            xk, yk = receivers[k]
             for j, w in enumerate(row):
-                old = float(W[k, j])
+                old = values[k][j]
                 new = s.updated.get(w)
-                shown = old if new is None else float(new)
                 grad = s.values.get(("gradient", w))
-                xj, yj = senders[j]
                 state = state_class(w, s.active)
-                title = param_tooltip(w, old, grad, new, f"weight from {nm.neurons[l][j]} to {nm.neurons[l + 1][k]}")
-                ends = shorten(xj, yj, xk, yk, R, R)
-                body = title + line(*ends, stroke_width(shown, s.biggest), state == " bp-active")
-                lines.append(_group(s, "bp-edge", w, body, state, " " + sign_class(shown)))
-                labels.append(_edge_label(s, w, title, state, old, new, grad))
+                key = (s.prefix, w, old, new, grad, state, s.biggest)
+                pieces = drawn.get(key)
+                if pieces is None or 0.0 in (old, new, grad):  # -0.0 == 0.0, but each is written as it is
+                    pieces = drawn[key] = _weight_pieces(s, l, k, j, w, old, new, grad, state)
+                lines.append(pieces[0])
+                labels.append(pieces[1])
     return lines, labels
+
+
+def _weight_pieces(
+    s: Scene, l: int, k: int, j: int, w: str, old: float, new: float | None, grad: float | None, state: str
+) -> tuple[str, str]:
+    """Weight ``w``'s line (from neuron j of layer l to neuron k above) and its label."""
+    nm = s.nm
+    shown = old if new is None else float(new)
+    xj, yj = s.lay.neurons[l][j]
+    xk, yk = s.lay.neurons[l + 1][k]
+    title = param_tooltip(w, old, grad, new, f"weight from {nm.neurons[l][j]} to {nm.neurons[l + 1][k]}")
+    ends = shorten(xj, yj, xk, yk, R, R)
+    body = title + line(*ends, stroke_width(shown, s.biggest), state == " bp-active")
+    return (
+        _group(s, "bp-edge", w, body, state, " " + sign_class(shown)),
+        _edge_label(s, w, title, state, old, new, grad),
+    )
 
 
 def bias_links(s: Scene) -> tuple[list[str], list[str]]:

@@ -121,3 +121,34 @@ def test_error_nodes_show_targets_then_e_total():
     assert text_of(groups[0]) == "E_o1 | ? | target 0.01"
     assert text_of(groups[1]) == "E_o2 | 0.023560026 | target 0.99"
     assert text_of(groups[2]) == "E_total | ?" and "bp-total" in classes(groups[2])
+
+
+def test_weights_drawn_again_from_what_was_kept_match_a_fresh_drawing():
+    """A redraw reuses each weight's pieces when nothing they show changed, and only then."""
+    from explorer.drawing import parts  # noqa: PLC0415 - its cache is what is tested
+
+    drawn = random_network((3, 4, 2), seed=1)
+    zeros = []
+    for zero in (0.0, -0.0):  # equal as floats, written differently
+        weights = [w.copy() for w in drawn.weights]
+        weights[0][0, 0] = zero
+        zeros.append(type(drawn)(weights, drawn.biases))
+    lay = layout(drawn.sizes, drawn.bias_mode)
+    x, t = random_data(drawn, 1, seed=1)
+    drawings = [
+        ({}, {}, ()),
+        ({("gradient", "w1"): 0.25}, {}, ("w1", "h1")),
+        ({("gradient", "w1"): 0.25, ("gradient", "w2"): -0.0}, {"w1": 0.1}, ("w2",)),
+        ({("gradient", "w1"): 0.25, ("gradient", "w2"): 0.0}, {"w1": 0.1}, ("w2",)),
+        ({}, {}, ()),
+    ]
+    for prefix in ("a-", "b-"):
+        for net in [drawn, *zeros, drawn]:
+            for values, updated, highlight in drawings:
+                s = scene(net, lay, x[0], t[0], values, updated, highlight, prefix)
+                kept = weight_links(s)
+                fresh = parts._drawn_weights["pieces"] = {}
+                assert kept == weight_links(s)
+                assert fresh  # the fresh drawing filled the cache the next one reads
+    negative = weight_links(scene(zeros[1], lay, x[0], t[0], {}, {}, (), "a-"))[0]
+    assert "w1 = -0.0 " in negative[0]
