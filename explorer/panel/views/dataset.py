@@ -66,6 +66,7 @@ class DatasetView(View):
         self.table_message.add_class("bp-field-message")
         #: the table is open for editing (before Use table, or after a refused one)
         self.editing = False
+        self._labelled: tuple | None = None  # the examples the Example menu's labels were made from
         self.table_box = widgets.VBox(
             [
                 widgets.HBox(
@@ -102,7 +103,12 @@ class DatasetView(View):
         """Show the session's dataset, its examples and the one being stepped through."""
         s = self.session
         self.choice.value = "table" if self.editing else s.dataset
-        options = [(example_label(k, x, t), k) for k, (x, t) in enumerate(zip(s.inputs, s.targets))]
+        # a redraw for another iteration or step has the same examples: 64 of them cost ms to label
+        examples = (s.inputs.tobytes(), s.targets.tobytes(), s.inputs.shape)
+        if examples != self._labelled:
+            self._labelled = examples
+            self._options = [(example_label(k, x, t), k) for k, (x, t) in enumerate(zip(s.inputs, s.targets))]
+        options = self._options
         if list(self.example.options) != options:
             with new_options(self.example, self._on_example):
                 self.example.options = options

@@ -74,3 +74,14 @@ def test_stepping_example_3_of_xor_shows_its_inputs_in_the_forward_pass():
     }
     assert "1" in inputs["i1"].split() and "0" in inputs["i2"].split()
     assert "example 3" in panel.stepping.position.value
+
+
+def test_the_example_menu_follows_an_edit_of_the_examples_not_every_redraw(panel):
+    """Its labels are made again when the examples change, and only then."""
+    panel.dataset_view.choice.value = "xor"
+    options = panel.dataset_view.example.options
+    panel.session.train(3)
+    panel.stepping.iteration_field.value = "2"  # another iteration: the same examples
+    assert panel.dataset_view.example.options is options
+    panel.editing.fields["i:0"].value = "0.5"  # example 1's first input
+    assert panel.dataset_view.example.options[0][0] == "1: (0.5, 0) -> 0"
