@@ -14,6 +14,7 @@ SCRIPTS = (
     "crossover.py",
     "train_button.py",
     "walkthrough.py",
+    "handlers.py",
     "panel.py",
     "history.py",
     "files.py",
@@ -24,4 +25,5 @@ for script in SCRIPTS:
     print(f"=== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)
 print("=== browser latency: .venv/bin/python benchmarks/browser_latency.py --panel")
+print("=== classroom page in a browser, seed and largest network: .venv/bin/python benchmarks/browser_steps.py")
 print("=== static site for a class: .venv/bin/python benchmarks/lite_static.py")
