@@ -20,7 +20,7 @@ SCRIPTS = sorted(p.name for p in (ROOT / "benchmarks").glob("*.py") if p.name !=
 def test_run_all_runs_every_kernel_side_benchmark():
     text = (ROOT / "benchmarks" / "run_all.py").read_text()
     # need Chromium, or a built static site: run alone, as run_all.py says
-    browser = {"browser_latency.py", "classroom_load.py", "lite_static.py"}
+    browser = {"browser_latency.py", "browser_steps.py", "classroom_load.py", "lite_static.py"}
     assert {name for name in SCRIPTS if f'"{name}"' in text} == set(SCRIPTS) - browser
 
 
