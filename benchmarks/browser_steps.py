@@ -56,6 +56,23 @@ def load() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def wait_for_kernel(voila, filled: int, timeout_s: float = 300) -> None:
+    """Block until Voila has filled its pool ``filled`` times and its kernels have gone quiet.
+
+    classroom.wait_for_pool counts the kernels; here a page visited before
+    leaves its kernel running (until culled), so the refills are counted instead.
+    """
+    deadline, busy = time.monotonic() + timeout_s, None
+    while time.monotonic() < deadline:
+        refills = voila.log.read_text(errors="replace").count("is filled with")
+        cpu = sum(s.cpu_s for s in map(classroom.process_stats, classroom.kernel_pids(voila.proc.pid)) if s)
+        if refills >= filled and busy is not None and cpu - busy < 0.02:  # the notebook has run
+            return
+        busy = cpu
+        time.sleep(1.0)
+    raise TimeoutError(f"no kernel ready within {timeout_s:.0f} s; log tail:\n{helpers.log_tail(voila.log)}")
+
+
 def visit(browser, voila, clicks: int) -> tuple[float, list[float]]:
     """Seconds from asking for the page to a usable panel; then ms of each timed click (none if ``clicks`` is 0)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -88,7 +105,7 @@ def run(notebooks: dict[str, Path], clicks: int, loads: int, work: Path) -> None
                     usable, times = [], []
                     before = load()
                     for i in range(loads):
-                        classroom.wait_for_pool(voila, 1)  # a kernel ready, as a student finds it
+                        wait_for_kernel(voila, i + 1)  # a kernel ready, as a student finds it
                         seconds, clicked = visit(browser, voila, clicks if i == 0 else 0)
                         usable.append(seconds)
                         times += clicked
