@@ -112,7 +112,7 @@ class EditingView(View):
         """
         if not self._pool:
             # one layout and one style shared by every field: each is a widget of its own, and
-            # made per field they were four of the seven a field cost (9,500 for 1,360 parameters)
+            # made per field they were four of the seven a field cost (9,200 for the largest network's 1,317 fields)
             self._looks = (
                 TextStyle(description_width="initial"),
                 widgets.Layout(width="150px"),
@@ -175,7 +175,7 @@ class EditingView(View):
             f"{', biases updated' if net.update_biases else ''}"
         )
         self.title.value = f'<div class="bp-title">Backprop Explorer</div><div class="bp-subtitle">{about}</div>'
-        # every parameter at once: one by one, the largest network's 1,360 cost a second
+        # every parameter at once: one by one, the largest network's 1,317 fields cost a second
         parameters = net.parameters()
         self._redrawing = True
         try:
