@@ -25,7 +25,7 @@ import numpy as np
 from . import validation as v
 from .functions import LOSSES
 from .naming import Names, names
-from .options import Options
+from .options import Options, update_rule
 from .passes import Forward, Gradients, backpropagate, feed_forward
 
 #: Parameters given in code may be large (a trained network's); typed ones
@@ -187,6 +187,13 @@ class Network:
         if new.momentum == 0 or new.bias_mode != self.bias_mode:
             new.velocity = None
         return new
+
+    def with_update_rule(self, weight_decay: object = None, momentum: object = None) -> Network:
+        """A copy with weight decay and/or momentum (None: as it is), read as the panel's fields are.
+
+        A refusal names the field ("Weight decay" or "Momentum") and its range.
+        """
+        return self.with_options(**update_rule(self.options, weight_decay, momentum))
 
     def with_parameter(self, name: str, value: object) -> Network:
         """A copy with one weight or bias (by its seed-style name) set to ``value``."""

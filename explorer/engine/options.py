@@ -15,6 +15,24 @@ SEED_ORDER_IS_PLAIN = "the seed's order goes with plain gradient descent: choose
 BIAS_MODES = ("shared", "per-neuron")
 
 
+def check_order_and_rule(order: str, weight_decay: float, momentum: float, field: str) -> None:
+    """Refuse the seed's order beside weight decay or momentum, naming the field that was changed."""
+    if order == "seed" and (weight_decay or momentum):
+        raise v.InputError(field, SEED_ORDER_IS_PLAIN)
+
+
+def update_rule(options: Options, weight_decay: object = None, momentum: object = None) -> dict[str, float]:
+    """``weight_decay`` and ``momentum`` for :meth:`Network.with_options`, read as the panel's fields are.
+
+    None keeps the value of ``options``; a refusal names the field ("Weight
+    decay" or "Momentum") and its range, before anything changes.
+    """
+    lam = options.weight_decay if weight_decay is None else v.parse_weight_decay(weight_decay, "Weight decay")
+    mu = options.momentum if momentum is None else v.parse_momentum(momentum, "Momentum")
+    check_order_and_rule(options.order, lam, mu, "Weight decay" if weight_decay is not None else "Momentum")
+    return {"weight_decay": lam, "momentum": mu}
+
+
 @dataclass(frozen=True)
 class Options:
     """Everything about a network that is not a parameter, checked once when made.
@@ -61,8 +79,7 @@ class Options:
                 f"{what} ({self.loss}) needs {loss.output_activation} outputs; "
                 f"the output layer is {self.activations[-1]}",
             )
-        if self.order == "seed" and not self.plain:
-            raise v.InputError("order", SEED_ORDER_IS_PLAIN)
+        check_order_and_rule(self.order, self.weight_decay, self.momentum, "order")
 
     @property
     def plain(self) -> bool:
