@@ -78,14 +78,22 @@ def test_train_agrees_with_the_oracle(lam, mu, mode, backend):
     np.testing.assert_allclose(flat_velocities(result.network), velocities, rtol=0, atol=1e-12)
 
 
-def test_the_straight_line_trainer_declines_decay_and_momentum_and_numpy_takes_over():
-    net, x, t = seed_network(), np.array([[0.05, 0.1]]), np.array([[0.01, 0.99]])
-    assert compiled.train_compiled(net, x, t, 3, "online") is not None
-    for options in (dict(weight_decay=0.01), dict(momentum=0.5)):
-        assert compiled.train_compiled(net.with_options(**options), x, t, 3, "online") is None
-        a = train(net.with_options(**options), x, t, 25, backend="compiled")
-        b = train(net.with_options(**options), x, t, 25, backend="numpy")
-        np.testing.assert_array_equal(a.errors, b.errors)
+@pytest.mark.parametrize(("lam", "mu"), RULES[1:])
+@pytest.mark.parametrize("examples", [1, 3])
+@pytest.mark.parametrize("mode", ["online", "batch"])
+@pytest.mark.parametrize("bias_mode", ["shared", "per-neuron"])
+def test_the_straight_line_trainer_writes_the_rule_out_as_numpy_runs_it(lam, mu, examples, mode, bias_mode):
+    net = make((2, 3, 2), 5, lam, mu, bias_mode, activations=("tanh", "sigmoid"))
+    x, t = random_data(net, examples, seed=5)
+    fast = compiled.train_compiled(net, x, t, 30, mode)
+    assert fast is not None
+    slow = train(net, x, t, 30, mode=mode, backend="numpy")
+    np.testing.assert_allclose(fast[1], slow.errors, rtol=1e-12)
+    np.testing.assert_allclose(fast[0].flat_state(), slow.network.flat_state(), rtol=0, atol=1e-12)
+    source = compiled.source_code(net.sizes, compiled._shape_options(net.options), "single" if examples == 1 else mode)
+    assert source.startswith("def run(params, data, eta, iterations, errors, due, keep, lam, mu):")
+    assert ("+ lam * w0_0_0)" in source) == bool(lam) and "lam * b" not in source  # biases are not decayed
+    assert ("vw0_0_0 = mu * vw0_0_0 - eta * (" in source) == bool(mu)
 
 
 @pytest.mark.parametrize("mode", ["online", "batch"])
