@@ -85,3 +85,10 @@ def test_training_uses_the_rule_and_a_loaded_file_shows_its_rule(panel, tmp_path
     panel.load(path)
     assert (panel.training.rule.decay_text.value, panel.training.rule.momentum_text.value) == ("0.001", "0.8")
     assert panel.training.rule.message.value == ""
+
+
+def test_with_momentum_on_the_seeds_order_is_refused_with_the_reason(panel):
+    panel.training.rule.momentum_text.value = "0.5"
+    panel.editing.order.value = "seed"
+    assert "Update order: the seed's order goes with plain gradient descent" in html.unescape(panel.message.value)
+    assert panel.session.network.order == "textbook" and panel.session.network.momentum == 0.5
