@@ -162,3 +162,20 @@ def test_without_the_velocities_an_opened_iteration_would_differ():
     forgetful.velocity = None
     a, b = train(at_50, x, t, 10).network, train(forgetful, x, t, 10).network
     assert np.abs(a.flat_parameters() - b.flat_parameters()).max() > 1e-6
+
+
+#: The README's table: E_total after 1, 100, 1,000 and 10,000 iterations of the seed under each rule.
+README_FIGURES = {
+    (0.0, 0.0): ("0.291027774", "0.020046828", "0.001114349", "3.51019e-05"),
+    (0.001, 0.0): ("0.291003732", "0.021446888", "0.00359094", "0.003360172"),
+    (0.0, 0.5): ("0.291027774", "0.008114267", "0.000442194", "7.83198e-06"),
+    (0.0, 0.9): ("0.291027774", "0.000360754", "1.97273e-05", "5.49192e-09"),
+}
+
+
+@pytest.mark.parametrize(("lam", "mu"), list(README_FIGURES))
+def test_the_readmes_figures_for_each_rule(lam, mu):
+    net = seed_network(weight_decay=lam, momentum=mu)
+    errors = train(net, [0.05, 0.1], [0.01, 0.99], 10_000).errors
+    for i, printed in zip((1, 100, 1000, 10_000), README_FIGURES[lam, mu]):
+        assert errors[i] == pytest.approx(float(printed), rel=5e-6), (i, printed)
