@@ -6,8 +6,9 @@ Notation (the seed's symbols on the right)::
     b[l]         bias of layer l+1: shape (1,) shared, or one per neuron     b1, b2
 
 ``forward`` and ``backward`` are pure; ``update`` is the only method that
-changes parameters (and, under momentum, the velocities).  Edits (a new weight, a new learning rate) return a new
-network instead, so a rejected edit can never leave a half-changed one.
+changes parameters (and, under momentum, their velocities).  Edits (a new
+weight, a new learning rate) return a new network instead, so a rejected
+edit can never leave a half-changed one.
 
 :func:`~explorer.engine.passes.backpropagate` is the one place the chain
 rule is written (in :mod:`explorer.engine.passes`, with ``feed_forward``);
