@@ -146,7 +146,21 @@ def _problem_lines(walk: Walkthrough) -> list[str]:
         f"{net.loss} error, {biases}; learning rate eta = {number(net.learning_rate)}; {order}.",
         f"Inputs {inputs}; targets {targets}.",
         "Weights and biases: " + ", ".join(f"{k} = {number(v)}" for k, v in net.parameters().items()) + ".",
+        *_rule_lines(walk),
     ]
+
+
+def _rule_lines(walk: Walkthrough) -> list[str]:
+    """The update rule when it is not plain gradient descent, with the velocities it goes on from."""
+    net = walk.network
+    parts = []
+    if net.weight_decay:
+        parts.append(f"weight decay lambda = {number(net.weight_decay)} on the weights (not the biases)")
+    if net.momentum:
+        velocities = net.flat_state()[len(net.flat_parameters()) :]
+        listed = ", ".join(f"v_{k} = {number(float(x))}" for k, x in zip(net.parameters(), velocities))
+        parts.append(f"momentum mu = {number(net.momentum)}, velocities before this update {listed}")
+    return ["Update rule: " + "; ".join(parts) + "."] if parts else []
 
 
 def _summary(walk: Walkthrough) -> list[tuple[str, str]]:

@@ -50,33 +50,30 @@ def train_compiled(
     if kind == "batch" and options.order == "seed":
         return None
     run = _trainer(network.sizes, _shape_options(options), kind)
-    params = network.flat_parameters().tolist()
+    state = network.flat_state().tolist()  # under momentum the velocities follow the parameters
     data = [tuple(row) for row in np.hstack([x, t]).tolist()]
     errors: list[float] = []
-    due, keep = (-1, None) if checkpoints is None else checkpoints  # keep(i, params) takes the list as it is
+    due, keep = (-1, None) if checkpoints is None else checkpoints  # keep(i, state) takes the list as it is
+    rule = () if options.plain else (options.weight_decay, options.momentum)
     try:
-        params = run(params, data, options.learning_rate, iterations, errors, due, keep)
+        state = run(state, data, options.learning_rate, iterations, errors, due, keep, *rule)
     except (OverflowError, ZeroDivisionError):
         return None
-    trained = network.copy()
-    trained.weights, trained.biases = _unflatten(network, params)
-    return trained, np.array(errors)
+    return network.with_state(np.array(state)), np.array(errors)
 
 
 def _shape_options(options: Options) -> Options:
-    # the learning rate is an argument of the generated code, not part of it
-    return Options(options.activations, options.loss, options.bias_mode, options.update_biases, options.order, 1.0)
-
-
-def _unflatten(network: Network, params: list[float]) -> tuple[list, list]:
-    weights, biases, i = [], [], 0
-    for W in network.weights:
-        weights.append(np.array(params[i : i + W.size]).reshape(W.shape))
-        i += W.size
-    for b in network.biases:
-        biases.append(np.array(params[i : i + b.size]))
-        i += b.size
-    return weights, biases
+    """The options the code depends on: the rates are its arguments; only whether decay and momentum are on counts."""
+    return Options(
+        options.activations,
+        options.loss,
+        options.bias_mode,
+        options.update_biases,
+        options.order,
+        1.0,
+        0.5 if options.weight_decay else 0.0,
+        0.5 if options.momentum else 0.0,
+    )
 
 
 @lru_cache(maxsize=32)
@@ -92,6 +89,10 @@ def _trainer(sizes: tuple[int, ...], options: Options, kind: str) -> Trainer:
 def source_code(sizes: tuple[int, ...], options: Options, kind: str) -> str:
     """The Python source of ``run(params, data, eta, iterations, errors, due, keep) -> params``.
 
+    Under weight decay or momentum the function takes ``lam, mu`` after
+    ``keep``, and under momentum ``params`` is followed by a velocity per
+    parameter (``Network.flat_state``): ``v`` + the parameter's name.
+
     ``kind`` is ``"single"`` (one example), ``"online"`` or ``"batch"``.
     ``errors`` receives the mean E_total before each iteration and after the
     last; the loop stops early at the first non-finite one.  At the start of
@@ -100,11 +101,12 @@ def source_code(sizes: tuple[int, ...], options: Options, kind: str) -> str:
     second function per shape would double the time spent compiling.
     """
     g = _Writer(sizes, options)
-    params = ", ".join(g.params)
+    params = ", ".join(g.params + g.velocities)
+    rule = "" if options.plain else ", lam, mu"
     example = ", ".join([f"a0_{j}" for j in range(sizes[0])] + [f"t{k}" for k in range(sizes[-1])])
     m_lines = ["m = len(data)"] if kind != "single" else [f"{example}, = data[0]"]
     lines = [
-        "def run(params, data, eta, iterations, errors, due, keep):",
+        f"def run(params, data, eta, iterations, errors, due, keep{rule}):",
         f"    {params}, = params",
         *[f"    {line}" for line in m_lines],
         "    for i in range(iterations + 1):",
@@ -133,7 +135,7 @@ def source_code(sizes: tuple[int, ...], options: Options, kind: str) -> str:
         body += ["E = 0.0"] + [f"g{p} = 0.0" for p in g.trained] + [f"for {example} in data:"]
         body += ["    " + line for line in g.forward() + [f"E += {g.error()}"] + g.accumulate()]
         body += ["E = E / m", "errors.append(E)", "if i == iterations or not isfinite(E):", "    break"]
-        body += [f"{p} = {p} - eta * (g{p} / m)" for p in g.trained]
+        body += [line for p in g.trained for line in g.moved(p, f"g{p} / m")]
     lines += ["        " + line for line in body]
     lines.append(f"    return [{params}]")
     return "\n".join(lines) + "\n"
@@ -151,6 +153,16 @@ class _Writer:
         self.params = [self.w(l, k, j) for l in range(self.L) for k in range(sizes[l + 1]) for j in range(sizes[l])]
         self.params += [f"b{l}_{k}" for l in range(self.L) for k in range(1 if self.shared else sizes[l + 1])]
         self.trained = [p for p in self.params if p.startswith("w") or options.update_biases]
+        self.decay, self.momentum = options.weight_decay != 0, options.momentum != 0
+        self.velocities = [f"v{p}" for p in self.params] if self.momentum else []
+
+    def moved(self, p: str, gradient: str) -> list[str]:
+        """Lines moving parameter ``p`` along ``gradient`` (an expression): Network.update's rule, term for term."""
+        if self.decay and p.startswith("w"):  # L2 decay: the weights only
+            gradient = f"{gradient} + lam * {p}"
+        if not self.momentum:
+            return [f"{p} = {p} - eta * ({gradient})"]
+        return [f"v{p} = mu * v{p} - eta * ({gradient})", f"{p} = {p} + v{p}"]
 
     def w(self, l: int, k: int, j: int) -> str:
         return f"w{l}_{k}_{j}"
@@ -203,7 +215,7 @@ class _Writer:
             for k in range(self.sizes[l + 1]):
                 for j in range(self.sizes[l]):
                     w = self.w(l, k, j)
-                    lines.append(f"{w} = {w} - eta * (d{l + 1}_{k} * a{l}_{j})")
+                    lines += self.moved(w, f"d{l + 1}_{k} * a{l}_{j}")
             if self.options.update_biases:
                 lines += self._bias_updates(l)
             if l > 0 and seed_order:
@@ -213,8 +225,8 @@ class _Writer:
     def _bias_updates(self, l: int) -> list[str]:
         deltas = [f"d{l + 1}_{k}" for k in range(self.sizes[l + 1])]
         if self.shared:  # a shared bias: the sum of its layer's deltas
-            return [f"b{l}_0 = b{l}_0 - eta * ({' + '.join(deltas)})"]
-        return [f"b{l}_{k} = b{l}_{k} - eta * {d}" for k, d in enumerate(deltas)]
+            return self.moved(f"b{l}_0", " + ".join(deltas))
+        return [line for k, d in enumerate(deltas) for line in self.moved(f"b{l}_{k}", d)]
 
     def accumulate(self) -> list[str]:
         """Add one example's gradients to the sums (textbook order only)."""

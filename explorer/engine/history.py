@@ -10,6 +10,9 @@ When the checkpoints outgrow :data:`BUDGET_BYTES`, the densest segment drops
 every other row and doubles its spacing, so memory stays bounded however
 long the run.
 
+Under momentum a checkpoint holds the velocities too (``2P`` floats): the
+iterations after it depend on them as much as on the weights.
+
 A segment starts wherever the run was changed by hand (a weight typed in, a
 new learning rate, other inputs, online or batch): the iterations before an
 edit are worked out with the network, data and mode they had then.
@@ -32,19 +35,13 @@ BUDGET_BYTES = 24 * 2**20
 
 
 def parameters_of(network: Network) -> np.ndarray:
-    """All weights, then all biases, as one flat float64 vector of length P."""
-    return network.flat_parameters()
+    """All weights, then all biases (then, under momentum, their velocities): shape (P,) or (2P,)."""
+    return network.flat_state()
 
 
 def with_parameters(base: Network, flat: np.ndarray) -> Network:
-    """A copy of ``base`` (shape, options) with the parameters of ``flat`` (shape (P,))."""
-    net = base.copy()
-    arrays = [*net.weights, *net.biases]
-    offset = 0
-    for array in arrays:
-        array[...] = flat[offset : offset + array.size].reshape(array.shape)
-        offset += array.size
-    return net
+    """A copy of ``base`` (shape, options) with the state of ``flat`` (from :func:`parameters_of`)."""
+    return base.with_state(flat)
 
 
 @dataclass
@@ -148,7 +145,7 @@ class History:
 
     def record(self, iteration: int, network: Network) -> None:
         """Note the parameters after ``iteration`` iterations, if a checkpoint is due there."""
-        self.record_parameters(iteration, network.flat_parameters())
+        self.record_parameters(iteration, network.flat_state())
 
     def record_parameters(self, iteration: int, flat: Sequence[float]) -> None:
         """:meth:`record` for parameters already flat (P floats, in the order of :func:`parameters_of`)."""

@@ -6,8 +6,9 @@ Notation (the seed's symbols on the right)::
     b[l]         bias of layer l+1: shape (1,) shared, or one per neuron     b1, b2
 
 ``forward`` and ``backward`` are pure; ``update`` is the only method that
-changes parameters.  Edits (a new weight, a new learning rate) return a new
-network instead, so a rejected edit can never leave a half-changed one.
+changes parameters (and, under momentum, their velocities).  Edits (a new
+weight, a new learning rate) return a new network instead, so a rejected
+edit can never leave a half-changed one.
 
 :func:`~explorer.engine.passes.backpropagate` is the one place the chain
 rule is written (in :mod:`explorer.engine.passes`, with ``feed_forward``);
@@ -18,18 +19,30 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from . import validation as v
 from .functions import LOSSES
 from .naming import Names, names
-from .options import Options
+from .options import Options, update_rule
 from .passes import Forward, Gradients, backpropagate, feed_forward
 
 #: Parameters given in code may be large (a trained network's); typed ones
 #: are held to validation.VALUE_LIMIT by ``with_parameter``.
 PARAMETER_LIMIT = 1e6
+
+
+class Velocity(NamedTuple):
+    """Momentum's velocity of every parameter: arrays shaped like the weights and biases.
+
+    Never changed in place (``update`` makes new arrays), so copies of a
+    network may share one.
+    """
+
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
 
 
 class Network:
@@ -53,6 +66,11 @@ class Network:
     order : ``"textbook"`` or ``"seed"``
         Whether hidden-layer gradients use the weights before the update
         (textbook) or the already-updated outer weights (the seed's summary).
+    weight_decay, momentum : float
+        lambda and mu of the update rule (see :meth:`update`); 0 and 0 is
+        the seed's plain gradient descent.
+
+    ``velocity`` holds momentum's velocities (None: all zero, as at the start).
     """
 
     def __init__(
@@ -65,6 +83,8 @@ class Network:
         update_biases: bool = False,
         learning_rate: float = 0.5,
         order: str = "textbook",
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
     ):
         weights, biases = v.as_list("weights", weights), v.as_list("biases", biases)
         if len(weights) == 0:
@@ -80,8 +100,16 @@ class Network:
                     f"columns to match the layer before, got {self.weights[l].shape[1]}",
                 )
         self.options = Options(
-            self._activation_names(activations), loss, bias_mode, update_biases, order, learning_rate
+            self._activation_names(activations),
+            loss,
+            bias_mode,
+            update_biases,
+            order,
+            learning_rate,
+            weight_decay,
+            momentum,
         )
+        self.velocity: Velocity | None = None
         if len(biases) != len(self.weights):
             raise v.InputError("biases", f"expected {len(self.weights)} layers of biases, got {len(biases)}")
         self.biases = [self._check_bias(l, b) for l, b in enumerate(biases)]
@@ -93,6 +121,8 @@ class Network:
     update_biases = property(lambda self: self.options.update_biases)
     order = property(lambda self: self.options.order)
     learning_rate = property(lambda self: self.options.learning_rate)
+    weight_decay = property(lambda self: self.options.weight_decay)
+    momentum = property(lambda self: self.options.momentum)
 
     def _activation_names(self, activations: object) -> tuple[str, ...]:
         """One name per layer after the input, from one name or a sequence."""
@@ -139,7 +169,8 @@ class Network:
 
         Parameters are copied as they are (a trained network may hold values
         no one could type).  Changing ``bias_mode`` to per-neuron copies each
-        shared bias to every neuron of its layer.
+        shared bias to every neuron of its layer.  The velocities go (back to
+        zero) when momentum is turned off or the biases' shapes change.
         """
         fields = [f.name for f in dataclasses.fields(Options)]
         for name in options:
@@ -154,7 +185,16 @@ class Network:
                 new._check_bias(l, np.broadcast_to(b, (n,)))
                 for l, (b, n) in enumerate(zip(self.biases, self.sizes[1:]))
             ]
+        if new.momentum == 0 or new.bias_mode != self.bias_mode:
+            new.velocity = None
         return new
+
+    def with_update_rule(self, weight_decay: object = None, momentum: object = None) -> Network:
+        """A copy with weight decay and/or momentum (None: as it is), read as the panel's fields are.
+
+        A refusal names the field ("Weight decay" or "Momentum") and its range.
+        """
+        return self.with_options(**update_rule(self.options, weight_decay, momentum))
 
     def with_parameter(self, name: str, value: object) -> Network:
         """A copy with one weight or bias (by its seed-style name) set to ``value``."""
@@ -205,6 +245,42 @@ class Network:
         """All weights, then all biases, as one new float64 vector of length P."""
         return np.concatenate([w.ravel() for w in self.weights] + [b.ravel() for b in self.biases])
 
+    def velocities(self) -> Velocity:
+        """The velocities, zeros where none was built up yet."""
+        if self.velocity is not None:
+            return self.velocity
+        return Velocity(tuple(np.zeros_like(W) for W in self.weights), tuple(np.zeros_like(b) for b in self.biases))
+
+    def flat_state(self) -> np.ndarray:
+        """What the next update depends on, flat: the parameters, then under momentum the velocities.
+
+        P floats (:meth:`flat_parameters`), or 2P with momentum: the
+        history's checkpoints, so an iteration reopened under momentum goes
+        on with the velocities it had.
+        """
+        if self.momentum == 0:
+            return self.flat_parameters()
+        v = self.velocities()
+        return np.concatenate([self.flat_parameters(), *[a.ravel() for a in (*v.weights, *v.biases)]])
+
+    def with_state(self, flat: np.ndarray) -> Network:
+        """A copy holding the state of ``flat`` (from :meth:`flat_state` of a network of this shape)."""
+        net = self.copy()
+        arrays = [*net.weights, *net.biases]
+        offset = 0
+        for array in arrays:
+            array[...] = flat[offset : offset + array.size].reshape(array.shape)
+            offset += array.size
+        if self.momentum != 0 and len(flat) > offset:  # P floats alone: velocities from zero
+            shapes = [a.shape for a in arrays]
+            parts = []
+            for shape in shapes:
+                size = int(np.prod(shape))
+                parts.append(np.array(flat[offset : offset + size], dtype=float).reshape(shape))
+                offset += size
+            net.velocity = Velocity(tuple(parts[: len(net.weights)]), tuple(parts[len(net.weights) :]))
+        return net
+
     def to_dict(self) -> dict:
         """Plain JSON-ready description of the network and its options."""
         return {
@@ -214,6 +290,8 @@ class Network:
             "biases_mode": self.bias_mode,
             "update_biases": self.update_biases,
             "order": self.order,
+            "weight_decay": self.weight_decay,
+            "momentum": self.momentum,
             "weights": [w.tolist() for w in self.weights],
             "biases": [b.tolist() for b in self.biases],
         }
@@ -224,7 +302,10 @@ class Network:
         return (
             f"Network({shape}, activation={acts}, loss={self.loss}, biases={self.bias_mode}"
             f"{' (updated)' if self.update_biases else ''}, eta={self.learning_rate:g}, "
-            f"order={self.order})"
+            f"order={self.order}"
+            + (f", lambda={self.weight_decay:g}" if self.weight_decay else "")
+            + (f", mu={self.momentum:g}" if self.momentum else "")
+            + ")"
         )
 
     # ------------------------------------------------------------------ maths
@@ -250,19 +331,39 @@ class Network:
             return backpropagate(self.weights, self.options, fw.nets, fw.outs, np.asarray(targets, dtype=float))
 
     def update(self, gradients: Gradients, quiet: bool = True) -> None:
-        """Take one gradient step: ``w+ = w - eta * dE_total/dw`` (biases if enabled).
+        """Take one step of the update rule (biases too if enabled)::
 
-        The only method that changes the network's parameters.  ``quiet``
-        holds numpy's overflow warnings (a diverging network turns to inf and
-        nan); the trainers, which hold them for the whole run, pass False.
+            g  = dE_total/dw + lambda * w     (lambda: weight decay, weights only)
+            w+ = w - eta * g                  (no momentum: the seed's rule when lambda = 0)
+            v+ = mu * v - eta * g,  w+ = w + v+   (momentum mu > 0; v starts at 0)
+
+        The only method that changes the network's parameters and velocities.
+        A term whose coefficient is 0 is left out, not multiplied by 0, so the
+        seed's figures are the same to the last bit.  ``quiet`` holds numpy's
+        overflow warnings (a diverging network turns to inf and nan); the
+        trainers, which hold them for the whole run, pass False.
         """
         if quiet:
             with np.errstate(over="ignore", invalid="ignore"):
                 return self.update(gradients, quiet=False)
-        eta = self.options.learning_rate
-        self.weights = [W - eta * g for W, g in zip(self.weights, gradients.weights)]
-        if self.options.update_biases:
-            self.biases = [b - eta * g for b, g in zip(self.biases, gradients.biases)]
+        eta, lam, mu = self.options.learning_rate, self.options.weight_decay, self.options.momentum
+        g_w = gradients.weights
+        if lam:
+            g_w = [g + lam * W for g, W in zip(g_w, self.weights)]
+        biases = self.options.update_biases
+        if not mu:
+            self.weights = [W - eta * g for W, g in zip(self.weights, g_w)]
+            if biases:
+                self.biases = [b - eta * g for b, g in zip(self.biases, gradients.biases)]
+            return None
+        v = self.velocities()
+        v_w = tuple(mu * vw - eta * g for vw, g in zip(v.weights, g_w))
+        self.weights = [W + vw for W, vw in zip(self.weights, v_w)]
+        v_b = v.biases
+        if biases:
+            v_b = tuple(mu * vb - eta * g for vb, g in zip(v.biases, gradients.biases))
+            self.biases = [b + vb for b, vb in zip(self.biases, v_b)]
+        self.velocity = Velocity(v_w, v_b)
         return None
 
     def check_data(self, inputs: object, targets: object) -> tuple[np.ndarray, np.ndarray]:

@@ -42,6 +42,8 @@ def options_of(network: Network) -> dict:
         update_biases=o.update_biases,
         order=o.order,
         learning_rate=o.learning_rate,
+        weight_decay=o.weight_decay,
+        momentum=o.momentum,
     )
 
 

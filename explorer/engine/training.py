@@ -20,7 +20,7 @@ import numpy as np
 from . import validation as v
 from .network import Network
 from .options import Options
-from .passes import backpropagate, feed_forward
+from .passes import Gradients, backpropagate, feed_forward
 from .validation import MAX_ITERATIONS, check_iterations  # noqa: F401 - re-exported
 
 MODES = ("online", "batch")
@@ -71,10 +71,11 @@ def check_order_and_mode(order: str, mode: str, field: str) -> None:
 class Checkpoints(NamedTuple):
     """Parameters to keep along one run, without cutting it into separate runs.
 
-    ``keep(i, parameters)`` is called with the flat parameters after ``i``
-    iterations (all weights, then all biases: P floats, an array or, from
-    the straight-line trainer, a list), first at ``i = first``; it returns
-    the next ``i`` it wants.  The parameters are the callee's to keep.
+    ``keep(i, parameters)`` is called with the flat state after ``i``
+    iterations (``Network.flat_state``: all weights, then all biases, then
+    under momentum their velocities; an array or, from the straight-line
+    trainer, a list), first at ``i = first``; it returns the next ``i`` it
+    wants.  The parameters are the callee's to keep.
     """
 
     first: int
@@ -174,7 +175,7 @@ def _train_numpy(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for i in range(iterations + 1):
             if i == due:
-                due = keep(i, trained.flat_parameters())
+                due = keep(i, trained.flat_state())
             nets, outs = feed_forward(trained.weights, trained.biases, acts, x)
             # the mean over examples of E_total: ndarray.mean's own bookkeeping
             # costs more than the sums here; sum / m is the same number
@@ -237,7 +238,8 @@ def train_many(
     """Train one copy of ``network`` per learning rate, all at once on a stacked axis.
 
     Every copy trains on all the examples, online or batch as :func:`train`
-    does, with the network's options (order, bias updates).  Diverging
+    does, with the network's options (order, bias updates, weight decay,
+    momentum from the network's velocities).  Diverging
     copies turn to inf/nan quietly and do not disturb the others.
 
     Parameters
@@ -256,15 +258,42 @@ def train_many(
     # the copies stack on a leading axis: W (K, n_out, n_in), b (K, 1, n_b)
     W = [np.repeat(w[None], K, axis=0) for w in network.weights]
     B = [np.repeat(b[None, None], K, axis=0) for b in network.biases]
+    velocity = network.velocities()
+    V = (
+        [np.repeat(v[None], K, axis=0) for v in velocity.weights],
+        [np.repeat(b[None, None], K, axis=0) for b in velocity.biases],
+    )
     history, diverged = _train_stacked(
-        W, B, network.options, rates[:, None, None], x, t, iterations, record_every, mode
+        W, B, V, network.options, rates[:, None, None], x, t, iterations, record_every, mode
     )
     return SweepResult(rates, np.array(history).T, tuple(W), tuple(b[:, 0, :] for b in B), record_every, diverged)
+
+
+def _update_stacked(W: list, B: list, V: tuple[list, list], options: Options, eta: np.ndarray, g: Gradients) -> None:
+    """The copies' own update, in place: Network.update's rule, term for term, one eta per copy.
+
+    ``V`` holds the copies' velocities (weights, biases), stacked as ``W`` and ``B``.
+    """
+    lam, mu, biases = options.weight_decay, options.momentum, options.update_biases
+    for l in range(len(W)):
+        g_w = g.weights[l] + lam * W[l] if lam else g.weights[l]
+        g_b = g.biases[l][:, None, :] if biases else None
+        if not mu:
+            W[l] = W[l] - eta * g_w
+            if biases:
+                B[l] = B[l] - eta * g_b
+            continue
+        V[0][l] = mu * V[0][l] - eta * g_w
+        W[l] = W[l] + V[0][l]
+        if biases:
+            V[1][l] = mu * V[1][l] - eta * g_b
+            B[l] = B[l] + V[1][l]
 
 
 def _train_stacked(
     W: list,
     B: list,
+    V: tuple[list, list],
     options: Options,
     eta: np.ndarray,
     x: np.ndarray,
@@ -273,7 +302,7 @@ def _train_stacked(
     every: int,
     mode: str,
 ) -> tuple[list, np.ndarray]:
-    """Train the stacked copies ``W``, ``B`` in place, one learning rate each (``eta``, shape (K, 1, 1)).
+    """Train the stacked copies ``W``, ``B`` and velocities ``V`` in place, one rate each (``eta``: (K, 1, 1)).
 
     Returns the errors kept (every ``every`` iterations and the last, each
     of shape (K,)) and where each copy diverged (-1: never).
@@ -288,12 +317,7 @@ def _train_stacked(
     history, diverged = [], np.full(K, -1)
 
     def step(target: np.ndarray, nets: list, outs: list) -> None:
-        # the copies' own update: Network.update's w+ = w - eta * g, one eta per copy
-        g = backpropagate(W, options, nets, outs, target, eta, full=False)
-        for l in range(len(W)):
-            W[l] = W[l] - eta * g.weights[l]
-            if options.update_biases:
-                B[l] = B[l] - eta * g.biases[l][:, None, :]
+        _update_stacked(W, B, V, options, eta, backpropagate(W, options, nets, outs, target, eta, full=False))
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for i in range(iterations + 1):

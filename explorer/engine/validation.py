@@ -38,6 +38,11 @@ VALUE_LIMIT = 100.0
 #: the panel's slider and text field and the sweep all read it.  Below 0.001 a
 #: run of 10,000 iterations barely moves; up to 10 shows every way to diverge.
 LEARNING_RATE_RANGE = (0.001, 10.0)
+#: L2 weight decay lambda, from none to a pull as strong as the gradient's scale.
+WEIGHT_DECAY_RANGE = (0.0, 1.0)
+#: Momentum mu: from none (plain gradient descent) up to, not including, 1,
+#: where a velocity would never fade.
+MOMENTUM_RANGE = (0.0, 1.0)
 MAX_LAYERS = 6
 MAX_NEURONS = 16
 MAX_ITERATIONS = 10_000_000
@@ -166,6 +171,22 @@ def parse_learning_rate(
 ) -> float:
     """A positive finite learning rate within ``[low, high]``."""
     return parse_real(field, text, low, high, f"enter a positive number from {low:g} to {high:g}")
+
+
+def parse_weight_decay(text: object, field: str = "weight decay") -> float:
+    """L2 weight decay lambda within :data:`WEIGHT_DECAY_RANGE` (0: none)."""
+    low, high = WEIGHT_DECAY_RANGE
+    return parse_real(field, text, low, high, f"enter a number from {low:g} to {high:g}") + 0.0  # -0 is 0
+
+
+def parse_momentum(text: object, field: str = "momentum") -> float:
+    """Momentum mu from 0 (none) up to, not including, 1."""
+    low, high = MOMENTUM_RANGE
+    accepted = f"enter a number from {low:g} up to (not including) {high:g}"
+    number = parse_real(field, text, low, high, accepted)
+    if number == high:
+        raise InputError(field, f"{accepted} (got {number:g}: the velocity would never fade)")
+    return number + 0.0  # -0 is 0
 
 
 def parse_whole(field: str, value: object, low: int, high: int, accepted: str | None = None) -> int:

@@ -21,7 +21,7 @@ from explorer.engine.datasets import MAX_EXAMPLES
 from explorer.engine.datasets import NAMES as DATASETS
 from explorer.engine.error_history import ErrorHistory
 from explorer.engine.history import History
-from explorer.engine.network import PARAMETER_LIMIT, Network
+from explorer.engine.network import PARAMETER_LIMIT, Network, Velocity
 from explorer.engine.options import BIAS_MODES
 from explorer.engine.training import MODES, check_order_and_mode
 
@@ -180,6 +180,7 @@ def options(spec: dict) -> dict:
     if not _is_number(rate):
         raise _refuse(w + "learning_rate", "a number", rate)
     return {
+        **update_rule(spec),
         "layers": layers,
         "activations": tuple(activations),
         "loss": member(spec, "loss", w, str),
@@ -188,6 +189,33 @@ def options(spec: dict) -> dict:
         "order": member(spec, "order", w, str),
         "learning_rate": _checked(v.parse_learning_rate, rate, w + "learning_rate"),
     }
+
+
+def update_rule(spec: dict) -> dict:
+    """Weight decay and momentum, checked as the panel checks them; files without them had neither (0)."""
+    rule = {}
+    for key, parse in (("weight_decay", v.parse_weight_decay), ("momentum", v.parse_momentum)):
+        value = spec.get(key, 0.0)
+        if not _is_number(value):
+            raise _refuse(f"network.{key}", "a number", value)
+        rule[key] = _checked(parse, value, f"network.{key}")
+    return rule
+
+
+def velocity(spec: dict, net: Network) -> Velocity | None:
+    """Momentum's velocities (``network.velocity``, shaped as the parameters); none (0) if absent."""
+    if "velocity" not in spec:
+        return None
+    section, sizes, w = member(spec, "velocity", "network."), net.sizes, "network.velocity."
+    weights, biases = member(section, "weights", w, list), member(section, "biases", w, list)
+    for name, value in (("weights", weights), ("biases", biases)):
+        if len(value) != len(sizes) - 1:
+            raise _refuse(w + name, f"a list of {len(sizes) - 1} layers", value)
+    limit = PARAMETER_LIMIT
+    return Velocity(
+        tuple(rows(f"{w}weights[{l}]", m, sizes[l + 1], sizes[l], limit) for l, m in enumerate(weights)),
+        tuple(numbers(f"{w}biases[{l}]", b, net.biases[l].size, -limit, limit) for l, b in enumerate(biases)),
+    )
 
 
 def network(where: str, parameters: dict, settings: dict, bias_mode: str) -> Network:
@@ -205,7 +233,8 @@ def network(where: str, parameters: dict, settings: dict, bias_mode: str) -> Net
         )
         for l, b in enumerate(biases)
     ]
-    chosen = {k: settings[k] for k in ("activations", "loss", "update_biases", "learning_rate", "order")}
+    names = ("activations", "loss", "update_biases", "learning_rate", "order", "weight_decay", "momentum")
+    chosen = {k: settings[k] for k in names}
     try:
         return Network(w, b, bias_mode=bias_mode, **chosen)
     except v.InputError as error:
@@ -256,6 +285,8 @@ def from_dict(document: Any) -> Saved:
     spec = member(document, "network", "")
     settings = options(spec)
     net = network("network", spec, settings, settings["bias_mode"])
+    moving = velocity(spec, net)  # checked even where momentum is 0, which has no use for it
+    net.velocity = moving if net.momentum else None
     initial_spec = member(document, "initial", "")
     initial_mode = settings["bias_mode"]  # files before "initial.bias_mode" shared the network's
     if "bias_mode" in initial_spec:

@@ -116,6 +116,8 @@ def order(c: Context, step: Step) -> Iterator[Mistake]:
         return
     if c.batch:  # one update for the whole batch: the seed's order, example by example, has no place here
         return
+    if not c.network.options.plain:  # weight decay or momentum: the seed's order is not on offer
+        return
     seed = c.network.order == "seed"
     r = c.run(
         "order",

@@ -8,6 +8,8 @@ Version 1 of the format::
       "network":  {"layers": [2, 2, 2], "activations": ["sigmoid", "sigmoid"],
                    "loss": "squared", "bias_mode": "shared", "update_biases": false,
                    "order": "textbook", "learning_rate": 0.5,
+                   "weight_decay": 0.0, "momentum": 0.0,      optional (0): the update rule
+                   "velocity": {"weights": ..., "biases": ...},  optional (0): momentum's, as the parameters
                    "weights": [[[0.15, 0.2], [0.25, 0.3]], ...], "biases": [[0.35], [0.6]]},
       "initial":  {"bias_mode": "shared", "weights": ..., "biases": ...},   what Reset weights
                                                       goes back to (bias_mode optional: the network's)
@@ -93,6 +95,7 @@ def to_dict(session: Session, kept: Sequence[KeptCurve] = (), log_scale: bool = 
             "update_biases": net.update_biases,
             "order": net.order,
             "learning_rate": net.learning_rate,
+            **_update_rule(net),
             **_parameters(net),
         },
         # its own bias mode: the network's may have changed since (Reset weights converts)
@@ -113,6 +116,15 @@ def to_dict(session: Session, kept: Sequence[KeptCurve] = (), log_scale: bool = 
             ],
         },
     }
+
+
+def _update_rule(network: Network) -> dict:
+    """Weight decay and momentum, with the velocities the next update goes on from (none: 0)."""
+    rule: dict = {"weight_decay": network.weight_decay, "momentum": network.momentum}
+    if network.velocity is not None:
+        v = network.velocity
+        rule["velocity"] = {"weights": [a.tolist() for a in v.weights], "biases": [a.tolist() for a in v.biases]}
+    return rule
 
 
 def _parameters(network: Network) -> dict:

@@ -1,10 +1,9 @@
 """The explorer's state: where the student is in the iteration, and the run so far.
 
-One :class:`Session` is the single source of truth behind a panel.  Its
-traits (``step``, ``learning_rate``, ``iteration``, ``training``) are what
-widgets link to; every operation validates first and changes state after,
-so an :class:`~explorer.engine.validation.InputError` leaves the session exactly
-as it was.  No widgets here: the session works, and is tested, on its own.
+One :class:`Session` is the single source of truth behind a panel.  Its traits (``step``, ``learning_rate``,
+``iteration``, ``training``) are what widgets link to; every operation validates first and changes state after,
+so an :class:`~explorer.engine.validation.InputError` leaves the session exactly as it was.  No widgets here:
+the session works, and is tested, on its own.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from explorer.engine.error_history import ErrorHistory
 from explorer.engine.functions import LOSSES
 from explorer.engine.history import History
 from explorer.engine.network import Network
-from explorer.engine.options import BIAS_MODES, ORDERS
+from explorer.engine.options import BIAS_MODES, ORDERS, check_order_and_rule
 from explorer.engine.presets import problem
 from explorer.engine.training import MODES, check_order_and_mode
 from explorer.engine.validation import check_seed
@@ -37,9 +36,8 @@ class Session(traitlets.HasTraits):
     the update has been worked out).  The network only changes when the
     next iteration starts, or by training, editing or resetting.
 
-    ``iteration`` is the iteration shown (the network after that many
-    iterations); ``trained`` how far the run has gone.  Any iteration up to
-    ``trained`` can be opened again (:meth:`go_to_iteration`): its
+    ``iteration`` is the iteration shown (the network after that many iterations); ``trained`` how far the
+    run has gone.  Any iteration up to ``trained`` can be opened again (:meth:`go_to_iteration`): its
     parameters come from :class:`~explorer.engine.history.History` checkpoints.
     """
 
@@ -207,9 +205,14 @@ class Session(traitlets.HasTraits):
         self._replace(self.network.with_options(learning_rate=rate), keep_step=True)
         self.learning_rate = rate
 
+    def set_update_rule(self, weight_decay: object = None, momentum: object = None) -> None:
+        """Weight decay lambda and/or momentum mu (None: as it is); a change restarts as a new rate does."""
+        self._replace(self.network.with_update_rule(weight_decay, momentum), keep_step=True)
+
     def set_order(self, order: str) -> None:
         order = v.check_choice("Update order", order, ORDERS)
         check_order_and_mode(order, self.mode, "Update order")
+        check_order_and_rule(order, self.network.weight_decay, self.network.momentum, "Update order")
         self._replace(self.network.with_options(order=order))
 
     def set_update_biases(self, on: bool) -> None:
@@ -325,8 +328,8 @@ class Session(traitlets.HasTraits):
     def restore(self, other: Session) -> None:
         """Take over every piece of ``other``'s state as one change (a loaded file).
 
-        ``other`` is built and checked in full first, so a file that is
-        refused never gets here and this session is never left half-changed.
+        ``other`` is built and checked in full first, so a file that is refused never gets here and this
+        session is never left half-changed.
         """
         self.initial, self.network = other.initial.copy(), other.network.copy()
         self.inputs, self.targets = other.inputs.copy(), other.targets.copy()

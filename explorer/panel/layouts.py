@@ -156,6 +156,8 @@ def _training_column(v: Views) -> widgets.VBox:
             _row([tr.progress, tr.counter]),
             _row([tr.lr_slider, tr.lr_text, tr.reset_weights_button]),
             tr.lr_message,
+            _row([tr.rule.decay_text, tr.rule.momentum_text]),
+            tr.rule.message,
             _row([cv.canvas, cv.boundary_canvas]),
             _row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button]),
         ],
@@ -245,6 +247,8 @@ def _sections(v: Views) -> dict[str, widgets.VBox]:
                 _row([tr.progress, tr.counter]),
                 _row([tr.lr_slider, tr.lr_text, tr.reset_weights_button]),
                 tr.lr_message,
+                _row([tr.rule.decay_text, tr.rule.momentum_text]),
+                tr.rule.message,
                 _row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button]),
             ]
         ),

@@ -29,7 +29,7 @@ from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset, check_fits, d
 from explorer.engine.formatting import number
 from explorer.engine.functions import ACTIVATIONS, LOSSES
 from explorer.engine.network import Network
-from explorer.engine.options import BIAS_MODES, ORDERS
+from explorer.engine.options import BIAS_MODES, ORDERS, check_order_and_rule
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from explorer.engine.training import MODES, TrainingResult, train
 from explorer.lesson.walkthrough import PHASES, walkthrough
@@ -41,7 +41,7 @@ PROGRESS_SECONDS = 1.0
 #: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
 # argparse takes "-1,2" for an option (it only knows "-1" and "-.5" as numbers)
 _NEGATIVE_VALUE = re.compile(r"-\.?\d")
-_VALUE_OPTIONS = ("--inputs", "--targets", "--lr", "--layers", "--seed", "--iterations")
+_VALUE_OPTIONS = ("--inputs", "--targets", "--lr", "--layers", "--seed", "--iterations", "--weight-decay", "--momentum")
 
 
 def _values(field: str):
@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--update-biases", action="store_true", help="train the biases too")
         p.add_argument("--lr", default="0.5", help="learning rate eta (default 0.5)")
         p.add_argument("--order", default="textbook", help="textbook (default) or seed")
+        p.add_argument("--weight-decay", default="0", help="L2 weight decay lambda on the weights, 0 to 1 (default 0)")
+        p.add_argument("--momentum", default="0", help="momentum mu, from 0 up to (not including) 1 (default 0)")
         p.add_argument("--inputs", help="comma-separated inputs (default 0.05,0.10 or random)")
         p.add_argument("--targets", help="comma-separated targets (default 0.01,0.99 or random)")
         p.add_argument(
@@ -119,7 +121,10 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
         update_biases=args.update_biases,
         learning_rate=v.parse_learning_rate(args.lr, "--lr"),
         order=v.check_choice("--order", args.order, ORDERS),
+        weight_decay=v.parse_weight_decay(args.weight_decay, "--weight-decay"),
+        momentum=v.parse_momentum(args.momentum, "--momentum"),
     )
+    check_order_and_rule(options["order"], options["weight_decay"], options["momentum"], "--order")
     bias_mode = v.check_choice("--biases", args.biases, BIAS_MODES)
     seed = v.parse_whole("--seed", args.seed, 0, v.MAX_SEED)
     sizes = None

@@ -82,6 +82,8 @@ SLIDERS = ["Step", "Learning rate"]
 TEXTBOXES = [
     "Iterations",
     "Learning rate value",
+    "Weight decay \u03bb",
+    "Momentum \u03bc",
     "i1",
     "i2",
     "target o1",

@@ -17,6 +17,7 @@ from explorer.drawing import handout as ho
 from explorer.drawing.formula import split_equation, split_terms
 from explorer.engine.formatting import number, tex_number
 from explorer.engine.presets import random_data, random_network
+from explorer.engine.training import train
 from explorer.lesson.walkthrough import PHASES, walkthrough
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
@@ -364,3 +365,15 @@ def test_the_batch_summary_compares_the_batch_mean_before_and_after():
         number(after),
     ]
     assert cells[5] == f"{number(after - before)} ({(after - before) / before:+.2%})"
+
+
+def test_the_update_rule_and_its_velocities_are_part_of_the_problem(make_seed_network, seed_inputs, seed_targets):
+    plain = ho.handout(walkthrough(make_seed_network(), seed_inputs, seed_targets), "markdown")
+    assert "Update rule" not in plain
+    net = train(make_seed_network().with_options(weight_decay=0.01, momentum=0.9), seed_inputs, seed_targets, 1).network
+    walk = walkthrough(net, seed_inputs, seed_targets)
+    for fmt in ho.FORMATS:
+        text = ho.handout(walk, fmt)
+        assert "Update rule: weight decay lambda = 0.01 on the weights (not the biases); momentum mu = 0.9" in text
+        assert f"v_w5 = {number(float(net.velocity.weights[1][0, 0]))}" in text and "v_b1 = 0" in text
+    assert r"\mu v_{w_{5}}" in ho.handout(walk, "markdown")

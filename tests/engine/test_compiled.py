@@ -139,3 +139,24 @@ def test_what_exec_runs_comes_from_the_layer_sizes_and_the_records_table_only(mo
         "0.5",
         "2.0",
     }
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_under_decay_and_momentum_the_source_names_only_velocities_and_the_two_rates(kind):
+    options = Options(("tanh", "sigmoid"), "squared", "per-neuron", True, "textbook", 1.0, 0.5, 0.5)
+    source = source_code((3, 4, 2), options, kind)
+    allowed = {"run", "params", "data", "eta", "iterations", "errors", "range", "len", "append", "abs", "m", "i", "E"}
+    allowed |= {"due", "keep", "lam", "mu"} | set(keyword.kwlist) | set(dir(__import__("math")))
+    names = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", source))
+    assert {n for n in names if n not in allowed and not re.fullmatch(r"[gv]?[wbzadt]\d+(_\d+)*", n)} == set()
+    compile(source, "<test>", "exec")
+
+
+def test_the_rule_is_compiled_once_whatever_its_rates():
+    compiled._trainer.cache_clear()
+    for lam, mu in ((0.01, 0.9), (0.2, 0.5), (1.0, 0.1)):
+        net = seed_network(weight_decay=lam, momentum=mu)
+        x, t = net.check_data((0.05, 0.1), (0.01, 0.99))
+        train_compiled(net, x, t, 3, "online")
+    info = compiled._trainer.cache_info()
+    assert (info.misses, info.hits) == (1, 2)

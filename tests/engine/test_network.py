@@ -92,3 +92,37 @@ def test_check_data_gives_rows_and_refuses_mismatched_counts(seed_net):
     assert x.shape == (1, 2) and t.shape == (1, 2)
     with pytest.raises(InputError, match=r"targets: expected one row per input example \(2\), got 1"):
         seed_net.check_data([[0, 0], [1, 1]], [[0, 1]])
+
+
+def test_decay_and_momentum_in_to_dict_repr_and_the_update(seed_net, seed_inputs, seed_targets):
+    net = seed_net.with_options(weight_decay=0.01, momentum=0.9, update_biases=True)
+    assert (net.to_dict()["weight_decay"], net.to_dict()["momentum"]) == (0.01, 0.9)
+    assert repr(net).endswith("order=textbook, lambda=0.01, mu=0.9)")
+    assert "lambda" not in repr(seed_net) and seed_net.to_dict()["momentum"] == 0.0
+    g = net.backward(seed_inputs, seed_targets)
+    once = net.copy()
+    once.update(g)
+    # from v = 0: v+ = -eta (g + lambda w), w+ = w + v+; the biases are not decayed
+    v5 = -0.5 * (g.weights[1][0, 0] + 0.01 * 0.40)
+    assert once.velocity.weights[1][0, 0] == pytest.approx(v5, abs=1e-15)
+    assert once.weights[1][0, 0] == pytest.approx(0.40 + v5, abs=1e-15)
+    assert once.biases[1][0] == pytest.approx(0.6 - 0.5 * g.biases[1][0], abs=1e-15)
+    assert net.velocity is None  # the copy moved, not the network
+    twice = once.copy()
+    g2 = once.backward(seed_inputs, seed_targets)
+    twice.update(g2)
+    v5_2 = 0.9 * v5 - 0.5 * (g2.weights[1][0, 0] + 0.01 * once.weights[1][0, 0])
+    assert twice.weights[1][0, 0] == pytest.approx(once.weights[1][0, 0] + v5_2, abs=1e-15)
+
+
+def test_velocities_travel_with_copies_and_state_and_go_when_momentum_does(seed_net, seed_inputs, seed_targets):
+    net = seed_net.with_options(momentum=0.5)
+    net.update(net.backward(seed_inputs, seed_targets))
+    state = net.flat_state()
+    assert state.size == 2 * net.flat_parameters().size
+    back = seed_net.with_options(momentum=0.5).with_state(state)
+    np.testing.assert_array_equal(back.flat_state(), state)
+    assert net.with_options(learning_rate=0.1).velocity is net.velocity
+    assert net.with_options(momentum=0).velocity is None
+    assert net.with_options(bias_mode="per-neuron").velocity is None
+    assert seed_net.flat_state().size == seed_net.flat_parameters().size

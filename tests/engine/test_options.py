@@ -32,3 +32,21 @@ def test_options_are_frozen_and_replace_checks_again():
     assert dataclasses.replace(options, loss="bce").loss == "bce"
     with pytest.raises(InputError, match=r"binary cross-entropy \(bce\) needs sigmoid outputs"):
         dataclasses.replace(options, activations=("sigmoid", "tanh"), loss="bce")
+
+
+def test_weight_decay_and_momentum_are_checked_and_plain_means_both_zero():
+    options = Options(("sigmoid", "sigmoid"), weight_decay="0.01", momentum=" 0.9 ")
+    assert (options.weight_decay, options.momentum, options.plain) == (0.01, 0.9, False)
+    assert Options(("sigmoid",)).plain
+    for bad, field in ((dict(weight_decay=2), "weight decay"), (dict(momentum=1.0), "momentum")):
+        with pytest.raises(InputError) as caught:
+            dataclasses.replace(options, **bad)
+        assert caught.value.field == field
+
+
+def test_the_seeds_order_is_refused_with_decay_or_momentum_and_says_why():
+    for extra in (dict(weight_decay=0.1), dict(momentum=0.5)):
+        with pytest.raises(InputError, match="seed's order goes with plain gradient descent") as caught:
+            Options(("sigmoid", "sigmoid"), order="seed", **extra)
+        assert caught.value.field == "order"
+    assert Options(("sigmoid", "sigmoid"), order="seed", weight_decay=0, momentum=0).order == "seed"

@@ -33,8 +33,17 @@ def test_options_of_holds_every_option_but_the_bias_mode():
     net = random_network((2, 3, 1), seed=1, bias_mode="per-neuron", activations=("tanh", "sigmoid"), loss="bce")
     net = net.with_options(order="seed", update_biases=True, learning_rate=0.25)
     assert reshape.options_of(net) == dict(
-        activations=("tanh", "sigmoid"), loss="bce", update_biases=True, order="seed", learning_rate=0.25
+        activations=("tanh", "sigmoid"),
+        loss="bce",
+        update_biases=True,
+        order="seed",
+        learning_rate=0.25,
+        weight_decay=0.0,
+        momentum=0.0,
     )
+    ruled = net.with_options(order="textbook", weight_decay=0.01, momentum=0.9)
+    assert reshape.options_of(ruled)["weight_decay"] == 0.01 and reshape.options_of(ruled)["momentum"] == 0.9
+    assert reshape.random_like(ruled, (2, 2, 1), seed=3).momentum == 0.9
 
 
 def test_bias_mode_spreads_a_shared_bias_and_takes_the_mean_back():

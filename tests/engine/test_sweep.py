@@ -29,6 +29,19 @@ def test_the_sweeps_final_errors_equal_separate_train_runs(mode, update_biases):
 
 
 @pytest.mark.parametrize("mode", ["online", "batch"])
+def test_under_weight_decay_and_momentum_the_sweep_is_still_separate_train_runs(mode):
+    xor = dataset("xor")
+    network = random_network((2, 3, 1), seed=2, update_biases=True).with_options(weight_decay=0.001, momentum=0.8)
+    swept = rates(12, 0.001, 1.0)
+    result = sweep(network, xor.inputs, xor.targets, swept, 300, mode=mode)
+    plain = sweep(network.with_options(weight_decay=0, momentum=0), xor.inputs, xor.targets, swept, 300, mode=mode)
+    assert not np.allclose(result.final, plain.final)  # the rule took effect
+    for rate, final in zip(swept, result.final):
+        single = train(network.with_options(learning_rate=rate), xor.inputs, xor.targets, 300, mode=mode)
+        assert final == pytest.approx(single.errors[-1], rel=1e-9, abs=1e-15)
+
+
+@pytest.mark.parametrize("mode", ["online", "batch"])
 def test_diverging_rates_diverge_in_separate_runs_too(mode):
     """A linear output can grow without bound.  Runs that never climbed agree to the last digits;
     a run that climbed went through a chaotic stretch, where the stacked and the single trainer's

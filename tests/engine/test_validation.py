@@ -435,3 +435,25 @@ def test_check_bool_takes_only_true_and_false():
     for bad in (0, 1, "yes", "True", None, 1.0):
         with pytest.raises(v.InputError, match="Update biases: choose True or False"):
             v.check_bool("Update biases", bad)
+
+
+DECAY_RANGE = "enter a number from 0 to 1"
+MOMENTUM_RANGE = "enter a number from 0 up to (not including) 1"
+
+
+@pytest.mark.parametrize("bad", [-0.01, 1.01, "abc", "", "nan", "inf", "1e999", True, None, "1e-400"], ids=repr)
+def test_bad_weight_decay_and_momentum_are_refused_with_their_range(seed_net, bad):
+    before = state(seed_net)
+    refused(lambda: seed_net.with_options(weight_decay=bad), "weight decay", DECAY_RANGE)
+    refused(lambda: seed_net.with_options(momentum=bad), "momentum", MOMENTUM_RANGE)
+    refused(lambda: Network([[[1.0]]], [0.0], momentum=bad), "momentum", MOMENTUM_RANGE)
+    assert_unchanged(seed_net, before)
+    assert seed_net.weight_decay == 0 and seed_net.momentum == 0
+
+
+def test_momentum_of_one_is_refused_and_the_edges_are_accepted(seed_net):
+    refused(lambda: seed_net.with_options(momentum=1), "momentum", MOMENTUM_RANGE, "never fade")
+    refused(lambda: v.parse_momentum("1.0", "--momentum"), "--momentum", MOMENTUM_RANGE)
+    assert seed_net.with_options(momentum="0.999").momentum == 0.999
+    assert seed_net.with_options(weight_decay=1, momentum=" 0 ").weight_decay == 1.0
+    assert str(v.parse_weight_decay("-0")) == "0.0" and str(v.parse_momentum(-0.0)) == "0.0"

@@ -60,7 +60,9 @@ class ScalarNetwork:
     """Parameters as nested lists; forward, backward and update on floats.
 
     Arguments mirror :class:`explorer.engine.network.Network`; ``biases[l]`` is a
-    one-element list when the layer's bias is shared.
+    one-element list when the layer's bias is shared.  ``velocities``
+    (momentum's, as nested lists like ``weights`` and ``biases``) start at 0
+    when not given.
     """
 
     def __init__(
@@ -72,6 +74,9 @@ class ScalarNetwork:
         learning_rate: float,
         update_biases: bool = False,
         order: str = "textbook",
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        velocities: tuple[Sequence[Sequence[Sequence[float]]], Sequence[Sequence[float]]] | None = None,
     ):
         self.W: list[Matrix] = [[[float(w) for w in row] for row in layer] for layer in weights]
         self.B: list[list[float]] = [[float(b) for b in layer] for layer in biases]
@@ -81,6 +86,11 @@ class ScalarNetwork:
         self.eta = float(learning_rate)
         self.update_biases = update_biases
         self.seed_order = order == "seed"
+        self.lam, self.mu = float(weight_decay), float(momentum)
+        if velocities is None:
+            velocities = ([[[0.0] * len(row) for row in layer] for layer in self.W], [[0.0] * len(b) for b in self.B])
+        self.VW: list[Matrix] = [[[float(v) for v in row] for row in layer] for layer in velocities[0]]
+        self.VB: list[list[float]] = [[float(v) for v in layer] for layer in velocities[1]]
 
     def forward(self, x: Sequence[float]) -> tuple[list[list[float]], list[list[float]]]:
         """(nets, outs) with outs[0] = x."""
@@ -143,15 +153,27 @@ class ScalarNetwork:
         return g_w, g_b
 
     def update(self, g_w: list[Matrix], g_b: list[list[float]]) -> None:
-        eta = self.eta
-        for W, G in zip(self.W, g_w):
-            for row, grow in zip(W, G):
+        """The update rule, one parameter at a time.
+
+        g = dE/dw + lambda w (weights only); without momentum w - eta g, with
+        it v = mu v - eta g, then w + v.
+        """
+        for W, G, V in zip(self.W, g_w, self.VW):
+            for row, grow, vrow in zip(W, G, V):
                 for j in range(len(row)):
-                    row[j] = row[j] - eta * grow[j]
+                    g = grow[j] + self.lam * row[j] if self.lam else grow[j]
+                    row[j] = self._moved(row[j], g, vrow, j)
         if self.update_biases:
-            for b, g in zip(self.B, g_b):
+            for b, g, v in zip(self.B, g_b, self.VB):
                 for k in range(len(b)):
-                    b[k] = b[k] - eta * g[k]
+                    b[k] = self._moved(b[k], g[k], v, k)
+
+    def _moved(self, p: float, g: float, velocity: list[float], i: int) -> float:
+        """``p`` after one step along gradient ``g``; under momentum ``velocity[i]`` is updated first."""
+        if not self.mu:
+            return p - self.eta * g
+        velocity[i] = self.mu * velocity[i] - self.eta * g
+        return p + velocity[i]
 
     def dataset_error(self, inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]]) -> float:
         """Mean E_total over the examples (added in order)."""
@@ -165,8 +187,14 @@ class ScalarNetwork:
         """One online update on one example; returns E_total before it.
 
         The same arithmetic as ``backward`` then ``update``, fused so that no
-        gradient lists are built: the training loop's hot path.
+        gradient lists are built: the training loop's hot path.  Weight decay
+        and momentum take the long way, ``backward`` then ``update``.
         """
+        if self.lam or self.mu:
+            passes = [self.forward(x)]
+            self.update(*self.backward(passes, [t]))
+            nets, outs = passes[0]
+            return self.error(nets[-1], outs[-1], t)
         nets, outs = self.forward(x)
         out = outs[-1]
         n = len(out)
@@ -261,6 +289,7 @@ def _mean(values: Sequence[float]) -> float:
 
 def as_scalar(network) -> ScalarNetwork:
     """The oracle's copy of an engine ``Network``: the one conversion between the two."""
+    velocity = network.velocities()
     return ScalarNetwork(
         [w.tolist() for w in network.weights],
         [b.tolist() for b in network.biases],
@@ -269,4 +298,7 @@ def as_scalar(network) -> ScalarNetwork:
         network.learning_rate,
         network.update_biases,
         network.order,
+        network.weight_decay,
+        network.momentum,
+        ([v.tolist() for v in velocity.weights], [v.tolist() for v in velocity.biases]),
     )

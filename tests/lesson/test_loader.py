@@ -26,6 +26,7 @@ def snapshot(s: Session) -> dict:
     return {
         "network": s.network.to_dict(),
         "parameters": [a.tolist() for a in (*s.network.weights, *s.network.biases)],
+        "state": s.network.flat_state().tolist(),  # momentum's velocities too
         "initial": (s.initial.bias_mode, [a.tolist() for a in (*s.initial.weights, *s.initial.biases)]),
         "data": (s.inputs.tolist(), s.targets.tolist(), s.dataset),
         "options": (s.mode, s.seed, s.learning_rate),
@@ -128,6 +129,61 @@ def test_files_without_initial_bias_mode_still_load():
     assert savefile.loads(text).session.initial.bias_mode == "shared"
 
 
+def moving_session() -> Session:
+    s = Session()
+    s.set_update_rule(weight_decay="0.001", momentum="0.9")
+    s.train(7)
+    s.next_step()
+    return s
+
+
+def test_weight_decay_momentum_and_the_velocities_save_and_the_run_goes_on_the_same():
+    s = moving_session()
+    document = json.loads(savefile.dumps(s))
+    assert (document["network"]["weight_decay"], document["network"]["momentum"]) == (0.001, 0.9)
+    assert "velocity" in document["network"]
+    loaded = savefile.loads(json.dumps(document)).session
+    assert snapshot(loaded) == snapshot(s)
+    loaded.train(20), s.train(20)
+    assert snapshot(loaded) == snapshot(s)
+    assert loaded.network.velocity is not None
+
+
+def test_files_without_the_update_rule_load_as_plain_gradient_descent():
+    def strip(document):
+        for key in ("weight_decay", "momentum"):
+            document["network"].pop(key)
+
+    loaded = savefile.loads(text_of(strip)).session
+    assert (loaded.network.weight_decay, loaded.network.momentum, loaded.network.velocity) == (0.0, 0.0, None)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (["weight_decay"], 1.5, "network.weight_decay: enter a number from 0 to 1"),
+        (["weight_decay"], "0.1", "network.weight_decay: expected a number"),
+        (["momentum"], 1, "network.momentum: enter a number from 0 up to (not including) 1"),
+        (["momentum"], -0.5, "network.momentum: enter a number from 0 up to"),
+        (["momentum"], None, "network.momentum: expected a number"),
+        (["order"], "seed", "the seed's order goes with plain gradient descent"),
+        (["velocity", "weights"], [[[0.0, 0.0]]], "network.velocity.weights: expected a list of 2 layers"),
+        (["velocity", "weights", 0], [[0.0, 0.0]], "network.velocity.weights[0]: expected 2 rows"),
+        (["velocity", "biases", 1], [0.0, 0.0], "network.velocity.biases[1]: expected 1 numbers"),
+        (["velocity", "biases", 0, 0], "x", "network.velocity.biases[0][0]: expected a number"),
+        (["velocity", "weights", 0, 0, 0], 1e300, "network.velocity.weights[0][0][0]"),
+        (["velocity"], [], "network.velocity: expected an object"),
+    ],
+)
+def test_a_bad_update_rule_or_velocity_is_refused_naming_the_field(path, value, expected):
+    document = json.loads(savefile.dumps(moving_session()))
+    target = document["network"]
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert expected in refused(json.dumps(document))
+
+
 # ------------------------------------------------------------- round trip
 ACTIONS = st.lists(
     st.one_of(
@@ -142,6 +198,8 @@ ACTIONS = st.lists(
         st.tuples(st.just("update_biases"), st.booleans()),
         st.tuples(st.just("rate"), st.sampled_from([0.001, 0.1, 0.5, 2.5, 10.0])),
         st.tuples(st.just("seed"), st.integers(0, 2**32 - 1)),
+        st.tuples(st.just("decay"), st.sampled_from([0.0, 0.001, 0.3])),
+        st.tuples(st.just("momentum"), st.sampled_from([0.0, 0.5, 0.95])),
         st.tuples(st.just("train"), st.integers(1, 30)),
         st.tuples(st.just("step"), st.integers(1, 12)),
         st.tuples(st.just("back"), st.integers(1, 5)),
@@ -164,6 +222,8 @@ def act(s: Session, action: str, value: object) -> None:
         "mode": lambda: s.set_mode(value),
         "update_biases": lambda: s.set_update_biases(value),
         "rate": lambda: s.set_learning_rate(value),
+        "decay": lambda: s.set_update_rule(weight_decay=value),
+        "momentum": lambda: s.set_update_rule(momentum=value),
         "seed": lambda: s.randomize(value),
         "train": lambda: s.train(value),
         "step": lambda: [s.next_step() for _ in range(value)],

@@ -7,6 +7,8 @@ import math
 import pytest
 
 from explorer.engine.network import Network
+from explorer.engine.training import train
+from explorer.lesson import mistakes
 from explorer.lesson import rerun_mistakes as rerun
 from explorer.lesson.reruns import Context
 from explorer.lesson.walkthrough import walkthrough
@@ -65,3 +67,17 @@ def test_cross_entropy_slips_as_written_on_paper():
     # the slope taken as out, kept in the chain the fused delta cancels: dE/dout * out * 1 = (out - 1) / (1 - out)
     assert pytest.approx(-1.0, rel=1e-12) in found(walk, "dE_total/dw1")["slope_as_out"]
     assert walk.value("dE_total/dw1") == pytest.approx(out - 1, rel=1e-12)
+
+
+def test_under_weight_decay_and_momentum_every_mistake_reruns_and_none_is_the_answer(
+    seed_net, seed_inputs, seed_targets
+):
+    """The seed's order is no mistake to name where it cannot be chosen; the other mistakes keep the rule."""
+    network = train(seed_net.with_options(weight_decay=0.01, momentum=0.9), seed_inputs, seed_targets, 3).network
+    walk = walkthrough(network, seed_inputs, seed_targets)
+    named = set()
+    for step in walk.steps:
+        for mistake in mistakes.mistakes(walk, step):
+            assert not math.isclose(mistake.value, step.value, rel_tol=1e-9, abs_tol=1e-12), (step.symbol, mistake.key)
+            named.add(mistake.key)
+    assert "order" not in named and {"sign", "eta", "half"} <= named

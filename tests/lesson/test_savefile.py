@@ -203,6 +203,8 @@ BAD_DOCUMENTS = {
     "unknown order": (mutate(["network", "order"], "random"), "order"),
     "update_biases as text": (mutate(["network", "update_biases"], "yes"), "update_biases"),
     "learning rate too big": (mutate(["network", "learning_rate"], 50), "learning_rate"),
+    "weight decay too big": (mutate(["network", "weight_decay"], 2), "network.weight_decay: enter a number from 0"),
+    "momentum of 1": (mutate(["network", "momentum"], 1.0), "network.momentum: enter a number from 0 up to"),
     "inputs of the wrong width": (mutate(["examples", "inputs"], [[0.05, 0.1, 0.2]]), "examples.inputs"),
     "targets missing": (mutate(["examples", "targets"], DELETE), "examples.targets"),
     "step past the end": (mutate(["position", "step"], 999), "position.step"),

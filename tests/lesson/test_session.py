@@ -60,7 +60,7 @@ def state(session: Session) -> dict:
     return {
         "weights": [w.copy() for w in net.weights],
         "biases": [b.copy() for b in net.biases],
-        "options": (net.learning_rate, net.order, net.update_biases),
+        "options": (net.learning_rate, net.order, net.update_biases, net.weight_decay, net.momentum),
         "inputs": session.inputs.copy(),
         "targets": session.targets.copy(),
         "walk": session.walk,
@@ -658,3 +658,79 @@ def test_the_iteration_field_takes_thousands_separators_in_groups_of_three():
     for text in ("1,000", "1_000"):
         session.go_to_iteration(text)
         assert session.iteration == 999
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "accepted"),
+    [
+        ("Weight decay", "-0.1", "from 0 to 1"),
+        ("Weight decay", "abc", "from 0 to 1"),
+        ("Weight decay", "1.5", "from 0 to 1"),
+        ("Momentum", "1", "from 0 up to (not including) 1"),
+        ("Momentum", "nan", "from 0 up to (not including) 1"),
+        ("Momentum", "", "from 0 up to (not including) 1"),
+    ],
+)
+def test_a_bad_weight_decay_or_momentum_is_refused_and_changes_nothing(session, field, bad, accepted):
+    session.go_to(46)
+    before = state(session)
+    rule = {"weight_decay": bad} if field == "Weight decay" else {"momentum": bad}
+    with pytest.raises(InputError) as caught:
+        session.set_update_rule(**rule)
+    assert caught.value.field == field and accepted in caught.value.message
+    assert_same(before, state(session))
+
+
+def test_weight_decay_and_momentum_keep_the_step_and_change_the_update_like_a_rate(session):
+    session.go_to(46)  # w5+
+    session.set_update_rule(weight_decay="0.01")
+    assert session.step == 46 and session.current.symbol == "w5+" and r"\lambda" in session.current.latex
+    session.set_update_rule(momentum="0.9")
+    assert session.network.weight_decay == 0.01 and session.network.momentum == 0.9
+    assert r"\mu v_{w_{5}}" in session.current.latex
+    session.set_update_rule(weight_decay=0, momentum=0)
+    assert session.current.latex.endswith(r"0.4 - 0.5 \cdot 0.082167041 = 0.35891648")
+
+
+def test_the_seeds_order_and_the_update_rule_refuse_each_other_naming_the_field_changed(session):
+    session.set_update_rule(momentum="0.5")
+    before = state(session)
+    with pytest.raises(InputError, match="plain gradient descent") as caught:
+        session.set_order("seed")
+    assert caught.value.field == "Update order"
+    assert_same(before, state(session))
+    session.set_update_rule(momentum=0)
+    session.set_order("seed")
+    before = state(session)
+    for rule, field in ((dict(weight_decay="0.1"), "Weight decay"), (dict(momentum="0.1"), "Momentum")):
+        with pytest.raises(InputError, match="textbook Update order") as caught:
+            session.set_update_rule(**rule)
+        assert caught.value.field == field
+        assert_same(before, state(session))
+
+
+@pytest.mark.parametrize("mode", ["online", "batch"])
+def test_under_momentum_opening_an_iteration_equals_training_straight_to_it(mode):
+    network = random_network((2, 3, 2), seed=4).with_options(momentum=0.9, weight_decay=0.001)
+    x, t = random_data(network, 3, seed=4)
+    session = Session(network, x, t)
+    session.set_mode(mode)
+    session.train(3 * EVERY + 7)
+    for k in (1, EVERY + 1, 2 * EVERY + 30):
+        session.go_to_iteration(k + 1)  # the walkthrough of iteration k + 1 starts from the network after k
+        straight = train(network, x, t, k, mode=mode, backend="numpy").network
+        np.testing.assert_allclose(session.network.flat_state(), straight.flat_state(), rtol=0, atol=1e-12)
+    session.finish_iteration()
+    session.next_step()  # stepping on by hand carries the velocities too
+    if mode == "batch":
+        straight = train(network, x, t, 2 * EVERY + 31, mode=mode, backend="numpy").network
+        np.testing.assert_allclose(session.network.flat_state(), straight.flat_state(), rtol=0, atol=1e-12)
+
+
+def test_reset_weights_keeps_the_rule_and_forgets_the_velocities(session):
+    session.set_update_rule(weight_decay="0.001", momentum="0.5")
+    session.train(5)
+    assert session.network.velocity is not None
+    session.reset_weights()
+    assert (session.network.weight_decay, session.network.momentum) == (0.001, 0.5)
+    assert session.network.velocity is None

@@ -42,6 +42,8 @@ def network_from(document: dict) -> Network:
         update_biases=n["update_biases"],
         learning_rate=document["learning_rate"],
         order=n["order"],
+        weight_decay=n["weight_decay"],
+        momentum=n["momentum"],
     )
 
 
@@ -369,3 +371,45 @@ def test_progress_in_a_log_is_a_line_a_report(monkeypatch):
         "python -m explorer train: 2,000 of 4,000 iterations (50%)\n"
         "python -m explorer train: 3,000 of 4,000 iterations (75%)\n"
     )
+
+
+def test_weight_decay_and_momentum_take_effect_in_steps_train_and_handout(cli):
+    document = steps_json(cli, "--weight-decay", "0.01", "--momentum", "0.9", "--update-biases")
+    assert (document["network"]["weight_decay"], document["network"]["momentum"]) == (0.01, 0.9)
+    assert_agrees_with_engine(document)  # the engine rebuilt from the JSON, rule and all
+    w5 = next(s for s in document["steps"] if s["symbol"] == "w5+")
+    assert r"\lambda w_{5}" in w5["latex"] and r"\mu v_{w_{5}}" in w5["latex"]
+    assert document["after"]["weights"][1][0][0] == pytest.approx(0.4 - 0.5 * (0.082167041 + 0.01 * 0.4), abs=1e-9)
+
+    code, out, err = cli("train", "--iterations", "300", "--momentum", "0.9", "--weight-decay", "0.001")
+    assert (code, err) == (0, "")
+    assert out.startswith("Network(2-2-2, activation=sigmoid, loss=squared, biases=shared, eta=0.5, order=textbook, ")
+    assert out.splitlines()[0].endswith("lambda=0.001, mu=0.9)")
+    network = Network(
+        [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]], [0.35, 0.6], weight_decay=0.001, momentum=0.9
+    )
+    result = train(network, [0.05, 0.1], [0.01, 0.99], 300)
+    checkpoints, _outputs = parse_train(out)
+    assert checkpoints[100] == pytest.approx(result.errors[100], rel=1e-5)
+    assert checkpoints[300] == pytest.approx(result.errors[300], rel=1e-5)
+    plain = parse_train(cli("train", "--iterations", "300")[1])[0]
+    assert plain[300] != checkpoints[300]
+
+    code, out, err = cli("handout", "--format", "markdown", "--momentum", "0.5")
+    assert (code, err) == (0, "") and r"\mu v_{w_{5}}" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["steps", "--momentum", "1"], "--momentum: enter a number from 0 up to (not including) 1 (got 1"),
+        (["train", "--momentum", "-0.5"], "--momentum: enter a number from 0 up to (not including) 1 (got -0.5)"),
+        (["handout", "--weight-decay", "abc"], "--weight-decay: enter a number from 0 to 1 (got 'abc')"),
+        (["steps", "--weight-decay", "2"], "--weight-decay: enter a number from 0 to 1 (got 2)"),
+        (["train", "--order", "seed", "--momentum", "0.5"], "--order: the seed's order goes with plain gradient"),
+    ],
+)
+def test_a_bad_weight_decay_or_momentum_is_one_line_naming_the_option(cli, argv, message):
+    code, out, err = cli(*argv)
+    assert code == 2 and out == ""
+    assert err.startswith(f"python -m explorer {argv[0]}: error: {message}") and err.count("\n") == 1

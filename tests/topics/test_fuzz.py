@@ -151,6 +151,8 @@ def session_snapshot(s: Session) -> dict:
             net.learning_rate,
             net.order,
             s.learning_rate,
+            net.weight_decay,
+            net.momentum,
         ),
         "data": (s.inputs.tobytes(), s.targets.tobytes(), s.example),
         "position": (s.step, s.iteration, s.training, s.diverged_at, s.revision),
@@ -278,6 +280,27 @@ def test_iterations_field_refuses_bad_whole_numbers(panel):
     assert panel.message.value == ""
 
 
+@pytest.mark.parametrize(
+    ("field", "accepted"),
+    [
+        ("decay_text", "Weight decay: enter a number from 0 to 1"),
+        ("momentum_text", "Momentum: enter a number from 0 up"),
+    ],
+)
+def test_update_rule_fields_refuse_and_explain(panel, field, accepted):
+    text_field = getattr(panel.training.rule, field)
+    for text in ["-0.5", "1.5", "100", *BAD_TEXT[:12]]:
+        before = panel_snapshot(panel)
+        type_into(text_field, text)
+        assert_same(before, panel_snapshot(panel), text)
+        assert accepted in panel.training.rule.message.value, text[:40]
+        short_enough(panel.training.rule.message.value)
+        assert "bp-invalid" in text_field._dom_classes
+        CASES["panel"] += 1
+    type_into(text_field, "0")
+    assert panel.training.rule.message.value == ""
+
+
 def test_learning_rate_text_refuses_and_explains(panel):
     for text in BAD_RATES + BAD_TEXT[:12]:
         before = panel_snapshot(panel, skip="lr")
@@ -387,6 +410,12 @@ def session_calls(s: Session):
         yield "target o2", lambda value=value: s.set_target(1, value)
     for value in BAD_RATES + BAD_OBJECTS:
         yield "Learning rate", lambda value=value: s.set_learning_rate(value)
+    # None is not refused here: it keeps the other coefficient as it is
+    for value in [*BAD_TEXT[:30], *(o for o in BAD_OBJECTS if o is not None), -0.1, 1.5, "2", "-1e-9"]:
+        yield "Weight decay", lambda value=value: s.set_update_rule(weight_decay=value)
+        yield "Momentum", lambda value=value: s.set_update_rule(momentum=value)
+    for value in [1, "1", "1.0", 0.99999999999999999]:
+        yield "Momentum", lambda value=value: s.set_update_rule(momentum=value)
     for value in BAD_WHOLE_TEXT + BAD_WHOLE_OBJECTS + [1.5, 54, -1]:
         yield "step", lambda value=value: s.go_to(value)
     for value in BAD_WHOLE_TEXT + BAD_WHOLE_OBJECTS + [10_000_001, "10000001"]:
@@ -530,6 +559,10 @@ CLI_BAD = [  # (arguments, the option the one line must name)
     (["steps", "--order", "SEED"], "--order"),
     (["steps", "--biases", "none"], "--biases"),
     (["steps", "--loss", "bce", "--activation", "tanh"], "loss"),
+    (["steps", "--weight-decay", "1e-400"], "--weight-decay"),
+    (["train", "--weight-decay", "9" * 400], "--weight-decay"),
+    (["handout", "--momentum", "1"], "--momentum"),
+    (["steps", "--momentum", "\u00b2"], "--momentum"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Training: Train, Play and Stop, the pace, the counter, and the learning rate.
+"""Training: Train, Play and Stop, the pace, the counter, the learning rate (and the update rule's fields).
 
 The runs themselves are the runner's (:mod:`explorer.panel.runner`); this view
 starts and stops them and shows them: Play and the progress bar are linked
@@ -28,6 +28,7 @@ from explorer.panel.messages import Messages
 from explorer.panel.runner import Runner, loop_running
 
 from .base import View, button, field_message, handler
+from .update_rule import UpdateRuleView
 
 # "fast" is inf, not None: a Dropdown whose value is None shows nothing selected
 PACES = {"watch (about 2,000 iterations/s)": 2000.0, "fast": math.inf}
@@ -42,6 +43,8 @@ class TrainingView(View):
         #: until the field is edited again or the rate changes
         self.rejected_rate: str | None = None
         self._build(iterations)
+        #: weight decay and momentum, beside the learning rate they go with
+        self.rule = UpdateRuleView(session, messages, runner)
         self._link()
 
     def _build(self, iterations: int) -> None:
