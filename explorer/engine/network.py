@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import validation as v
+from .formatting import number
 from .functions import LOSSES
 from .naming import Names, names
 from .options import Options
@@ -82,6 +83,7 @@ class Network:
         self.options = Options(
             self._activation_names(activations), loss, bias_mode, update_biases, order, learning_rate
         )
+        self.options.check_sizes(self.sizes)
         if len(biases) != len(self.weights):
             raise v.InputError("biases", f"expected {len(self.weights)} layers of biases, got {len(biases)}")
         self.biases = [self._check_bias(l, b) for l, b in enumerate(biases)]
@@ -149,6 +151,7 @@ class Network:
             options["activations"] = self._activation_names(options["activations"])
         new = self.copy()
         new.options = dataclasses.replace(self.options, **options)  # type: ignore[arg-type]
+        new.options.check_sizes(new.sizes)
         if new.bias_mode != self.bias_mode:
             new.biases = [
                 new._check_bias(l, np.broadcast_to(b, (n,)))
@@ -273,4 +276,23 @@ class Network:
             raise v.InputError("targets", f"expected one row per input example ({x.shape[0]}), got {t.shape[0]}")
         if self.loss == "bce" and (np.any(t < 0) or np.any(t > 1)):
             raise v.InputError("targets", "binary cross-entropy needs targets from 0 to 1")
+        if self.loss == "cce":
+            check_distributions(t)
         return x, t
+
+
+def check_distributions(t: np.ndarray) -> None:
+    """Refuse targets that are not, row by row, probabilities adding up to 1 (a one-hot class, say).
+
+    Categorical cross-entropy's delta out_k - target_k holds only then.
+    """
+    if np.any(t < 0) or np.any(t > 1):
+        raise v.InputError("targets", "categorical cross-entropy needs targets from 0 to 1")
+    sums = t.sum(axis=1)
+    bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-9)
+    if bad.size:
+        raise v.InputError(
+            "targets",
+            "categorical cross-entropy needs each example's targets to add up to 1 (one class 1, the others 0); "
+            f"example {bad[0] + 1} adds up to {number(float(sums[bad[0]]))}",
+        )

@@ -92,3 +92,17 @@ def test_check_data_gives_rows_and_refuses_mismatched_counts(seed_net):
     assert x.shape == (1, 2) and t.shape == (1, 2)
     with pytest.raises(InputError, match=r"targets: expected one row per input example \(2\), got 1"):
         seed_net.check_data([[0, 0], [1, 1]], [[0, 1]])
+
+
+def test_cross_entropy_targets_must_add_up_to_one_per_example():
+    from explorer.engine.network import Network
+    from explorer.engine.presets import seed_network
+
+    network = seed_network(activations=("sigmoid", "softmax"), loss="cce")
+    assert network.check_data([[0.05, 0.1]], [[0.01, 0.99]])[1].tolist() == [[0.01, 0.99]]
+    with pytest.raises(InputError, match="example 2 adds up to 1.5"):
+        network.check_data([[0, 0], [1, 1]], [[0, 1], [0.5, 1]])
+    with pytest.raises(InputError, match="from 0 to 1"):
+        network.check_data([[0, 0]], [[-0.5, 1.5]])
+    with pytest.raises(InputError, match="single output"):
+        Network([[[1.0, 2.0]], [[1.0]]], [0.0, 0.0], ("sigmoid", "softmax"), "cce")

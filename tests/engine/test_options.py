@@ -32,3 +32,24 @@ def test_options_are_frozen_and_replace_checks_again():
     assert dataclasses.replace(options, loss="bce").loss == "bce"
     with pytest.raises(InputError, match=r"binary cross-entropy \(bce\) needs sigmoid outputs"):
         dataclasses.replace(options, activations=("sigmoid", "tanh"), loss="bce")
+
+
+def test_softmax_goes_with_cross_entropy_on_the_output_layer_only():
+    options = Options(("tanh", "softmax"), "cce")
+    assert options.records[0][-1].name == "softmax"
+    refusals = (
+        (("sigmoid", "softmax"), "squared", "loss", "scored by categorical cross-entropy (cce)"),
+        (("sigmoid", "softmax"), "bce", "loss", "needs sigmoid outputs"),
+        (("sigmoid", "sigmoid"), "cce", "loss", "categorical cross-entropy (cce) needs softmax outputs"),
+        (("softmax", "softmax"), "cce", "activation", "output layer only (layer 1 is hidden)"),
+    )
+    for activations, loss, field, phrase in refusals:
+        with pytest.raises(InputError) as caught:
+            Options(activations, loss)
+        assert caught.value.field == field and phrase in caught.value.message, caught.value.message
+
+
+def test_softmax_of_one_output_is_refused():
+    Options(("sigmoid", "softmax"), "cce").check_sizes((2, 2, 2))
+    with pytest.raises(InputError, match="single output is always 1"):
+        Options(("sigmoid", "softmax"), "cce").check_sizes((2, 3, 1))
