@@ -47,7 +47,9 @@ class SoftmaxNetwork:
     ``biases[l]`` is a one-element list when the layer's bias is shared.
     """
 
-    def __init__(self, weights, biases, hidden: Sequence[str], learning_rate: float, update_biases=False, order="textbook"):
+    def __init__(
+        self, weights, biases, hidden: Sequence[str], learning_rate: float, update_biases=False, order="textbook"
+    ):
         self.W: list[Matrix] = [[[float(w) for w in row] for row in layer] for layer in weights]
         self.B: list[list[float]] = [[float(b) for b in layer] for layer in biases]
         self.hidden = [ACTIVATIONS[name] for name in hidden]
@@ -57,7 +59,10 @@ class SoftmaxNetwork:
         nets, outs = [], [list(x)]
         for l, (W, b) in enumerate(zip(self.W, self.B)):
             a = outs[-1]
-            z = [_ordered_sum([w * aj for w, aj in zip(row, a)]) + (b[0] if len(b) == 1 else b[k]) for k, row in enumerate(W)]
+            z = [
+                _ordered_sum([w * aj for w, aj in zip(row, a)]) + (b[0] if len(b) == 1 else b[k])
+                for k, row in enumerate(W)
+            ]
             nets.append(z)
             outs.append(softmax(z) if l == len(self.W) - 1 else [self.hidden[l][0](zk) for zk in z])
         return nets, outs
@@ -87,12 +92,17 @@ class SoftmaxNetwork:
             per_w.append(gw)
             per_b.append(gb)
         L = len(self.W)
-        g_w = [[[_mean([g[l][k][j] for g in per_w]) for j in range(len(self.W[l][0]))] for k in range(len(self.W[l]))] for l in range(L)]
+        g_w = [
+            [[_mean([g[l][k][j] for g in per_w]) for j in range(len(self.W[l][0]))] for k in range(len(self.W[l]))]
+            for l in range(L)
+        ]
         g_b = [[_mean([g[l][k] for g in per_b]) for k in range(len(self.B[l]))] for l in range(L)]
         return g_w, g_b
 
     def update(self, g_w, g_b) -> None:
-        self.W = [[[w - self.eta * g for w, g in zip(row, grow)] for row, grow in zip(W, G)] for W, G in zip(self.W, g_w)]
+        self.W = [
+            [[w - self.eta * g for w, g in zip(row, grow)] for row, grow in zip(W, G)] for W, G in zip(self.W, g_w)
+        ]
         if self.update_biases:
             self.B = [[b - self.eta * g for b, g in zip(bs, gs)] for bs, gs in zip(self.B, g_b)]
 
