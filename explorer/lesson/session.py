@@ -17,9 +17,8 @@ import traitlets
 
 from explorer.engine import reshape
 from explorer.engine import validation as v
-from explorer.engine.datasets import choose, identify
+from explorer.engine.datasets import accuracy, choose, identify
 from explorer.engine.error_history import ErrorHistory
-from explorer.engine.functions import LOSSES
 from explorer.engine.history import History
 from explorer.engine.network import Network
 from explorer.engine.options import BIAS_MODES, ORDERS
@@ -96,6 +95,10 @@ class Session(traitlets.HasTraits):
     @property
     def finished(self) -> bool:
         return self.step == len(self.walk)
+
+    def accuracy(self) -> float:
+        """The fraction of the examples the network classifies right (its largest output is the target's)."""
+        return accuracy(self.network.forward(self.inputs).output, self.targets)
 
     def dataset_error(self, network: Network | None = None) -> float:
         return (network or self.network).forward(self.inputs, self.targets).total_error
@@ -232,16 +235,33 @@ class Session(traitlets.HasTraits):
         self._restart()
 
     # -------------------------------------------------------- architecture
-    def set_activation(self, layer: int, name: str) -> None:
-        """Activation of layer ``layer`` (1 = the first after the inputs); the weights stay."""
-        self._replace(self._checked(reshape.with_activation(self.network, layer, name)))
+    def set_activation(self, layer: int, name: str) -> str | None:
+        """Activation of layer ``layer`` (1 = the first after the inputs); the weights stay.
 
-    def set_loss(self, name: str) -> None:
-        """The loss; bce is refused, with the reason, unless the outputs are sigmoid."""
-        name = v.check_choice("Loss", name, tuple(LOSSES))
+        Softmax outputs bring cross-entropy with them (and leaving softmax
+        brings back squared error): then another quantity, a new run, and
+        the sentence that says so is returned.
+        """
+        old = self.network
+        network = self._checked(reshape.with_activation(old, layer, name))
+        if network.loss != old.loss:
+            self.network = network
+            self._fresh_run()
+        else:
+            self._replace(network)
+        return reshape.said_pairing(old, network)
+
+    def set_loss(self, name: str) -> str | None:
+        """The loss; bce is refused, with the reason, unless the outputs are sigmoid.
+
+        cce brings softmax outputs with it, and another loss in place of cce
+        brings back sigmoid outputs; returns the sentence that says so.
+        """
+        old = self.network
         # another quantity: a new curve and history, from the weights as they are
-        self.network = self._checked(self.network.with_options(loss=name))
+        self.network = self._checked(reshape.with_loss(old, name))
         self._fresh_run()
+        return reshape.said_pairing(old, self.network)
 
     def set_bias_mode(self, mode: str) -> str:
         """One bias per layer (shared, the seed's) or one per neuron; returns what changed."""

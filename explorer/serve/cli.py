@@ -25,9 +25,9 @@ import numpy as np
 from explorer.drawing.handout import FORMATS, handout
 from explorer.engine import paths
 from explorer.engine import validation as v
-from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset, check_fits, dataset, parse_table
+from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset, accuracy, check_fits, dataset, parse_table
 from explorer.engine.formatting import number
-from explorer.engine.functions import ACTIVATIONS, LOSSES
+from explorer.engine.functions import ACTIVATIONS, ELEMENTWISE, LOSSES
 from explorer.engine.network import Network
 from explorer.engine.options import BIAS_MODES, ORDERS
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
@@ -61,7 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     def network_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--layers", help="layer sizes, e.g. 2,3,2 (default: the seed's 2,2,2 network)")
         p.add_argument("--seed", default="0", help="random seed for --layers weights (default 0)")
-        p.add_argument("--activation", default="sigmoid", help=f"one of {', '.join(ACTIVATIONS)}")
+        p.add_argument("--activation", default="sigmoid", help=f"one of {', '.join(ELEMENTWISE)}")
+        p.add_argument(
+            "--output-activation",
+            help="the output layer's, if not --activation's: one of "
+            f"{', '.join(ACTIVATIONS)} (softmax goes with --loss cce, and is its default)",
+        )
         p.add_argument(
             "--loss", default="squared", help="; ".join(f"{name}: {loss.description}" for name, loss in LOSSES.items())
         )
@@ -113,9 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]:
     """The network and its examples, inputs (m, n_0) and targets (m, n_L), the arguments describe."""
+    loss = v.check_choice("--loss", args.loss, tuple(LOSSES))
     options = dict(
-        activations=v.check_choice("--activation", args.activation, tuple(ACTIVATIONS)),
-        loss=v.check_choice("--loss", args.loss, tuple(LOSSES)),
+        activations=v.check_choice("--activation", args.activation, tuple(ELEMENTWISE)),
+        loss=loss,
         update_biases=args.update_biases,
         learning_rate=v.parse_learning_rate(args.lr, "--lr"),
         order=v.check_choice("--order", args.order, ORDERS),
@@ -129,7 +135,9 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
         except v.InputError as error:
             raise v.InputError("--layers", error.message) from None
     data = _dataset(args, sizes)
+    output = _output_activation(args, loss, options["activations"])
     if sizes is None and (data is None or data.name == "seed"):
+        options["activations"] = (options["activations"], output)
         network = seed_network(bias_mode="shared", **options)
         if bias_mode == "per-neuron":
             network = Network(
@@ -144,6 +152,7 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
         sizes = sizes or (data.n_inputs, 2, data.n_outputs)
         if data is not None:
             check_fits(data, sizes, "--layers")
+        options["activations"] = (options["activations"],) * (len(sizes) - 2) + (output,)
         network = random_network(sizes, seed=seed, bias_mode=bias_mode, **options)
         inputs, targets = random_data(network, 1, seed)
     if data is not None:
@@ -154,6 +163,13 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
         if args.targets is not None:
             targets = v.check_vector("--targets", _values("--targets")(args.targets), network.sizes[-1])
     return (network, *network.check_data(inputs, targets))
+
+
+def _output_activation(args: argparse.Namespace, loss: str, hidden: str) -> str:
+    """--output-activation, checked; without it softmax under --loss cce, else --activation's."""
+    if args.output_activation is None:
+        return "softmax" if loss == "cce" else hidden
+    return v.check_choice("--output-activation", args.output_activation, tuple(ACTIVATIONS))
 
 
 def _dataset(args: argparse.Namespace, sizes: tuple[int, ...] | None) -> Dataset | None:
@@ -251,6 +267,9 @@ def _train(args: argparse.Namespace) -> str:
         lines.append(f"diverged at iteration {result.diverged_at}: the learning rate is too large")
         return "\n".join(lines)
     outputs = result.network.forward(x).output
+    if network.activations[-1] == "softmax":
+        right = accuracy(outputs, t)
+        lines.append(f"accuracy  {round(right * len(x))} of {len(x)} examples classified right ({right:.0%})")
     names = network.names.neurons
     for e, (xe, ye, te) in enumerate(zip(x, outputs, t)):
         where = (

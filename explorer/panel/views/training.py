@@ -112,9 +112,9 @@ class TrainingView(View):
         s = self.session
         n = s.trained
         diverged = "" if s.diverged_at is None else f" (not finite since iteration {s.diverged_at:,})"
-        self.counter.value = (
-            f"{n:,} iteration{'' if n == 1 else 's'} done, E_total {number(float(s.errors.values[-1]))}{diverged}"
-        )
+        # softmax outputs are classes: how many examples the largest output gets right
+        right = f", accuracy {s.accuracy():.0%}" if s.network.activations[-1] == "softmax" else ""
+        self.counter.value = f"{n:,} iteration{'' if n == 1 else 's'} done, E_total {number(float(s.errors.values[-1]))}{right}{diverged}"
         if self.rejected_rate is None:  # refused text stays until it is edited again
             self.lr_text.value = number(s.network.learning_rate)
 
