@@ -120,7 +120,7 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
     """The network and its examples, inputs (m, n_0) and targets (m, n_L), the arguments describe."""
     loss = v.check_choice("--loss", args.loss, tuple(LOSSES))
     options = dict(
-        activations=v.check_choice("--activation", args.activation, tuple(ELEMENTWISE)),
+        activations=v.check_choice("--activation", args.activation, tuple(ACTIVATIONS)),
         loss=loss,
         update_biases=args.update_biases,
         learning_rate=v.parse_learning_rate(args.lr, "--lr"),

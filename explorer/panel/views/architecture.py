@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from explorer.engine.functions import ACTIVATIONS, ELEMENTWISE, LOSSES
+from explorer.engine.functions import ACTIVATIONS, LOSSES
 from explorer.engine.validation import MAX_NEURONS
 from explorer.lesson.session import Session
 from explorer.panel.messages import Messages
@@ -118,7 +118,7 @@ class ArchitectureView(View):
             act = widgets.Dropdown(
                 description=f"{_layer_title(l, L)} activation",
                 # softmax couples a layer: it is offered for the output layer only
-                options=list(ACTIVATIONS) if l == L else list(ELEMENTWISE),
+                options=[n for n, a in ACTIVATIONS.items() if l == L or a.coupled_loss is None],
                 style={"description_width": "initial"},
                 layout=widgets.Layout(width="auto"),
             )
