@@ -13,6 +13,7 @@ from __future__ import annotations
 from explorer.engine.formatting import number, tex_name, tex_number, tex_term
 from explorer.engine.functions import ACTIVATIONS, LOSSES
 
+from .softmax_steps import softmax_out_step
 from .steps import Iteration
 
 
@@ -43,6 +44,9 @@ def forward_layer_steps(it: Iteration, l: int) -> None:
             [*nm.neurons[l], *nm.weights[l][k], *it.bias_elements(l, k), neuron],
             **where,
         )
+        if act.coupled_loss is not None:
+            softmax_out_step(it, l, k)
+            continue
         it.add(
             "forward",
             "out",
