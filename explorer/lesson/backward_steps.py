@@ -62,13 +62,13 @@ def neuron_steps(it: Iteration, l: int, k: int) -> None:
     """The backward steps of neuron k of layer l + 1: its dE/dout (hidden), slope and parameter gradients."""
     if is_softmax_layer(it, l):  # the output delta through the Jacobian, then the gradients from it
         softmax_delta_steps(it, l, k)
-        _parameter_steps(it, l, k, 0.0, delta_factor(it, l, k))
+        _parameter_steps(it, l, k, delta_factor(it, l, k))
         return
     slope = slopes(it, l)[k]
     if l < len(it.network.weights) - 1:
         _path_steps(it, l, k)
     _slope_step(it, l, k, slope)
-    _parameter_steps(it, l, k, slope)
+    _parameter_steps(it, l, k, _chain(it, l, k, slope))
 
 
 def shared_bias_steps(it: Iteration, l: int) -> None:
@@ -97,21 +97,26 @@ def _slope_step(it: Iteration, l: int, k: int, slope: float) -> None:
     )
 
 
-def _parameter_steps(it: Iteration, l: int, k: int, slope: float, delta: tuple[str, str] | None = None) -> None:
+def _chain(it: Iteration, l: int, k: int, slope: float) -> tuple[str, str]:
+    """dE_total/dout times dout/dnet of neuron k of layer l + 1, by name and by number: where the chain starts."""
+    neuron = it.nm.neurons[l + 1][k]
+    return (
+        rf"{tex_symbol(f'dE_total/dout_{neuron}')} \cdot {tex_symbol(f'dout_{neuron}/dnet_{neuron}')}",
+        rf"{tex_term(it.g.d_outs[l][k])} \cdot {tex_term(slope)}",
+    )
+
+
+def _parameter_steps(it: Iteration, l: int, k: int, start: tuple[str, str]) -> None:
     """For each weight into neuron k of layer l + 1 (and its own bias): dnet/d(parameter), then the gradient.
 
-    The chain starts from dE_total/dout times the slope, or from ``delta``
-    (dE_total/dnet by name and by number) where that was a step of its own.
+    ``start`` is dE_total/dnet by name and by number, from :func:`_chain` or a softmax layer's own step.
     """
     network, nm, g = it.network, it.nm, it.g
     neuron = nm.neurons[l + 1][k]
     a_prev = it.fw.outs[l]
     where = dict(neuron=neuron, layer=l + 1)
     error_nodes = [f"E_{neuron}"] if l == len(network.weights) - 1 else []
-    chain = rf"{tex_symbol(f'dE_total/dout_{neuron}')} \cdot {tex_symbol(f'dout_{neuron}/dnet_{neuron}')}"
-    numbers = rf"{tex_term(g.d_outs[l][k])} \cdot {tex_term(slope)}"
-    if delta is not None:
-        chain, numbers = delta
+    chain, numbers = start
     for j, w in enumerate(nm.weights[l][k]):
         s_in = f"dnet_{neuron}/d{w}"
         it.add(

@@ -241,7 +241,7 @@ def _neuron_values(it: Iteration, l: int, k: int) -> Values:
     # Python floats: the same numbers as the steps' (a float times a float is numpy's product too)
     if is_softmax_layer(it, l):
         out = it.fw.outs[l + 1]
-        for j, o in enumerate(nm.neurons[l + 1]):
+        for j in range(len(nm.neurons[l + 1])):
             values[("slope" if j == k else "cross_slope", h)] = jacobian(out, j, k)
         values[("delta", h)] = float(g.deltas[l][k])
     elif l < len(net.weights) - 1:

@@ -17,7 +17,7 @@ import traitlets
 
 from explorer.engine import reshape
 from explorer.engine import validation as v
-from explorer.engine.datasets import accuracy, choose, identify
+from explorer.engine.datasets import choose, identify
 from explorer.engine.error_history import ErrorHistory
 from explorer.engine.history import History
 from explorer.engine.network import Network
@@ -95,10 +95,6 @@ class Session(traitlets.HasTraits):
     @property
     def finished(self) -> bool:
         return self.step == len(self.walk)
-
-    def accuracy(self) -> float:
-        """The fraction of the examples the network classifies right (its largest output is the target's)."""
-        return accuracy(self.network.forward(self.inputs).output, self.targets)
 
     def dataset_error(self, network: Network | None = None) -> float:
         return (network or self.network).forward(self.inputs, self.targets).total_error
@@ -236,32 +232,19 @@ class Session(traitlets.HasTraits):
 
     # -------------------------------------------------------- architecture
     def set_activation(self, layer: int, name: str) -> str | None:
-        """Activation of layer ``layer`` (1 = the first after the inputs); the weights stay.
-
-        Softmax outputs bring cross-entropy with them (and leaving softmax
-        brings back squared error): then another quantity, a new run, and
-        the sentence that says so is returned.
-        """
-        old = self.network
-        network = self._checked(reshape.with_activation(old, layer, name))
-        if network.loss != old.loss:
-            self.network = network
-            self._fresh_run()
-        else:
-            self._replace(network)
-        return reshape.said_pairing(old, network)
+        """Activation of layer ``layer`` (1 = the first after the inputs); the weights stay (see :meth:`_reoption`)."""
+        return self._reoption(reshape.with_activation(self.network, layer, name))
 
     def set_loss(self, name: str) -> str | None:
-        """The loss; bce is refused, with the reason, unless the outputs are sigmoid.
+        """The loss; bce is refused, with the reason, unless the outputs are sigmoid (see :meth:`_reoption`)."""
+        return self._reoption(reshape.with_loss(self.network, name))
 
-        cce brings softmax outputs with it, and another loss in place of cce
-        brings back sigmoid outputs; returns the sentence that says so.
-        """
-        old = self.network
-        # another quantity: a new curve and history, from the weights as they are
-        self.network = self._checked(reshape.with_loss(old, name))
-        self._fresh_run()
-        return reshape.said_pairing(old, self.network)
+    def _reoption(self, network: Network) -> str | None:
+        """Take ``network``'s options; softmax outputs and cce come as a pair: returns the sentence saying so."""
+        old, self.network = self.network, self._checked(network)
+        # another loss is another quantity: a new curve and history, from the weights as they are
+        self._fresh_run() if network.loss != old.loss else self._replace(network)
+        return reshape.said_pairing(old, network)
 
     def set_bias_mode(self, mode: str) -> str:
         """One bias per layer (shared, the seed's) or one per neuron; returns what changed."""

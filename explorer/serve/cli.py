@@ -41,6 +41,7 @@ PROGRESS_SECONDS = 1.0
 #: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
 # argparse takes "-1,2" for an option (it only knows "-1" and "-.5" as numbers)
 _NEGATIVE_VALUE = re.compile(r"-\.?\d")
+_OUTPUT_HELP = "the output layer's activation, if not --activation's (softmax: with --loss cce, its default)"
 _VALUE_OPTIONS = ("--inputs", "--targets", "--lr", "--layers", "--seed", "--iterations")
 
 
@@ -62,11 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--layers", help="layer sizes, e.g. 2,3,2 (default: the seed's 2,2,2 network)")
         p.add_argument("--seed", default="0", help="random seed for --layers weights (default 0)")
         p.add_argument("--activation", default="sigmoid", help=f"one of {', '.join(ELEMENTWISE)}")
-        p.add_argument(
-            "--output-activation",
-            help="the output layer's, if not --activation's: one of "
-            f"{', '.join(ACTIVATIONS)} (softmax goes with --loss cce, and is its default)",
-        )
+        p.add_argument("--output-activation", help=_OUTPUT_HELP)
         p.add_argument(
             "--loss", default="squared", help="; ".join(f"{name}: {loss.description}" for name, loss in LOSSES.items())
         )
@@ -135,7 +132,8 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
         except v.InputError as error:
             raise v.InputError("--layers", error.message) from None
     data = _dataset(args, sizes)
-    output = _output_activation(args, loss, options["activations"])
+    output = args.output_activation or ("softmax" if loss == "cce" else options["activations"])
+    output = v.check_choice("--output-activation", output, tuple(ACTIVATIONS))
     if sizes is None and (data is None or data.name == "seed"):
         options["activations"] = (options["activations"], output)
         network = seed_network(bias_mode="shared", **options)
@@ -163,13 +161,6 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
         if args.targets is not None:
             targets = v.check_vector("--targets", _values("--targets")(args.targets), network.sizes[-1])
     return (network, *network.check_data(inputs, targets))
-
-
-def _output_activation(args: argparse.Namespace, loss: str, hidden: str) -> str:
-    """--output-activation, checked; without it softmax under --loss cce, else --activation's."""
-    if args.output_activation is None:
-        return "softmax" if loss == "cce" else hidden
-    return v.check_choice("--output-activation", args.output_activation, tuple(ACTIVATIONS))
 
 
 def _dataset(args: argparse.Namespace, sizes: tuple[int, ...] | None) -> Dataset | None:
@@ -268,8 +259,7 @@ def _train(args: argparse.Namespace) -> str:
         return "\n".join(lines)
     outputs = result.network.forward(x).output
     if network.activations[-1] == "softmax":
-        right = accuracy(outputs, t)
-        lines.append(f"accuracy  {round(right * len(x))} of {len(x)} examples classified right ({right:.0%})")
+        lines.append(f"accuracy  {accuracy(outputs, t):.0%} of {len(x)} examples classified right")
     names = network.names.neurons
     for e, (xe, ye, te) in enumerate(zip(x, outputs, t)):
         where = (
