@@ -173,7 +173,8 @@ def _shared_bias_step(it: Iteration, l: int, slopes: np.ndarray) -> None:
     nm, g = it.nm, it.g
     neurons = nm.neurons[l + 1]
     unit = nm.bias_units[l]
-    if is_softmax_layer(it, l):
+    softmax = is_softmax_layer(it, l)
+    if softmax:
         factors = [delta_factor(it, l, k) for k in range(len(neurons))]
         rhs = [" + ".join(rf"{a} \cdot 1" for a, _ in factors), " + ".join(rf"{b} \cdot 1" for _, b in factors)]
     else:
@@ -189,7 +190,8 @@ def _shared_bias_step(it: Iteration, l: int, slopes: np.ndarray) -> None:
         f"dE_total/d{unit}",
         g.biases[l][0],
         rhs,
-        f"{unit} feeds every neuron of its layer, so its gradient adds up their contributions.",
+        f"{unit} feeds every neuron of its layer, so its gradient adds up their contributions"
+        + (": 0 up to rounding, as softmax ignores a shift shared by every net input." if softmax else "."),
         [unit, *neurons],
         parameter=unit,
         layer=l + 1,
