@@ -165,7 +165,7 @@ class DecisionBoundary:
         n = network.sizes[-1]
         with np.errstate(over="ignore", invalid="ignore"):
             self.classes, confidence = class_grid(network, extent)
-        self.title.set_text(f"class = largest of {n} outputs, pale where unsure")
+        self.title.set_text("class = largest output; pale: unsure")
         self.image.set_data(class_image(self.classes, confidence))
         self.points.set_cmap(ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n)]))
         self.points.set_offsets(inputs)

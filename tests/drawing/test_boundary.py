@@ -115,7 +115,7 @@ def test_several_outputs_draw_one_colour_per_class():
     assert class_image(np.array([[1]]), np.array([[0.0]])).tolist() == [[[1.0, 1.0, 1.0]]]  # a tie is white
     # each example in its target's class colour
     assert points.get_array().tolist() == [0] * 5 + [1] * 5 + [2] * 5
-    assert "largest of 3 outputs" in boundary.title.get_text()
+    assert boundary.title.get_text() == "class = largest output; pale: unsure"
     boundary.figure.canvas.draw()
     # and back to one output: the heat map again
     boundary.show(random_network((2, 3, 1), seed=0), XOR_INPUTS, XOR_TARGETS)
