@@ -82,6 +82,10 @@ def test_axes_named_i1_and_i2_title_and_ticks_readable_and_whole_on_the_panels_f
     for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
         ticks = axis.get_majorticklocs()
         assert len(ticks) >= 2 and all(low < t < high for t in ticks)  # none at an edge, where it would be cut
+    # the class regions' title too
+    softmax = random_network((2, 3, 3), seed=1, activations=["sigmoid", "softmax"], loss="cce")
+    plot.show(softmax, inputs, np.eye(3)[np.arange(len(inputs)) % 3])
+    assert_readable(ax, theme, (plot.title,))
 
 
 def test_inner_ticks_are_round_and_clear_of_the_edges():
