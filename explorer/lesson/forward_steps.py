@@ -24,7 +24,7 @@ def forward_steps(it: Iteration) -> None:
 
 
 def forward_layer_steps(it: Iteration, l: int) -> None:
-    """The forward steps of layer l + 1: net, then out, of each of its neurons."""
+    """The forward steps of layer l + 1: net, then out, of each of its neurons (a softmax layer: every net first)."""
     network, nm, fw = it.network, it.nm, it.fw
     shared = network.bias_mode == "shared"
     act = ACTIVATIONS[network.activations[l]]
@@ -45,8 +45,7 @@ def forward_layer_steps(it: Iteration, l: int) -> None:
             **where,
         )
         if act.coupled_loss is not None:
-            softmax_out_step(it, l, k)
-            continue
+            continue  # softmax: every out needs the whole layer's nets, so the outs come after them
         it.add(
             "forward",
             "out",
@@ -57,6 +56,9 @@ def forward_layer_steps(it: Iteration, l: int) -> None:
             [neuron],
             **where,
         )
+    if act.coupled_loss is not None:
+        for k in range(len(nm.neurons[l + 1])):
+            softmax_out_step(it, l, k)
 
 
 def error_steps(it: Iteration) -> None:

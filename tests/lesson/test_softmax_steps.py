@@ -89,3 +89,10 @@ def test_every_new_step_matches_central_differences(seed):
 def test_the_jacobian_helper():
     out = np.array([0.2, 0.3, 0.5])
     assert jacobian(out, 0, 0) == pytest.approx(0.16) and jacobian(out, 1, 2) == pytest.approx(-0.15)
+
+
+def test_a_softmax_layer_shows_every_net_before_any_out(seed_walk):
+    _, walk = seed_walk
+    forward = [s.symbol for s in walk.steps if s.phase == "forward"]
+    assert forward[4:] == ["net_o1", "net_o2", "out_o1", "out_o2"]
+    assert forward[:4] == ["net_h1", "out_h1", "net_h2", "out_h2"]  # an elementwise layer as before
