@@ -46,7 +46,8 @@ class Network:
     activations : str or sequence of str
         One name per layer after the input, or one name for all.
     loss : str
-        ``squared`` (the seed's), ``mse`` or ``bce``.
+        ``squared`` (the seed's), ``mse``, ``bce`` (sigmoid outputs) or ``cce``
+        (softmax outputs, whose targets add up to 1 per example).
     update_biases : bool
         The seed never changes its biases; set True to train them too.
     learning_rate : float
