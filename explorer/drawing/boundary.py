@@ -127,6 +127,7 @@ class DecisionBoundary:
         self.extent: tuple[float, float, float, float] | None = None
         #: the class at each pixel when several outputs are drawn (None with one output)
         self.classes: np.ndarray | None = None
+        self._outputs = 1  # the number of outputs the title and the examples' colours are set for
 
     def show(self, network: Network, inputs: np.ndarray, targets: np.ndarray) -> None:
         """Draw ``network``'s output over the examples' square and the examples; one redraw.
@@ -151,10 +152,9 @@ class DecisionBoundary:
         finite = grid[np.isfinite(grid)]
         low = min(0.0, float(targets.min()), float(finite.min()) if finite.size else 0.0)
         high = max(1.0, float(targets.max()), float(finite.max()) if finite.size else 1.0)
-        self.title.set_text("out_o1: blue low, white half, red high")
+        self._outputs_drawn(1)
         self.image.set_data(grid)
         self.image.set_clim(low, high)
-        self.points.set_cmap(COLOURS)
         self.points.set_offsets(inputs)
         self.points.set_array(targets[:, 0])
         self.points.set_clim(low, high)
@@ -165,13 +165,24 @@ class DecisionBoundary:
         n = network.sizes[-1]
         with np.errstate(over="ignore", invalid="ignore"):
             self.classes, confidence = class_grid(network, extent)
-        self.title.set_text("class = largest output; pale: unsure")
+        self._outputs_drawn(n)
         self.image.set_data(class_image(self.classes, confidence))
-        self.points.set_cmap(ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n)]))
         self.points.set_offsets(inputs)
         self.points.set_array(np.argmax(targets, axis=1))
         self.points.set_clim(-0.5, n - 0.5)
         self.figure.canvas.draw_idle()
+
+    def _outputs_drawn(self, n: int) -> None:
+        """Title and the examples' colours for ``n`` outputs: set only when that number changes."""
+        if n == self._outputs:
+            return
+        self._outputs = n
+        if n == 1:
+            self.title.set_text("out_o1: blue low, white half, red high")
+            self.points.set_cmap(COLOURS)
+        else:
+            self.title.set_text("class = largest output; pale: unsure")
+            self.points.set_cmap(ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n)]))
 
     def set_theme(self, theme: str) -> None:
         """Labels, ticks and title in ``theme``'s ink (``"light"`` or ``"dark"``); one redraw."""
