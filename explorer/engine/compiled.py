@@ -38,7 +38,8 @@ def train_compiled(
 ) -> tuple[Network, np.ndarray] | None:
     """Train a copy as :func:`explorer.engine.training.train` does; None where this cannot.
 
-    Returns None for a batch update under the seed's order with several
+    Returns None for a softmax layer (its outputs share one sum: there is no
+    float form per neuron), for a batch update under the seed's order with several
     examples (each layer's mean gradient is needed before the layer below
     can start), and when float arithmetic raised (the numpy trainer then
     takes over from the start; the checkpoints kept so far are its own
@@ -48,6 +49,8 @@ def train_compiled(
     kind = "single" if m == 1 else mode
     options = network.options
     if kind == "batch" and options.order == "seed":
+        return None
+    if any(ACTIVATIONS[a].coupled_loss is not None for a in options.activations):
         return None
     run = _trainer(network.sizes, _shape_options(options), kind)
     state = network.flat_state().tolist()  # under momentum the velocities follow the parameters

@@ -38,6 +38,22 @@ def softplus(net: Array) -> Array:
     return np.logaddexp(0.0, net)
 
 
+def softmax(net: Array) -> Array:
+    """e^net_k / sum_j e^net_j over the last axis (the layer); the largest net is taken out first.
+
+    e^(net_k - c) / sum_j e^(net_j - c) is the same number for any c, and
+    with c = max_j net_j no exp overflows and the sum is at least 1.
+    """
+    e = np.exp(net - np.max(net, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def log_softmax(net: Array) -> Array:
+    """ln softmax(net) = net_k - ln sum_j e^net_j, exact where softmax itself rounds to 0."""
+    top = np.max(net, axis=-1, keepdims=True)
+    return net - top - np.log(np.sum(np.exp(net - top), axis=-1, keepdims=True))
+
+
 def sigmoid_slope_exact(net: Array, out: Array) -> Array:
     """out (1 - out), with 1 - out taken as sigmoid(-net) where out is sigmoid(net) > 1/2.
 
@@ -81,6 +97,11 @@ class Activation:
     tex_slope: str
     #: what it does to the net input, as the walkthrough says it
     meaning: str
+    #: out_k depends on every net input of its layer (softmax), not on net_k
+    #: alone: ``f`` works on the last axis, ``df`` is only the Jacobian's
+    #: diagonal dout_k/dnet_k, and the layer must be the output layer, scored
+    #: by the loss named here, whose fused delta carries the whole Jacobian
+    coupled_loss: str | None = None
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -149,8 +170,23 @@ ACTIVATIONS: dict[str, Activation] = {
             r"\frac{{1}}{{1 + e^{{-{net}}}}}",
             "softplus, a smooth ReLU, makes it positive",
         ),
+        # No float form: the straight-line trainer declines a coupled layer
+        Activation(
+            "softmax",
+            softmax,
+            lambda net, out: out * (1.0 - out),
+            "",
+            "",
+            r"\frac{{e^{{{net}}}}}{{\sum_j e^{{net_j}}}}",
+            r"{out}(1 - {out})",
+            "softmax turns the layer's net inputs into probabilities that add up to 1",
+            coupled_loss="cce",
+        ),
     )
 }
+
+#: The activations that act on each neuron alone: any layer may use them.
+ELEMENTWISE = tuple(name for name, act in ACTIVATIONS.items() if act.coupled_loss is None)
 
 
 @dataclass(frozen=True)
@@ -234,6 +270,24 @@ def _py_bce(template: str) -> str:
     return template
 
 
+# Categorical cross-entropy, -sum_k t_k ln out_k, with ln out_k from the net
+# inputs (log_softmax): exact where out_k has rounded to 0.  A target of 0
+# adds nothing, even where ln out_k is -inf.
+def _cce_errors(net: Array, out: Array, t: Array, n: int) -> Array:
+    return np.where(t == 0.0, 0.0, -t * log_softmax(net))
+
+
+def _cce_d_out(net: Array, out: Array, t: Array, n: int) -> Array:
+    # -t_k / out_k, with out_k = e^(ln out_k): 0 where the target is 0
+    return np.where(t == 0.0, 0.0, -t * np.exp(-log_softmax(net)))
+
+
+def _cce_delta(net: Array, out: Array, t: Array, n: int) -> Array:
+    # sum_j (-t_j / out_j) out_j (delta_jk - out_k) = -t_k + out_k sum_j t_j = out_k - t_k,
+    # since the targets of an example add up to 1 (Network.check_data holds them to it)
+    return out - t
+
+
 LOSSES: dict[str, Loss] = {
     l.name: l
     for l in (
@@ -272,6 +326,19 @@ LOSSES: dict[str, Loss] = {
             fused_delta=_bce_delta,
             py_fused_delta=_py_bce("((1.0 - {t}) * S(z) - {t} * S(-z)) / {n}"),
             output_slope=sigmoid_slope_exact,
+        ),
+        # a sum over the classes, not a mean: the textbook's E = -sum_k t_k ln out_k
+        Loss(
+            "cce",
+            _cce_errors,
+            _cce_d_out,
+            "",
+            "",
+            r"-{t} \ln {out}",
+            r"-\frac{{{t}}}{{{out}}}",
+            "categorical cross-entropy, summed over the classes (targets of each example add up to 1)",
+            output_activation="softmax",
+            fused_delta=_cce_delta,
         ),
     )
 }

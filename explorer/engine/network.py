@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import validation as v
+from .formatting import number
 from .functions import LOSSES
 from .naming import Names, names
 from .options import Options, update_rule
@@ -58,7 +59,8 @@ class Network:
     activations : str or sequence of str
         One name per layer after the input, or one name for all.
     loss : str
-        ``squared`` (the seed's), ``mse`` or ``bce``.
+        ``squared`` (the seed's), ``mse``, ``bce`` (sigmoid outputs) or ``cce``
+        (softmax outputs, whose targets add up to 1 per example).
     update_biases : bool
         The seed never changes its biases; set True to train them too.
     learning_rate : float
@@ -110,6 +112,7 @@ class Network:
             momentum,
         )
         self.velocity: Velocity | None = None
+        self.options.check_sizes(self.sizes)
         if len(biases) != len(self.weights):
             raise v.InputError("biases", f"expected {len(self.weights)} layers of biases, got {len(biases)}")
         self.biases = [self._check_bias(l, b) for l, b in enumerate(biases)]
@@ -180,6 +183,7 @@ class Network:
             options["activations"] = self._activation_names(options["activations"])
         new = self.copy()
         new.options = dataclasses.replace(self.options, **options)  # type: ignore[arg-type]
+        new.options.check_sizes(new.sizes)
         if new.bias_mode != self.bias_mode:
             new.biases = [
                 new._check_bias(l, np.broadcast_to(b, (n,)))
@@ -374,4 +378,23 @@ class Network:
             raise v.InputError("targets", f"expected one row per input example ({x.shape[0]}), got {t.shape[0]}")
         if self.loss == "bce" and (np.any(t < 0) or np.any(t > 1)):
             raise v.InputError("targets", "binary cross-entropy needs targets from 0 to 1")
+        if self.loss == "cce":
+            check_distributions(t)
         return x, t
+
+
+def check_distributions(t: np.ndarray) -> None:
+    """Refuse targets that are not, row by row, probabilities adding up to 1 (a one-hot class, say).
+
+    Categorical cross-entropy's delta out_k - target_k holds only then.
+    """
+    if np.any(t < 0) or np.any(t > 1):
+        raise v.InputError("targets", "categorical cross-entropy needs targets from 0 to 1")
+    sums = t.sum(axis=1)
+    bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-9)
+    if bad.size:
+        raise v.InputError(
+            "targets",
+            "categorical cross-entropy needs each example's targets to add up to 1 (one class 1, the others 0); "
+            f"example {bad[0] + 1} adds up to {number(float(sums[bad[0]]))}",
+        )

@@ -80,11 +80,47 @@ class Options:
                 f"the output layer is {self.activations[-1]}",
             )
         check_order_and_rule(self.order, self.weight_decay, self.momentum, "order")
+        self._check_coupled()
 
     @property
     def plain(self) -> bool:
         """Plain gradient descent: no weight decay, no momentum."""
         return self.weight_decay == 0 and self.momentum == 0
+
+    def _check_coupled(self) -> None:
+        """Softmax only on the output layer, and only scored by its own loss (cross-entropy).
+
+        Softmax couples its layer: below the outputs each delta would need the
+        full Jacobian, and under squared error the output delta would too,
+        which the walkthrough does not teach; with cross-entropy the Jacobian
+        collapses to out - target, the form every course shows.
+        """
+        for l, name in enumerate(self.activations):
+            act = ACTIVATIONS[name]
+            if act.coupled_loss is None:
+                continue
+            if l < len(self.activations) - 1:
+                raise v.InputError(
+                    "activation",
+                    f"{name} couples a layer's outputs into probabilities: it is offered for the output layer only "
+                    f"(layer {l + 1} is hidden)",
+                )
+            if self.loss != act.coupled_loss:
+                wanted = LOSSES[act.coupled_loss].description.split(",")[0]
+                raise v.InputError(
+                    "loss",
+                    f"{name} outputs are scored by {wanted} ({act.coupled_loss}), "
+                    f"whose gradient is out - target; the loss is {self.loss}",
+                )
+
+    def check_sizes(self, sizes: tuple[int, ...]) -> None:
+        """Refuse a coupled output layer (softmax) of a single neuron: its output is always 1."""
+        name = self.activations[-1]
+        if ACTIVATIONS[name].coupled_loss is not None and sizes[-1] < 2:
+            raise v.InputError(
+                "activation",
+                f"{name} of a single output is always 1 and cannot learn: give the output layer 2 or more neurons",
+            )
 
     @cached_property
     def records(self) -> tuple[tuple[Activation, ...], Loss]:

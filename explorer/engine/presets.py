@@ -63,9 +63,15 @@ def random_network(sizes: Sequence[int], seed: int = 0, bias_mode: str = "shared
 
 
 def random_data(network: Network, examples: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Reproducible inputs in [-1, 1] and targets in [0.05, 0.95] for ``network``."""
+    """Reproducible inputs in [-1, 1] and targets in [0.05, 0.95] for ``network``.
+
+    Under categorical cross-entropy each example's targets are scaled to add
+    up to 1, as that loss requires.
+    """
     examples = v.parse_whole("examples", examples, 1, 10_000)
     rng = np.random.default_rng(v.parse_whole("seed", seed, 0, v.MAX_SEED) + 1)
     inputs = rng.uniform(-1.0, 1.0, size=(examples, network.sizes[0]))
     targets = rng.uniform(0.05, 0.95, size=(examples, network.sizes[-1]))
+    if network.loss == "cce":
+        targets = targets / targets.sum(axis=1, keepdims=True)
     return inputs, targets

@@ -20,12 +20,14 @@ import numpy as np
 
 from . import validation as v
 from .datasets import Dataset, fit_sizes
-from .functions import ACTIVATIONS
+from .functions import ACTIVATIONS, LOSSES
 from .network import Network
 from .presets import random_network, seed_network
 
 #: The activation of a hidden layer that has no neighbour to copy it from.
 DEFAULT_ACTIVATION = "sigmoid"
+#: The loss that comes back when softmax outputs give way to another activation.
+DEFAULT_LOSS = "squared"
 
 
 def shape(sizes: Sequence[int]) -> str:
@@ -59,11 +61,48 @@ def with_bias_mode(network: Network, mode: str) -> Network:
 
 
 def with_activation(network: Network, layer: object, name: object) -> Network:
-    """``network`` with layer ``layer`` (1 = the first after the inputs) using activation ``name``; weights kept."""
+    """``network`` with layer ``layer`` (1 = the first after the inputs) using activation ``name``; weights kept.
+
+    Softmax and its loss come as a pair: softmax on the outputs brings
+    cross-entropy (cce) with it, and another output activation in place of
+    softmax brings back squared error.  Softmax on a hidden layer is refused.
+    """
     acts = list(network.activations)
     layer = v.parse_whole("Activation", layer, 1, len(acts), f"choose a layer from 1 to {len(acts)}")
     acts[layer - 1] = v.check_choice(f"Activation of layer {layer}", name, tuple(ACTIVATIONS))
-    return network.with_options(activations=tuple(acts))
+    loss = network.loss
+    if layer == len(acts):
+        paired = ACTIVATIONS[acts[-1]].coupled_loss
+        if paired is not None:
+            loss = paired
+        elif ACTIVATIONS[network.activations[-1]].coupled_loss is not None:
+            loss = DEFAULT_LOSS
+    return network.with_options(activations=tuple(acts), loss=loss)
+
+
+def with_loss(network: Network, name: object) -> Network:
+    """``network`` scored by loss ``name``, its output activation changed where the loss needs another.
+
+    A loss that needs its own output activation (cce: softmax) brings it;
+    leaving softmax's own loss for another brings back sigmoid outputs.  A
+    loss that needs an output activation the network has not (bce without
+    sigmoid outputs) is refused, with the reason, as before.
+    """
+    name = v.check_choice("Loss", name, tuple(LOSSES))
+    acts = list(network.activations)
+    wanted = LOSSES[name].output_activation
+    if wanted is not None and ACTIVATIONS[wanted].coupled_loss == name:
+        acts[-1] = wanted
+    elif ACTIVATIONS[acts[-1]].coupled_loss not in (None, name):
+        acts[-1] = DEFAULT_ACTIVATION
+    return network.with_options(activations=tuple(acts), loss=name)
+
+
+def said_pairing(old: Network, new: Network) -> str | None:
+    """The sentence that says a change of activation or loss brought its partner, or None."""
+    if old.loss != new.loss and old.activations[-1] != new.activations[-1]:
+        return f"The output layer is now {new.activations[-1]}, scored by {new.loss}."
+    return None
 
 
 def with_options_of(parameters: Network, options: Network) -> Network:
@@ -80,7 +119,10 @@ def random_like(network: Network, sizes: Sequence[int], seed: int, **options: ob
     settings = options_of(network)
     settings.update(options)
     if len(settings["activations"]) != len(sizes) - 1:  # type: ignore[arg-type]
-        settings["activations"] = settings["activations"][-1]  # type: ignore[index]
+        output = settings["activations"][-1]  # type: ignore[index]
+        # a softmax output stays on the output layer; the hidden layers take sigmoid
+        hidden = DEFAULT_ACTIVATION if ACTIVATIONS[output].coupled_loss else output
+        settings["activations"] = (hidden,) * (len(sizes) - 2) + (output,)
     return random_network(sizes, seed=seed, bias_mode=network.bias_mode, **settings)
 
 

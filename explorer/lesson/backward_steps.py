@@ -18,6 +18,7 @@ from explorer.engine.formatting import tex_name, tex_symbol, tex_term
 from explorer.engine.functions import ACTIVATIONS, LOSSES, shown_slope
 
 from .forward_steps import loss_latex
+from .softmax_steps import delta_factor, is_softmax_layer, softmax_delta_steps
 from .steps import Iteration
 
 
@@ -60,11 +61,15 @@ def slopes(it: Iteration, l: int) -> np.ndarray:
 
 def neuron_steps(it: Iteration, l: int, k: int) -> None:
     """The backward steps of neuron k of layer l + 1: its dE/dout (hidden), slope and parameter gradients."""
+    if is_softmax_layer(it, l):  # the output delta through the Jacobian, then the gradients from it
+        softmax_delta_steps(it, l, k)
+        _parameter_steps(it, l, k, delta_factor(it, l, k))
+        return
     slope = slopes(it, l)[k]
     if l < len(it.network.weights) - 1:
         _path_steps(it, l, k)
     _slope_step(it, l, k, slope)
-    _parameter_steps(it, l, k, slope)
+    _parameter_steps(it, l, k, _chain(it, l, k, slope))
 
 
 def shared_bias_steps(it: Iteration, l: int) -> None:
@@ -93,15 +98,26 @@ def _slope_step(it: Iteration, l: int, k: int, slope: float) -> None:
     )
 
 
-def _parameter_steps(it: Iteration, l: int, k: int, slope: float) -> None:
-    """For each weight into neuron k of layer l + 1 (and its own bias): dnet/d(parameter), then the gradient."""
+def _chain(it: Iteration, l: int, k: int, slope: float) -> tuple[str, str]:
+    """dE_total/dout times dout/dnet of neuron k of layer l + 1, by name and by number: where the chain starts."""
+    neuron = it.nm.neurons[l + 1][k]
+    return (
+        rf"{tex_symbol(f'dE_total/dout_{neuron}')} \cdot {tex_symbol(f'dout_{neuron}/dnet_{neuron}')}",
+        rf"{tex_term(it.g.d_outs[l][k])} \cdot {tex_term(slope)}",
+    )
+
+
+def _parameter_steps(it: Iteration, l: int, k: int, start: tuple[str, str]) -> None:
+    """For each weight into neuron k of layer l + 1 (and its own bias): dnet/d(parameter), then the gradient.
+
+    ``start`` is dE_total/dnet by name and by number, from :func:`_chain` or a softmax layer's own step.
+    """
     network, nm, g = it.network, it.nm, it.g
     neuron = nm.neurons[l + 1][k]
     a_prev = it.fw.outs[l]
     where = dict(neuron=neuron, layer=l + 1)
     error_nodes = [f"E_{neuron}"] if l == len(network.weights) - 1 else []
-    chain = rf"{tex_symbol(f'dE_total/dout_{neuron}')} \cdot {tex_symbol(f'dout_{neuron}/dnet_{neuron}')}"
-    numbers = rf"{tex_term(g.d_outs[l][k])} \cdot {tex_term(slope)}"
+    chain, numbers = start
     for j, w in enumerate(nm.weights[l][k]):
         s_in = f"dnet_{neuron}/d{w}"
         it.add(
@@ -158,18 +174,25 @@ def _shared_bias_step(it: Iteration, l: int, slopes: np.ndarray) -> None:
     nm, g = it.nm, it.g
     neurons = nm.neurons[l + 1]
     unit = nm.bias_units[l]
+    softmax = is_softmax_layer(it, l)
+    if softmax:
+        factors = [delta_factor(it, l, k) for k in range(len(neurons))]
+        rhs = [" + ".join(rf"{a} \cdot 1" for a, _ in factors), " + ".join(rf"{b} \cdot 1" for _, b in factors)]
+    else:
+        rhs = [
+            " + ".join(
+                rf"{tex_symbol(f'dE_total/dout_{n}')} \cdot {tex_symbol(f'dout_{n}/dnet_{n}')} \cdot 1" for n in neurons
+            ),
+            " + ".join(rf"{tex_term(g.d_outs[l][k])} \cdot {tex_term(slopes[k])} \cdot 1" for k in range(len(neurons))),
+        ]
     it.add(
         "backward",
         "gradient",
         f"dE_total/d{unit}",
         g.biases[l][0],
-        [
-            " + ".join(
-                rf"{tex_symbol(f'dE_total/dout_{n}')} \cdot {tex_symbol(f'dout_{n}/dnet_{n}')} \cdot 1" for n in neurons
-            ),
-            " + ".join(rf"{tex_term(g.d_outs[l][k])} \cdot {tex_term(slopes[k])} \cdot 1" for k in range(len(neurons))),
-        ],
-        f"{unit} feeds every neuron of its layer, so its gradient adds up their contributions.",
+        rhs,
+        f"{unit} feeds every neuron of its layer, so its gradient adds up their contributions"
+        + (": 0 up to rounding, as softmax ignores a shift shared by every net input." if softmax else "."),
         [unit, *neurons],
         parameter=unit,
         layer=l + 1,
@@ -214,7 +237,8 @@ def _path_steps(it: Iteration, l: int, j: int) -> None:
 def _delta_symbol(it: Iteration, l: int, k: int) -> str:
     """dE/dnet of neuron k of layer l + 2, named as the seed names it (dE_o1/dnet_o1 at the outputs)."""
     n = it.nm.neurons[l + 2][k]
-    return f"dE_{n}/dnet_{n}" if l + 2 == len(it.nm.neurons) - 1 else f"dE_total/dnet_{n}"
+    own_error = l + 2 == len(it.nm.neurons) - 1 and not is_softmax_layer(it, l + 1)
+    return f"dE_{n}/dnet_{n}" if own_error else f"dE_total/dnet_{n}"
 
 
 def _delta_step(it: Iteration, l: int, k: int) -> None:
@@ -223,6 +247,8 @@ def _delta_step(it: Iteration, l: int, k: int) -> None:
     Those two are the engine's numbers, as their own steps showed them, so a
     neuron's steps can be worked out without the steps before them.
     """
+    if is_softmax_layer(it, l + 1):
+        return  # a softmax output's dE_total/dnet was a step of its own, with the Jacobian
     n = it.nm.neurons[l + 2][k]
     to_output = l + 2 == len(it.nm.neurons) - 1
     s_delta = _delta_symbol(it, l, k)
@@ -250,7 +276,8 @@ def _one_path_steps(it: Iteration, l: int, j: int, k: int) -> tuple[str, float]:
     """
     network, nm = it.network, it.nm
     n, h = nm.neurons[l + 2][k], nm.neurons[l + 1][j]
-    to_output = l + 2 == len(nm.neurons) - 1
+    # a path named by the output's own error E_o1 (the seed's); a softmax output's error depends on every net
+    to_output = l + 2 == len(nm.neurons) - 1 and not is_softmax_layer(it, l + 1)
     seed_order = network.order == "seed"
     W = (it.after if seed_order else network).weights[l + 1]
     delta = it.g.deltas[l + 1][k]

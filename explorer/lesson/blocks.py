@@ -29,6 +29,7 @@ from . import backward_steps as bw
 from . import batch_steps as bt
 from . import forward_steps as fw
 from . import update_steps as up
+from .softmax_steps import is_softmax_layer, jacobian
 from .steps import Iteration, Step
 
 Values = dict[tuple[str, str], float]
@@ -52,11 +53,16 @@ def plan(it: Iteration, batch: int) -> list[Block]:
     blocks = [Block("forward", "forward", 2 * sizes[l + 1], (l,)) for l in range(L)]
     blocks.append(Block("error", "error", sizes[-1] + 1))
     blocks.append(Block("backward", "output", sizes[-1]))
+    softmax = is_softmax_layer(it, L - 1)
     for l in reversed(range(L)):
         for k in range(sizes[l + 1]):
-            paths = 0 if l == L - 1 else 2 * sizes[l + 2] + 1 + (sizes[l + 2] if k == 0 else 0)
+            # the deltas above, shown before the first neuron's paths (a softmax output's had their own steps)
+            deltas_above = sizes[l + 2] if l < L - 1 and k == 0 and not (softmax and l == L - 2) else 0
+            paths = 0 if l == L - 1 else 2 * sizes[l + 2] + 1 + deltas_above
             own_bias = 2 if updated and not shared else 0
-            blocks.append(Block("backward", "neuron", paths + 1 + 2 * sizes[l] + own_bias, (l, k)))
+            # a softmax output: its Jacobian's column (n entries) and its delta, for its one slope
+            jacobian = sizes[-1] if softmax and l == L - 1 else 0
+            blocks.append(Block("backward", "neuron", paths + 1 + jacobian + 2 * sizes[l] + own_bias, (l, k)))
         if updated and shared:
             blocks.append(Block("backward", "shared_bias", 1, (l,)))
     if batch:
@@ -233,16 +239,22 @@ def _neuron_values(it: Iteration, l: int, k: int) -> Values:
     nm, g, net = it.nm, it.g, it.network
     h, values = nm.neurons[l + 1][k], {}
     # Python floats: the same numbers as the steps' (a float times a float is numpy's product too)
-    if l < len(net.weights) - 1:
+    if is_softmax_layer(it, l):
+        out = it.fw.outs[l + 1]
+        for j in range(len(nm.neurons[l + 1])):
+            values[("slope" if j == k else "cross_slope", h)] = jacobian(out, j, k)
+        values[("delta", h)] = float(g.deltas[l][k])
+    elif l < len(net.weights) - 1:
         W = (it.after if net.order == "seed" else net).weights[l + 1][:, k].tolist()
         deltas = g.deltas[l + 1].tolist()
         for above, n in enumerate(nm.neurons[l + 2]):
-            if k == 0:
+            if k == 0 and not is_softmax_layer(it, l + 1):
                 values[("delta", n)] = deltas[above]
             values[("weight_above", nm.weights[l + 1][above][k])] = W[above]
             values[("path", h)] = deltas[above] * W[above]
         values[("d_out", h)] = float(g.d_outs[l][k])
-    values[("slope", h)] = float(bw.slopes(it, l)[k])
+    if not is_softmax_layer(it, l):
+        values[("slope", h)] = float(bw.slopes(it, l)[k])
     inputs, gradients = it.fw.outs[l].tolist(), g.weights[l][k].tolist()
     for j, w in enumerate(nm.weights[l][k]):
         values[("input", w)], values[("gradient", w)] = inputs[j], gradients[j]

@@ -38,11 +38,17 @@ def _factors(c: Context, step: Step) -> list[tuple[str, np.ndarray]]:
             (f"dnet_{step.via}/dout_{neuron}", r.above(l - 1)[via, k]),
         ]
     gradient = q in ("gradient", "example_gradient") and not is_mean(step)
+    # a softmax output's delta is a sum through the Jacobian (softmax_mistakes), not a product
+    softmax = l == len(c.network.weights) and c.network.activations[-1] == "softmax"
+    if softmax and (q == "delta" or not neuron):
+        return []
     if q == "delta" or (gradient and neuron):
         k = nm.neurons[l].index(neuron)
         acts, loss = r.options.records
         slope = shown_slope(acts[l - 1], loss, l == len(acts), r.nets[l - 1], r.outs[l])[k]
         factors = [(f"dE_total/dout_{neuron}", g.d_outs[l - 1][k]), (f"dout_{neuron}/dnet_{neuron}", slope)]
+        if softmax:
+            factors = [(f"dE_total/dnet_{neuron}", g.deltas[l - 1][k])]
         if gradient:
             kind, pl, _pk, pj = position(nm, step.parameter)
             if kind == "w":

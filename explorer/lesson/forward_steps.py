@@ -13,6 +13,7 @@ from __future__ import annotations
 from explorer.engine.formatting import number, tex_name, tex_number, tex_term
 from explorer.engine.functions import ACTIVATIONS, LOSSES
 
+from .softmax_steps import softmax_out_step
 from .steps import Iteration
 
 
@@ -23,7 +24,7 @@ def forward_steps(it: Iteration) -> None:
 
 
 def forward_layer_steps(it: Iteration, l: int) -> None:
-    """The forward steps of layer l + 1: net, then out, of each of its neurons."""
+    """The forward steps of layer l + 1: net, then out, of each of its neurons (a softmax layer: every net first)."""
     network, nm, fw = it.network, it.nm, it.fw
     shared = network.bias_mode == "shared"
     act = ACTIVATIONS[network.activations[l]]
@@ -43,6 +44,8 @@ def forward_layer_steps(it: Iteration, l: int) -> None:
             [*nm.neurons[l], *nm.weights[l][k], *it.bias_elements(l, k), neuron],
             **where,
         )
+        if act.coupled_loss is not None:
+            continue  # softmax: every out needs the whole layer's nets, so the outs come after them
         it.add(
             "forward",
             "out",
@@ -53,6 +56,9 @@ def forward_layer_steps(it: Iteration, l: int) -> None:
             [neuron],
             **where,
         )
+    if act.coupled_loss is not None:
+        for k in range(len(nm.neurons[l + 1])):
+            softmax_out_step(it, l, k)
 
 
 def error_steps(it: Iteration) -> None:

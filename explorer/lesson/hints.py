@@ -13,6 +13,10 @@ def operands(step: Step, network: Network) -> list[str]:
     """The quantities ``step``'s formula combines, by name (for a hint): ``["w1", "i1", ...]``."""
     nm, q, l, n = network.names, step.quantity, step.layer, step.neuron
     L = len(network.weights)
+    if ACTIVATIONS[network.activations[-1]].coupled_loss is not None:
+        softmax = _softmax_operands(step, network)
+        if softmax is not None:
+            return softmax
 
     def value_name(layer: int, j: int) -> str:
         return nm.neurons[0][j] if layer == 0 else f"out_{nm.neurons[layer][j]}"
@@ -58,6 +62,27 @@ def operands(step: Step, network: Network) -> list[str]:
     if q == "update":
         return [step.parameter, "eta", f"dE_total/d{step.parameter}"]
     return []
+
+
+def _softmax_operands(step: Step, network: Network) -> list[str] | None:
+    """The operands of a step a softmax output layer changes; None for the others."""
+    nm, q, l, n = network.names, step.quantity, step.layer, step.neuron
+    L, outputs = len(network.weights), network.names.neurons[-1]
+    if l == L and q == "out":
+        return [f"net_{o}" for o in outputs]
+    if q == "cross_slope":
+        return [f"out_{step.via}", f"out_{n}"]
+    if l == L and q == "delta":
+        return [f"dE_total/dout_{o}" for o in outputs] + [f"dout_{o}/dnet_{n}" for o in outputs]
+    if l == L - 1 and q == "path":
+        return [f"dE_total/dnet_{step.via}", f"dnet_{step.via}/dout_{n}"]
+    if l == L - 1 and q == "d_out":
+        return [f"dE_total/dout_{n} via {v}" for v in outputs]
+    if l == L and q == "gradient" and not is_mean(step):
+        kind, _pl, _pk, _pj = position(nm, step.parameter)
+        neurons = (n,) if n else outputs
+        return [f"dE_total/dnet_{x}" for x in neurons] + ([f"dnet_{n}/d{step.parameter}"] if kind == "w" else [])
+    return None
 
 
 def hint(step: Step, network: Network) -> str:

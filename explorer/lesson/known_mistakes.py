@@ -21,6 +21,9 @@ MISTAKES = {
     "bias": "the bias left out",
     "half": "the 1/2 of the squared error dropped",
     "eta": "the learning rate left out",
+    "independent": "out(1 - out) used as if each softmax output were independent",
+    "cross_terms": "the cross terms of the softmax's Jacobian dropped",
+    "log_sign": "the sign of the log flipped",
 }
 
 

@@ -18,6 +18,8 @@ The slips come in two kinds, each in its own module:
                          factors for the step: ``factor``, ``one_path``,
                          ``slope_as_out`` in one product, and for a slope
                          ``net_for_out`` / ``out_for_net``
+:mod:`.softmax_mistakes` a softmax output's: ``independent``, ``cross_terms``,
+                         ``log_sign``
 
 Each slip is worked out on the numbers the step itself is computed from: in
 batch mode a mean's and an update's from the whole batch, a per-example
@@ -31,6 +33,7 @@ import math
 
 from . import factor_mistakes as factor
 from . import rerun_mistakes as rerun
+from . import softmax_mistakes as softmax
 from .known_mistakes import MISTAKES, Mistake
 from .reruns import Context
 from .steps import Step
@@ -52,6 +55,9 @@ _ALL = (
     rerun.bias,
     rerun.half,
     rerun.eta,
+    softmax.independent,
+    softmax.cross_terms,
+    softmax.log_sign,
 )
 
 

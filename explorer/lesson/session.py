@@ -2,8 +2,7 @@
 
 One :class:`Session` is the single source of truth behind a panel.  Its traits (``step``, ``learning_rate``,
 ``iteration``, ``training``) are what widgets link to; every operation validates first and changes state after,
-so an :class:`~explorer.engine.validation.InputError` leaves the session exactly as it was.  No widgets here:
-the session works, and is tested, on its own.
+so an :class:`~explorer.engine.validation.InputError` leaves the session as it was.  No widgets here.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from explorer.engine import reshape
 from explorer.engine import validation as v
 from explorer.engine.datasets import choose, identify
 from explorer.engine.error_history import ErrorHistory
-from explorer.engine.functions import LOSSES
 from explorer.engine.history import History
 from explorer.engine.network import Network
 from explorer.engine.options import BIAS_MODES, ORDERS, check_order_and_rule
@@ -32,9 +30,8 @@ from .walkthrough import PHASES, Walkthrough, walkthrough_checked
 class Session(traitlets.HasTraits):
     """A network, its example(s), the current iteration's walkthrough and the run's errors.
 
-    ``step`` counts the walkthrough steps done (0 = none yet, ``len(walk)`` =
-    the update has been worked out).  The network only changes when the
-    next iteration starts, or by training, editing or resetting.
+    ``step`` counts the walkthrough steps done (0 = none yet, ``len(walk)`` = the update has been worked out).
+    The network only changes when the next iteration starts, or by training, editing or resetting.
 
     ``iteration`` is the iteration shown (the network after that many iterations); ``trained`` how far the
     run has gone.  Any iteration up to ``trained`` can be opened again (:meth:`go_to_iteration`): its
@@ -51,8 +48,7 @@ class Session(traitlets.HasTraits):
     mode = traitlets.Unicode("online")
     #: the seed "Random weights" last used
     seed = traitlets.Int(0)
-    #: the iteration at which E_total stopped being finite; None while it is
-    #: finite.  Kept until the weights are reset or edited back to finite.
+    #: the iteration at which E_total stopped being finite (None while finite), until reset or edited back
     diverged_at = traitlets.Int(None, allow_none=True)
     #: bumped whenever the network, example or options change (views redraw)
     revision = traitlets.Int(0)
@@ -235,16 +231,20 @@ class Session(traitlets.HasTraits):
         self._restart()
 
     # -------------------------------------------------------- architecture
-    def set_activation(self, layer: int, name: str) -> None:
-        """Activation of layer ``layer`` (1 = the first after the inputs); the weights stay."""
-        self._replace(self._checked(reshape.with_activation(self.network, layer, name)))
+    def set_activation(self, layer: int, name: str) -> str | None:
+        """Activation of layer ``layer`` (1 = the first after the inputs); the weights stay (see :meth:`_reoption`)."""
+        return self._reoption(reshape.with_activation(self.network, layer, name))
 
-    def set_loss(self, name: str) -> None:
-        """The loss; bce is refused, with the reason, unless the outputs are sigmoid."""
-        name = v.check_choice("Loss", name, tuple(LOSSES))
-        # another quantity: a new curve and history, from the weights as they are
-        self.network = self._checked(self.network.with_options(loss=name))
-        self._fresh_run()
+    def set_loss(self, name: str) -> str | None:
+        """The loss; bce is refused, with the reason, unless the outputs are sigmoid (see :meth:`_reoption`)."""
+        return self._reoption(reshape.with_loss(self.network, name))
+
+    def _reoption(self, network: Network) -> str | None:
+        """Take ``network``'s options; softmax outputs and cce come as a pair: returns the sentence saying so."""
+        old, self.network = self.network, self._checked(network)
+        # another loss is another quantity: a new curve and history, from the weights as they are
+        self._fresh_run() if network.loss != old.loss else self._replace(network)
+        return reshape.said_pairing(old, network)
 
     def set_bias_mode(self, mode: str) -> str:
         """One bias per layer (shared, the seed's) or one per neuron; returns what changed."""

@@ -29,6 +29,7 @@ QUANTITIES = {
     "total_error": "the sum of the output errors (E_total)",
     "d_out": "dE_total/dout of a neuron",
     "slope": "dout/dnet of a neuron: its activation's slope",
+    "cross_slope": "dout_via/dnet of a softmax output: how another output moves with this net input",
     "input": "dnet/d(parameter): what the parameter multiplies",
     "gradient": "dE_total/d(parameter)",
     "delta": "dE/dnet of a neuron of the layer above (via)",

@@ -52,3 +52,17 @@ def interrupted(command: str) -> int:
     newline = "\n" if sys.stderr.isatty() else ""
     print(f"{newline}{command}: interrupted", file=sys.stderr)
     return INTERRUPTED
+
+
+_NEGATIVE_VALUE = re.compile(r"-\.?\d")
+
+
+def negative_values_joined(argv: list[str], value_options: tuple[str, ...]) -> list[str]:
+    """``--inputs -1,2`` -> ``--inputs=-1,2``, which argparse reads as a value rather than an option."""
+    joined: list[str] = []
+    for arg in argv:
+        if joined and joined[-1] in value_options and _NEGATIVE_VALUE.match(arg):
+            joined[-1] = f"{joined[-1]}={arg}"
+        else:
+            joined.append(arg)
+    return joined

@@ -14,7 +14,6 @@ import argparse
 import contextlib
 import importlib.util
 import json
-import re
 import sys
 import time
 from collections.abc import Sequence
@@ -25,23 +24,24 @@ import numpy as np
 from explorer.drawing.handout import FORMATS, handout
 from explorer.engine import paths
 from explorer.engine import validation as v
-from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset, check_fits, dataset, parse_table
+from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset, accuracy, check_fits, dataset, parse_table
 from explorer.engine.formatting import number
-from explorer.engine.functions import ACTIVATIONS, LOSSES
+from explorer.engine.functions import ACTIVATIONS, ELEMENTWISE, LOSSES
 from explorer.engine.network import Network
 from explorer.engine.options import BIAS_MODES, ORDERS, check_order_and_rule
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from explorer.engine.training import MODES, TrainingResult, train
 from explorer.lesson.walkthrough import PHASES, walkthrough
 
-from .arguments import OneLineParser, interrupted
+from .arguments import OneLineParser, interrupted, negative_values_joined
 
 #: A run longer than this reports its progress on stderr, about once a second.
 PROGRESS_SECONDS = 1.0
 #: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
 # argparse takes "-1,2" for an option (it only knows "-1" and "-.5" as numbers)
-_NEGATIVE_VALUE = re.compile(r"-\.?\d")
-_VALUE_OPTIONS = ("--inputs", "--targets", "--lr", "--layers", "--seed", "--iterations", "--weight-decay", "--momentum")
+#: options whose value may start with a minus sign (``--inputs -1,2``)
+VALUE_OPTIONS = ("--inputs", "--targets", "--lr", "--layers", "--seed", "--iterations", "--weight-decay", "--momentum")
+_OUTPUT_HELP = "the output layer's activation, if not --activation's (softmax: with --loss cce, its default)"
 
 
 def _values(field: str):
@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     def network_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--layers", help="layer sizes, e.g. 2,3,2 (default: the seed's 2,2,2 network)")
         p.add_argument("--seed", default="0", help="random seed for --layers weights (default 0)")
-        p.add_argument("--activation", default="sigmoid", help=f"one of {', '.join(ACTIVATIONS)}")
+        p.add_argument("--activation", default="sigmoid", help=f"one of {', '.join(ELEMENTWISE)}")
+        p.add_argument("--output-activation", help=_OUTPUT_HELP)
         p.add_argument(
             "--loss", default="squared", help="; ".join(f"{name}: {loss.description}" for name, loss in LOSSES.items())
         )
@@ -115,9 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]:
     """The network and its examples, inputs (m, n_0) and targets (m, n_L), the arguments describe."""
+    loss = v.check_choice("--loss", args.loss, tuple(LOSSES))
     options = dict(
         activations=v.check_choice("--activation", args.activation, tuple(ACTIVATIONS)),
-        loss=v.check_choice("--loss", args.loss, tuple(LOSSES)),
+        loss=loss,
         update_biases=args.update_biases,
         learning_rate=v.parse_learning_rate(args.lr, "--lr"),
         order=v.check_choice("--order", args.order, ORDERS),
@@ -134,7 +136,10 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
         except v.InputError as error:
             raise v.InputError("--layers", error.message) from None
     data = _dataset(args, sizes)
+    output = args.output_activation or ("softmax" if loss == "cce" else options["activations"])
+    output = v.check_choice("--output-activation", output, tuple(ACTIVATIONS))
     if sizes is None and (data is None or data.name == "seed"):
+        options["activations"] = (options["activations"], output)
         network = seed_network(bias_mode="shared", **options)
         if bias_mode == "per-neuron":
             network = Network(
@@ -149,6 +154,7 @@ def _problem(args: argparse.Namespace) -> tuple[Network, np.ndarray, np.ndarray]
         sizes = sizes or (data.n_inputs, 2, data.n_outputs)
         if data is not None:
             check_fits(data, sizes, "--layers")
+        options["activations"] = (options["activations"],) * (len(sizes) - 2) + (output,)
         network = random_network(sizes, seed=seed, bias_mode=bias_mode, **options)
         inputs, targets = random_data(network, 1, seed)
     if data is not None:
@@ -256,6 +262,8 @@ def _train(args: argparse.Namespace) -> str:
         lines.append(f"diverged at iteration {result.diverged_at}: the learning rate is too large")
         return "\n".join(lines)
     outputs = result.network.forward(x).output
+    if network.activations[-1] == "softmax":
+        lines.append(f"accuracy  {accuracy(outputs, t):.0%} of {len(x)} examples classified right")
     names = network.names.neurons
     for e, (xe, ye, te) in enumerate(zip(x, outputs, t)):
         where = (
@@ -323,17 +331,6 @@ def train_reporting(
     return TrainingResult(current, errors, None if finite.all() else int(np.argmin(finite)))
 
 
-def _negative_values_joined(argv: list[str]) -> list[str]:
-    """``--inputs -1,2`` -> ``--inputs=-1,2``, which argparse reads as a value."""
-    joined: list[str] = []
-    for arg in argv:
-        if joined and joined[-1] in _VALUE_OPTIONS and _NEGATIVE_VALUE.match(arg):
-            joined[-1] = f"{joined[-1]}={arg}"
-        else:
-            joined.append(arg)
-    return joined
-
-
 def _handout(args: argparse.Namespace) -> str:
     fmt = v.check_choice("--format", args.format, FORMATS)
     network, inputs, targets = _problem(args)
@@ -382,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(_negative_values_joined(argv))
+    args = parser.parse_args(negative_values_joined(argv, VALUE_OPTIONS))
     try:
         output = COMMANDS[args.command](args)
     except v.InputError as error:

@@ -58,6 +58,7 @@ TITLES = {
     "01": "Step by step: one iteration of backpropagation",
     "02": "The learning rate",
     "03": "Beyond one example",
+    "04": "Several classes: softmax and cross-entropy",
 }
 
 #: The cell put in front of every notebook on the site.
@@ -91,7 +92,7 @@ def site_notebook(source: Path, *, presenter: bool) -> dict:
 
 
 def write_contents(folder: Path) -> None:
-    """The three notebooks in ``folder``, and their classroom copies in ``folder/classroom``."""
+    """The notebooks in ``folder``, and their classroom copies in ``folder/classroom``."""
     (folder / CLASSROOM).mkdir(parents=True, exist_ok=True)
     for name in NOTEBOOKS.values():
         for target, presenter in ((folder / name, False), (folder / CLASSROOM / name, True)):

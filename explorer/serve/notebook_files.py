@@ -29,7 +29,12 @@ from .arguments import OneLineParser
 _PACKAGE = Path(__file__).resolve().parents[1]
 # an installed wheel carries them in the package; a source checkout has them beside it
 NOTEBOOK_DIR = _PACKAGE / "notebooks" if (_PACKAGE / "notebooks").is_dir() else _PACKAGE.parent / "notebooks"
-NOTEBOOKS = {"01": "01_step_by_step.ipynb", "02": "02_learning_rate.ipynb", "03": "03_beyond_one_example.ipynb"}
+NOTEBOOKS = {
+    "01": "01_step_by_step.ipynb",
+    "02": "02_learning_rate.ipynb",
+    "03": "03_beyond_one_example.ipynb",
+    "04": "04_several_classes.ipynb",
+}
 
 
 class Copied(NamedTuple):
@@ -40,7 +45,7 @@ class Copied(NamedTuple):
 
 
 def notebook_path(key: str) -> Path:
-    """The shipped notebook for ``key`` ("01", "02" or "03")."""
+    """The shipped notebook for ``key`` ("01" to "04")."""
     return NOTEBOOK_DIR / NOTEBOOKS[key]
 
 

@@ -82,8 +82,45 @@ def test_axes_named_i1_and_i2_title_and_ticks_readable_and_whole_on_the_panels_f
     for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
         ticks = axis.get_majorticklocs()
         assert len(ticks) >= 2 and all(low < t < high for t in ticks)  # none at an edge, where it would be cut
+    # the class regions' title too
+    softmax = random_network((2, 3, 3), seed=1, activations=["sigmoid", "softmax"], loss="cce")
+    plot.show(softmax, inputs, np.eye(3)[np.arange(len(inputs)) % 3])
+    assert_readable(ax, theme, (plot.title,))
 
 
 def test_inner_ticks_are_round_and_clear_of_the_edges():
     assert inner_ticks(-0.25, 1.25) == [0.0, 0.5, 1.0]
     assert inner_ticks(-4.0, 3.5) == [-2.0, 0.0, 2.0]
+
+
+def test_several_outputs_draw_one_colour_per_class():
+    from matplotlib.colors import to_rgb
+
+    from explorer.drawing.boundary import CLASS_COLOURS, class_grid, class_image
+    from explorer.engine.datasets import dataset
+    from explorer.engine.training import train
+
+    data = dataset("three-class")
+    net = random_network((2, 3, 3), seed=0, activations=["sigmoid", "softmax"], loss="cce")
+    net = train(net, data.inputs, data.targets, 300).network
+    boundary = DecisionBoundary()
+    FigureCanvasAgg(boundary.figure)
+    image, points = boundary.image, boundary.points
+    boundary.show(net, data.inputs, data.targets)
+    assert boundary.image is image and boundary.points is points
+    classes, confidence = class_grid(net, square(data.inputs))
+    assert np.array_equal(boundary.classes, classes) and set(np.unique(classes)) == {0, 1, 2}
+    pixels = boundary.pixels()
+    assert pixels.shape == (RESOLUTION, RESOLUTION, 3)
+    # where the network is sure, a pixel is its class's colour (70%) on white
+    r, c = np.unravel_index(np.argmax(confidence), confidence.shape)
+    sure = 1.0 - 0.7 * np.sqrt(confidence[r, c]) * (1.0 - np.array(to_rgb(CLASS_COLOURS[classes[r, c]])))
+    assert pixels[r, c] == pytest.approx(sure)
+    assert class_image(np.array([[1]]), np.array([[0.0]])).tolist() == [[[1.0, 1.0, 1.0]]]  # a tie is white
+    # each example in its target's class colour
+    assert points.get_array().tolist() == [0] * 5 + [1] * 5 + [2] * 5
+    assert boundary.title.get_text() == "class = largest output; pale: unsure"
+    boundary.figure.canvas.draw()
+    # and back to one output: the heat map again
+    boundary.show(random_network((2, 3, 1), seed=0), XOR_INPUTS, XOR_TARGETS)
+    assert boundary.pixels().shape == (RESOLUTION, RESOLUTION) and boundary.classes is None

@@ -234,6 +234,22 @@ def test_html_for_random_networks_has_every_step(config):
     assert summary[3] == number(walk.error_after)
 
 
+@pytest.mark.parametrize("quiz", [False, True])
+def test_a_softmax_network_has_every_step_and_its_jacobian(quiz):
+    walk = random_walk(
+        (2, 3, 3), activations=["tanh", "softmax"], loss="cce", update_biases=True, bias_mode="per-neuron"
+    )
+    root = parse(ho.handout(walk, quiz=quiz))
+    steps = [li for li in root.iter("li") if li.get("data-symbol")]
+    assert [li.get("data-symbol") for li in steps] == [s.symbol for s in walk.steps]
+    assert {"dout_o2/dnet_o1", "dE_total/dnet_o1"} <= {li.get("data-symbol") for li in steps}
+    if not quiz:
+        assert [math_text(rows(li)[-1]) for li in steps] == [number(s.value) for s in walk.steps]
+    for step in walk.steps:  # each step's last part is its result, for the quiz's blank
+        assert split_equation(step.latex)[-1] == tex_number(step.value), step.symbol
+    assert "out - target" in ho.handout(walk, "markdown")
+
+
 # ------------------------------------------------------------------------ markdown
 def test_markdown_has_every_step_in_latex_grouped_by_phase(seed_walk):
     text = ho.handout(seed_walk, "markdown")

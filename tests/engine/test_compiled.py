@@ -65,6 +65,15 @@ def test_a_seed_order_batch_of_several_examples_is_left_to_numpy():
     assert train_compiled(net, x[:1], t[:1], 5, "batch") is not None  # one example: one step either way
 
 
+def test_a_softmax_layer_is_left_to_numpy():
+    """Its outputs share one sum: there is no float form per neuron."""
+    net = random_network((2, 3, 3), seed=0, activations=["sigmoid", "softmax"], loss="cce")
+    x, t = random_data(net, 4, seed=0)
+    assert train_compiled(net, x, t, 5, "online") is None
+    forced, plain = train(net, x, t, 5, backend="compiled"), train(net, x, t, 5, backend="numpy")
+    assert np.array_equal(forced.errors, plain.errors)
+
+
 def test_an_arithmetic_error_in_the_floats_hands_the_run_over_to_numpy(monkeypatch):
     def overflowing(*_shape):
         def run(params, data, eta, iterations, errors, due, keep):

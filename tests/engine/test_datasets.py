@@ -32,7 +32,7 @@ def test_seed_dataset_is_the_worked_example():
 
 
 def test_every_name_is_offered_and_bad_names_are_refused():
-    assert NAMES == ("seed", "xor", "and", "or", "nand", "table")
+    assert NAMES == ("seed", "xor", "and", "or", "nand", "three-class", "table")
     for bad in ("XOR ", "xnor", "", "table"):  # a table is parsed, not looked up
         with pytest.raises(InputError, match="dataset: choose one of seed, xor"):
             dataset(bad)
@@ -120,7 +120,7 @@ def test_cli_trains_xor_with_a_falling_error_and_the_four_outputs(cli):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--dataset", "xr"], "--dataset: choose one of seed, xor, and, or, nand, table (got 'xr')"),
+        (["--dataset", "xr"], "--dataset: choose one of seed, xor, and, or, nand, three-class, table (got 'xr')"),
         (["--dataset", "xor", "--layers", "2,3,2"], "--layers: the xor dataset has 2 inputs and 1 target"),
         (["--dataset", "table"], "--table: --dataset table needs --table FILE"),
         (["--dataset", "and", "--inputs", "1,2"], "--inputs: the and dataset has its own examples"),
@@ -199,3 +199,26 @@ def test_identify_names_a_built_in_dataset_by_its_examples():
     assert identify(xor.inputs[:3], xor.targets[:3]) == "table"  # three of its four rows
     assert identify(xor.inputs, 1 - xor.targets) == "table"  # xnor: not built in
     assert identify(np.array([[0.05, 0.1]]), np.array([[0.01, 0.99, 0.5]])) == "table"
+
+
+def test_the_three_class_dataset_is_fixed_one_hot_and_learnable():
+    from explorer.engine.datasets import accuracy
+    from explorer.engine.presets import random_network
+    from explorer.engine.training import train
+
+    data = dataset("three-class")
+    assert data.inputs.shape == (15, 2) and data.targets.shape == (15, 3)
+    assert data.targets.sum(axis=1).tolist() == [1.0] * 15
+    assert data.targets.sum(axis=0).tolist() == [5.0, 5.0, 5.0]
+    assert data.inputs[0].tolist() == [0.2, 0.2] and data.inputs[10].tolist() == [0.5, 0.8]
+    network = random_network((2, 3, 3), seed=0, activations=["sigmoid", "softmax"], loss="cce")
+    trained = train(network, data.inputs, data.targets, 100).network
+    assert accuracy(trained.forward(data.inputs).output, data.targets) == 1.0
+    assert accuracy(network.forward(data.inputs).output, data.targets) < 1.0
+
+
+def test_accuracy_counts_the_largest_output_or_the_side_of_one_half():
+    from explorer.engine.datasets import accuracy
+
+    assert accuracy(np.array([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]]), np.array([[0, 1, 0], [0, 0, 1.0]])) == 0.5
+    assert accuracy(np.array([[0.7], [0.4], [0.6]]), np.array([[1.0], [0.0], [0.0]])) == pytest.approx(2 / 3)

@@ -19,7 +19,7 @@ import pytest
 
 from explorer.drawing.diagram import render
 from explorer.engine import functions
-from explorer.engine.functions import ACTIVATIONS, LOSSES, Activation
+from explorer.engine.functions import ACTIVATIONS, ELEMENTWISE, LOSSES, Activation
 from explorer.engine.network import Network
 from explorer.engine.presets import random_data, random_network
 from explorer.engine.training import train
@@ -37,7 +37,7 @@ def py(template: str, **values: float) -> float:
     return eval(template.format(**names), dict(MATH), {f"v_{k}": v for k, v in values.items()})  # noqa: S307
 
 
-@pytest.mark.parametrize("name", list(ACTIVATIONS))
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_derivative_matches_central_differences(name):
     act = ACTIVATIONS[name]
     h = 1e-6
@@ -47,7 +47,7 @@ def test_derivative_matches_central_differences(name):
     np.testing.assert_allclose(slope, numeric, rtol=1e-6, atol=1e-9)
 
 
-@pytest.mark.parametrize("name", list(ACTIVATIONS))
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_python_expressions_equal_the_array_forms(name):
     act = ACTIVATIONS[name]
     grid = np.concatenate([GRID, [-800.0, 0.0, 800.0]])
@@ -90,7 +90,10 @@ def test_the_trainers_slope_is_the_seeds_and_the_shown_one_exact_at_a_cross_entr
     np.testing.assert_array_equal(functions.sigmoid_slope_exact(net, net), net * (1.0 - net))
 
 
-@pytest.mark.parametrize("name", list(LOSSES))
+SIGMOID_LOSSES = [name for name in LOSSES if name != "cce"]
+
+
+@pytest.mark.parametrize("name", SIGMOID_LOSSES)
 def test_loss_derivatives_match_central_differences(name):
     """dE/dout (and the fused dE/dnet) against differences of the errors."""
     loss = LOSSES[name]
@@ -111,7 +114,7 @@ def test_loss_derivatives_match_central_differences(name):
         np.testing.assert_allclose(loss.fused_delta(net, out, t, n), numeric, rtol=1e-6)
 
 
-@pytest.mark.parametrize("name", list(LOSSES))
+@pytest.mark.parametrize("name", SIGMOID_LOSSES)
 def test_loss_expressions_equal_the_array_forms(name):
     loss = LOSSES[name]
     net = np.array([-40.0, -2.0, 0.3, 2.0, 40.0])
@@ -126,6 +129,40 @@ def test_loss_expressions_equal_the_array_forms(name):
             assert py(loss.py_fused_delta, net=net[k], out=out[k], t=t[k], n=n) == pytest.approx(
                 loss.fused_delta(net, out, t, n)[k], rel=1e-15
             )
+
+
+# ------------------------------------------------------------ softmax and cce
+NETS = np.array([0.7, -1.3, 2.1, 0.0])
+
+
+def test_softmax_jacobian_matches_central_differences():
+    """dout_j/dnet_k = out_j (delta_jk - out_k): df is its diagonal, the rest is -out_j out_k."""
+    act, h = ACTIVATIONS["softmax"], 1e-6
+    out = act.f(NETS)
+    assert out.sum() == pytest.approx(1.0, abs=1e-15)
+    numeric = np.array([(act.f(NETS + h * e) - act.f(NETS - h * e)) / (2 * h) for e in np.eye(4)]).T
+    np.testing.assert_allclose(numeric, np.diag(out) - np.outer(out, out), atol=1e-9)
+    np.testing.assert_allclose(np.diag(numeric), act.df(NETS, out), atol=1e-9)
+
+
+def test_cross_entropy_derivatives_match_central_differences():
+    """dE/dout_k = -t_k / out_k; dE_total/dnet_k (through every output) = out_k - t_k."""
+    loss, softmax, h = LOSSES["cce"], ACTIVATIONS["softmax"].f, 1e-6
+    t = np.array([0.1, 0.0, 0.6, 0.3])
+    out = softmax(NETS)
+    np.testing.assert_allclose(loss.d_out(NETS, out, t, 4), -t / out, rtol=1e-14)
+
+    def total(net):
+        return loss.errors(net, softmax(net), t, 4).sum()
+
+    numeric = [(total(NETS + h * e) - total(NETS - h * e)) / (2 * h) for e in np.eye(4)]
+    np.testing.assert_allclose(loss.fused_delta(NETS, out, t, 4), numeric, atol=1e-9)
+    assert loss.errors(NETS, out, t, 4) == pytest.approx(np.where(t > 0, -t * np.log(out), 0.0), rel=1e-14)
+
+
+def test_softmax_is_marked_as_coupled_and_only_it():
+    assert ACTIVATIONS["softmax"].coupled_loss == "cce"
+    assert "softmax" not in ELEMENTWISE and set(ELEMENTWISE) | {"softmax"} == set(ACTIVATIONS)
 
 
 # ------------------------------------------------------ one record, nothing else
@@ -182,7 +219,7 @@ def test_a_new_record_reaches_the_command_line(elu, capsys):
 
 
 def test_every_shipped_activation_trains_a_network():
-    for name in ACTIVATIONS:
+    for name in ELEMENTWISE:
         network = Network(
             [[[0.3, -0.2], [0.1, 0.4]], [[0.5, -0.6]]], [0.1, 0.2], activations=[name, "sigmoid"], learning_rate=0.5
         )

@@ -126,3 +126,17 @@ def test_velocities_travel_with_copies_and_state_and_go_when_momentum_does(seed_
     assert net.with_options(momentum=0).velocity is None
     assert net.with_options(bias_mode="per-neuron").velocity is None
     assert seed_net.flat_state().size == seed_net.flat_parameters().size
+
+
+def test_cross_entropy_targets_must_add_up_to_one_per_example():
+    from explorer.engine.network import Network
+    from explorer.engine.presets import seed_network
+
+    network = seed_network(activations=("sigmoid", "softmax"), loss="cce")
+    assert network.check_data([[0.05, 0.1]], [[0.01, 0.99]])[1].tolist() == [[0.01, 0.99]]
+    with pytest.raises(InputError, match="example 2 adds up to 1.5"):
+        network.check_data([[0, 0], [1, 1]], [[0, 1], [0.5, 1]])
+    with pytest.raises(InputError, match="from 0 to 1"):
+        network.check_data([[0, 0]], [[-0.5, 1.5]])
+    with pytest.raises(InputError, match="single output"):
+        Network([[[1.0, 2.0]], [[1.0]]], [0.0, 0.0], ("sigmoid", "softmax"), "cce")

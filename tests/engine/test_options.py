@@ -50,3 +50,24 @@ def test_the_seeds_order_is_refused_with_decay_or_momentum_and_says_why():
             Options(("sigmoid", "sigmoid"), order="seed", **extra)
         assert caught.value.field == "order"
     assert Options(("sigmoid", "sigmoid"), order="seed", weight_decay=0, momentum=0).order == "seed"
+
+
+def test_softmax_goes_with_cross_entropy_on_the_output_layer_only():
+    options = Options(("tanh", "softmax"), "cce")
+    assert options.records[0][-1].name == "softmax"
+    refusals = (
+        (("sigmoid", "softmax"), "squared", "loss", "scored by categorical cross-entropy (cce)"),
+        (("sigmoid", "softmax"), "bce", "loss", "needs sigmoid outputs"),
+        (("sigmoid", "sigmoid"), "cce", "loss", "categorical cross-entropy (cce) needs softmax outputs"),
+        (("softmax", "softmax"), "cce", "activation", "output layer only (layer 1 is hidden)"),
+    )
+    for activations, loss, field, phrase in refusals:
+        with pytest.raises(InputError) as caught:
+            Options(activations, loss)
+        assert caught.value.field == field and phrase in caught.value.message, caught.value.message
+
+
+def test_softmax_of_one_output_is_refused():
+    Options(("sigmoid", "softmax"), "cce").check_sizes((2, 2, 2))
+    with pytest.raises(InputError, match="single output is always 1"):
+        Options(("sigmoid", "softmax"), "cce").check_sizes((2, 3, 1))

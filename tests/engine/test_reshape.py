@@ -201,3 +201,20 @@ def test_the_sentences():
     assert reshape.said_bias_mode("per-neuron").startswith("Each neuron now has its own bias")
     assert reshape.said_bias_mode("shared") == "Each layer now shares one bias: the mean of its neurons' biases."
     assert reshape.shape((4, 16, 1)) == "4-16-1"
+
+
+def test_softmax_and_its_loss_are_chosen_together():
+    net = seed_network()
+    paired = reshape.with_loss(net, "cce")
+    assert paired.activations == ("sigmoid", "softmax") and reshape.said_pairing(net, paired)
+    back = reshape.with_loss(paired, "mse")
+    assert back.activations == ("sigmoid", "sigmoid") and back.loss == "mse"
+    assert reshape.with_activation(net, 2, "softmax").loss == "cce"
+    assert reshape.with_activation(paired, 2, "linear").loss == "squared"
+    assert reshape.said_pairing(net, reshape.with_loss(net, "mse")) is None
+    with pytest.raises(InputError, match="needs sigmoid outputs"):
+        reshape.with_loss(reshape.with_activation(net, 2, "tanh"), "bce")
+    # a new hidden layer under softmax outputs is sigmoid, not softmax
+    deeper = reshape.random_like(paired, (2, 3, 3, 2), seed=1)
+    assert deeper.activations == ("sigmoid", "sigmoid", "softmax")
+    assert net.activations == ("sigmoid", "sigmoid") and net.loss == "squared"  # untouched

@@ -106,3 +106,13 @@ def test_a_summary_per_regime_and_the_nearest_rates_regime():
     assert result.best == pytest.approx(10.0)
     assert result.regime_of(9.5) == result.regimes[-1] == "good"
     assert result.summary()[0].startswith("too small: ")
+
+
+def test_a_softmax_network_is_swept_as_any_other():
+    data = dataset("three-class")
+    network = random_network((2, 3, 3), seed=0, activations=["sigmoid", "softmax"], loss="cce")
+    result = sweep(network, data.inputs, data.targets, rates(50), 300)
+    assert len(result.summary()) >= 2 and 0.5 < result.best < 3.0
+    k = 20
+    one = train(network.with_options(learning_rate=result.rates[k]), data.inputs, data.targets, 300)
+    assert result.final[k] == pytest.approx(one.errors[-1], rel=1e-12)

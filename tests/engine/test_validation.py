@@ -174,7 +174,7 @@ def test_walkthrough_example_out_of_range(seed_net, seed_inputs, seed_targets):
 # ---------------------------------------------------------------- names and options
 
 
-@pytest.mark.parametrize("name", ["foo", "", "Sigmoid", "softmax"])
+@pytest.mark.parametrize("name", ["foo", "", "Sigmoid", "swish"])
 def test_unknown_activation(seed_net, name):
     refused(lambda: Network([[[1.0]]], [0.0], activations=name), "activation", ACTIVATION_CHOICES, repr(name))
     before = state(seed_net)

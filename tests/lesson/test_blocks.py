@@ -22,10 +22,20 @@ CASES = [
     for bias_mode, update_biases, order in OPTIONS
     if not (mode == "batch" and order == "seed")
 ]
+# softmax outputs (their Jacobian's steps), under and without a hidden layer, and deeper
+CASES += [
+    (sizes, mode, bias_mode, True, "textbook", "softmax")
+    for sizes in [(2, 3, 3), (3, 3), (2, 3, 2, 4)]
+    for mode in ("online", "batch")
+    for bias_mode in ("shared", "per-neuron")
+]
 
 
-def a_walk(sizes, mode, bias_mode, update_biases, order, examples=3):
-    net = random_network(sizes, seed=4, bias_mode=bias_mode, update_biases=update_biases, order=order)
+def a_walk(sizes, mode, bias_mode, update_biases, order, output="sigmoid", examples=3):
+    softmax = dict(
+        activations=["sigmoid"] * (len(sizes) - 2) + [output], loss="cce" if output == "softmax" else "squared"
+    )
+    net = random_network(sizes, seed=4, bias_mode=bias_mode, update_biases=update_biases, order=order, **softmax)
     x, t = random_data(net, examples, seed=4)
     return walkthrough(net, x, t, 1, mode)
 

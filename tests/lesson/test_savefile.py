@@ -388,3 +388,21 @@ def test_a_refused_upload_says_why_and_changes_nothing(busy, data, expected):
     assert busy.message.value.startswith("session file: ")
     assert busy.files.upload.value == ()
     assert snapshot(busy) == before
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("loss", "squared", "network.loss: softmax outputs are scored by categorical cross-entropy (cce)"),
+        ("activations", ["softmax", "softmax"], "offered for the output layer only (layer 1 is hidden)"),
+    ],
+)
+def test_a_file_with_softmax_outputs_round_trips_and_a_bad_pairing_is_refused(field, value, message):
+    session = Session()
+    session.set_loss("cce")
+    document = savefile.to_dict(session)
+    again = savefile.from_dict(document).session
+    assert (again.network.activations, again.network.loss) == (("sigmoid", "softmax"), "cce")
+    document["network"][field] = value
+    with pytest.raises(savefile.SaveFileError, match=re.escape(message)):
+        savefile.from_dict(document)

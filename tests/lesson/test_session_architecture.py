@@ -334,3 +334,30 @@ def test_a_saved_session_keeps_dataset_mode_and_seed():
     document["training"] = {"dataset": "xor", "mode": "sideways", "seed": 0}
     with pytest.raises(savefile.SaveFileError, match="training.mode: choose one of online, batch"):
         savefile.from_dict(document)
+
+
+def test_softmax_outputs_and_cross_entropy_come_as_a_pair_and_survive_a_save():
+    s = Session()
+    said = s.set_dataset("three-class")
+    assert s.network.sizes == (2, 2, 3) and "three-class" in said
+    assert s.set_loss("cce") == "The output layer is now softmax, scored by cce."
+    assert s.network.activations == ("sigmoid", "softmax") and s.iteration == 0
+    s.train(30)
+    again = savefile.loads(savefile.dumps(s)).session
+    assert (again.dataset, again.network.activations, again.network.loss) == (
+        "three-class",
+        ("sigmoid", "softmax"),
+        "cce",
+    )
+    assert np.array_equal(again.network.weights[1], s.network.weights[1])
+    # leaving softmax brings back squared error; choosing it again brings cce
+    assert s.set_activation(2, "tanh") == "The output layer is now tanh, scored by squared."
+    assert s.set_activation(2, "softmax") == "The output layer is now softmax, scored by cce."
+    assert s.set_activation(1, "relu") is None and s.network.loss == "cce"
+    before = snapshot(s)
+    with pytest.raises(InputError, match="offered for the output layer only"):
+        s.set_activation(1, "softmax")
+    with pytest.raises(InputError, match="single output is always 1"):
+        s.set_dataset("xor")
+    assert_unchanged(before, snapshot(s))
+    assert s.add_layer().startswith("The network is now 2-2-2-3") and s.network.activations[-1] == "softmax"

@@ -121,6 +121,8 @@ def _evaluate(numeric: str) -> tuple[float, float] | None:
         ((3, 3, 2), 5, "softplus", ("per-neuron", True, "seed"), "squared"),
         ((5, 3, 4, 2), 3, "leaky_relu", ("per-neuron", False, "seed"), "squared"),
         ((2, 6, 6, 6, 3), 4, "relu", ("shared", True, "seed"), "mse"),
+        ((2, 3, 3), 6, ["sigmoid", "softmax"], ("shared", True, "textbook"), "cce"),
+        ((3, 4, 3, 4), 7, ["tanh", "relu", "softmax"], ("per-neuron", True, "seed"), "cce"),
     ],
 )
 def test_every_shown_number_is_the_engines_and_every_shown_sum_adds_up(sizes, seed, activation, option, loss):

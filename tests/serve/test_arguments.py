@@ -42,3 +42,12 @@ def test_help_is_still_the_whole_usage(capsys):
 @pytest.mark.parametrize("module", [cli, app, notebook_files], ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_every_command_uses_it(module):
     assert isinstance(module.build_parser(), OneLineParser)
+
+
+def test_a_negative_value_is_joined_to_its_option_and_nothing_else():
+    from explorer.serve.arguments import negative_values_joined
+
+    options = ("--inputs", "--lr")
+    assert negative_values_joined(["--inputs", "-1,2", "--lr", "0.5"], options) == ["--inputs=-1,2", "--lr", "0.5"]
+    assert negative_values_joined(["--inputs", "-.5"], options) == ["--inputs=-.5"]
+    assert negative_values_joined(["--seed", "-1", "-h"], options) == ["--seed", "-1", "-h"]

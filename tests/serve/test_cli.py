@@ -330,6 +330,35 @@ def test_train_reports_divergence(cli):
     assert "outputs" not in out
 
 
+def test_train_three_classes_with_softmax_outputs(cli):
+    code, out, err = cli(
+        "train", "--dataset", "three-class", "--layers", "2,3,3", "--loss", "cce", "--iterations", "300"
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith("Network(2-3-3, activation=sigmoid,softmax, loss=cce")
+    assert "accuracy  100% of 15 examples classified right" in out
+    assert "       300  0.015829868" in out
+    same = cli("train", "--dataset", "three-class", "--layers", "2,3,3", "--output-activation", "softmax",
+               "--loss", "cce", "--iterations", "300")  # fmt: skip
+    assert same[1] == out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--output-activation", "softmax"], "loss: softmax outputs are scored by categorical cross-entropy (cce)"),
+        (["--loss", "cce", "--output-activation", "tanh"], "loss: categorical cross-entropy (cce) needs softmax"),
+        (["--loss", "cce", "--activation", "softmax"], "activation: softmax couples a layer's outputs"),
+        (["--loss", "cce", "--dataset", "xor"], "activation: softmax of a single output is always 1"),
+        (["--loss", "cce", "--targets", "0.5,0.6"], "targets: categorical cross-entropy needs each example's"),
+        (["--output-activation", "softmaxx"], "--output-activation: choose one of"),
+    ],
+)
+def test_softmax_refusals_exit_2_with_one_line(cli, args, message):
+    code, out, err = cli("steps", *args)
+    assert (code, out) == (2, "") and message in err and err.count("\n") == 1, err
+
+
 def test_module_entry_point_prints_one_json_object():
     done = subprocess.run(
         [sys.executable, "-m", "explorer", "steps", "--format", "json"],

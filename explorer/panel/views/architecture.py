@@ -117,7 +117,8 @@ class ArchitectureView(View):
         for l in range(1, L + 1):
             act = widgets.Dropdown(
                 description=f"{_layer_title(l, L)} activation",
-                options=list(ACTIVATIONS),
+                # softmax couples a layer: it is offered for the output layer only
+                options=[n for n, a in ACTIVATIONS.items() if l == L or a.coupled_loss is None],
                 style={"description_width": "initial"},
                 layout=widgets.Layout(width="auto"),
             )

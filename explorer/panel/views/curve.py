@@ -22,7 +22,8 @@ class CurveView(View):
     """E_total against iteration, the iteration shown marked on it; beside it, what the network has learnt.
 
     The decision boundary (the output over the input square, the examples on
-    it) is drawn for networks of two inputs and one output, hidden otherwise;
+    it) is drawn for networks of two inputs and one output, the class regions
+    for two inputs and softmax outputs, hidden otherwise;
     it is redrawn with the curve, at the training refresh rate.
     """
 
@@ -79,9 +80,10 @@ class CurveView(View):
         self.render_boundary()
 
     def render_boundary(self) -> None:
-        """The output heatmap, for networks of 2 inputs and 1 output; hidden otherwise."""
+        """The output heatmap (2 inputs, 1 output) or the class regions (2 inputs, softmax outputs); else hidden."""
         s = self.session
-        shown = s.network.sizes[0] == 2 and s.network.sizes[-1] == 1
+        net = s.network
+        shown = net.sizes[0] == 2 and (net.sizes[-1] == 1 or net.activations[-1] == "softmax")
         self.boundary_canvas.layout.display = None if shown else "none"
         if shown:
             self.boundary.show(s.network, s.inputs, s.targets)

@@ -20,6 +20,7 @@ import math
 
 import ipywidgets as widgets
 
+from explorer.engine.datasets import accuracy
 from explorer.engine.formatting import number
 from explorer.engine.validation import LEARNING_RATE_RANGE, InputError, check_iterations
 from explorer.lesson.session import Session
@@ -115,9 +116,13 @@ class TrainingView(View):
         s = self.session
         n = s.trained
         diverged = "" if s.diverged_at is None else f" (not finite since iteration {s.diverged_at:,})"
-        self.counter.value = (
-            f"{n:,} iteration{'' if n == 1 else 's'} done, E_total {number(float(s.errors.values[-1]))}{diverged}"
-        )
+        # softmax outputs are classes: how many examples the largest output gets right
+        if s.network.activations[-1] == "softmax":
+            right = f", accuracy {accuracy(s.network.forward(s.inputs).output, s.targets):.0%}"
+        else:
+            right = ""
+        error = number(float(s.errors.values[-1]))
+        self.counter.value = f"{n:,} iteration{'' if n == 1 else 's'} done, E_total {error}{right}{diverged}"
         if self.rejected_rate is None:  # refused text stays until it is edited again
             self.lr_text.value = number(s.network.learning_rate)
 

@@ -91,3 +91,24 @@ def test_random_weights_and_reset_weights():
         assert "Seed: enter a whole number from 0" in panel.message.value
         assert_unchanged(before, panel)
         assert arch.seed.value == "12" and panel.session.seed == 12
+
+
+def test_softmax_is_offered_for_the_outputs_and_brings_cross_entropy_and_class_regions():
+    panel = Explorer()
+    panel.dataset_view.choice.value = "three-class"
+    arch = panel.architecture
+    assert "softmax" in arch.activations[-1].options and "softmax" not in arch.activations[0].options
+    assert panel.curve_view.boundary_canvas.layout.display == "none"  # 3 sigmoid outputs: no regions
+    arch.activations[-1].value = "softmax"
+    assert panel.message.value == "The output layer is now softmax, scored by cce."
+    assert arch.loss.value == "cce" and panel.session.network.loss == "cce"
+    assert panel.curve_view.boundary_canvas.layout.display is None
+    assert panel.curve_view.boundary.pixels().shape[-1] == 3  # RGB: one colour per class
+    assert ", accuracy " in panel.training.counter.value
+    neuron_button(panel, 1, +1).click()  # 2-3-3: three hidden neurons for three classes
+    assert panel.session.network.sizes == (2, 3, 3) and panel.session.network.activations[-1] == "softmax"
+    panel.session.train(300)
+    assert panel.training.counter.value.endswith("accuracy 100%"), panel.training.counter.value
+    assert set(np.unique(panel.curve_view.boundary.classes)) == {0, 1, 2}
+    arch.loss.value = "squared"
+    assert panel.session.network.activations[-1] == "sigmoid" and arch.activations[-1].value == "sigmoid"

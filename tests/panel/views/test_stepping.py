@@ -409,3 +409,26 @@ def test_the_step_log_shows_a_window_of_the_latest_steps_of_a_large_iteration():
     root = ET.fromstring(panel.stepping.step_log.value)
     assert root.find(".//ol").get("start") == str(700 - LOG_WINDOW + 1)
     assert f"{700 - LOG_WINDOW:,} earlier steps" in panel.stepping.step_log.value
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_a_softmax_iteration_steps_through_with_its_formulas_and_diagram(presenter):
+    """2-3-3 on the three-class data: every step shown, the Jacobian's among them, the diagram's outs filled."""
+    panel = Explorer(layout="presenter" if presenter else "notebook")
+    s = panel.session
+    s.set_dataset("three-class")
+    s.set_loss("cce")
+    s.add_neuron(1)
+    seen = []
+    for _ in range(len(s.walk.steps)):
+        panel.stepping.next_button.click()
+        step = s.current
+        seen.append(step.quantity)
+        assert panel.stepping.equation.value.startswith("$$") and panel.stepping.meaning.value
+        if step.symbol == "dE_total/dnet_o1":
+            assert r"\mathit{out}_{o1} - \mathit{target}_{o1}" in panel.stepping.equation.value
+    assert seen.count("cross_slope") == 6 and seen.count("delta") >= 3
+    from explorer.engine.formatting import number
+
+    assert number(s.walk.value("out_o3")) in panel.stepping.diagram.value  # the softmax out on its neuron
+    panel.close()
