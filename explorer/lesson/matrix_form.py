@@ -28,94 +28,31 @@ through the updated weights W^(l+1)+, as the steps show them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-
 import numpy as np
 
 from explorer.engine.formatting import tex_number
 from explorer.engine.functions import ACTIVATIONS, LOSSES
 
-from .steps import Step
+from .matrices import (
+    Entry,
+    Line,
+    Matrix,
+    Part,
+    Position,
+    Ref,
+    RefsOf,
+    describe,
+    find_entry,
+    matrix,
+    part_for,
+    step_index,
+)
 from .walkthrough import Walkthrough
 
-
-@dataclass(frozen=True)
-class Ref:
-    """A scalar step: its ``Step.key``, the block it is planned in, and its symbol where the key repeats."""
-
-    quantity: str
-    name: str
-    kind: str
-    where: tuple[int, ...] = ()
-    symbol: str | None = None
-    #: False: the step is a part of the entry (a path of a sum), shown with it but not its value
-    same: bool = True
-
-    def matches(self, step: Step) -> bool:
-        return step.key == (self.quantity, self.name) and (self.symbol is None or step.symbol == self.symbol)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One number of a matrix, and the steps that work it out (the first is where selecting it leads)."""
-
-    value: float
-    refs: tuple[Ref, ...] = ()
-
-
-@dataclass(frozen=True)
-class Matrix:
-    """A named matrix (a vector is one column): ``entries[row][column]``."""
-
-    symbol: str
-    entries: tuple[tuple[Entry, ...], ...]
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return len(self.entries), len(self.entries[0])
-
-    def values(self) -> np.ndarray:
-        return np.array([[e.value for e in row] for row in self.entries])
-
-
-@dataclass(frozen=True)
-class Line:
-    """``formula`` (LaTeX, with names) = ``terms`` (matrices and the LaTeX between them) = ``result``."""
-
-    formula: str
-    terms: tuple[Matrix | str, ...]
-    result: Matrix
-
-    @property
-    def matrices(self) -> tuple[Matrix, ...]:
-        """Every matrix of the line, the result last: what a :data:`Position` counts in."""
-        return (*(t for t in self.terms if isinstance(t, Matrix)), self.result)
-
-
-@dataclass(frozen=True)
-class Part:
-    """One phase of one layer (``layer`` from 1; the error part has the output layer's)."""
-
-    phase: str
-    layer: int
-    title: str
-    lines: tuple[Line, ...]
-
-
-#: (line, matrix of Line.matrices, row, column) of an entry in a part
-Position = tuple[int, int, int, int]
-
-RefsOf = Callable[[int, int], Sequence[Ref]]
-
-
-def matrix(symbol: str, values: np.ndarray, refs: RefsOf | None = None) -> Matrix:
-    """A :class:`Matrix` of ``values`` (2-d), entry (r, c) with the steps ``refs(r, c)``."""
-    rows = tuple(
-        tuple(Entry(float(x), tuple(refs(r, c)) if refs else ()) for c, x in enumerate(row))
-        for r, row in enumerate(np.atleast_2d(values).tolist())
-    )
-    return Matrix(symbol, rows)
+__all__ = [
+    "Entry", "Line", "Matrix", "Part", "Position", "Ref", "describe", "find_entry",
+    "matrix", "matrix_form", "part_for", "step_index",
+]  # fmt: skip
 
 
 def activation_tex(name: str) -> str:
@@ -172,7 +109,8 @@ class _Form:
         """a^(l), the outputs of layer l (the inputs at 0), each entry the step that worked it out."""
         if refs is None:
             if l == 0:  # an input has no step of its own: dnet_h1/dw1 = i1 shows it
-                refs = lambda r, c: self.own(c, Ref("input", self.nm.weights[0][0][r], "neuron", (0, 0)))  # noqa: E731
+                w, h = self.nm.weights[0][0], self.neurons(1)[0]
+                refs = lambda r, c: self.own(c, Ref("input", w[r], "neuron", (0, 0), f"dnet_{h}/d{w[r]}"))  # noqa: E731
             else:
                 refs = lambda r, c: self.own(c, Ref("out", self.neurons(l)[r], "forward", (l - 1,)))  # noqa: E731
         return matrix(self.column_name(f"a^{{({l})}}"), self.outs[l], refs)
@@ -260,7 +198,9 @@ def _d_out_line(f: _Form, l: int) -> Line:
         d = matrix(symbol, f.d_outs[l], lambda r, c: f.own(c, Ref("d_out", names[r], "output")))
         tex = LOSSES[f.net.loss].tex_d_out.format(t="t_k", out=f"a^{{({l})}}_k", n=len(names), times=r"\,")
         return Line(
-            rf"{symbol}_k = {tex}", (r"\ell'\Big(", f.a(l), ",", matrix(f.column_name("t"), f.targets), r"\Big)"), d
+            rf"\frac{{\partial E}}{{\partial a^{{({l})}}_k}} = {tex}",
+            (r"\ell'\Big(", f.a(l), ",", matrix(f.column_name("t"), f.targets), r"\Big)"),
+            d,
         )
     seed = f.net.order == "seed"
     W = (f.walk.after if seed else f.net).weights[l]
@@ -268,7 +208,9 @@ def _d_out_line(f: _Form, l: int) -> Line:
     wT = matrix(
         f"W^{{({l + 1}){'+' if seed else ''}\\top}}",
         W.T,
-        lambda r, c: (Ref("weight_above", above[c][r], "neuron", (l - 1, r)),),
+        lambda r, c: (
+            Ref("weight_above", above[c][r], "neuron", (l - 1, r), f"dnet_{f.neurons(l + 1)[c]}/dout_{names[r]}"),
+        ),
     )
     d = matrix(
         symbol,
@@ -295,7 +237,10 @@ def _delta_line(f: _Form, l: int, d_out: Matrix) -> Line:
 def _gradient_lines(f: _Form, l: int) -> list[Line]:
     """dE/dW^(l) = delta^(l) a^(l-1)T for the example shown; in batch mode, then the mean over the batch."""
     e, w = l - 1, f.nm.weights[l - 1]
-    inputs = lambda r, c: tuple(Ref("input", w[k][c], "neuron", (e, k)) for k in range(len(w)))  # noqa: E731
+    receivers = f.neurons(l)
+    inputs = lambda r, c: tuple(  # noqa: E731
+        Ref("input", w[k][c], "neuron", (e, k), f"dnet_{receivers[k]}/d{w[k][c]}") for k in range(len(w))
+    )
     k0 = f.shown
     delta = f.delta(l)
     own = matrix(rf"\delta^{{({l})}}", f.deltas[l][:, k0 : k0 + 1], lambda r, c: delta.entries[r][k0].refs)
@@ -405,34 +350,3 @@ def matrix_form(walk: Walkthrough, example: int | None = None) -> tuple[Part, ..
             *(_backward_part(f, l) for l in reversed(layers)),
             *(_update_part(f, l) for l in reversed(layers)),
         )
-
-
-def find_entry(part: Part, step: Step) -> Position | None:
-    """Where ``step`` is in ``part``: each line's result first, then its terms (None: nowhere)."""
-    for i, line in enumerate(part.lines):
-        matrices = line.matrices
-        for s in (len(matrices) - 1, *range(len(matrices) - 1)):
-            for r, row in enumerate(matrices[s].entries):
-                for c, entry in enumerate(row):
-                    if any(ref.matches(step) for ref in entry.refs):
-                        return i, s, r, c
-    return None
-
-
-def part_for(parts: Sequence[Part], step: Step) -> tuple[Part, Position | None]:
-    """The part of ``step``'s phase and layer, and where its entry is (None: a step no entry is)."""
-    layer = parts[0].layer if step.layer is None else step.layer
-    if step.quantity == "delta":  # shown where the layer below works out its dE/dout
-        layer -= 1
-    part = next((p for p in parts if p.phase == step.phase and (p.layer == layer or p.phase == "error")), None)
-    if part is None:
-        raise ValueError(f"no part for the {step.phase} step {step.symbol}")
-    return part, find_entry(part, step)
-
-
-def step_index(walk: Walkthrough, entry: Entry) -> int | None:
-    """The index in ``walk.steps`` of the step ``entry`` leads to (its first ref's), None if it has none."""
-    if not entry.refs:
-        return None
-    ref = entry.refs[0]
-    return walk.steps.find(ref.kind, ref.where, ref.matches)
