@@ -3,6 +3,13 @@
 Every control calls one session method (a run stops first) and the view
 redraws when the session's ``revision`` changes.  A refused table (a bad cell, a row of the wrong width) shows
 its one-line reason under the table and changes nothing.
+
+A table also comes from a CSV or TSV file ("Open CSV"): its bytes are
+checked and decoded by :func:`~explorer.engine.datasets.table_text` and read
+by the same :func:`~explorer.engine.datasets.parse_table` as the text area
+and ``--table FILE``, so the same rows are refused with the same message.
+The examples in use go out as a CSV file through a download link, as the
+handout does (:func:`~.files.download_link`), in JupyterLab and Voila alike.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import html
 
 import ipywidgets as widgets
 
-from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset
+from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset, table_text
 from explorer.engine.formatting import number
 from explorer.engine.validation import InputError
 from explorer.lesson.session import Session
@@ -19,6 +26,9 @@ from explorer.panel.messages import Messages
 from explorer.panel.runner import Runner
 
 from .base import View, field_message, handler, new_options
+from .files import download_link
+
+TABLE_FILE = "backprop-table.csv"
 
 
 def example_label(k: int, inputs, targets) -> str:
@@ -62,6 +72,16 @@ class DatasetView(View):
             tooltip="Check every cell and learn these examples",
             layout=auto,
         )
+        self.upload = widgets.FileUpload(
+            description="Open CSV",
+            accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain",
+            multiple=False,
+            tooltip="Learn the rows of a CSV or TSV file: inputs then targets, no header (Inputs says how many)",
+            layout=auto,
+        )
+        self.upload.add_class("bp-table-upload")
+        self.download = widgets.HTML()
+        self._download_of: object = None  # the examples the link holds
         self.table_message = widgets.HTML()
         self.table_message.add_class("bp-field-message")
         #: the table is open for editing (before Use table, or after a refused one)
@@ -79,12 +99,14 @@ class DatasetView(View):
         self.add_row.on_click(self._on_add_row)
         self.remove_row.on_click(self._on_remove_row)
         self.use_table.on_click(self._on_use_table)
+        self.upload.observe(self._on_upload, names="value")
         self.box = widgets.VBox(
             [
                 widgets.HBox(
                     [self.choice, self.example, self.about],
                     layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
                 ),
+                widgets.HBox([self.upload, self.download], layout=widgets.Layout(align_items="center")),
                 self.table_box,
             ]
         )
@@ -110,6 +132,11 @@ class DatasetView(View):
         self.example.disabled = len(options) == 1
         self.about.value = f"<i>{html.escape(DESCRIPTIONS[s.dataset])}</i>"
         self.table_box.layout.display = None if s.dataset == "table" or self.editing else "none"
+        examples = (s.inputs.tobytes(), s.targets.tobytes(), s.inputs.shape)
+        if self._download_of != examples:  # the examples changed: a link to the new ones
+            self._download_of = examples
+            data = Dataset(s.dataset, s.inputs, s.targets).to_csv().encode("utf-8")
+            self.download.value = download_link(data, TABLE_FILE, "text/csv", f"Download {TABLE_FILE}")
 
     # -------------------------------------------------------------- actions
     @handler(showing=lambda view: "table" if view.editing else view.session.dataset)
@@ -144,6 +171,32 @@ class DatasetView(View):
         self.table_message.value = ""
         self.render()
         self.messages.say(said)
+
+    def open_file(self, name: str, data: bytes) -> None:
+        """Learn the examples of a CSV or TSV file's bytes; a refused file changes nothing."""
+        try:
+            text = table_text(data, "File")
+            said = self.accepted_then_stop(lambda: self.session.set_dataset("table", text, self.n_inputs.value))
+        except InputError as error:  # the run, if any, goes on
+            self.table_message.value = field_message(str(error))
+            raise
+        self.editing = False
+        self.table.value = Dataset("table", self.session.inputs, self.session.targets).to_text()
+        self.table_message.value = ""
+        self.render()
+        s = self.session
+        self.messages.say(
+            f"Opened {name}: {s.inputs.shape[0]} rows of {s.inputs.shape[1]} inputs then "
+            f"{s.targets.shape[1]} targets (Inputs sets the split). {said}"
+        )
+
+    @handler(showing=lambda view: ())  # () : the field emptied below, for the same file again
+    def _on_upload(self, change: dict) -> None:
+        upload = change["new"][0]
+        try:
+            self.open_file(str(upload["name"]), bytes(upload["content"]))
+        finally:
+            self.upload.value = ()
 
     @handler
     def _on_add_row(self, _button: object = None) -> None:
