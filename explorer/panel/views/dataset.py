@@ -72,16 +72,7 @@ class DatasetView(View):
             tooltip="Check every cell and learn these examples",
             layout=auto,
         )
-        self.upload = widgets.FileUpload(
-            description="Open CSV",
-            accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain",
-            multiple=False,
-            tooltip="Learn the rows of a CSV or TSV file: inputs then targets, no header (Inputs says how many)",
-            layout=auto,
-        )
-        self.upload.add_class("bp-table-upload")
-        self.download = widgets.HTML()
-        self._download_of: object = None  # the examples the link holds
+        self._build_files()
         self.table_message = widgets.HTML()
         self.table_message.add_class("bp-field-message")
         #: the table is open for editing (before Use table, or after a refused one)
@@ -114,6 +105,19 @@ class DatasetView(View):
         # one observer redraws the view (while training, the run's frames)
         self.session.observe(self._on_change, names="revision")
         self.runner.observe(self._on_change, names="frame")
+
+    def _build_files(self) -> None:
+        """Open CSV, and the link that downloads the examples in use."""
+        self.upload = widgets.FileUpload(
+            description="Open CSV",
+            accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain",
+            multiple=False,
+            tooltip="Learn the rows of a CSV or TSV file: inputs then targets, no header (Inputs says how many)",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.upload.add_class("bp-table-upload")
+        self.download = widgets.HTML()
+        self._download_of: object = None  # the examples the link holds
 
     def _on_change(self, change: dict) -> None:
         if change["owner"] is self.runner or not self.session.training:
