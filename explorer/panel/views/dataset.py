@@ -90,14 +90,13 @@ class DatasetView(View):
         self.add_row.on_click(self._on_add_row)
         self.remove_row.on_click(self._on_remove_row)
         self.use_table.on_click(self._on_use_table)
-        self.upload.observe(self._on_upload, names="value")
         self.box = widgets.VBox(
             [
                 widgets.HBox(
                     [self.choice, self.example, self.about],
                     layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
                 ),
-                widgets.HBox([self.upload, self.download], layout=widgets.Layout(align_items="center")),
+                self.files_row,
                 self.table_box,
             ]
         )
@@ -118,6 +117,8 @@ class DatasetView(View):
         self.upload.add_class("bp-table-upload")
         self.download = widgets.HTML()
         self._download_of: object = None  # the examples the link holds
+        self.files_row = widgets.HBox([self.upload, self.download], layout=widgets.Layout(align_items="center"))
+        self.upload.observe(self._on_upload, names="value")
 
     def _on_change(self, change: dict) -> None:
         if change["owner"] is self.runner or not self.session.training:
