@@ -45,12 +45,11 @@ class DatasetView(View):
 
     def __init__(self, session: Session, messages: Messages, runner: Runner) -> None:
         super().__init__(session, messages, runner)
-        s = session
         auto = widgets.Layout(width="auto")
         self.choice = widgets.Dropdown(
             description="Dataset",
             options=[(n, n) for n in NAMES],
-            value=s.dataset,
+            value=session.dataset,
             layout=widgets.Layout(width="200px"),
         )
         self.about = widgets.HTML()
@@ -62,7 +61,7 @@ class DatasetView(View):
             layout=widgets.Layout(width="320px"),
         )
         self.n_inputs = widgets.BoundedIntText(
-            description="Inputs", min=1, max=16, value=s.inputs.shape[1], layout=widgets.Layout(width="150px")
+            description="Inputs", min=1, max=16, value=session.inputs.shape[1], layout=widgets.Layout(width="150px")
         )
         self.add_row = widgets.Button(description="Add row", tooltip="Add a row like the last one", layout=auto)
         self.remove_row = widgets.Button(description="Remove row", tooltip="Remove the last row", layout=auto)
