@@ -20,6 +20,8 @@ from explorer.engine.formatting import tex_number
 from explorer.lesson.matrix_form import Line, Matrix, Part, Position, matrix_form
 from explorer.lesson.walkthrough import Walkthrough
 
+from .formula import split_equation
+
 #: Rows or columns a matrix shows in full; a larger one is cut down to this many, gaps included.
 LIMIT = 6
 
@@ -86,6 +88,12 @@ def part_tex(part: Part, focus: Position | None = None, hide: bool = False) -> l
     return [line_tex(line, focus, i, hide) for i, line in enumerate(part.lines)]
 
 
+def aligned(formula: str, numbers: str) -> str:
+    """A line on two rows aligned at their ``=``: ``lhs = rhs`` over ``= numbers = result``."""
+    lhs, *rhs = split_equation(formula)
+    return rf"\begin{{aligned}} {lhs} &= {' = '.join(rhs)} \\ &{numbers} \end{{aligned}}"
+
+
 def cut_down(part: Part, limit: int = LIMIT) -> dict[str, tuple[int, int]]:
     """The matrices of ``part`` shown in part (LaTeX symbol -> full shape): say so beside them."""
     cut: dict[str, tuple[int, int]] = {}
@@ -134,7 +142,7 @@ def markdown_section(walk: Walkthrough, example: int | None = None) -> list[str]
     for part in matrix_form(walk, example):
         lines += [f"### {part.title}", ""]
         for formula, numbers in part_tex(part):
-            lines += [f"$$\\begin{{aligned}} {formula} \\\\ &{numbers} \\end{{aligned}}$$", ""]
+            lines += [f"$${aligned(formula, numbers)}$$", ""]
         cut = cut_down(part)
         if cut:
             names = ", ".join(f"${symbol}$ ({r} x {c})" for symbol, (r, c) in cut.items())

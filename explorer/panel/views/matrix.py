@@ -16,7 +16,7 @@ import html
 
 import ipywidgets as widgets
 
-from explorer.drawing.matrix_tex import LIMIT, cut_down, part_tex
+from explorer.drawing.matrix_tex import LIMIT, aligned, cut_down, part_tex
 from explorer.engine.formatting import number
 from explorer.lesson.matrix_form import Part, Position, describe, matrix_form, part_for, step_index
 from explorer.lesson.quiz import Quiz
@@ -90,10 +90,7 @@ class MatrixView(View):
         part, focus = part_for(parts, current) if current else (parts[0], None)
         where = "the entry of this step is boxed" if focus else "this step is no single entry"
         self.title.value = f"<b>{html.escape(part.title)}</b>: {where if current else 'before the first step'}."
-        self.math.value = "".join(
-            rf"$$\begin{{aligned}} {formula} \\ &{numbers} \end{{aligned}}$$"
-            for formula, numbers in part_tex(part, focus)
-        )
+        self.math.value = "".join(f"$${aligned(formula, numbers)}$$" for formula, numbers in part_tex(part, focus))
         cut = cut_down(part)
         self.note.value = (
             f"Larger than {LIMIT} rows or columns, shown in part (the dots stand for the rest): "

@@ -19,7 +19,7 @@ def test_hidden_until_toggled_then_the_layer_of_the_step(panel):
     assert view.box.layout.display == "none" and view.math.value == ""
     view.toggle.value = True
     assert view.box.layout.display is None
-    assert "before the first step" in view.title.value and "z^{(1)} = W^{(1)} a^{(0)} + b^{(1)}" in view.math.value
+    assert "before the first step" in view.title.value and "z^{(1)} &= W^{(1)} a^{(0)} + b^{(1)}" in view.math.value
     panel.stepping.next_button.click()  # net_h1
     assert r"\boxed{0.3775}" in view.math.value and "Forward pass, layer 1" in view.title.value
 
@@ -73,7 +73,7 @@ def test_batch_mode_has_a_column_per_example():
     view = panel.stepping.matrix_view
     view.toggle.value = True
     panel.stepping.next_button.click()
-    assert "Z^{(1)} = W^{(1)} A^{(0)} + b^{(1)}" in view.math.value
+    assert r"Z^{(1)} &= W^{(1)} A^{(0)} + b^{(1)}\mathbf{1}^\top" in view.math.value
     assert r"\begin{pmatrix} 0 & 0 & 1 & 1 \\ 0 & 1 & 0 & 1 \end{pmatrix}" in view.math.value
 
 
