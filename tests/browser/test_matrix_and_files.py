@@ -130,7 +130,7 @@ def file_scenario(page: Page, server: str, tmp: Path) -> None:
         "4: (1, 1) -> 0.1",
         "5: (0.5, 0.5) -> 0.5",
     ]
-    link = root.locator("a.bp-download[download='backprop-table.csv']")
+    link = root.locator("a.bp-table-download[download='backprop-table.csv']")
     expect(link).to_have_count(1)
     assert link.get_attribute("href").startswith("data:text/csv;base64,")
     # a refused file: its reason beside the table, the rows unchanged

@@ -140,7 +140,9 @@ class DatasetView(View):
         if self._download_of != examples:  # the examples changed: a link to the new ones
             self._download_of = examples
             data = Dataset(s.dataset, s.inputs, s.targets).to_csv().encode("utf-8")
-            self.download.value = download_link(data, TABLE_FILE, "text/csv", f"Download {TABLE_FILE}")
+            self.download.value = download_link(
+                data, TABLE_FILE, "text/csv", f"Download {TABLE_FILE}", "bp-table-download"
+            )
 
     # -------------------------------------------------------------- actions
     @handler(showing=lambda view: "table" if view.editing else view.session.dataset)
