@@ -167,3 +167,28 @@ def test_a_step_that_is_no_entry_shows_its_part_without_one():
     assert position is not None  # the path lights the dE/dout it is a part of
     assert part.lines[position[0]].matrices[position[1]].entries[position[2]][0].refs[0].quantity == "d_out"
     assert find_entry(parts[0], path) is None
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "softplus", "leaky_relu", "linear"])
+@pytest.mark.parametrize("loss", ["squared", "mse", "bce"])
+def test_every_activation_and_loss_keeps_entries_and_steps_equal(activation, loss):
+    options = dict(bias_mode="per-neuron", update_biases=True, order="seed" if loss == "mse" else "textbook")
+    acts = [activation, activation, "sigmoid" if loss == "bce" else activation]
+    network = random_network((3, 4, 2, 3), seed=7, activations=acts, loss=loss, **options)
+    x, t = random_data(network, 2, seed=7)
+    walk = walkthrough(network, x, t, example=1)
+    parts = matrix_form(walk)
+    for step in walk.steps:
+        part, position = part_for(parts, step)
+        if step.quantity in ENTRY_QUANTITIES and (step.quantity, step.value) != ("input", 1.0):
+            line, slot, r, c = position
+            assert part.lines[line].matrices[slot].entries[r][c].value == step.value, step.symbol
+
+
+def test_a_diverged_network_shows_its_inf_and_nan_quietly():
+    network = seed_network()
+    network.weights[1][:] = float("inf")  # as a run that diverged leaves them
+    walk = walkthrough(network, [0.05, 0.10], [0.01, 0.99])
+    parts = matrix_form(walk)
+    values = np.concatenate([m.values().ravel() for p in parts for line in p.lines for m in line.matrices])
+    assert not np.isfinite(values).all()
