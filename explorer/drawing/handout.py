@@ -255,8 +255,8 @@ def _html(walk: Walkthrough, quiz: bool) -> str:
         ]
         body.append(summary + "</section></section>")
     else:
-        body.append(matrix_tex.html_section(walk, _math))
         body.append(summary + "</section>")
+        body.append(matrix_tex.html_section(walk, _math))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/>'
         # nothing on this page may ask the network for anything
@@ -326,9 +326,9 @@ def _markdown(walk: Walkthrough, quiz: bool) -> str:
         for phase, steps in groups:
             lines += [_md_image(_diagram_after(walk, steps[-1][0], f"{phase}-"), CAPTIONS[phase]), ""]
         summary[0] = "### Summary"
-    if not quiz:
-        lines += matrix_tex.markdown_section(walk)
     lines += summary
+    if not quiz:
+        lines += ["", *matrix_tex.markdown_section(walk)]
     return "\n".join(lines) + "\n"
 
 

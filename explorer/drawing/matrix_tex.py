@@ -124,15 +124,17 @@ def html_section(walk: Walkthrough, math: Callable[[str], str], example: int | N
         '<section class="matrix-form" id="matrix-form"><h2>Matrix form</h2>',
         f'<p class="intro">{html.escape(INTRO + _batch_note(walk))}</p>',
     ]
+    body.append('<div class="parts">')
     for part in matrix_form(walk, example):
-        body.append(f"<h3>{html.escape(part.title)}</h3>")
+        body.append(f'<div class="mpart"><h3>{html.escape(part.title)}</h3>')
         for formula, numbers in part_tex(part):
             body.append(f'<div class="mline">{math(formula)}<br/>{math(numbers)}</div>')
         cut = cut_down(part)
         if cut:
             names = ", ".join(f"{math(symbol)} ({r} x {c})" for symbol, (r, c) in cut.items())
             body.append(f'<p class="note">Shown in part (the dots stand for the rest): {names}.</p>')
-    body.append("</section>")
+        body.append("</div>")
+    body.append("</div></section>")
     return "".join(body)
 
 
