@@ -88,7 +88,7 @@ class MatrixView(View):
         parts = self.parts()
         current = self.session.current
         part, focus = part_for(parts, current) if current else (parts[0], None)
-        where = "the entry of this step is boxed" if focus else "this step is no single entry"
+        where = _where(part, focus, current)
         self.title.value = f"<b>{html.escape(part.title)}</b>: {where if current else 'before the first step'}."
         self.math.value = "".join(f"$${aligned(formula, numbers)}$$" for formula, numbers in part_tex(part, focus))
         cut = cut_down(part)
@@ -130,3 +130,14 @@ class MatrixView(View):
         self.quiz.allow(index + 1, "Go to step")
         self.runner.pause_steps()
         self.session.go_to(index + 1)
+
+
+def _where(part: Part, focus: Position | None, step: object) -> str:
+    """What the box marks: the step's own entry, or the entry it is a part of (a path of a sum)."""
+    if focus is None:
+        return "this step is no single entry"
+    line, slot, r, c = focus
+    refs = part.lines[line].matrices[slot].entries[r][c].refs
+    if all(ref.same for ref in refs if ref.matches(step)):
+        return "the entry of this step is boxed"
+    return "the boxed entry adds up this step with others"

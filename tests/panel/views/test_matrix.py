@@ -86,3 +86,11 @@ def test_a_large_layer_is_shown_in_part_and_says_so():
     assert r"\vdots" in view.math.value
     assert r"\boxed{" in view.math.value  # the step's row is among those shown
     assert "W^{(1)}$ (16 x 2)" in view.note.value
+
+
+def test_a_path_boxes_the_sum_it_is_a_part_of(panel):
+    view = panel.stepping.matrix_view
+    view.toggle.value = True
+    go_to_symbol(panel, "dE_o1/dout_h1")
+    assert "Backward pass, layer 1" in view.title.value and "adds up this step with others" in view.title.value
+    assert r"\boxed{0.036350306}" in view.math.value  # dE_total/dout_h1, the sum of its two paths
