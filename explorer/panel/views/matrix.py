@@ -42,7 +42,7 @@ class MatrixView(View):
             layout=widgets.Layout(width="auto"),
         )
         self.title = widgets.HTML()
-        self.math = widgets.HTMLMath(layout=widgets.Layout(width="100%", overflow_x="auto"))
+        self.math = widgets.HTMLMath(layout=widgets.Layout(width="100%", overflow="auto"))
         self.math.add_class("bp-matrix")
         self.entry = widgets.Dropdown(
             description="Go to step",
