@@ -56,6 +56,7 @@ __all__ = [
 
 
 def activation_tex(name: str) -> str:
+    """f as the text writes it: sigma for the sigmoid, tanh, else the activation's name."""
     return {"sigmoid": r"\sigma", "tanh": r"\tanh"}.get(name, rf"\mathrm{{{name.replace('_', '-')}}}")
 
 
