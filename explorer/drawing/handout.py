@@ -41,7 +41,7 @@ from latex2mathml.converter import convert as _latex_to_mathml
 from explorer.engine.formatting import number
 from explorer.lesson.walkthrough import PHASES, Step, Walkthrough
 
-from . import diagram
+from . import diagram, matrix_tex
 from .formula import split_equation, split_terms
 from .layout import layout
 from .sizes import FONT_SIZES
@@ -270,6 +270,7 @@ def _html(walk: Walkthrough, quiz: bool) -> str:
         body.append(summary + "</section></section>")
     else:
         body.append(summary + "</section>")
+        body.append(matrix_tex.html_section(walk, _math))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/>'
         # nothing on this page may ask the network for anything
@@ -340,6 +341,8 @@ def _markdown(walk: Walkthrough, quiz: bool) -> str:
             lines += [_md_image(_diagram_after(walk, steps[-1][0], f"{phase}-"), CAPTIONS[phase]), ""]
         summary[0] = "### Summary"
     lines += summary
+    if not quiz:
+        lines += ["", *matrix_tex.markdown_section(walk)]
     return "\n".join(lines) + "\n"
 
 

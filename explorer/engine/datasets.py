@@ -26,6 +26,8 @@ from .presets import SEED_INPUTS, SEED_TARGETS
 
 #: A table holds at most this many examples (every one is drawn on the panel).
 MAX_EXAMPLES = 64
+#: A table file is read only up to this size: 64 rows of 32 long numbers take about 60 kB.
+MAX_TABLE_BYTES = 200_000
 
 _GATE_INPUTS = ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0))
 _GATES = {
@@ -76,6 +78,10 @@ class Dataset:
     def to_text(self) -> str:
         """The examples as a table (comma-separated, inputs then targets), one row a line."""
         return "\n".join(", ".join(number(float(c)) for c in (*x, *t)) for x, t in zip(self.inputs, self.targets))
+
+    def to_csv(self) -> str:
+        """The examples as a CSV file (no header): every number exactly, as :func:`table_text` reads it back."""
+        return "".join(",".join(_exact(float(c)) for c in (*x, *t)) + "\n" for x, t in zip(self.inputs, self.targets))
 
     def __repr__(self) -> str:
         return (
@@ -166,6 +172,36 @@ def parse_table(text: str, n_inputs: int, n_outputs: int | None = None, field: s
         ]
     )
     return Dataset("table", values[:, :n_inputs], values[:, n_inputs:])
+
+
+def table_text(data: bytes, field: str = "table") -> str:
+    """A table file's bytes as the text :func:`parse_table` reads: UTF-8, at most :data:`MAX_TABLE_BYTES`.
+
+    The size is checked before anything is decoded; a byte-order mark (as
+    spreadsheets write "CSV UTF-8") is dropped; other encodings and binary
+    files (a spreadsheet's own format) are refused, saying what to save instead.
+    """
+    if len(data) > MAX_TABLE_BYTES:
+        raise v.InputError(
+            field,
+            f"a table file may have at most {MAX_TABLE_BYTES // 1000} kB (got more): "
+            f"a table holds at most {MAX_EXAMPLES} rows",
+        )
+    try:
+        text = bytes(data).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise v.InputError(
+            field, f"byte {error.start + 1} is not UTF-8 text: save the table as CSV (UTF-8) or tab-separated text"
+        ) from None
+    if "\x00" in text:
+        raise v.InputError(field, "the file holds a NUL character, so it is no text table: save it as CSV (UTF-8)")
+    return text
+
+
+def _exact(value: float) -> str:
+    """The shortest text that reads back as exactly ``value`` (``1`` for 1.0)."""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _cells(line: str) -> list[str]:

@@ -131,6 +131,16 @@ class Steps(Sequence):
         """Index of the first step of ``phase`` (the number of steps if it has none)."""
         return next((self._starts[b] for b, block in enumerate(self._blocks) if block.phase == phase), len(self))
 
+    def find(self, kind: str, where: tuple[int, ...], match: Callable[[Step], bool]) -> int | None:
+        """Index of the first step ``match`` accepts in the block of this ``kind`` and ``where`` (None: none).
+
+        Builds that block only: the matrix form's entries lead to their steps this way.
+        """
+        for b, block in enumerate(self._blocks):
+            if block.kind == kind and block.where == where:
+                return next((self._starts[b] + i for i, s in enumerate(self.block(b)) if match(s)), None)
+        return None
+
     def block(self, b: int) -> tuple[Step, ...]:
         """The steps of block ``b``, built the first time."""
         if b not in self._built:

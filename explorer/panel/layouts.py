@@ -116,6 +116,7 @@ def notebook(v: Views) -> Arrangement:
         st.meaning,
         st.quiz_view.box,
         st.check,
+        st.matrix_view.box,
         widgets.HBox(
             [_stepping_column(v), _training_column(v)], layout=widgets.Layout(flex_flow="row wrap", width="100%")
         ),
@@ -137,7 +138,7 @@ def _stepping_column(v: Views) -> widgets.VBox:
     buttons = [st.previous_button, st.next_button, st.next_phase_button, st.finish_button, st.reset_iteration_button]
     return widgets.VBox(
         [
-            _row([*buttons, st.quiz_view.toggle]),
+            _row([*buttons, st.quiz_view.toggle, st.matrix_view.toggle]),
             _row([st.step_slider, st.play_steps, st.step_speed]),
             _row([st.iteration_field, st.iteration_total, st.iteration_message]),
             st.step_log,
@@ -252,7 +253,13 @@ def _sections(v: Views) -> dict[str, widgets.VBox]:
                 _row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button]),
             ]
         ),
-        "Steps": widgets.VBox([_row([st.step_slider, st.play_steps, st.step_speed, st.quiz_view.toggle]), st.step_log]),
+        "Steps": widgets.VBox(
+            [
+                _row([st.step_slider, st.play_steps, st.step_speed, st.quiz_view.toggle, st.matrix_view.toggle]),
+                st.step_log,
+                st.matrix_view.box,
+            ]
+        ),
         "Edit": widgets.VBox([ed.title, _row([ed.order, ed.update_biases]), ed.table]),
         # the boundary beside the problem it shows: the main view keeps to one screen
         "Problem": widgets.VBox([_row([cv.boundary_canvas]), _problem(v)]),

@@ -22,7 +22,7 @@ from typing import TextIO
 import numpy as np
 
 from explorer.drawing.handout import FORMATS, handout
-from explorer.engine import paths
+from explorer.engine import datasets, paths
 from explorer.engine import validation as v
 from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset, accuracy, check_fits, dataset, parse_table
 from explorer.engine.formatting import number
@@ -186,12 +186,11 @@ def _dataset(args: argparse.Namespace, sizes: tuple[int, ...] | None) -> Dataset
     if args.table is None:
         raise v.InputError("--table", "--dataset table needs --table FILE (rows of inputs then targets)")
     try:
-        with open(args.table, encoding="utf-8") as file:
-            text = file.read(1_000_000)
-    except (OSError, UnicodeDecodeError) as error:
-        raise v.InputError(
-            "--table", f"cannot read {args.table!r} ({getattr(error, 'strerror', None) or error})"
-        ) from None
+        with open(args.table, "rb") as file:
+            data = file.read(datasets.MAX_TABLE_BYTES + 1)  # one byte more: a longer file is refused by its size
+    except OSError as error:
+        raise v.InputError("--table", f"cannot read {args.table!r} ({error.strerror or error})") from None
+    text = datasets.table_text(data, "--table")
     sizes = sizes or (2, 2, 2)
     return parse_table(text, sizes[0], sizes[-1], "--table")
 

@@ -521,7 +521,7 @@ def tab_reaches_every_control(panel: Panel, max_presses: int = 200) -> None:
 def choose_file(panel: Panel, path: Path) -> None:
     """Press Load and pick ``path`` in the browser's file chooser."""
     with panel.page.expect_file_chooser(timeout=WAIT_MS) as chooser:
-        panel.root.locator(".widget-upload").click()
+        panel.root.locator(".widget-upload", has_text="Load").click()
     chooser.value.set_files(str(path))
 
 

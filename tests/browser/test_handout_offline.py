@@ -23,7 +23,7 @@ _FRACTIONS = """() => [...document.querySelectorAll('mfrac')].map((f) => {
     return top.bottom <= bottom.top + 1 && top.height > 0 && bottom.height > 0;
 })"""
 
-_MATH_BOXES = """() => [...document.querySelectorAll('math')].map((m) => {
+_MATH_BOXES = """(selector) => [...document.querySelectorAll(selector)].map((m) => {
     const r = m.getBoundingClientRect();
     return [r.width, r.height];
 })"""
@@ -86,10 +86,13 @@ def test_handout_opens_offline_typeset_and_prints_on_a4(offline_page, tmp_path, 
     assert dict(rows)["E_total"] == "0.298371109" and dict(rows)["w5+"] == "0.35891648"
 
     # the mathematics is laid out as mathematics
-    boxes = page.evaluate(_MATH_BOXES)
+    boxes = page.evaluate(_MATH_BOXES, "ol.steps math")
     expected = sum(math_elements(s) for s in walk.steps)
     assert len(boxes) == expected
     assert all(w > 0 and h > 0 for w, h in boxes), "a formula has no size"
+    # the matrix form: each line's formula, then its numbers, 14 lines for the seed
+    matrices = page.evaluate(_MATH_BOXES, "section.matrix-form .mline math")
+    assert len(matrices) == 2 * 14 and all(w > 0 and h > 0 for w, h in matrices), matrices
     fractions = page.evaluate(_FRACTIONS)
     assert len(fractions) > 40 and all(fractions), "fractions are not typeset"
 
@@ -100,7 +103,8 @@ def test_handout_opens_offline_typeset_and_prints_on_a4(offline_page, tmp_path, 
     assert len(widths) == len(PHASES) and min(widths) > 500
     page.screenshot(path=str(artifacts.path("handout-top")))
 
-    # printed: A4 landscape pages (842 x 595 pt); the seed's 53 steps on 9 (11 on portrait before)
+    # printed: A4 landscape pages (842 x 595 pt); the seed's 53 steps on 9 (11 on portrait before),
+    # the matrix form on one more
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     artifacts.path("handout", ".pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
@@ -111,7 +115,7 @@ def test_handout_opens_offline_typeset_and_prints_on_a4(offline_page, tmp_path, 
     }
     assert boxes == {(0, 0, 842, 595)}, boxes
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-    assert 5 <= pages <= 9, pages
+    assert 5 <= pages <= 10, pages  # the matrix form after the summary: one page more
     assert set(page.requests) <= {path.as_uri()}, page.requests
 
 

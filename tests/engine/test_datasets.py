@@ -5,7 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.engine.datasets import MAX_EXAMPLES, NAMES, check_fits, choose, dataset, fit_sizes, identify, parse_table
+from explorer.engine.datasets import (
+    MAX_EXAMPLES,
+    MAX_TABLE_BYTES,
+    NAMES,
+    check_fits,
+    choose,
+    dataset,
+    fit_sizes,
+    identify,
+    parse_table,
+    table_text,
+)
 from explorer.engine.presets import random_network
 from explorer.engine.training import train
 from explorer.engine.validation import InputError
@@ -222,3 +233,39 @@ def test_accuracy_counts_the_largest_output_or_the_side_of_one_half():
 
     assert accuracy(np.array([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]]), np.array([[0, 1, 0], [0, 0, 1.0]])) == 0.5
     assert accuracy(np.array([[0.7], [0.4], [0.6]]), np.array([[1.0], [0.0], [0.0]])) == pytest.approx(2 / 3)
+
+
+def test_a_table_file_is_utf8_text_of_limited_size():
+    assert table_text(b"0,0,0\n1,1,1\n") == "0,0,0\n1,1,1\n"
+    assert table_text("\ufeff0;5".encode()) == "0;5"  # a spreadsheet's byte-order mark is dropped
+    assert table_text(b"x" * MAX_TABLE_BYTES) == "x" * MAX_TABLE_BYTES
+    for data, reason in (
+        (b"x" * (MAX_TABLE_BYTES + 1), "File: a table file may have at most 200 kB (got more)"),
+        (b"0,0,\xff\n", "File: byte 5 is not UTF-8 text: save the table as CSV (UTF-8)"),
+        ("0,0,1".encode("utf-16"), "File: byte 1 is not UTF-8 text"),
+        (b"PK\x03\x04\x00\x00", "File: the file holds a NUL character"),
+    ):
+        with pytest.raises(InputError) as caught:
+            table_text(data, "File")
+        assert str(caught.value).startswith(reason)
+
+
+def test_a_table_written_as_csv_reads_back_exactly():
+    data = parse_table("0.1, 1e-7, 0.3333333333333333\n-2, 0, 99.99", 2)
+    text = data.to_csv()
+    assert text == "0.1,1e-07,0.3333333333333333\n-2,0,99.99\n"
+    again = parse_table(table_text(text.encode()), 2)
+    assert again.inputs.tobytes() == data.inputs.tobytes() and again.targets.tobytes() == data.targets.tobytes()
+    seed = dataset("seed")
+    assert seed.to_csv() == "0.05,0.1,0.01,0.99\n"
+
+
+def test_cli_table_file_is_read_as_the_panel_reads_it(cli, tmp_path):
+    table = tmp_path / "examples.csv"
+    table.write_bytes("\ufeff0,0,0\r\n0,1,1\r\n".encode())  # as spreadsheets write CSV (UTF-8)
+    code, out, err = cli("train", "--dataset", "table", "--table", str(table), "--layers", "2,2,1", "--iterations", "2")
+    assert (code, err) == (0, "") and "example 2 (i1 0, i2 1)" in out
+    for data, reason in ((b"0,0,\xff\n", "--table: byte 5 is not UTF-8 text"), (b"1," * 150_000, "at most 200 kB")):
+        table.write_bytes(data)
+        code, out, err = cli("train", "--dataset", "table", "--table", str(table), "--layers", "2,2,1")
+        assert code == 2 and out == "" and err.count("\n") == 1 and reason in err

@@ -3,6 +3,13 @@
 Every control calls one session method (a run stops first) and the view
 redraws when the session's ``revision`` changes.  A refused table (a bad cell, a row of the wrong width) shows
 its one-line reason under the table and changes nothing.
+
+A table also comes from a CSV or TSV file ("Open CSV"): its bytes are
+checked and decoded by :func:`~explorer.engine.datasets.table_text` and read
+by the same :func:`~explorer.engine.datasets.parse_table` as the text area
+and ``--table FILE``, so the same rows are refused with the same message.
+The examples in use go out as a CSV file through a download link, as the
+handout does (:func:`~.files.download_link`), in JupyterLab and Voila alike.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import html
 
 import ipywidgets as widgets
 
-from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset
+from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset, table_text
 from explorer.engine.formatting import number
 from explorer.engine.validation import InputError
 from explorer.lesson.session import Session
@@ -19,6 +26,9 @@ from explorer.panel.messages import Messages
 from explorer.panel.runner import Runner
 
 from .base import View, field_message, handler, new_options
+from .files import download_link
+
+TABLE_FILE = "backprop-table.csv"
 
 
 def example_label(k: int, inputs, targets) -> str:
@@ -35,12 +45,11 @@ class DatasetView(View):
 
     def __init__(self, session: Session, messages: Messages, runner: Runner) -> None:
         super().__init__(session, messages, runner)
-        s = session
         auto = widgets.Layout(width="auto")
         self.choice = widgets.Dropdown(
             description="Dataset",
             options=[(n, n) for n in NAMES],
-            value=s.dataset,
+            value=session.dataset,
             layout=widgets.Layout(width="200px"),
         )
         self.about = widgets.HTML()
@@ -52,16 +61,14 @@ class DatasetView(View):
             layout=widgets.Layout(width="320px"),
         )
         self.n_inputs = widgets.BoundedIntText(
-            description="Inputs", min=1, max=16, value=s.inputs.shape[1], layout=widgets.Layout(width="150px")
+            description="Inputs", min=1, max=16, value=session.inputs.shape[1], layout=widgets.Layout(width="150px")
         )
         self.add_row = widgets.Button(description="Add row", tooltip="Add a row like the last one", layout=auto)
         self.remove_row = widgets.Button(description="Remove row", tooltip="Remove the last row", layout=auto)
         self.use_table = widgets.Button(
-            description="Use table",
-            button_style="info",
-            tooltip="Check every cell and learn these examples",
-            layout=auto,
+            description="Use table", button_style="info", tooltip="Check the cells, learn these examples", layout=auto
         )
+        self._build_files()
         self.table_message = widgets.HTML()
         self.table_message.add_class("bp-field-message")
         #: the table is open for editing (before Use table, or after a refused one)
@@ -86,6 +93,7 @@ class DatasetView(View):
                     [self.choice, self.example, self.about],
                     layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
                 ),
+                self.files_row,
                 self.table_box,
             ]
         )
@@ -93,6 +101,21 @@ class DatasetView(View):
         # one observer redraws the view (while training, the run's frames)
         self.session.observe(self._on_change, names="revision")
         self.runner.observe(self._on_change, names="frame")
+
+    def _build_files(self) -> None:
+        """Open CSV, and the link that downloads the examples in use."""
+        self.upload = widgets.FileUpload(
+            description="Open CSV",
+            accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain",
+            multiple=False,
+            tooltip="Learn the rows of a CSV or TSV file: inputs then targets, no header (Inputs says how many)",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.upload.add_class("bp-table-upload")
+        self.download = widgets.HTML()
+        self._download_of: object = None  # the examples the link holds
+        self.files_row = widgets.HBox([self.upload, self.download], layout=widgets.Layout(align_items="center"))
+        self.upload.observe(self._on_upload, names="value")
 
     def _on_change(self, change: dict) -> None:
         if change["owner"] is self.runner or not self.session.training:
@@ -116,6 +139,13 @@ class DatasetView(View):
         self.example.disabled = len(options) == 1
         self.about.value = f"<i>{html.escape(DESCRIPTIONS[s.dataset])}</i>"
         self.table_box.layout.display = None if s.dataset == "table" or self.editing else "none"
+        examples = (s.inputs.tobytes(), s.targets.tobytes(), s.inputs.shape)
+        if self._download_of != examples:  # the examples changed: a link to the new ones
+            self._download_of = examples
+            data = Dataset(s.dataset, s.inputs, s.targets).to_csv().encode("utf-8")
+            self.download.value = download_link(
+                data, TABLE_FILE, "text/csv", f"Download {TABLE_FILE}", "bp-table-download"
+            )
 
     # -------------------------------------------------------------- actions
     @handler(showing=lambda view: "table" if view.editing else view.session.dataset)
@@ -150,6 +180,32 @@ class DatasetView(View):
         self.table_message.value = ""
         self.render()
         self.messages.say(said)
+
+    def open_file(self, name: str, data: bytes) -> None:
+        """Learn the examples of a CSV or TSV file's bytes; a refused file changes nothing."""
+        try:
+            text = table_text(data, "File")
+            said = self.accepted_then_stop(lambda: self.session.set_dataset("table", text, self.n_inputs.value))
+        except InputError as error:  # the run, if any, goes on
+            self.table_message.value = field_message(str(error))
+            raise
+        self.editing = False
+        self.table.value = Dataset("table", self.session.inputs, self.session.targets).to_text()
+        self.table_message.value = ""
+        self.render()
+        s = self.session
+        self.messages.say(
+            f"Opened {name}: {s.inputs.shape[0]} rows of {s.inputs.shape[1]} inputs then "
+            f"{s.targets.shape[1]} targets (Inputs sets the split). {said}"
+        )
+
+    @handler(showing=lambda view: ())  # () : the field emptied below, for the same file again
+    def _on_upload(self, change: dict) -> None:
+        upload = change["new"][0]
+        try:
+            self.open_file(str(upload["name"]), bytes(upload["content"]))
+        finally:
+            self.upload.value = ()
 
     @handler
     def _on_add_row(self, _button: object = None) -> None:

@@ -32,11 +32,11 @@ from .base import View, handler
 SESSION_FILE = "backprop-session.json"
 
 
-def download_link(data: bytes, file_name: str, mime: str, text: str) -> str:
-    """An ``<a download>`` holding ``data`` as a data URI."""
+def download_link(data: bytes, file_name: str, mime: str, text: str, kind: str = "bp-download") -> str:
+    """An ``<a download>`` holding ``data`` as a data URI; ``kind`` is its class."""
     encoded = base64.b64encode(data).decode("ascii")
     return (
-        f'<a class="bp-download" download="{html.escape(file_name)}" '
+        f'<a class="{kind}" download="{html.escape(file_name)}" '
         f'href="data:{mime};base64,{encoded}">{html.escape(text)}</a>'
     )
 

@@ -29,6 +29,7 @@ from explorer.panel.messages import Messages
 from explorer.panel.runner import Runner
 
 from .base import View, button, field_message, handler
+from .matrix import MatrixView
 from .quiz import QuizView
 
 #: The step log lists this many of the latest steps done (all 53 of the seed's iteration).
@@ -118,6 +119,7 @@ class SteppingView(View):
         # the quiz gates these controls: Next step waits for an answer, jumps wait for the quiz to end
         self.quiz_view = QuizView(self.session, self.messages, self.runner)
         self.quiz = self.quiz_view.quiz
+        self.matrix_view = MatrixView(self.session, self.messages, self.runner, self.quiz)
 
     def _link(self) -> None:
         for widget, act in (

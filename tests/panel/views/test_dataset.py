@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import datetime
+import html
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -85,3 +88,66 @@ def test_the_example_menu_follows_an_edit_of_the_examples_not_every_redraw(panel
     assert panel.dataset_view.example.options is options
     panel.editing.fields["i:0"].value = "0.5"  # example 1's first input
     assert panel.dataset_view.example.options[0][0] == "1: (0.5, 0) -> 0"
+
+
+def upload(view, data: bytes, name: str = "examples.csv") -> None:
+    """What the browser sends when a file is chosen in Open CSV."""
+    view.upload.value = (
+        {
+            "name": name,
+            "type": "text/csv",
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": datetime.datetime.now(datetime.timezone.utc),
+        },
+    )
+
+
+def test_open_csv_learns_the_files_rows_and_empties_the_field():
+    panel = xor_panel()
+    view = panel.dataset_view
+    upload(view, b"0,0,0.1\r\n0,1,0.9\r\n1,0,0.9\r\n1,1,0.1\r\n0.5,0.5,0.5\r\n")
+    s = panel.session
+    assert s.dataset == "table" and s.inputs.shape == (5, 2) and s.targets[:, 0].tolist() == [0.1, 0.9, 0.9, 0.1, 0.5]
+    assert panel.message.value.startswith("Opened examples.csv: 5 rows of 2 inputs then 1 targets")
+    assert view.upload.value == () and view.table_message.value == ""
+    assert view.table.value.splitlines()[4] == "0.5, 0.5, 0.5" and view.table_box.layout.display is None
+    assert [label for label, _ in view.example.options][4] == "5: (0.5, 0.5) -> 0.5"
+    view.n_inputs.value = 1  # Inputs says how the next file's rows split
+    upload(view, b"1\t2\t3\n4\t5\t6\n", "two.tsv")
+    assert s.inputs.tolist() == [[1.0], [4.0]] and s.targets.tolist() == [[2.0, 3.0], [5.0, 6.0]]
+    assert s.network.sizes[0] == 1 and s.network.sizes[-1] == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"0,0,1\n0,1\n", "Table: row 2 has 2 cells; each row needs 3 (2 inputs, then 1 target)"),
+        (b"x1,x2,y\n0,0,1\n", "Table row 1, column 1: enter a number from -100 to 100 (got 'x1')"),
+        (b"", "Table: enter at least one row"),
+        (b"0,0,1\n" * 65, "Table: at most 64 rows (got 65)"),
+        (b"0,0,\xff", "File: byte 5 is not UTF-8 text"),
+        (b"1," * 150_000, "File: a table file may have at most 200 kB"),
+    ],
+)
+def test_a_refused_file_says_why_and_changes_nothing(data, reason):
+    """Its rows read as a typed table's, with the same messages; its bytes checked first."""
+    panel = xor_panel()
+    view = panel.dataset_view
+    before, table = snapshot(panel), view.table.value
+    upload(view, data)
+    assert panel.message.value.startswith(reason) and html.escape(reason) in view.table_message.value
+    assert_unchanged(before, panel)
+    assert view.table.value == table and view.upload.value == ()
+
+
+def test_the_download_link_holds_the_examples_in_use_as_csv():
+    panel = xor_panel()
+    view = panel.dataset_view
+    link = ET.fromstring(view.download.value)
+    assert link.get("download") == "backprop-table.csv" and link.get("href").startswith("data:text/csv;base64,")
+    text = base64.b64decode(link.get("href").split(",", 1)[1]).decode()
+    assert text == "0,0,0\n0,1,1\n1,0,1\n1,1,0\n"
+    upload(view, text.replace("1,1,0", "1,1,0.25").encode())
+    text = base64.b64decode(ET.fromstring(view.download.value).get("href").split(",", 1)[1]).decode()
+    assert text.endswith("1,1,0.25\n")
