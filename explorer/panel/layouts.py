@@ -246,9 +246,9 @@ def _sections(v: Views) -> dict[str, widgets.VBox]:
             [
                 _row([tr.iterations_field, tr.train_button, tr.play_training, tr.stop_button, tr.pace]),
                 _row([tr.progress, tr.counter]),
-                _row([tr.lr_slider, tr.lr_text, tr.reset_weights_button]),
+                # the update rule's numbers on one row, so the section is no taller than the screen allows
+                _row([tr.lr_slider, tr.lr_text, tr.rule.decay_text, tr.rule.momentum_text, tr.reset_weights_button]),
                 tr.lr_message,
-                _row([tr.rule.decay_text, tr.rule.momentum_text]),
                 tr.rule.message,
                 _row([cv.log_scale, cv.log_iterations, cv.keep_button, cv.clear_button]),
             ]

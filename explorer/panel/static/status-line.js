@@ -8,7 +8,18 @@ function render({ model, el }) {
     line.textContent = model.get("value");
     line.className = "bp-status bp-status-" + model.get("kind");
   };
-  model.on("change:value", show);
+  // A message answers what the user just did: when a section below has
+  // scrolled the line out of view, bring it back by the least distance.
+  const reveal = () => {
+    if (!model.get("value")) return;
+    const r = line.getBoundingClientRect();
+    const outside = r.bottom <= 0 || r.top < 0 || r.bottom > window.innerHeight;
+    if (r.height > 0 && outside) line.scrollIntoView({ block: "nearest" });
+  };
+  model.on("change:value", () => {
+    show();
+    requestAnimationFrame(reveal);
+  });
   model.on("change:kind", show);
   show();
   el.append(line);
