@@ -589,6 +589,38 @@ def formulas_fit(panel: Panel) -> None:
     )
 
 
+# Opaque grey pixels of the curve's image (its text, ticks and spines; the figure is transparent):
+# how many are light (the dark theme's ink, #b3b3b3) and how many dark (the light theme's, #555555);
+# the legend's ground (#ffffff or #111111) is neither.
+_INK_STATS = """(canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let light = 0, dark = 0;
+    for (let i = 0; i < data.length; i += 4) {
+        const r = data[i], g = data[i + 1], b = data[i + 2];
+        if (data[i + 3] < 200 || Math.max(r, g, b) - Math.min(r, g, b) > 16) continue;
+        if (r >= 150 && r <= 215) light++; else if (r >= 50 && r <= 115) dark++;
+    }
+    return {light, dark};
+}"""
+
+
+def plots_follow_theme(panel: Panel, theme: str) -> dict:
+    """The curve's ink is the theme's: mostly light greys on a dark page, dark greys on a light one."""
+    more, fewer = ("light", "dark") if theme == "dark" else ("dark", "light")
+    try:
+        panel.page.wait_for_function(
+            f"(c) => {{ const s = ({_INK_STATS})(c); return s.{more} > 200 && s.{more} > 4 * s.{fewer}; }}",
+            arg=panel.canvas.element_handle(),
+            timeout=WAIT_MS,
+            polling=100,
+        )
+    except Exception as error:
+        raise AssertionError(
+            f"{panel.server}: the curve's ink is not the {theme} theme's: {panel.canvas.evaluate(_INK_STATS)}"
+        ) from error
+    return panel.canvas.evaluate(_INK_STATS)
+
+
 def final_screenshot(panel: Panel, name: str) -> Path:
     """The whole panel, as it is now, in tests/artifacts/<name>.png."""
     helpers.ARTIFACTS.mkdir(parents=True, exist_ok=True)
