@@ -177,11 +177,17 @@ def error_links(s: Scene) -> list[str]:
 
 # ------------------------------------------------------------------- labels
 def _edge_label(s: Scene, eid: str, title: str, state: str, old: float, new: float | None, grad: float | None) -> str:
-    """A connection's label, in the layer above every line, lit and dimmed with its connection."""
+    """A connection's label, in the layer above every line, lit and dimmed with its connection.
+
+    Empty when the diagram labels only the current step's connections and this is not one.
+    """
+    if eid not in s.lay.anchors:
+        return ""
     ax, ay = s.lay.anchors[eid]
+    level = s.lay.shows or s.lay.level
     return (
         f'<g class="bp-edge-label{state}" data-for="{eid}">{title}'
-        f"{label_chip(s.lay.level, eid, old, new, grad, ax, ay, s.lay.ty)}</g>"
+        f"{label_chip(level, eid, old, new, grad, ax, ay, s.lay.ty)}</g>"
     )
 
 
@@ -196,7 +202,7 @@ def bias_units(s: Scene) -> list[str]:
         what = f"bias unit of the {_layer_word(l + 1, len(s.network.weights))}, its output is always 1"
         text_y = uy - h - PAD
         if s.shared:  # the value sits on the unit, with room for two lines even among names only
-            unit_level = s.lay.level if s.lay.level != "names" else "compact"
+            unit_level = s.lay.shows or (s.lay.level if s.lay.level != "names" else "compact")
             old = float(s.network.biases[l][0])
             new, grad = s.updated.get(unit), s.values.get(("gradient", unit))
             title = param_tooltip(unit, old, grad, new, what)
