@@ -21,6 +21,7 @@ from .sizes import BIAS_RISE, PAD, UNIT, R, TextSizes, unit_label_size
 
 _COLUMN_STEP = 12.0  # spacing of the candidate label columns
 GAP_STEP = 8.0  # precision of the layer gap search
+_CHIP_SLACK = 2.0  # a label's chip is up to 4 px wider than its reserved box (marks.label_chip)
 
 
 def column_of(n: int, dy: float) -> list[float]:
@@ -55,10 +56,10 @@ def midpoint(x0: float, y0: float, x1: float, y1: float, r0: float = R, r1: floa
     return (x0 + x1) / 2 + (x1 - x0) * shift, (y0 + y1) / 2 + (y1 - y0) * shift
 
 
-def _others_between(ys: list[float], lo: float, hi: float, own: tuple[float, float], xc: float, width: float) -> bool:
+def _others_between(ys: list[float], lo: float, hi: float, own: tuple[float, float], xc: float, half: float) -> bool:
     """Whether a middle other than the label's own line's (``own``) lies in (lo, hi) of a column's sorted ``ys``."""
     count = bisect.bisect_left(ys, hi) - bisect.bisect_right(ys, lo)
-    if count and abs(own[0] - xc) < width / 2 and lo < own[1] < hi:
+    if count and abs(own[0] - xc) < half and lo < own[1] < hi:
         count -= 1
     return count > 0
 
@@ -104,8 +105,9 @@ def place_pair(
         points = [midpoint(*line) for line in lines]
         by_x = sorted(points)
         px_ = [x for x, _ in by_x]
+        half = width / 2 + _CHIP_SLACK  # the chip drawn may be a little wider than the room reserved
         for xc in xs:
-            lo_i, hi_i = bisect.bisect_right(px_, xc - width / 2), bisect.bisect_left(px_, xc + width / 2)
+            lo_i, hi_i = bisect.bisect_right(px_, xc - half), bisect.bisect_left(px_, xc + half)
             middles.append(sorted(y for _, y in by_x[lo_i:hi_i]))
     # columns whose label boxes overlap column c's
     reach = [[d for d, xd in enumerate(xs) if abs(xd - xc) < width] for xc in xs]
@@ -122,7 +124,7 @@ def place_pair(
             i = bisect.bisect_left(ends, lo)  # first blocked interval ending after lo
             if i < len(starts) and starts[i] < hi:
                 continue
-            if middles and _others_between(middles[c], lo, hi, points[e], xc, width):
+            if middles and _others_between(middles[c], lo, hi, points[e], xc, width / 2 + _CHIP_SLACK):
                 continue
             for d in reach[c]:
                 _insert(*columns[d], lo, hi)

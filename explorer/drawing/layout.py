@@ -95,9 +95,16 @@ def layout(
 
 
 def _bare_layout(sizes, nm, shared, level: str, ty: TextSizes) -> Layout:
-    """Neurons as close as their values allow, each gap room for one ``level`` label between circles."""
+    """Neurons as close as their values allow; each gap room for ``level`` labels between circles and values.
+
+    A gap is wide enough for a label to sit wholly on either side of its middle, where every
+    line's middle is (a label on a line level with another's middle must).
+    """
     dy = 2 * R + ty.val_h + 3 * PAD
-    gaps = [(min_pair_gap(_pair_box(nm, shared, level, l, ty)), ()) for l in range(len(sizes) - 1)]
+    gaps = []
+    for l in range(len(sizes) - 1):
+        box = _pair_box(nm, shared, level, l, ty)
+        gaps.append((max(min_pair_gap(box) + ty.val_w, 2 * (R + 2 * PAD + box[0] + 2) + GAP_STEP), ()))
     return replace(_assemble(sizes, nm, shared, level, dy, gaps, ty), level=CURRENT, shows=level)
 
 
