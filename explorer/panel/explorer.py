@@ -101,7 +101,7 @@ class Explorer(widgets.VBox):
         # the page's theme comes from its front end: the plots' ink follows it
         self.page_theme = PageTheme()
         self.page_theme.observe(self._on_theme, names="theme")
-        self.children = (*arrangement.children, self.page_theme)
+        self.children = (self.page_theme, *arrangement.children)
         self.stepping.quiz_view.toggle.value = quiz
         self.render()
 
