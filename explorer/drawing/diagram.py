@@ -97,8 +97,7 @@ def render(
     notice : str
         A line of warning under the network (e.g. that E_total is no longer finite); plain text.
     room : (width, height), optional
-        The px the diagram is shown in, when known: every label must fit it at 1:1, or only the
-        current step's connections (``highlight``) are labelled, the others' values in tooltips.
+        The px it is shown in: all labels fit it at 1:1, or only the current step's are drawn.
 
     Returns
     -------
@@ -107,16 +106,21 @@ def render(
     """
     if not 1.0 <= text_scale <= 3.0 or detail not in LEVELS:
         raise ValueError(f"text_scale must be 1 to 3 and detail one of {LEVELS}, got {text_scale!r} and {detail!r}")
-    highlight = tuple(highlight)
-    lay = layout(network.sizes, network.bias_mode, float(text_scale), detail, room)
-    if lay.level == CURRENT:
-        lay = with_labels_for(lay, network.sizes, network.bias_mode, frozenset(highlight))
+    lay = _laid_out(network, float(text_scale), detail, room, highlight := tuple(highlight))
     s = scene(network, lay, inputs, targets, values, updated, highlight, id_prefix)
     weight_lines, weight_labels = weight_links(s)
     bias_lines, bias_labels = bias_links(s)
     edges = [*weight_lines, *bias_lines, *error_links(s)]
     nodes = [*bias_units(s), *neurons(s), *error_nodes(s)]
     return _svg(s, edges, nodes, [*weight_labels, *bias_labels], notice, width)
+
+
+def _laid_out(network: Network, scale: float, detail: str, room, highlight: tuple) -> Layout:
+    """The shape's layout; at level CURRENT, with anchors for the labels of the connections highlighted."""
+    lay = layout(network.sizes, network.bias_mode, scale, detail, room)
+    if lay.level == CURRENT:
+        lay = with_labels_for(lay, network.sizes, network.bias_mode, frozenset(highlight))
+    return lay
 
 
 # ------------------------------------------------------- legend and the rest

@@ -21,7 +21,7 @@ from .sizes import BIAS_RISE, PAD, UNIT, R, TextSizes, unit_label_size
 
 _COLUMN_STEP = 12.0  # spacing of the candidate label columns
 GAP_STEP = 8.0  # precision of the layer gap search
-_CHIP_SLACK = 2.0  # a label's chip is up to 4 px wider than its reserved box (marks.label_chip)
+_CHIP_SLACK = 2.0  # a label's chip is up to 4 px wider than its reserved box (marks.label_chip): 2 a side
 
 
 def column_of(n: int, dy: float) -> list[float]:
@@ -54,6 +54,18 @@ def midpoint(x0: float, y0: float, x1: float, y1: float, r0: float = R, r1: floa
     length = math.hypot(x1 - x0, y1 - y0) or 1.0
     shift = (r0 - r1) / 2 / length  # the drawn line's middle moves toward the end shortened less
     return (x0 + x1) / 2 + (x1 - x0) * shift, (y0 + y1) / 2 + (y1 - y0) * shift
+
+
+def _column_middles(lines, xs: list[float], half: float) -> tuple[list, list[list[float]]]:
+    """The lines' middles, and the ys (sorted) of those under each column's label box, ``half`` wide each side."""
+    points = [midpoint(*line) for line in lines]
+    by_x = sorted(points)
+    px_ = [x for x, _ in by_x]
+    middles = []
+    for xc in xs:
+        lo_i, hi_i = bisect.bisect_right(px_, xc - half), bisect.bisect_left(px_, xc + half)
+        middles.append(sorted(y for _, y in by_x[lo_i:hi_i]))
+    return points, middles
 
 
 def _others_between(ys: list[float], lo: float, hi: float, own: tuple[float, float], xc: float, half: float) -> bool:
@@ -99,16 +111,7 @@ def place_pair(
             if x0 < xc + width / 2 and x1 > xc - width / 2:
                 _insert(starts, ends, y0, y1)
         columns.append((starts, ends))
-    # the middles of the lines under each column's label box (their ys, sorted), when labels keep off them
-    points, middles = [], []
-    if lines is not None:
-        points = [midpoint(*line) for line in lines]
-        by_x = sorted(points)
-        px_ = [x for x, _ in by_x]
-        half = width / 2 + _CHIP_SLACK  # the chip drawn may be a little wider than the room reserved
-        for xc in xs:
-            lo_i, hi_i = bisect.bisect_right(px_, xc - half), bisect.bisect_left(px_, xc + half)
-            middles.append(sorted(y for _, y in by_x[lo_i:hi_i]))
+    points, middles = ([], []) if lines is None else _column_middles(lines, xs, width / 2 + _CHIP_SLACK)
     # columns whose label boxes overlap column c's
     reach = [[d for d, xd in enumerate(xs) if abs(xd - xc) < width] for xc in xs]
     anchors = []
