@@ -43,6 +43,7 @@ from .sizes import (
 )
 
 _NO_FIT = (math.inf, 0.0)
+BARE_EXTRA = 0.5
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def _bare_layout(sizes, nm, shared, level: str, ty: TextSizes) -> Layout:
     gaps = []
     for l in range(len(sizes) - 1):
         box = _pair_box(nm, shared, level, l, ty)
-        gaps.append((max(min_pair_gap(box) + ty.val_w, 2 * (R + 2 * PAD + box[0] + 2) + GAP_STEP), ()))
+        gaps.append((min_pair_gap(box) + BARE_EXTRA * ty.val_w, ()))
     return replace(_assemble(sizes, nm, shared, level, dy, gaps, ty), level=CURRENT, shows=level)
 
 
@@ -195,6 +196,10 @@ def _best_layout(sizes, nm, shared, level, limit: float, ty: TextSizes) -> Layou
         for i in range(10):
             evaluate(dy_min + 24.0 * i)
         centre = min(tried, key=lambda d: tried[d][0])
+        if tried[centre][0] == _NO_FIT and limit == 1.0:  # a tight room: a fit may lie between the steps
+            for i in range(30):
+                evaluate(dy_min + 8.0 * i)
+            centre = min(tried, key=lambda d: tried[d][0])
         if tried[centre][0] == _NO_FIT:
             return None
         for delta in (-16.0, -8.0, 8.0, 16.0):
@@ -203,7 +208,8 @@ def _best_layout(sizes, nm, shared, level, limit: float, ty: TextSizes) -> Layou
     if not options:
         return None
     _key, lay, gaps = min(options, key=lambda v: v[0])
-    return _widen(sizes, nm, shared, level, lay, gaps, boxes, ty)
+    # a room is the most the panel has, not a size to fill: spreading out would only shrink the text
+    return lay if limit == 1.0 else _widen(sizes, nm, shared, level, lay, gaps, boxes, ty)
 
 
 def _pair_gaps(sizes, boxes, floor, shared, level, dy: float, width_left: float, ty: TextSizes) -> list | None:
