@@ -43,7 +43,7 @@ from .sizes import (
 )
 
 _NO_FIT = (math.inf, 0.0)
-BARE_EXTRA = 0.5
+BARE_EXTRA = 0.5  # of a value line's width, added to a current-step gap: a label clears the values beside it
 
 
 @dataclass(frozen=True)

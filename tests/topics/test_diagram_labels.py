@@ -16,7 +16,7 @@ SVG, with text boxes estimated as the layout estimates them:
 - every connection of the current step has its label.
 
 The smallest text on a 1280 x 720 presenter screen (the diagram at most
-1240 x 420 px there) is written to tests/artifacts/diagram-labels.json, by
+1100 x 420 px there in JupyterLab) is written to tests/artifacts/diagram-labels.json, by
 size class: the seed, up to 4 neurons a layer, larger.
 """
 
@@ -38,7 +38,7 @@ from explorer.panel.views.stepping import PRESENTER_ROOM
 from tests.helpers.svg import NS, classes, overlaps, parse, state_at, text_boxes
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-SCREEN = (1240.0, 420.0)  # the presenter's diagram at 1280 x 720, CSS px
+SCREEN = (1100.0, 420.0)  # the presenter's diagram at 1280 x 720 in JupyterLab, CSS px
 SETTINGS = {"notebook": (1.0, "full", None), "presenter": (1.2, "compact", PRESENTER_ROOM)}
 SMALL = [s for n in (2, 3) for s in itertools.product(range(1, 5), repeat=n)]
 _rng = random.Random(16)
