@@ -3,8 +3,10 @@
 A label sits centred on its own line, in one of a row of candidate columns
 across the gap between two layers: the first column from the sending side
 that overlaps nothing placed so far (node texts and bias units included),
-else the first from the receiving side.  :func:`solve_pair` finds the
-narrowest gap in which every label of a layer pair finds a place.
+else the first from the receiving side.  No label covers the middle of a
+line other than its own, where a reader looks for that line's label (two
+lines crossing midway share one).  :func:`solve_pair` finds the narrowest
+gap in which every label of a layer pair finds a place.
 
 Everything here is in the pair's own frame: the sending layer at x = 0, the
 receiving layer at x = gap, each layer's neurons centred on y = 0;

@@ -7,8 +7,15 @@ value.  Shapes that would have to shrink too far drop the labels' second
 line (the gradient, or the old value of an updated parameter), then the
 values, keeping the names; the tooltip always has everything.
 
+Given the room it is shown in (the presenter's screen), a shape must fit it
+at 1:1 with its labels: text is never shrunk below its size.  A shape that
+cannot is drawn as compactly as its neurons' values allow, and labels only
+the current step's connections (level ``CURRENT``, :func:`with_labels_for`),
+the others' values in their tooltips.
+
 The geometry of a shape is worked out once per ``(sizes, bias_mode, scale,
-detail)`` and cached; a redraw only formats numbers and joins strings.
+detail, room)`` and cached; a redraw only formats numbers and joins strings
+(and, at level ``CURRENT``, places the few labels of the step).
 """
 
 from __future__ import annotations
