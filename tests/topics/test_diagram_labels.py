@@ -4,7 +4,8 @@ The panel takes 2 to MAX_LAYERS layers of 1 to MAX_NEURONS neurons.  Every
 shape of up to 3 layers and 4 neurons a layer is drawn, a seeded sample of
 the deeper ones, and the largest; each in the notebook's text size and in the
 presenter's (text 1.2 times, in the room it has at 1280 x 720), at a step of
-the forward pass, of the backward pass and after the update.  Read from the
+the forward pass (every one, in the presenter), of the backward pass and
+after the update.  Read from the
 SVG, with text boxes estimated as the layout estimates them:
 
 - no two texts overlap, and no label covers a neuron;
@@ -113,7 +114,10 @@ def _audit(sizes, mode: str, setting: str) -> None:
         x, t = xs[0], ts[0]
     wt = walkthrough(net, x, t)
     smallest = []
-    for index in sorted({0, min(wt.phase_start("backward") + 2, len(wt) - 1), len(wt) - 1}):
+    picks = {0, min(wt.phase_start("backward") + 2, len(wt) - 1), len(wt) - 1}
+    if setting == "presenter":  # its labels are placed step by step: every step of the forward pass
+        picks |= {i for i, step in enumerate(wt.steps) if step.phase == "forward"}
+    for index in sorted(picks):
         values, updated, hl = state_at(wt, index)
         svg = render(net, x, t, values, updated, hl, text_scale=scale, detail=detail, room=room)
         root = parse(svg)
