@@ -33,10 +33,10 @@ from xml.sax.saxutils import escape
 
 from explorer.engine.network import Network
 
-from .layout import Layout, layout
+from .layout import Layout, layout, with_labels_for
 from .marks import legend, px
 from .parts import Scene, bias_links, bias_units, error_links, error_nodes, neurons, scene, weight_links
-from .sizes import CHAR_WIDTH, LEVELS, MARGIN
+from .sizes import CHAR_WIDTH, CURRENT, LEVELS, MARGIN
 
 _EMPTY: Mapping[str, float] = MappingProxyType({})
 
@@ -66,6 +66,7 @@ def render(
     text_scale: float = 1.0,
     detail: str = "full",
     notice: str = "",
+    room: tuple[float, float] | None = None,
 ) -> str:
     """The network as a standalone ``<svg>`` string.
 
@@ -95,6 +96,8 @@ def render(
         old value once updated), the value only, or the name only.  Crowded shapes get less.
     notice : str
         A line of warning under the network (e.g. that E_total is no longer finite); plain text.
+    room : (width, height), optional
+        The px it is shown in: all labels fit it at 1:1, or only the current step's are drawn.
 
     Returns
     -------
@@ -103,13 +106,21 @@ def render(
     """
     if not 1.0 <= text_scale <= 3.0 or detail not in LEVELS:
         raise ValueError(f"text_scale must be 1 to 3 and detail one of {LEVELS}, got {text_scale!r} and {detail!r}")
-    lay = layout(network.sizes, network.bias_mode, float(text_scale), detail)
+    lay = _laid_out(network, float(text_scale), detail, room, highlight := tuple(highlight))
     s = scene(network, lay, inputs, targets, values, updated, highlight, id_prefix)
     weight_lines, weight_labels = weight_links(s)
     bias_lines, bias_labels = bias_links(s)
     edges = [*weight_lines, *bias_lines, *error_links(s)]
     nodes = [*bias_units(s), *neurons(s), *error_nodes(s)]
     return _svg(s, edges, nodes, [*weight_labels, *bias_labels], notice, width)
+
+
+def _laid_out(network: Network, scale: float, detail: str, room, highlight: tuple) -> Layout:
+    """The shape's layout; at level CURRENT, with anchors for the labels of the connections highlighted."""
+    lay = layout(network.sizes, network.bias_mode, scale, detail, room)
+    if lay.level == CURRENT:
+        lay = with_labels_for(lay, network.sizes, network.bias_mode, frozenset(highlight))
+    return lay
 
 
 # ------------------------------------------------------- legend and the rest

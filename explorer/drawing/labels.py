@@ -3,8 +3,10 @@
 A label sits centred on its own line, in one of a row of candidate columns
 across the gap between two layers: the first column from the sending side
 that overlaps nothing placed so far (node texts and bias units included),
-else the first from the receiving side.  :func:`solve_pair` finds the
-narrowest gap in which every label of a layer pair finds a place.
+else the first from the receiving side.  No label covers the middle of a
+line other than its own, where a reader looks for that line's label (two
+lines crossing midway share one).  :func:`solve_pair` finds the narrowest
+gap in which every label of a layer pair finds a place.
 
 Everything here is in the pair's own frame: the sending layer at x = 0, the
 receiving layer at x = gap, each layer's neurons centred on y = 0;
@@ -21,6 +23,7 @@ from .sizes import BIAS_RISE, PAD, UNIT, R, TextSizes, unit_label_size
 
 _COLUMN_STEP = 12.0  # spacing of the candidate label columns
 GAP_STEP = 8.0  # precision of the layer gap search
+_CHIP_SLACK = 2.0  # a label's chip is up to 4 px wider than its reserved box (marks.label_chip): 2 a side
 
 
 def column_of(n: int, dy: float) -> list[float]:
@@ -48,6 +51,33 @@ def _insert(starts: list[float], ends: list[float], lo: float, hi: float) -> Non
     ends[i:j] = [hi]
 
 
+def midpoint(x0: float, y0: float, x1: float, y1: float, r0: float = R, r1: float = R) -> tuple[float, float]:
+    """The middle of a line drawn from (x0, y0) to (x1, y1), ``r0`` and ``r1`` left off its ends."""
+    length = math.hypot(x1 - x0, y1 - y0) or 1.0
+    shift = (r0 - r1) / 2 / length  # the drawn line's middle moves toward the end shortened less
+    return (x0 + x1) / 2 + (x1 - x0) * shift, (y0 + y1) / 2 + (y1 - y0) * shift
+
+
+def _column_middles(lines, xs: list[float], half: float) -> tuple[list, list[list[float]]]:
+    """The lines' middles, and the ys (sorted) of those under each column's label box, ``half`` wide each side."""
+    points = [midpoint(*line) for line in lines]
+    by_x = sorted(points)
+    px_ = [x for x, _ in by_x]
+    middles = []
+    for xc in xs:
+        lo_i, hi_i = bisect.bisect_right(px_, xc - half), bisect.bisect_left(px_, xc + half)
+        middles.append(sorted(y for _, y in by_x[lo_i:hi_i]))
+    return points, middles
+
+
+def _others_between(ys: list[float], lo: float, hi: float, own: tuple[float, float], xc: float, half: float) -> bool:
+    """Whether a middle other than the label's own line's (``own``) lies in (lo, hi) of a column's sorted ``ys``."""
+    count = bisect.bisect_left(ys, hi) - bisect.bisect_right(ys, lo)
+    if count and abs(own[0] - xc) < half and lo < own[1] < hi:
+        count -= 1
+    return count > 0
+
+
 def place_pair(
     edges: list[tuple[float, float, float, float]],
     box: tuple[float, float, float],
@@ -55,6 +85,7 @@ def place_pair(
     x_lo: float,
     x_hi: float,
     from_sender: bool = True,
+    lines: list[tuple[float, float, float, float, float, float]] | None = None,
 ) -> tuple[tuple[float, float], ...] | None:
     """Label anchors for the connections between two layers, or None if they don't fit.
 
@@ -63,7 +94,10 @@ def place_pair(
     of a row of candidate columns between ``x_lo`` and ``x_hi``, tried from
     the sending side (or the receiving side).  Each column keeps the union of
     the y-ranges blocked by everything overlapping its x-range, so testing a
-    place is one bisection.
+    place is one bisection.  With ``lines`` (every line drawn across the gap,
+    as (x0, y0, x1, y1, r0, r1), those of ``edges`` first and in their
+    order), no label covers the middle of a line but its own, where a reader
+    looks for that line's label.
     """
     width, top, bottom = box
     span = x_hi - x_lo
@@ -79,11 +113,12 @@ def place_pair(
             if x0 < xc + width / 2 and x1 > xc - width / 2:
                 _insert(starts, ends, y0, y1)
         columns.append((starts, ends))
+    points, middles = ([], []) if lines is None else _column_middles(lines, xs, width / 2 + _CHIP_SLACK)
     # columns whose label boxes overlap column c's
     reach = [[d for d, xd in enumerate(xs) if abs(xd - xc) < width] for xc in xs]
     anchors = []
     order = list(range(count)) if from_sender else list(range(count - 1, -1, -1))
-    for x0, y0, x1, y1 in edges:
+    for e, (x0, y0, x1, y1) in enumerate(edges):
         for c in order:
             xc = xs[c]
             if not x0 + 1 < xc < x1 - 1:
@@ -93,6 +128,8 @@ def place_pair(
             starts, ends = columns[c]
             i = bisect.bisect_left(ends, lo)  # first blocked interval ending after lo
             if i < len(starts) and starts[i] < hi:
+                continue
+            if middles and _others_between(middles[c], lo, hi, points[e], xc, width / 2 + _CHIP_SLACK):
                 continue
             for d in reach[c]:
                 _insert(*columns[d], lo, hi)
@@ -138,15 +175,20 @@ def pair_problem(
     obstacles.append((xb - h, row - h, xb + h, row + h))
     uw, uh = unit_label_size(level, ty)
     obstacles.append((xb - uw / 2, row - h - uh, xb + uw / 2, row - h))
-    return edges, obstacles
+    # every line drawn across the gap: the weights', then the bias unit's (its end at the square)
+    lines = [(*edge, R, R) for edge in edges[: n_s * n_r]] + [(xb, row, gap, yk, UNIT / 2 + 2, R) for yk in ys_r]
+    return edges, obstacles, lines
 
 
 def attempt(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty):
-    """Label anchors for one layer pair at one ``gap``, packed from either side; None if neither fits."""
-    edges, obstacles = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty)
+    """Label anchors for one layer pair at one ``gap``, packed from either side; None if neither fits.
+
+    No label covers a line but its own.
+    """
+    edges, obstacles, lines = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty)
     reach = R + 2 * PAD + box[0] / 2  # a label keeps clear of the circles at both ends
     for from_sender in (True, False):  # each packs some shapes tighter
-        found = place_pair(edges, box, obstacles, reach, gap - reach, from_sender)
+        found = place_pair(edges, box, obstacles, reach, gap - reach, from_sender, lines)
         if found is not None:
             return found
     return None

@@ -7,24 +7,32 @@ value.  Shapes that would have to shrink too far drop the labels' second
 line (the gradient, or the old value of an updated parameter), then the
 values, keeping the names; the tooltip always has everything.
 
+Given the room it is shown in (the presenter's screen), a shape must fit it
+at 1:1 with its labels: text is never shrunk below its size.  A shape that
+cannot is drawn as compactly as its neurons' values allow, and labels only
+the current step's connections (level ``CURRENT``, :func:`with_labels_for`),
+the others' values in their tooltips.
+
 The geometry of a shape is worked out once per ``(sizes, bias_mode, scale,
-detail)`` and cached; a redraw only formats numbers and joins strings.
+detail, room)`` and cached; a redraw only formats numbers and joins strings
+(and, at level ``CURRENT``, places the few labels of the step).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import MappingProxyType
 
 from explorer.engine.naming import Names, names
 
-from .labels import GAP_STEP, attempt, column_of, min_pair_gap, solve_pair, unit_x
+from .labels import GAP_STEP, attempt, column_of, min_pair_gap, pair_problem, place_pair, solve_pair, unit_x
 from .sizes import (
     BIAS_RISE,
     CHAR_WIDTH,
+    CURRENT,
     FONT_SIZES,
     LEGEND_ROWS,
     LEVEL_LIMIT,
@@ -42,6 +50,7 @@ from .sizes import (
 )
 
 _NO_FIT = (math.inf, 0.0)
+BARE_EXTRA = 0.5  # of a value line's width, added to a current-step gap: a label clears the values beside it
 
 
 @dataclass(frozen=True)
@@ -61,24 +70,88 @@ class Layout:
     caption_y: float
     legend: tuple[float, float]  # top left of the legend
     ty: TextSizes  # the text sizes it was made for
+    shows: str = ""  # at level CURRENT: the detail its few labels show
 
 
 @lru_cache(maxsize=64)
-def layout(sizes: tuple[int, ...], bias_mode: str, scale: float = 1.0, detail: str = "full") -> Layout:
+def layout(
+    sizes: tuple[int, ...],
+    bias_mode: str,
+    scale: float = 1.0,
+    detail: str = "full",
+    room: tuple[float, float] | None = None,
+) -> Layout:
     """The layout of a network of layer ``sizes``, its text ``scale`` times the usual.
 
     Labels show the most of ``detail`` (``"full"``, ``"compact"``, ``"names"``)
     that the shape can show without shrinking too far (:data:`LEVEL_LIMIT`).
+    Given a ``room`` (width, height) to fit at 1:1, no level may shrink at
+    all: a shape whose labels need more room labels only the current step's
+    connections (level :data:`CURRENT`, see :func:`with_labels_for`).
     Cached: a shape is laid out once, whatever its values.
     """
     shared = bias_mode == "shared"
     nm = names(sizes, shared)
-    ty = text_sizes(scale)
-    for level in LEVELS[LEVELS.index(detail) :]:
-        found = _best_layout(sizes, nm, shared, level, LEVEL_LIMIT[level], ty)
+    ty = text_sizes(scale) if room is None else text_sizes(scale, (float(room[0]), float(room[1])))
+    # in a room, names alone would hide the current step's values too: those shapes get CURRENT
+    levels = LEVELS[LEVELS.index(detail) :]
+    for level in [lv for lv in levels if lv != "names"] if room else levels:
+        found = _best_layout(sizes, nm, shared, level, 1.0 if room else LEVEL_LIMIT[level], ty)
         if found is not None:
             return found
-    raise AssertionError("the names-only level always fits")
+    return _bare_layout(sizes, nm, shared, "full" if detail == "full" else "compact", ty)
+
+
+def _bare_layout(sizes, nm, shared, level: str, ty: TextSizes) -> Layout:
+    """Neurons as close as their values allow; each gap room for ``level`` labels between circles and values.
+
+    A gap is wide enough for a label to sit wholly on either side of its middle, where every
+    line's middle is (a label on a line level with another's middle must).
+    """
+    dy = 2 * R + ty.val_h + 3 * PAD
+    gaps = []
+    for l in range(len(sizes) - 1):
+        box = _pair_box(nm, shared, level, l, ty)
+        gaps.append((min_pair_gap(box) + BARE_EXTRA * ty.val_w, ()))
+    return replace(_assemble(sizes, nm, shared, level, dy, gaps, ty), level=CURRENT, shows=level)
+
+
+def with_labels_for(lay: Layout, sizes: tuple[int, ...], bias_mode: str, active: frozenset[str]) -> Layout:
+    """A :data:`CURRENT` layout with anchors for the labels of the ``active`` connections.
+
+    Each layer pair's active labels are placed as the layout places all of
+    them (clear of circles, values and each other, off other lines' middles),
+    else clear of everything but the lines, else at their lines' middles:
+    the current step's labels are always shown.
+    """
+    shared = bias_mode == "shared"
+    nm = names(sizes, shared)
+    n_max = max(sizes)
+    anchors = {}
+    for l in range(len(sizes) - 1):
+        ids = [w for row in nm.weights[l] for w in row] + ([] if shared else list(nm.biases[l]))
+        mine = [k for k, eid in enumerate(ids) if eid in active]
+        if not mine:
+            continue
+        x0, y_top = lay.neurons[l][0]
+        gap = lay.neurons[l + 1][0][0] - x0
+        y_shift = y_top - column_of(sizes[l], lay.dy)[0]
+        box = _pair_box(nm, shared, lay.shows, l, lay.ty)
+        edges, obstacles, lines = pair_problem(
+            sizes[l], sizes[l + 1], n_max, box, shared, lay.shows, lay.dy, gap, l > 0, lay.ty
+        )
+        order = mine + [k for k in range(len(lines)) if k not in mine]
+        reach = R + 2 * PAD + box[0] / 2
+        chosen = [edges[k] for k in mine]
+        found = (
+            place_pair(chosen, box, obstacles, reach, gap - reach, True, [lines[k] for k in order])
+            or place_pair(chosen, box, obstacles, reach, gap - reach, False, [lines[k] for k in order])
+            or place_pair(chosen, box, obstacles, reach, gap - reach)
+            or tuple(((e[0] + e[2]) / 2, (e[1] + e[3]) / 2) for e in chosen)
+        )
+        for k, (x, y) in zip(mine, found):
+            anchors[ids[k]] = (x + x0, y + y_shift)
+    return replace(lay, anchors=MappingProxyType(anchors))
 
 
 def _shrink(lay: Layout) -> float:
@@ -130,6 +203,10 @@ def _best_layout(sizes, nm, shared, level, limit: float, ty: TextSizes) -> Layou
         for i in range(10):
             evaluate(dy_min + 24.0 * i)
         centre = min(tried, key=lambda d: tried[d][0])
+        if tried[centre][0] == _NO_FIT and limit == 1.0:  # a tight room: a fit may lie between the steps
+            for i in range(30):
+                evaluate(dy_min + 8.0 * i)
+            centre = min(tried, key=lambda d: tried[d][0])
         if tried[centre][0] == _NO_FIT:
             return None
         for delta in (-16.0, -8.0, 8.0, 16.0):
@@ -138,7 +215,8 @@ def _best_layout(sizes, nm, shared, level, limit: float, ty: TextSizes) -> Layou
     if not options:
         return None
     _key, lay, gaps = min(options, key=lambda v: v[0])
-    return _widen(sizes, nm, shared, level, lay, gaps, boxes, ty)
+    # a room is the most the panel has, not a size to fill: spreading out would only shrink the text
+    return lay if limit == 1.0 else _widen(sizes, nm, shared, level, lay, gaps, boxes, ty)
 
 
 def _pair_gaps(sizes, boxes, floor, shared, level, dy: float, width_left: float, ty: TextSizes) -> list | None:

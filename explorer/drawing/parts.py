@@ -31,7 +31,7 @@ from .marks import (
     stroke_width,
     tooltip,
 )
-from .sizes import LINE_HEIGHT, PAD, UNIT, R, label_size
+from .sizes import CHAR_WIDTH, LINE_HEIGHT, PAD, UNIT, R, label_size
 
 
 class Scene(NamedTuple):
@@ -202,11 +202,17 @@ def error_links(s: Scene) -> list[str]:
 
 # ------------------------------------------------------------------- labels
 def _edge_label(s: Scene, eid: str, title: str, state: str, old: float, new: float | None, grad: float | None) -> str:
-    """A connection's label, in the layer above every line, lit and dimmed with its connection."""
+    """A connection's label, in the layer above every line, lit and dimmed with its connection.
+
+    Empty when the diagram labels only the current step's connections and this is not one.
+    """
+    if eid not in s.lay.anchors:
+        return ""
     ax, ay = s.lay.anchors[eid]
+    level = s.lay.shows or s.lay.level
     return (
         f'<g class="bp-edge-label{state}" data-for="{eid}">{title}'
-        f"{label_chip(s.lay.level, eid, old, new, grad, ax, ay, s.lay.ty)}</g>"
+        f"{label_chip(level, eid, old, new, grad, ax, ay, s.lay.ty)}</g>"
     )
 
 
@@ -221,7 +227,7 @@ def bias_units(s: Scene) -> list[str]:
         what = f"bias unit of the {_layer_word(l + 1, len(s.network.weights))}, its output is always 1"
         text_y = uy - h - PAD
         if s.shared:  # the value sits on the unit, with room for two lines even among names only
-            unit_level = s.lay.level if s.lay.level != "names" else "compact"
+            unit_level = s.lay.shows or (s.lay.level if s.lay.level != "names" else "compact")
             old = float(s.network.biases[l][0])
             new, grad = s.updated.get(unit), s.values.get(("gradient", unit))
             title = param_tooltip(unit, old, grad, new, what)
@@ -267,20 +273,31 @@ def neurons(s: Scene) -> list[str]:
 def _neuron_values(s: Scene, name: str, cx: float, cy: float) -> tuple[list[str], str]:
     """A neuron's known values for its tooltip, and its net and out lines under the circle."""
     facts, parts = [], []
-    y_text = cy + R + s.lay.ty.val * LINE_HEIGHT / 2 + 1
+    val = s.lay.ty.val
+    top = cy + R + 1
+    y_text = top + val * LINE_HEIGHT / 2
+    widest = 0
     for q in ("net", "out"):
         v = s.values.get((q, name))
         if v is None:
-            shown = '<tspan class="bp-q">?</tspan>'
+            shown, chars = '<tspan class="bp-q">?</tspan>', 1
         else:
-            shown = f'<tspan class="bp-v">{number(v)}</tspan>'
+            shown, chars = f'<tspan class="bp-v">{number(v)}</tspan>', len(number(v))
             facts.append(f"{q}_{name} = {exact(v)}")
+        widest = max(widest, len(q) + 1 + chars)
         parts.append(f'<text class="bp-val bp-halo" x="{px(cx)}" y="{px(y_text)}">{q} {shown}</text>')
-        y_text += s.lay.ty.val * LINE_HEIGHT
+        y_text += val * LINE_HEIGHT
     for sym, key in ((f"dE_total/dout_{name}", ("d_out", name)), (f"dout_{name}/dnet_{name}", ("slope", name))):
         if key in s.values:
             facts.append(f"{sym} = {exact(s.values[key])}")
-    return facts, "".join(parts)
+    # on a chip, as a connection's label is: a line leaving the neuron downwards runs under the
+    # values, never through them
+    w = val * CHAR_WIDTH * widest + 6
+    chip = (
+        f'<rect class="bp-chip bp-val-chip" x="{px(cx - w / 2)}" y="{px(top)}" width="{px(w)}" '
+        f'height="{px(2 * val * LINE_HEIGHT)}" rx="4"/>'
+    )
+    return facts, chip + "".join(parts)
 
 
 def error_nodes(s: Scene) -> list[str]:

@@ -41,6 +41,8 @@ BIAS_RISE = 74.0  # bias row above the top neuron
 LEGEND_ROWS = 3.1  # the legend's last line, in rows below its first
 FIT = (980.0, 760.0)  # the size a diagram should fit at 1:1 if it can
 LEVELS = ("full", "compact", "names")  # label detail, most first
+#: The level of a diagram that labels only the current step's connections (the rest: tooltips).
+CURRENT = "current"
 LEVEL_LIMIT = {"full": 1.35, "compact": 2.2, "names": math.inf}  # largest acceptable shrink, detail first
 
 
@@ -60,8 +62,8 @@ class TextSizes(NamedTuple):
 
 
 @lru_cache(maxsize=16)
-def text_sizes(scale: float) -> TextSizes:
-    """Text ``scale`` times :data:`FONT_SIZES`; the circles and lines keep their size."""
+def text_sizes(scale: float, room: tuple[float, float] = FIT) -> TextSizes:
+    """Text ``scale`` times :data:`FONT_SIZES`, for a diagram to fit ``room``; the circles and lines keep their size."""
     val, l1, l2 = (FONT_SIZES[c] * scale for c in ("bp-val", "bp-l1", "bp-l2"))
     return TextSizes(
         scale,
@@ -73,7 +75,7 @@ def text_sizes(scale: float) -> TextSizes:
         (l1 + l2) * LINE_HEIGHT / 2,
         E_W * scale,
         E_H * scale,
-        FIT,
+        room,
     )
 
 

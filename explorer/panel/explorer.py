@@ -40,6 +40,7 @@ from explorer.lesson.session import Session
 from .layouts import LAYOUTS, Views
 from .messages import Messages
 from .runner import Runner
+from .theme import PageTheme
 from .views.architecture import ArchitectureView
 from .views.curve import CurveView
 from .views.dataset import DatasetView
@@ -97,7 +98,10 @@ class Explorer(widgets.VBox):
         self._compose(iterations, presenter=layout == "presenter")
         arrangement = LAYOUTS[layout](self._views())
         self.beyond_toggle, self.more = arrangement.beyond_toggle, arrangement.more
-        self.children = arrangement.children
+        # the page's theme comes from its front end: the plots' ink follows it
+        self.page_theme = PageTheme()
+        self.page_theme.observe(self._on_theme, names="theme")
+        self.children = (self.page_theme, *arrangement.children)
         self.stepping.quiz_view.toggle.value = quiz
         self.render()
 
@@ -128,6 +132,10 @@ class Explorer(widgets.VBox):
             self.sweep,
             self.files,
         )
+
+    def _on_theme(self, change: dict) -> None:
+        self.curve_view.set_theme(change["new"])
+        self.sweep.plot.set_theme(change["new"])
 
     @property
     def message(self):

@@ -9,12 +9,18 @@ Which keys are the panel's:
 
 - the focus is inside this panel (a click on the diagram gives it the focus);
 - or nothing has the focus (the classroom page just after loading, or after
-  a click on empty space), and this is the first panel on the page.
+  a click on empty space), and this is the first panel on the page;
+- and at least half of the panel (or of the visible area, for a panel taller
+  than that) is in view: scrolled away to read the lesson, PageDown and
+  PageUp scroll the page as usual.
 
 They are never taken from a text field, a slider or a dropdown (the user is
-typing or choosing), nor is Space taken from a button or checkbox (it
-presses them).  Keys outside the panel stay JupyterLab's: the notebook has
-the focus there, so the second rule does not apply.
+typing or choosing).  Anything else focused steps: Space on a step button the
+mouse left focused steps forward, it does not press that button.  Enter in
+the Iteration field opens the iteration and hands the focus back to the
+panel, so the clicker works again at once.  Keys outside the panel stay
+JupyterLab's: the notebook has the focus there, so the second rule does not
+apply.
 """
 
 from __future__ import annotations

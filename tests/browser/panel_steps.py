@@ -39,6 +39,10 @@ from . import helpers
 
 NOTEBOOK = "01_step_by_step.ipynb"
 WAIT_MS = 15_000
+#: On an idle machine the training counter last changes 0.2-0.5 s after Stop; when it takes longer,
+#: the curve's wait grows with it, up to CURVE_WAIT_CAP times WAIT_MS.
+SETTLED_IDLE_MS = 1_000
+CURVE_WAIT_CAP = 8.0
 
 # (symbol, value as the seed prints it, diagram node, line of the node's label)
 FORWARD = [
@@ -472,20 +476,31 @@ def train_and_stop(panel: Panel) -> None:
     settled = panel.page.evaluate("window.__bpCounterChanged") - clicked
     iterations = panel.iteration()
     assert 0 < iterations < 10_000, f"{panel.server}: stopped at iteration {iterations}"
-    # the curve: more coloured (non-grey) pixels than before, once the last redraw arrives
+    # the curve: more coloured (non-grey) pixels than before, once the run's last frame (sent
+    # unasked when it stops) is drawn.  A loaded machine is slow at everything: the wait is
+    # as many times WAIT_MS as the counter was slower to settle than on an idle one.
+    slowness = min(CURVE_WAIT_CAP, max(1.0, settled / SETTLED_IDLE_MS))
+    waited = panel.page.evaluate("performance.now()")
     try:
         panel.page.wait_for_function(
             f"(c) => ({_CANVAS_STATS})(c).coloured > {before['coloured']} + 200",
             arg=panel.canvas.element_handle(),
-            timeout=WAIT_MS,
+            timeout=round(WAIT_MS * slowness),
             polling=100,
         )
     except Exception as error:
         raise AssertionError(
-            f"{panel.server}: no curve drawn: before {before}, after {panel.canvas_stats()}"
+            f"{panel.server}: no curve drawn within {WAIT_MS * slowness:.0f} ms "
+            f"(the counter settled {settled:.0f} ms after Stop): before {before}, after {panel.canvas_stats()}"
         ) from error
+    curve_ms = panel.page.evaluate("performance.now()") - waited
     panel.shot("08-stopped")
-    timing = {"stopped_at_iteration": iterations, "counter_settled_ms_after_stop": round(settled)}
+    timing = {
+        "stopped_at_iteration": iterations,
+        "counter_settled_ms_after_stop": round(settled),
+        "curve_drawn_ms_after_settling": round(curve_ms),
+        "curve_wait_ms": round(WAIT_MS * slowness),
+    }
     (helpers.ARTIFACTS / f"{panel.server}-train-stop.json").write_text(json.dumps(timing))
 
 
@@ -574,6 +589,38 @@ def formulas_fit(panel: Panel) -> None:
         f"{panel.server}: {len(clipped)} of {len(panel.overflow)} formulas overflow "
         f"the {width} px equation area (px hidden): {clipped}"
     )
+
+
+# Opaque grey pixels of the curve's image (its text, ticks and spines; the figure is transparent):
+# how many are light (the dark theme's ink, #b3b3b3) and how many dark (the light theme's, #555555);
+# the legend's ground (#ffffff or #111111) is neither.
+_INK_STATS = """(canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let light = 0, dark = 0;
+    for (let i = 0; i < data.length; i += 4) {
+        const r = data[i], g = data[i + 1], b = data[i + 2];
+        if (data[i + 3] < 200 || Math.max(r, g, b) - Math.min(r, g, b) > 16) continue;
+        if (r >= 150 && r <= 215) light++; else if (r >= 50 && r <= 115) dark++;
+    }
+    return {light, dark};
+}"""
+
+
+def plots_follow_theme(panel: Panel, theme: str) -> dict:
+    """The curve's ink is the theme's: mostly light greys on a dark page, dark greys on a light one."""
+    more, fewer = ("light", "dark") if theme == "dark" else ("dark", "light")
+    try:
+        panel.page.wait_for_function(
+            f"(c) => {{ const s = ({_INK_STATS})(c); return s.{more} > 200 && s.{more} > 4 * s.{fewer}; }}",
+            arg=panel.canvas.element_handle(),
+            timeout=WAIT_MS,
+            polling=100,
+        )
+    except Exception as error:
+        raise AssertionError(
+            f"{panel.server}: the curve's ink is not the {theme} theme's: {panel.canvas.evaluate(_INK_STATS)}"
+        ) from error
+    return panel.canvas.evaluate(_INK_STATS)
 
 
 def final_screenshot(panel: Panel, name: str) -> Path:

@@ -119,10 +119,12 @@ def test_final_screenshot_dark(panel):
         page.evaluate(CHANGE_THEME, "JupyterLab Dark")
         page.wait_for_function("document.body.dataset.jpThemeLight === 'false'", timeout=15_000)
         page.wait_for_timeout(500)  # let the theme's CSS land before the picture
+        steps.plots_follow_theme(panel, "dark")  # the plots are images: the kernel redraws them
         steps.final_screenshot(panel, "panel-lab-dark")
     finally:  # the theme is a user setting of the shared Lab: put it back
         page.evaluate(CHANGE_THEME, "JupyterLab Light")
         page.wait_for_function("document.body.dataset.jpThemeLight === 'true'", timeout=15_000)
+    steps.plots_follow_theme(panel, "light")
 
 
 @pytest.mark.clients("voila")

@@ -9,6 +9,7 @@ from explorer.drawing.labels import (
     _insert,
     attempt,
     column_of,
+    midpoint,
     min_pair_gap,
     pair_problem,
     place_pair,
@@ -24,8 +25,12 @@ def _clash(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _check_placement(edges, box, obstacles, anchors):
-    """Each anchor on its edge, strictly inside it; no two label boxes and no label and obstacle overlap."""
+def _check_placement(edges, box, obstacles, anchors, lines=()):
+    """Each anchor on its edge, strictly inside it; no two label boxes and no label and obstacle overlap.
+
+    With ``lines`` (every line drawn, the labelled ones first): no label box holds the middle of a
+    line other than its own.
+    """
     width, top, bottom = box
     assert len(anchors) == len(edges)
     boxes = []
@@ -36,6 +41,9 @@ def _check_placement(edges, box, obstacles, anchors):
     for i, a in enumerate(boxes):
         assert not any(_clash(a, b) for b in boxes[i + 1 :])
         assert not any(_clash(a, o) for o in obstacles)
+        for k, line in enumerate(lines):
+            mx, my = midpoint(*line)
+            assert k == i or not (a[0] < mx < a[2] and a[1] < my < a[3]), (i, k)
 
 
 def test_insert_keeps_a_sorted_union_of_disjoint_intervals():
@@ -65,6 +73,18 @@ def test_crossing_lines_get_labels_that_keep_apart():
     assert backwards[0][0] > anchors[0][0]
 
 
+def test_a_label_keeps_off_the_middle_of_another_line():
+    # two lines crossing at (150, 0): their middles coincide, where neither label may sit
+    edges = [(0.0, -50.0, 300.0, 50.0), (0.0, 50.0, 300.0, -50.0)]
+    lines = [(*e, 0.0, 0.0) for e in edges]
+    box = (60.0, -8.0, 8.0)
+    anchors = place_pair(edges, box, [], 140.0, 160.0, lines=lines)
+    assert anchors is None  # every column in reach covers the crossing
+    anchors = place_pair(edges, box, [], 40.0, 260.0, lines=lines)
+    _check_placement(edges, box, [], anchors, lines)
+    assert midpoint(0.0, 0.0, 100.0, 0.0, 30.0, 10.0) == pytest.approx((60.0, 0.0))  # the drawn part's middle
+
+
 def test_obstacles_are_avoided_and_no_room_is_none():
     edges = [(0.0, 0.0, 300.0, 0.0)]
     box = (40.0, -8.0, 8.0)
@@ -83,9 +103,11 @@ def test_the_narrowest_gap_found_places_every_label(n_s, n_r, shared):
     box = label_size("w64", level, TY)
     gap, anchors = solve_pair(n_s, n_r, n_max, box, shared, level, dy, True, TY)
     assert gap >= min_pair_gap(box)
-    edges, obstacles = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, True, TY)
+    edges, obstacles, lines = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, True, TY)
     assert len(edges) == n_s * n_r + (0 if shared else n_r)  # weights, then each neuron's own bias
-    _check_placement(edges, box, obstacles, anchors)
+    assert len(lines) == n_s * n_r + n_r  # every line drawn: the weights', then the bias unit's
+    assert [line[:4] for line in lines[: len(edges)]] == edges
+    _check_placement(edges, box, obstacles, anchors, lines)
     assert attempt(n_s, n_r, n_max, box, shared, level, dy, gap, True, TY) == anchors
     # the search went up in steps of GAP_STEP from the floor: nothing narrower by a step fits
     narrower = gap - GAP_STEP

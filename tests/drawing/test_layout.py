@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from explorer.drawing.diagram import render
-from explorer.drawing.layout import layout
-from explorer.drawing.sizes import FIT, LEVELS, label_size, text_sizes
+from explorer.drawing.layout import layout, with_labels_for
+from explorer.drawing.sizes import CURRENT, FIT, LEVELS, label_size, text_sizes
 from explorer.engine.formatting import number
 from explorer.engine.naming import names
 from explorer.engine.presets import random_data, random_network
@@ -142,3 +142,35 @@ def test_larger_text_gets_its_own_layout_and_sizes():
 def test_a_shape_is_laid_out_once():
     assert layout((3, 4, 2), "shared") is layout((3, 4, 2), "shared")
     assert layout((3, 4, 2), "shared") is not layout((3, 4, 2), "per-neuron")
+
+
+# ------------------------------------------------------------- in a room
+ROOM = (1037.0, 396.0)  # the presenter's at 1280 x 720, text 1.2 times
+
+
+def test_in_a_room_the_seed_keeps_every_label_and_is_not_spread_out():
+    lay = layout((2, 2, 2), "shared", 1.2, "compact", ROOM)
+    assert lay.level == "compact" and lay.width <= ROOM[0] and lay.height <= ROOM[1]
+    assert len(lay.anchors) == 8
+
+
+def test_a_shape_too_big_for_the_room_labels_only_the_current_step():
+    lay = layout((2, 3, 1), "shared", 1.2, "compact", ROOM)
+    assert lay.level == CURRENT and lay.shows == "compact" and not lay.anchors
+    assert lay.height <= ROOM[1]  # XOR 2-3-1: as low as the room, if a little wider (1,111 px)
+    forward = with_labels_for(lay, (2, 3, 1), "shared", frozenset({"i1", "i2", "w1", "w2", "b1", "h1"}))
+    assert set(forward.anchors) == {"w1", "w2"}  # a shared bias's value is on its unit
+    for eid in ("w1", "w2"):
+        x, _y = forward.anchors[eid]
+        assert lay.neurons[0][0][0] < x < lay.neurons[1][0][0]
+    assert with_labels_for(lay, (2, 3, 1), "shared", frozenset()).anchors == {}
+    # without a room the same shape shows every label
+    assert layout((2, 3, 1), "shared", 1.2, "compact").level == "compact"
+    # a room never gets names alone: the current step's values matter more
+    assert layout((16, 16, 16), "shared", 1.2, "compact", ROOM).level == CURRENT
+
+
+def test_per_neuron_biases_are_labelled_with_their_step():
+    lay = layout((2, 3, 1), "per-neuron", 1.2, "compact", ROOM)
+    got = with_labels_for(lay, (2, 3, 1), "per-neuron", frozenset({"w1", "w2", "b_h1"}))
+    assert set(got.anchors) == {"w1", "w2", "b_h1"}

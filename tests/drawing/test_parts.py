@@ -152,3 +152,19 @@ def test_weights_drawn_again_from_what_was_kept_match_a_fresh_drawing():
                 assert fresh  # the fresh drawing filled the cache the next one reads
     negative = weight_links(scene(zeros[1], lay, x[0], t[0], {}, {}, (), "a-"))[0]
     assert "w1 = -0.0 " in negative[0]
+
+
+def test_a_neurons_values_sit_on_a_chip_over_the_lines():
+    s = seed_scene(values={("net", "h1"): 0.3775, ("out", "h1"): 0.593269992})
+    (h1,) = [g for g in read(neurons(s)) if g.get("data-id") == "h1"]
+    chip = h1.find(NS + "rect")
+    assert classes(chip) == {"bp-chip", "bp-val-chip"}
+    x, y, w, h = (float(chip.get(k)) for k in ("x", "y", "width", "height"))
+    cx, cy = s.lay.neurons[1][0]
+    assert x < cx < x + w and y > cy + 20  # centred under the circle
+    texts = [t for t in h1.findall(NS + "text") if "bp-val" in classes(t)]
+    assert len(texts) == 2 and all(y < float(t.get("y")) < y + h for t in texts)
+    assert w >= 0.6 * s.lay.ty.val * len("out 0.593269992")  # the longer line fits
+    # inputs have no net and out: no chip
+    (i1,) = [g for g in read(neurons(s)) if g.get("data-id") == "i1"]
+    assert i1.find(NS + "rect") is None

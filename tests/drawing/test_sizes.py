@@ -12,6 +12,7 @@ from explorer.drawing.sizes import (
     CHAR_WIDTH,
     E_H,
     E_W,
+    FIT,
     FONT_SIZES,
     LINE_HEIGHT,
     VALUE_CHARS,
@@ -60,3 +61,9 @@ def test_a_shared_bias_units_text_keeps_two_lines_even_among_names_only():
     width, height = unit_label_size("full", ty)
     assert height == pytest.approx(label_size("b0", "full", ty)[2] - label_size("b0", "full", ty)[1])
     assert width == label_size("b0", "full", ty)[0]
+
+
+def test_a_room_is_what_the_text_sizes_fit():
+    assert text_sizes(1.2).fit == FIT
+    assert text_sizes(1.2, (1000.0, 400.0)).fit == (1000.0, 400.0)
+    assert text_sizes(1.2, (1000.0, 400.0)).val == text_sizes(1.2).val

@@ -88,6 +88,11 @@ class CurveView(View):
         if shown:
             self.boundary.show(s.network, s.inputs, s.targets)
 
+    def set_theme(self, theme: str) -> None:
+        """Both plots' text, ticks and legend in ``theme``'s ink (``"light"`` or ``"dark"``)."""
+        self.curve.set_theme(theme)
+        self.boundary.set_theme(theme)
+
     def push(self) -> None:
         """Send the page the curve's last frame now, instead of waiting to be asked.
 

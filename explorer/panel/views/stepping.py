@@ -35,12 +35,17 @@ from .quiz import QuizView
 #: The step log lists this many of the latest steps done (all 53 of the seed's iteration).
 LOG_WINDOW = 100
 STEP_SPEEDS = {"slow (1 step/s)": 1.0, "medium (3 steps/s)": 3.0, "fast (8 steps/s)": 8.0}
-#: Diagram text sizes: (text scale, label detail, whether the diagram fits the screen's height).
+#: The room the diagram has at 1280 x 720 in the presenter layout, in its own px: about 1100 x 420
+#: on screen (JupyterLab's notebook, sidebar closed, is narrower than the classroom page; panel.css:
+#: the viewport's height less 300 px), where its smallest text (13.2 px at text scale 1.2) must
+#: read at 14 px or more.  A shape whose labels need more shows the current step's labels only.
+PRESENTER_ROOM = (1100 * 13.2 / 14, 420 * 13.2 / 14)
+#: Diagram text sizes: (text scale, label detail, whether the diagram fits the screen's height, its room).
 TEXT_SIZES = {
-    "normal": (1.0, "full", False),
-    "large (fits a 1280 x 720 screen)": (1.2, "compact", True),
-    "larger": (1.5, "compact", False),
-    "largest": (1.8, "compact", False),
+    "normal": (1.0, "full", False, None),
+    "large (fits a 1280 x 720 screen)": (1.2, "compact", True, PRESENTER_ROOM),
+    "larger": (1.5, "compact", False, None),
+    "largest": (1.8, "compact", False, None),
 }
 _diagram_ids = itertools.count(1)
 
@@ -162,7 +167,7 @@ class SteppingView(View):
         values, updated = s.done_values(s.step - self.quiz.is_open())
         # once the update is worked out, nothing is dimmed: every new value is news
         highlight = current.elements if current and not s.finished and self.quiz.highlighted() else ()
-        scale, detail, fit_height = TEXT_SIZES[self.text_size.value]
+        scale, detail, fit_height, room = TEXT_SIZES[self.text_size.value]
         notice = (
             ""
             if s.diverged_at is None
@@ -180,6 +185,7 @@ class SteppingView(View):
             text_scale=scale,
             detail=detail,
             notice=notice,
+            room=room,
         )
         if fit_height:
             self.diagram_box.add_class("bp-fit-height")

@@ -294,6 +294,21 @@ def test_the_check_shows_the_seed_order_is_not_the_true_slope(panel):
     assert "= 0.000438568." in panel.stepping.check.value and "differs" in panel.stepping.check.value
 
 
+def test_presenter_labels_only_the_current_step_of_a_shape_too_big_for_its_room():
+    from explorer.engine.datasets import dataset
+    from explorer.engine.presets import random_network
+
+    data = dataset("xor")
+    inputs, targets = data.inputs, data.targets
+    xor = Explorer(random_network((2, 3, 1), seed=1), inputs, targets, layout="presenter")
+    xor.stepping.next_button.click()  # net_h1 = w1 i1 + w2 i2 + b1
+    labels = set(re.findall(r'data-for="(\w+)"', xor.stepping.diagram.value))
+    assert labels == {"w1", "w2"}
+    assert "w5 = " in xor.stepping.diagram.value  # the others' values are in their tooltips
+    notebook = Explorer(random_network((2, 3, 1), seed=1), inputs, targets)
+    assert len(re.findall(r'data-for="(\w+)"', notebook.stepping.diagram.value)) == 9
+
+
 def test_presenter_shows_large_compact_labels_and_two_line_formulas(presenter):
     svg = presenter.stepping.diagram.value
     assert "font-size:14.4px" in svg  # 1.2 times the 12 px labels
