@@ -179,5 +179,6 @@ def panel_number(value: float) -> str:
 
 def latex_of(value: str) -> str:
     """The formula shown, as ``$$latex$$`` (its pieces joined); any other text as it is."""
-    found = re.findall(r'<span class="bp-piece bp-(?:lhs|middle|result)">\$\\displaystyle (.*?)\$</span>', value)
+    piece = r'<span class="bp-piece bp-(?:lhs|middle|result)">\$\\displaystyle (.*?)(?: \{\})?\$</span>'
+    found = re.findall(piece, value)
     return f"$${' '.join(found)}$$" if found else value

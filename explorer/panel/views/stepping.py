@@ -357,6 +357,10 @@ def formula_html(latex: str) -> str:
     A hidden ``\\cdots`` stands in for the working when the page finds even the
     smallest type too large for the box (``fit.js``): the result stays in view.
     """
-    spans = [f'<span class="bp-piece bp-{kind}">$\\displaystyle {tex}$</span>' for kind, tex in pieces(latex)]
+    # an empty group after a piece's last operator: MathJax spaces it as an operator, not a sign
+    spans = [
+        f'<span class="bp-piece bp-{kind}">$\\displaystyle {tex}{" {}" if kind != "result" else ""}$</span>'
+        for kind, tex in pieces(latex)
+    ]
     spans.insert(-1, '<span class="bp-piece bp-elided">$\\cdots =$</span>')
     return f'<div class="bp-formula">{" ".join(spans)}</div>'
