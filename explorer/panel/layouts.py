@@ -207,16 +207,10 @@ def presenter(v: Views) -> Arrangement:
         page.add_class("bp-section-page")
     lower = widgets.Box([reading, curve, news, more, drawer])
     lower.add_class("bp-lower")
-    children = [
-        _style(),
-        KeyboardPassage(),
-        st.presenter_keys,
-        Fit(),
-        st.diagram_box,
-        _stepbar(st),
-        lower,
-        v.messages.details,
-    ]
+    # one screen's height; an error's details below it never squeeze the diagram
+    main = widgets.VBox([st.diagram_box, _stepbar(st), lower])
+    main.add_class("bp-main")
+    children = [_style(), KeyboardPassage(), st.presenter_keys, Fit(), main, v.messages.details]
     return Arrangement(children, more=more)
 
 

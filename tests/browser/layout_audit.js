@@ -67,7 +67,8 @@
   for (const el of panel.querySelectorAll('*')) {
     // MathJax's assistive MathML is clipped on purpose: it is read aloud, not seen
     if (el.closest('svg, .jupyter-matplotlib, mjx-assistive-mml') || !shown(el)) continue;
-    if (el.clientWidth === 0 || el.scrollWidth <= el.clientWidth + 1) continue;
+    // a 1-px box is a label kept for screen readers only, not text cut short
+    if (el.clientWidth <= 1 || el.scrollWidth <= el.clientWidth + 1) continue;
     const overflow = getComputedStyle(el).overflowX;
     if (overflow === 'visible' && el.tagName !== 'INPUT') continue;
     const what = el.tagName === 'INPUT' ? `input "${el.value}"` : (el.textContent || '').trim().slice(0, 40);

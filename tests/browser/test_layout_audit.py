@@ -196,10 +196,10 @@ class Audit:
         self.root.get_by_role("combobox", name="Dataset", exact=True).select_option(dataset)
         shape = self.root.locator("b", has_text=re.compile(r"^Network "))
         expect(shape).to_have_text(re.compile(r"^Network 2-\d+-1$"))
-        for _ in range(len(hidden) - 1):
+        for layers in range(2, len(hidden) + 1):  # one at a time, as a person clicks
             self.press("Add layer")
+            expect(shape).to_have_text(re.compile(rf"^Network 2(-\d+){{{layers}}}-1$"))
         sizes = [2, *hidden, 1]
-        expect(shape).to_have_count(1)
         for layer, size in enumerate(hidden, start=1):
             for _ in range(16):
                 now = [int(n) for n in shape.inner_text().split()[1].split("-")]
