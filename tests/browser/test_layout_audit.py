@@ -53,6 +53,8 @@ TICK_PX = TEXT_PT * 100 / 72  # the plots' tick labels at their figures' own siz
 FLOORS = {"diagramPx": 14.0, "formulaPx": 22.0, "tickPx": 14.0}
 SEED_KINDS = ("seed", "quiz", "iteration")
 SCREENSHOTS_PER_KIND = 3  # of each kind of failing state per client and size: enough to see it
+# states screenshotted even when they pass: the layout is also checked by looking
+LOOKED_AT = {"seed-step16", "quiz-wrong-answer", "section-Problem", "xor-step1"}
 
 # Click a button of the panel by its text without scrolling it into view, as a clicker would not.
 _PRESS = """([name, nth]) => {
@@ -100,7 +102,7 @@ class Audit:
             record["violations"] = violations(record, self.client)
             self.records.append(record)
             key = (kind, record["size"])
-            if record["violations"] and self.shots[key] < SCREENSHOTS_PER_KIND:
+            if state in LOOKED_AT or record["violations"] and self.shots[key] < SCREENSHOTS_PER_KIND:
                 self.shots[key] += 1
                 name = re.sub(r"[^\w.-]+", "_", f"layout-audit-{self.client}-{record['size']}-{state}")
                 helpers.ARTIFACTS.mkdir(parents=True, exist_ok=True)
