@@ -88,6 +88,18 @@ class Audit:
     def wait_position(self, pattern: str) -> None:
         expect(self.root.locator(".bp-position")).to_have_text(re.compile(pattern), timeout=60_000)
 
+    def step(self, pattern: str) -> None:
+        """Next step, until the position reads ``pattern``: a press while a new network's
+        walk is still being set up is lost (the button answers the walk it was drawn for)."""
+        for _ in range(3):
+            self.press("Next step")
+            try:
+                expect(self.root.locator(".bp-position")).to_have_text(re.compile(pattern), timeout=10_000)
+                return
+            except AssertionError:
+                continue
+        self.wait_position(pattern)
+
     def settle(self) -> None:
         # two frames: the resize observers have run and the page has laid out again
         self.page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
@@ -116,8 +128,7 @@ class Audit:
         total = int(re.search(r"of (\d+)", self.position()).group(1))
         wanted = set(range(1, total + 1) if steps is None else steps)
         for k in range(1, max(wanted) + 1):
-            self.press("Next step")
-            self.wait_position(rf"^step {k} of {total}")
+            self.step(rf"^step {k} of {total}")
             if k in wanted:
                 self.measure(f"{kind}-step{k}", kind)
 
