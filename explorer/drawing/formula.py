@@ -2,7 +2,7 @@
 
 A step's ``latex`` reads ``lhs = ... = result``.  The handout sets each part
 on a row of its own (and blanks the result in a quiz); the panel's presenter
-layout sets the formula on two aligned lines.  Both split here, the same way:
+layout sets it in pieces a line may break between.  Both split here, the same way:
 only at an ``=`` outside every brace, so ``\\frac{x = 1}{2}`` or
 ``a_{x=1}`` stay whole.
 """
@@ -38,14 +38,29 @@ def split_terms(latex: str, operator: str = "+") -> list[str]:
     return terms
 
 
-def two_lines(latex: str) -> str:
-    """A formula ``a = b = c = d`` as two aligned lines, ``a = b`` over ``= c = d``.
+def pieces(latex: str) -> list[tuple[str, str]]:
+    """A formula in pieces a line may break between, each ending with the operator after it.
 
-    A formula with a single ``=`` stays on one line.  The projector's large
-    type would otherwise need more than a screen's width for net_o1 or
-    dE_total/dw5.
+    ``"y = a + b = 1 + 2 = 3"`` -> ``[("lhs", "y ="), ("middle", "a +"), ("middle", "b ="),
+    ("middle", "1 +"), ("middle", "2 ="), ("result", "3")]``.  A sum breaks
+    after its ``+``; a term holding a fraction also after each ``\\cdot`` (the
+    chain rule's products).  The kind says which side a piece is from: the
+    left-hand side, the working in the middle, or the result.
     """
     parts = split_equation(latex)
-    if len(parts) < 3:
-        return latex
-    return rf"\begin{{aligned}}{parts[0]} &= {parts[1]} \\ &= {' = '.join(parts[2:])}\end{{aligned}}"
+    out: list[tuple[str, str]] = []
+    for p, part in enumerate(parts):
+        kind = "lhs" if p == 0 else "result" if p == len(parts) - 1 else "middle"
+        terms: list[str] = []
+        for term in split_terms(part):
+            terms += split_terms(term, r"\cdot") if r"\frac" in term else [term]
+        for t, term in enumerate(terms):
+            operator, _, rest = term.partition(" ")
+            if t and operator in ("+", r"\cdot") and rest:
+                kind_before, before = out[-1]
+                out[-1] = (kind_before, f"{before} {operator}")
+                term = rest
+            out.append((kind, term))
+        if p < len(parts) - 1:
+            out[-1] = (out[-1][0], f"{out[-1][1]} =")
+    return out

@@ -14,7 +14,6 @@ folded away while the panel shows the seed's example; in the presenter the
 
 from __future__ import annotations
 
-import functools
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ import ipywidgets as widgets
 from explorer.lesson.session import Session
 
 from .controls import KeyboardPassage
+from .fit import Fit
 from .messages import Messages
 from .views.architecture import ArchitectureView
 from .views.curve import CurveView
@@ -35,7 +35,7 @@ from .views.sweep import SweepView
 from .views.training import TrainingView
 
 #: The panel's style sheet, in a <style> element the page applies to every panel.
-STYLE = (Path(__file__).parent / "static" / "panel.css").read_text()
+STYLE = "".join((Path(__file__).parent / "static" / name).read_text() for name in ("panel.css", "presenter.css"))
 
 
 @dataclass
@@ -179,59 +179,56 @@ def _unfold_for_another_problem(session: Session, beyond: widgets.ToggleButton) 
 
 # -------------------------------------------------------------------- presenter
 def presenter(v: Views) -> Arrangement:
-    """For a projector: what the class reads on one screen, the rest one click away beneath.
+    """For a projector: what the class reads on one screen, whatever the client and its size.
 
-    Top to bottom: the diagram (its height set by the screen's), one bar
-    with the step buttons, the phase and the iteration, then the message,
-    formula and meaning beside the error curve.  Nothing above the
-    buttons changes height from one step to the next.
+    Top to bottom: the diagram, one bar with the step buttons, the phase and
+    the iteration, then the reading area: the formula, its meaning and the
+    quiz beside the error curve, the status line and the section buttons
+    beneath.  The panel is as tall as the screen it is seen on (:class:`Fit`);
+    the bar and the reading area keep their heights from step to step and
+    the diagram takes the rest, so the buttons never move.  A section opens
+    over the reading area, never below the screen's edge (``presenter.css``).
     """
     st = v.stepping
-    # the quiz row comes last: switching the quiz on moves none of the lines above it
-    reading = widgets.VBox(
-        [v.messages.line, st.iteration_message, st.equation, st.meaning, st.check, st.quiz_view.box],
-        layout=widgets.Layout(flex="1 1 600px", min_width="0", margin="0 12px 0 0"),
-    )
+    reading = widgets.VBox([st.equation, st.meaning, st.check, st.quiz_view.box])
+    news = widgets.VBox([v.messages.line, st.iteration_message])
+    curve = widgets.Box([v.curve.canvas])
     sections = _sections(v)
-    # a Tab always shows one of its pages; "Hide" shows none, so the main view ends the screen
+    # a Tab always shows one of its pages; "Hide" shows none
     more = widgets.ToggleButtons(
         options=["Hide", *sections],
         value="Hide",
         tooltips=["Show none of these", *(f"Show {k.lower()}" for k in sections)],
         style={"button_width": "auto"},
     )
-    stack = widgets.Stack([widgets.Box(), *sections.values()], selected_index=0)
-    widgets.jslink((more, "index"), (stack, "selected_index"))
-    curve = widgets.VBox([v.curve.canvas, more], layout=widgets.Layout(flex="0 0 540px", min_width="0"))
-    children = [
-        _style(),
-        KeyboardPassage(),
-        st.presenter_keys,
-        st.diagram_box,
-        _stepbar(st),
-        widgets.HBox([reading, curve], layout=widgets.Layout(width="100%", flex_flow="row nowrap")),
-        stack,
-        v.messages.details,
-    ]
+    drawer = widgets.Stack([widgets.Box(), *sections.values()], selected_index=0)
+    widgets.jslink((more, "index"), (drawer, "selected_index"))
+    for box, name in ((reading, "bp-reading"), (news, "bp-news"), (curve, "bp-curve"), (more, "bp-more")):
+        box.add_class(name)
+    drawer.add_class("bp-drawer")
+    for page in sections.values():
+        page.add_class("bp-section-page")
+    lower = widgets.Box([reading, curve, news, more, drawer])
+    lower.add_class("bp-lower")
+    # one screen's height; an error's details below it never squeeze the diagram
+    main = widgets.VBox([st.diagram_box, _stepbar(st), lower])
+    main.add_class("bp-main")
+    children = [_style(), KeyboardPassage(), st.presenter_keys, Fit(), main, v.messages.details]
     return Arrangement(children, more=more)
 
 
+def _spacer(*classes: str) -> widgets.Box:
+    spacer = widgets.Box()
+    for name in ("bp-spacer", *classes):
+        spacer.add_class(name)
+    return spacer
+
+
 def _stepbar(st: SteppingView) -> widgets.HBox:
-    spacer = functools.partial(widgets.Box, layout=widgets.Layout(flex="1 1 0", min_width="8px"))
+    buttons = [st.previous_button, st.next_button, st.next_phase_button, st.finish_button, st.reset_iteration_button]
     stepbar = widgets.HBox(
-        [
-            st.previous_button,
-            st.next_button,
-            st.next_phase_button,
-            st.finish_button,
-            st.reset_iteration_button,
-            spacer(),
-            st.phases,
-            st.position,
-            spacer(),
-            st.iteration_field,
-            st.iteration_total,
-        ],
+        # the second spacer breaks the bar in two rows where the panel is narrow
+        [*buttons, _spacer(), st.phases, st.position, _spacer("bp-break"), st.iteration_field, st.iteration_total],
         layout=widgets.Layout(align_items="center", width="100%"),
     )
     stepbar.add_class("bp-stepbar")

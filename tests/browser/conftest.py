@@ -73,6 +73,7 @@ def pytest_configure(config):
         "markers",
         "shared_lab_kernel: the module's tests share one Lab kernel (module_page); it is not shut down after each test",
     )
+    config.addinivalue_line("markers", "slow: takes minutes (the layout audit); run by tasks.py test")
     config.addinivalue_line(
         "markers",
         "clients(*names): run the test once in each client named ('lab': JupyterLab, 'voila': the classroom page)",
@@ -141,6 +142,19 @@ def lab_server(browser_workdir):
     root.mkdir(exist_ok=True)
     with helpers.lab_server(root, browser_workdir / "lab") as lab:
         yield lab
+
+
+@pytest.fixture(scope="session")
+def notebook7_server(browser_workdir):
+    """Notebook 7 serving an empty temporary folder (``notebook7_server.root``); tests add notebooks.
+
+    Opened and run like Lab's (``helpers.open_notebook_in_lab``): the same
+    front end, one notebook a page.
+    """
+    root = browser_workdir / "notebook7-root"
+    root.mkdir(exist_ok=True)
+    with helpers.lab_server(root, browser_workdir / "notebook7", notebook7=True) as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)

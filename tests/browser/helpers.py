@@ -131,13 +131,15 @@ class LabServer:
     root: Path
     log: Path
     proc: subprocess.Popen = field(repr=False)
+    #: where a notebook opens: JupyterLab's tree, or Notebook 7's one-notebook page
+    notebooks: str = "lab/tree/"
 
     def url(self, path: str) -> str:
         sep = "&" if "?" in path else "?"
         return f"{self.base_url}{path.lstrip('/')}{sep}token={self.token}"
 
     def notebook_url(self, name: str) -> str:
-        return self.url(f"lab/tree/{quote(name)}")
+        return self.url(f"{self.notebooks}{quote(name)}")
 
     def shutdown_sessions(self, path: str | None = None) -> None:
         """Shut down the kernel sessions of ``path`` (default: all) through the REST API.
@@ -182,14 +184,19 @@ class LabServer:
 
 
 @contextlib.contextmanager
-def lab_server(root: Path, workdir: Path) -> Iterator[LabServer]:
-    """Run JupyterLab on a free loopback port serving ``root``; state lives in ``workdir``."""
+def lab_server(root: Path, workdir: Path, *, notebook7: bool = False) -> Iterator[LabServer]:
+    """Run JupyterLab on a free loopback port serving ``root``; state lives in ``workdir``.
+
+    With ``notebook7``, Notebook 7 instead: the same front end (``window.jupyterapp``,
+    the same commands), one notebook a page, at ``/notebooks/<name>``.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     port, token = app.free_port(), secrets.token_hex(16)
+    name, prefix = ("notebook", "JupyterNotebookApp") if notebook7 else ("jupyterlab", "LabApp")
     cmd = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        name,
         "--no-browser",
         "--ip=127.0.0.1",
         f"--port={port}",
@@ -197,11 +204,11 @@ def lab_server(root: Path, workdir: Path) -> Iterator[LabServer]:
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
         "--allow-root",  # as root (CI containers) lab exits at once without it
-        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp for the tests
-        # No news feed, no PyPI update check: nothing may leave the machine.
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--{prefix}.expose_app_in_browser=True",  # window.jupyterapp for the tests
     ]
+    if not notebook7:  # Notebook 7 has neither
+        # No news feed, no PyPI update check: nothing may leave the machine.
+        cmd += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     base_url = f"http://127.0.0.1:{port}/"
     log = workdir / "lab.log"
     env = throwaway_env(workdir)
@@ -213,8 +220,9 @@ def lab_server(root: Path, workdir: Path) -> Iterator[LabServer]:
     )
     notification.parent.mkdir(parents=True, exist_ok=True)
     notification.write_text('{"fetchNews": "false", "checkForUpdates": false}')
-    with running(cmd, env, f"{base_url}api/status?token={token}", log, "JupyterLab") as proc:
-        yield LabServer(base_url, token, root, log, proc)
+    what, notebooks = ("Notebook 7", "notebooks/") if notebook7 else ("JupyterLab", "lab/tree/")
+    with running(cmd, env, f"{base_url}api/status?token={token}", log, what) as proc:
+        yield LabServer(base_url, token, root, log, proc, notebooks)
 
 
 @dataclass

@@ -108,8 +108,12 @@ CONTROLS = (
 
 # The text of the formula as MathJax rendered it, and as its assistive MathML.
 _EQUATION = """(el) => {
-    const box = el.querySelector('mjx-container');
-    if (!box) return {typeset: false, glyphs: '', mathml: null, raw: el.textContent};
+    // the formula is typeset in pieces (one mjx-container each); the standby piece is hidden
+    const boxes = [...el.querySelectorAll('mjx-container')].filter((b) => !b.closest('.bp-elided'));
+    if (!boxes.length) return {typeset: false, glyphs: '', mathml: null, raw: el.textContent};
+    if ([...el.querySelectorAll('.bp-piece:not(.bp-elided)')].some((p) => !p.querySelector('mjx-container'))) {
+        return {typeset: false, glyphs: '', mathml: null, raw: el.textContent};  // pieces still to typeset
+    }
     const glyph = (c) => {
         for (const k of c.classList) {
             const m = /^mjx-c([0-9A-F]+)$/.exec(k);
@@ -117,9 +121,10 @@ _EQUATION = """(el) => {
         }
         return c.textContent;  // a MathJax that puts the character in the element itself
     };
-    const mml = box.querySelector('mjx-assistive-mml');
-    return {typeset: true, glyphs: [...box.querySelectorAll('mjx-math mjx-c')].map(glyph).join(''),
-            mathml: mml ? mml.textContent : null, raw: ''};
+    const mml = boxes.map((b) => b.querySelector('mjx-assistive-mml'));
+    const glyphs = boxes.map((b) => [...b.querySelectorAll('mjx-math mjx-c')].map(glyph).join('')).join('');
+    return {typeset: true, glyphs,
+            mathml: mml.every((m) => m) ? mml.map((m) => m.textContent).join('') : null, raw: ''};
 }"""
 
 # Wait until the rendered formula (and its MathML, if any) contains every text in `wanted`.

@@ -47,11 +47,24 @@ class QuizPanel(steps.Panel):
         expect(self.position).to_have_text(re.compile(rf"^step {step} of 53"))
 
 
+def toggle_quiz(panel: QuizPanel) -> None:
+    """Quiz on or off; in the presenter layout through its Steps section, closed again after."""
+    presenter = panel.button("Steps").count() > 0
+    if presenter:
+        panel.button("Steps").click()
+    panel.button("Quiz").click()
+    if presenter:
+        panel.button("Hide").click()
+
+
 def three_steps(panel: QuizPanel) -> None:
     """net_h1 answered right; dE_total/dw5 first with its sign flipped; dnet_o1/dw6 revealed."""
-    if panel.button("Steps").count():  # the presenter layout: Quiz is in the Steps section
+    presenter = panel.button("Steps").count() > 0
+    if presenter:  # the presenter layout: Quiz is in the Steps section
         panel.button("Steps").click()
     expect(panel.button("Quiz")).to_have_class(re.compile(r"\bmod-active\b"))
+    if presenter:  # the section opens over the formula and the quiz row: close it again
+        panel.button("Hide").click()
     panel.next_step(1)
     # the result is hidden: a box where 0.3775 would be, and Next step waits for an answer
     panel.expect_equation("0.35⋅1=?")
@@ -71,11 +84,11 @@ def three_steps(panel: QuizPanel) -> None:
     panel.shot("quiz-1-right")
 
     # skip to the first gradient with the quiz off, then ask it
-    panel.button("Quiz").click()
+    toggle_quiz(panel)
     expect(panel.answer).to_be_hidden()
     for step in range(2, 16):
         panel.next_step(step)
-    panel.button("Quiz").click()
+    toggle_quiz(panel)
     expect(panel.answer).to_be_visible()
     panel.next_step(16)
     panel.expect_equation("0.593269992=?")

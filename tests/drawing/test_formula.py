@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-import pytest
-
-from explorer.drawing.formula import split_equation, split_terms, two_lines
+from explorer.drawing.formula import pieces, split_equation, split_terms
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from explorer.lesson.walkthrough import walkthrough
 
@@ -23,25 +19,24 @@ def test_split_terms_splits_top_level_sums_only():
     assert split_terms("+ a") == ["+ a"]  # a leading sign is no split
 
 
-@pytest.mark.parametrize(
-    "latex, lines",
-    [
-        ("a = b", 1),
-        (r"\frac{x = 1}{2} = y = 3", 2),  # the = inside braces is no separator
-        ("a = b = c = d", 2),
-    ],
-)
-def test_two_lines(latex, lines):
-    out = two_lines(latex)
-    assert out.count(r"\\") == lines - 1
-    assert re.sub(r"\\begin\{aligned\}|\\end\{aligned\}|&|\\\\", "", out).replace("  ", " ").replace(" =", "=").replace(
-        "= ", "="
-    ) == latex.replace(" =", "=").replace("= ", "=")
-
-
-def test_two_lines_puts_the_first_two_parts_over_the_rest():
-    assert two_lines("a = b = c = d") == r"\begin{aligned}a &= b \\ &= c = d\end{aligned}"
-    assert two_lines(r"x_{i=1} = \frac{1}{2}") == r"x_{i=1} = \frac{1}{2}"  # one top-level =: one line
+def test_pieces_break_after_each_operator_and_end_with_the_result():
+    assert pieces("y = a + b = 1 + 2 = 3") == [
+        ("lhs", "y ="),
+        ("middle", "a +"),
+        ("middle", "b ="),
+        ("middle", "1 +"),
+        ("middle", "2 ="),
+        ("result", "3"),
+    ]
+    # a product of fractions (the chain rule) breaks after each \cdot; a product of numbers stays whole
+    assert pieces(r"d = \frac{a}{b} \cdot \frac{c}{d} = 2 \cdot 3 = 6") == [
+        ("lhs", "d ="),
+        ("middle", r"\frac{a}{b} \cdot"),
+        ("middle", r"\frac{c}{d} ="),
+        ("middle", r"2 \cdot 3 ="),
+        ("result", "6"),
+    ]
+    assert pieces(r"x_{i=1} = \frac{1}{2}") == [("lhs", "x_{i=1} ="), ("result", r"\frac{1}{2}")]
 
 
 def _walks():
@@ -56,14 +51,9 @@ def _walks():
 
 
 def test_both_layouts_show_the_same_parts_of_every_step():
-    """The presenter's two lines hold exactly the parts the handout sets in rows, in order."""
+    """The presenter's pieces hold exactly the parts the handout sets in rows, in order."""
     for walk in _walks():
         for step in walk.steps:
-            parts = split_equation(step.latex)
-            out = two_lines(step.latex)
-            if len(parts) < 3:
-                assert out == step.latex
-                continue
-            first, second = out.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r" \\ ")
-            assert first == f"{parts[0]} &= {parts[1]}"
-            assert second == "&= " + " = ".join(parts[2:])
+            joined = " ".join(tex for _kind, tex in pieces(step.latex))
+            assert split_equation(joined) == split_equation(step.latex), step.symbol
+            assert pieces(step.latex)[-1] == ("result", split_equation(step.latex)[-1])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import xml.etree.ElementTree as ET
 
@@ -174,3 +175,10 @@ def panel_number(value: float) -> str:
     from explorer.engine.formatting import tex_term
 
     return tex_term(value)
+
+
+def latex_of(value: str) -> str:
+    """The formula shown, as ``$$latex$$`` (its pieces joined); any other text as it is."""
+    piece = r'<span class="bp-piece bp-(?:lhs|middle|result)">\$\\displaystyle (.*?)(?: \{\})?\$</span>'
+    found = re.findall(piece, value)
+    return f"$${' '.join(found)}$$" if found else value

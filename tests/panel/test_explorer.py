@@ -17,6 +17,7 @@ from tests.helpers.panel import (
     SVG,
     active_ids,
     click,
+    latex_of,
     neuron_button,
     shown,
     svg_groups,
@@ -78,7 +79,7 @@ def test_another_shape():
     assert {"i:2", "t:1", "p:w20", "p:b2"} <= set(panel.editing.fields) and "p:w21" not in panel.editing.fields
     assert panel.stepping.position.value.startswith(f"step 0 of {len(panel.session.walk)}")
     panel.stepping.next_button.click()
-    assert r"\mathit{net}_{h1} = w_{1} i_{1} + w_{2} i_{2} + w_{3} i_{3}" in panel.stepping.equation.value
+    assert r"\mathit{net}_{h1} = w_{1} i_{1} + w_{2} i_{2} + w_{3} i_{3}" in latex_of(panel.stepping.equation.value)
     assert active_ids(panel.stepping.diagram.value) == {"i1", "i2", "i3", "w1", "w2", "w3", "b1", "b1-h1", "h1"}
 
 

@@ -83,6 +83,7 @@ class QuizView(View):
             ]
         )
         self.box = widgets.VBox([widgets.HTML(f"\n<style>\n{STYLE}</style>\n"), self.controls])
+        self.box.add_class("bp-quiz")
         self._shown_index: int | None = None
         self._checked: tuple[int | None, str] | None = None  # what was last checked, for which step
         self.render()
@@ -108,6 +109,8 @@ class QuizView(View):
         """This row from the quiz's state."""
         q = self.quiz
         self.controls.layout.display = None if q.active else "none"
+        # the presenter gives the quiz the meaning's lines while it is on (presenter.css)
+        (self.box.add_class if q.active else self.box.remove_class)("bp-quiz-on")
         if q.index != self._shown_index:  # a new step: a fresh field
             self._shown_index = q.index
             self._checked = None

@@ -18,7 +18,7 @@ import itertools
 import ipywidgets as widgets
 
 from explorer.drawing import diagram
-from explorer.drawing.formula import two_lines
+from explorer.drawing.formula import pieces
 from explorer.engine.formatting import number
 from explorer.engine.validation import InputError
 from explorer.lesson.session import Session
@@ -204,7 +204,7 @@ class SteppingView(View):
             return
         hidden = self.quiz.is_open()
         latex = f"{current.formula} = \\boxed{{?}}" if hidden else current.latex
-        self.equation.value = f"$${two_lines(latex) if self.presenter else latex}$$"
+        self.equation.value = formula_html(latex)
         after = f"E_total after this update: {number(walk.error_after)}." if s.finished and not hidden else ""
         check = "" if hidden else self._gradient_check(current)  # the slope is the answer
         if self.presenter:  # one line each: the meaning, then the news (or the check)
@@ -356,3 +356,19 @@ class SteppingView(View):
 
 def _play_steps_description(playing: bool) -> str:
     return "Pause steps" if playing else "Play steps"
+
+
+def formula_html(latex: str) -> str:
+    """The formula as pieces the browser wraps like words, so a line breaks after an operator.
+
+    Each piece is typeset on its own (``\\displaystyle``: fractions full size).
+    A hidden ``\\cdots`` stands in for the working when the page finds even the
+    smallest type too large for the box (``fit.js``): the result stays in view.
+    """
+    # an empty group after a piece's last operator: MathJax spaces it as an operator, not a sign
+    spans = [
+        f'<span class="bp-piece bp-{kind}">$\\displaystyle {tex}{" {}" if kind != "result" else ""}$</span>'
+        for kind, tex in pieces(latex)
+    ]
+    spans.insert(-1, '<span class="bp-piece bp-elided">$\\cdots =$</span>')
+    return f'<div class="bp-formula">{" ".join(spans)}</div>'

@@ -11,6 +11,7 @@ import pytest
 
 from tests.helpers.panel import (
     assert_unchanged,
+    latex_of,
     panel_number,
     snapshot,
     xor_panel,
@@ -67,7 +68,7 @@ def test_stepping_example_3_of_xor_shows_its_inputs_in_the_forward_pass():
     assert panel.session.current.symbol == "net_h1"
     w1, w2 = panel.session.network.weights[0][0]
     # net_h1 = w1 i1 + w2 i2 + b1 with example 3's i1 = 1, i2 = 0
-    numbers = panel.stepping.equation.value.split(" = ")[2]
+    numbers = latex_of(panel.stepping.equation.value).split(" = ")[2]
     assert numbers.startswith(f"{panel_number(w1)} \\cdot 1 + {panel_number(w2)} \\cdot 0 + ")
     root = ET.fromstring(panel.stepping.diagram.value)
     inputs = {

@@ -15,7 +15,7 @@ import pytest
 from explorer.engine.formatting import number
 from explorer.panel.explorer import Explorer
 from tests.helpers.bad_input import BAD_TEXT, LONGEST_MESSAGE
-from tests.helpers.panel import active_ids, log_items, walk_widgets
+from tests.helpers.panel import active_ids, latex_of, log_items, walk_widgets
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 
@@ -60,13 +60,14 @@ def test_quiz_mode_from_the_constructor_and_the_toggle():
 
 def test_the_result_is_hidden_until_answered(panel):
     panel.stepping.next_button.click()
-    eq = panel.stepping.equation.value
+    eq = latex_of(panel.stepping.equation.value)
     assert eq.endswith(r"= 0.15 \cdot 0.05 + 0.2 \cdot 0.1 + 0.35 \cdot 1 = \boxed{?}$$") and "0.3775" not in eq
     assert log_items(panel)[-1][0] == "net_h1 = ?"
     assert panel.stepping.next_button.disabled and not panel.stepping.quiz_view.check_button.disabled
     assert "0.3775" not in diagram_numbers(panel)
     assert answer(panel, "0.3775") == ("right", "Right: net_h1 = 0.3775.")
-    assert panel.stepping.equation.value.endswith("= 0.3775$$") and log_items(panel)[-1][0] == "net_h1 = 0.3775"
+    assert latex_of(panel.stepping.equation.value).endswith("= 0.3775$$")
+    assert log_items(panel)[-1][0] == "net_h1 = 0.3775"
     assert "0.3775" in diagram_numbers(panel)
     assert not panel.stepping.next_button.disabled and panel.stepping.quiz_view.check_button.disabled
     assert panel.stepping.quiz_view.score.value.endswith("Score: forward 1/1; iteration 1/1</span>")
@@ -139,7 +140,7 @@ def test_bad_text_is_explained_and_changes_nothing(panel, bad):
     before = (
         panel.session.step,
         panel.stepping.diagram.value,
-        panel.stepping.equation.value,
+        latex_of(panel.stepping.equation.value),
         panel.stepping.quiz.score_text(),
         dict(panel.stepping.quiz._wrong),
     )
@@ -151,7 +152,7 @@ def test_bad_text_is_explained_and_changes_nothing(panel, bad):
     assert (
         panel.session.step,
         panel.stepping.diagram.value,
-        panel.stepping.equation.value,
+        latex_of(panel.stepping.equation.value),
         panel.stepping.quiz.score_text(),
         dict(panel.stepping.quiz._wrong),
     ) == before
@@ -194,7 +195,7 @@ def test_reset_iteration_and_the_next_iteration_start_the_score_again(panel):
 def test_quiz_off_shows_everything_again(panel):
     panel.stepping.next_button.click()
     panel.stepping.quiz_view.toggle.value = False
-    assert panel.stepping.equation.value.endswith("= 0.3775$$") and not panel.stepping.next_button.disabled
+    assert latex_of(panel.stepping.equation.value).endswith("= 0.3775$$") and not panel.stepping.next_button.disabled
     assert not panel.stepping.finish_button.disabled and "0.3775" in diagram_numbers(panel)
 
 
@@ -229,7 +230,7 @@ def test_every_kind_of_bad_text_is_refused_in_one_short_line(panel):
     before = (
         panel.session.step,
         panel.stepping.diagram.value,
-        panel.stepping.equation.value,
+        latex_of(panel.stepping.equation.value),
         panel.stepping.quiz.score_text(),
         dict(panel.stepping.quiz._wrong),
     )
@@ -243,7 +244,7 @@ def test_every_kind_of_bad_text_is_refused_in_one_short_line(panel):
         assert (
             panel.session.step,
             panel.stepping.diagram.value,
-            panel.stepping.equation.value,
+            latex_of(panel.stepping.equation.value),
             panel.stepping.quiz.score_text(),
             dict(panel.stepping.quiz._wrong),
         ) == before
@@ -253,7 +254,7 @@ def test_presenter_keys_wait_for_the_answer_as_next_step_does():
     presenter = Explorer(layout="presenter", quiz=True)
     press = functools.partial(presenter.stepping._on_key, presenter.stepping.presenter_keys)
     press({"key": "next"}, [])
-    assert presenter.session.step == 1 and presenter.stepping.equation.value.endswith(r"\boxed{?}\end{aligned}$$")
+    assert presenter.session.step == 1 and latex_of(presenter.stepping.equation.value).endswith(r"= \boxed{?}$$")
     press({"key": "next"}, [])  # PageDown, the right arrow or Space while the step is open
     assert presenter.session.step == 1
     assert presenter.message.value == "Next step: answer this step first, or press Reveal"
@@ -270,7 +271,8 @@ def test_the_quiz_is_in_the_presenter_once_and_moves_no_step_button():
     everything = list(walk_widgets(presenter))
     for widget in (presenter.stepping.quiz_view.box, presenter.stepping.quiz_view.toggle):
         assert everything.count(widget) == 1, widget
-    steps_section = presenter.children[-2].children[presenter.more.options.index("Steps")]
+    drawer = next(w for w in everything if "bp-drawer" in w._dom_classes)
+    steps_section = drawer.children[presenter.more.options.index("Steps")]
     assert presenter.stepping.quiz_view.toggle in list(walk_widgets(steps_section))
     stepbar = next(w for w in everything if "bp-stepbar" in w._dom_classes)
     assert presenter.stepping.quiz_view.toggle not in stepbar.children

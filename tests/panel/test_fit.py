@@ -1,0 +1,28 @@
+"""The presenter's fitting widget: its front end is the static file, which measures the right thing.
+
+What the layout then looks like in each client is measured in a real browser
+(tests/browser/test_layout_audit.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import explorer.panel
+from explorer.panel.fit import Fit
+
+STATIC = Path(explorer.panel.__file__).parent / "static"
+
+
+def test_the_front_end_code_is_the_static_file():
+    esm = Fit()._esm
+    assert esm == (STATIC / "fit.js").read_text()
+    # the notebook's own scrolling panel in Lab and Notebook 7, else the window
+    assert ".jp-WindowedPanel-outer" in esm and "window.innerHeight" in esm
+    assert "--bp-view-h" in esm and "ResizeObserver" in esm
+
+
+def test_each_squeeze_of_the_formula_has_its_rule_in_the_style_sheet():
+    css = (STATIC / "presenter.css").read_text()
+    for level in ("bp-smaller", "bp-elide", "bp-elide-all"):
+        assert level in Fit()._esm and f".{level}" in css
