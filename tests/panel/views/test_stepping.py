@@ -431,9 +431,10 @@ def test_a_softmax_iteration_steps_through_with_its_formulas_and_diagram(present
         panel.stepping.next_button.click()
         step = s.current
         seen.append(step.quantity)
-        assert panel.stepping.equation.value.startswith("$$") and panel.stepping.meaning.value
+        shown = latex_of(panel.stepping.equation.value)
+        assert shown.startswith("$$") and panel.stepping.meaning.value
         if step.symbol == "dE_total/dnet_o1":
-            assert r"\mathit{out}_{o1} - \mathit{target}_{o1}" in panel.stepping.equation.value
+            assert r"\mathit{out}_{o1} - \mathit{target}_{o1}" in shown
     assert seen.count("cross_slope") == 6 and seen.count("delta") >= 3
     from explorer.engine.formatting import number
 
