@@ -76,7 +76,9 @@ class ArchitectureView(View):
         row = functools.partial(widgets.HBox, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.box = widgets.VBox(
             [
-                row([self.shape, self.add_layer, self.remove_layer]),
+                # the buttons first: the shape's text changes width with every click, and must not
+                # move the button under a pointer that clicks again
+                row([self.add_layer, self.remove_layer, self.shape]),
                 self.layers,
                 row([self.loss, self.bias_mode, self.mode, self.seed, self.random_button]),
             ]
