@@ -144,21 +144,24 @@ def parse_table(text: str, n_inputs: int, n_outputs: int | None = None, field: s
         Naming the row and column of the first bad cell, or the row of the
         wrong width; nothing is half-read.
     """
-    lines = [line for line in str(text).splitlines() if v.trim(line)]
-    if not lines:
+    rows = [_cells(line) for line in str(text).splitlines() if v.trim(line)]
+    # a spreadsheet's column names: a first row in which no cell is a number is skipped,
+    # and the rows keep the numbers they have in the file
+    first = 2 if rows and _is_header(rows[0]) else 1
+    rows = rows[first - 1 :]
+    if not rows:
         raise v.InputError(field, "enter at least one row: inputs then targets, separated by commas or tabs")
-    if len(lines) > MAX_EXAMPLES:
-        raise v.InputError(field, f"at most {MAX_EXAMPLES} rows (got {len(lines)})")
-    rows = [_cells(line) for line in lines]
+    if len(rows) > MAX_EXAMPLES:
+        raise v.InputError(field, f"at most {MAX_EXAMPLES} rows (got {len(rows)})")
     if n_outputs is None:
         n_outputs = len(rows[0]) - n_inputs
         if n_outputs < 1:
             raise v.InputError(
-                field, f"row 1 has {len(rows[0])} cells: {n_inputs} inputs and at least one target are needed"
+                field, f"row {first} has {len(rows[0])} cells: {n_inputs} inputs and at least one target are needed"
             )
     v.check_sizes([n_inputs, n_outputs], field)
     width = n_inputs + n_outputs
-    for r, row in enumerate(rows, start=1):
+    for r, row in enumerate(rows, start=first):
         if len(row) != width:
             raise v.InputError(
                 field,
@@ -168,10 +171,26 @@ def parse_table(text: str, n_inputs: int, n_outputs: int | None = None, field: s
     values = np.array(
         [
             [v.parse_number(f"{field} row {r}, column {c}", cell) for c, cell in enumerate(row, start=1)]
-            for r, row in enumerate(rows, start=1)
+            for r, row in enumerate(rows, start=first)
         ]
     )
     return Dataset("table", values[:, :n_inputs], values[:, n_inputs:])
+
+
+def _is_header(cells: list[str]) -> bool:
+    """Whether a row is column names: every cell is text that is no number at all.
+
+    Python's own reading decides, so "1e400", "nan" and "inf" count as numbers
+    and are refused by the cell check, as in any other row.
+    """
+    for cell in cells:
+        try:
+            float(cell)
+        except ValueError:
+            if cell:
+                continue
+        return False
+    return True
 
 
 def table_text(data: bytes, field: str = "table") -> str:

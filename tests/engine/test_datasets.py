@@ -269,3 +269,18 @@ def test_cli_table_file_is_read_as_the_panel_reads_it(cli, tmp_path):
         table.write_bytes(data)
         code, out, err = cli("train", "--dataset", "table", "--table", str(table), "--layers", "2,2,1")
         assert code == 2 and out == "" and err.count("\n") == 1 and reason in err
+
+
+def test_a_header_row_of_column_names_is_skipped_and_rows_keep_their_file_numbers():
+    data = parse_table("x1, x2, target\n0,0,0\n0,1,1\n", 2)
+    assert data.examples == 2 and data.n_outputs == 1 and data.targets[1, 0] == 1.0
+    with pytest.raises(InputError, match="table row 3, column 2"):  # the file's third line
+        parse_table("x1,x2,y\n0,0,0\n1,?,1", 2, 1)
+    with pytest.raises(InputError, match="enter at least one row"):
+        parse_table("x1,x2,y\n", 2, 1)
+
+
+@pytest.mark.parametrize("first", ["x1,0,1", "1e400,1e400,1e400", "nan,inf,x", "x,,y"])
+def test_a_first_row_with_any_number_or_blank_is_data_and_checked(first):
+    with pytest.raises(InputError, match="row 1"):
+        parse_table(f"{first}\n0,0,0", 2, 1)

@@ -108,7 +108,8 @@ class DatasetView(View):
             description="Open CSV",
             accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain",
             multiple=False,
-            tooltip="Learn the rows of a CSV or TSV file: inputs then targets, no header (Inputs says how many)",
+            tooltip="Learn the rows of a CSV or TSV file: inputs then targets (Inputs says how many); "
+            "a first row of column names is skipped",
             layout=widgets.Layout(width="auto"),
         )
         self.upload.add_class("bp-table-upload")
@@ -193,10 +194,10 @@ class DatasetView(View):
         self.table.value = Dataset("table", self.session.inputs, self.session.targets).to_text()
         self.table_message.value = ""
         self.render()
-        s = self.session
+        (rows, inputs), targets = self.session.inputs.shape, self.session.targets.shape[1]
         self.messages.say(
-            f"Opened {name}: {s.inputs.shape[0]} rows of {s.inputs.shape[1]} inputs then "
-            f"{s.targets.shape[1]} targets (Inputs sets the split). {said}"
+            f"Opened {name}: {_count(rows, 'row')} of {_count(inputs, 'input')} then "
+            f"{_count(targets, 'target')} (Inputs sets the split). {said}"
         )
 
     @handler(showing=lambda view: ())  # () : the field emptied below, for the same file again
@@ -220,3 +221,7 @@ class DatasetView(View):
     @handler(showing=lambda view: view.session.example)
     def _on_example(self, change: dict) -> None:
         self.accepted_then_stop(lambda: self.session.set_example(change["new"]))
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"

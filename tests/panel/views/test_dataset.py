@@ -110,7 +110,7 @@ def test_open_csv_learns_the_files_rows_and_empties_the_field():
     upload(view, b"0,0,0.1\r\n0,1,0.9\r\n1,0,0.9\r\n1,1,0.1\r\n0.5,0.5,0.5\r\n")
     s = panel.session
     assert s.dataset == "table" and s.inputs.shape == (5, 2) and s.targets[:, 0].tolist() == [0.1, 0.9, 0.9, 0.1, 0.5]
-    assert panel.message.value.startswith("Opened examples.csv: 5 rows of 2 inputs then 1 targets")
+    assert panel.message.value.startswith("Opened examples.csv: 5 rows of 2 inputs then 1 target ")
     assert view.upload.value == () and view.table_message.value == ""
     assert view.table.value.splitlines()[4] == "0.5, 0.5, 0.5" and view.table_box.layout.display is None
     assert [label for label, _ in view.example.options][4] == "5: (0.5, 0.5) -> 0.5"
@@ -120,11 +120,19 @@ def test_open_csv_learns_the_files_rows_and_empties_the_field():
     assert s.network.sizes[0] == 1 and s.network.sizes[-1] == 2
 
 
+def test_open_csv_skips_a_spreadsheets_row_of_column_names():
+    panel = xor_panel()
+    upload(panel.dataset_view, "\ufeffx1,x2,XOR\r\n0,0,0\r\n1,1,0\r\n".encode())  # as "CSV UTF-8" saves
+    assert panel.session.inputs.tolist() == [[0.0, 0.0], [1.0, 1.0]]
+    assert panel.message.value.startswith("Opened examples.csv: 2 rows of 2 inputs then 1 target ")
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
         (b"0,0,1\n0,1\n", "Table: row 2 has 2 cells; each row needs 3 (2 inputs, then 1 target)"),
-        (b"x1,x2,y\n0,0,1\n", "Table row 1, column 1: enter a number from -100 to 100 (got 'x1')"),
+        (b"x1,x2,y\n0,?,1\n", "Table row 2, column 2: enter a number from -100 to 100 (got '?')"),
+        (b"x1,x2,y\n", "Table: enter at least one row"),
         (b"", "Table: enter at least one row"),
         (b"0,0,1\n" * 65, "Table: at most 64 rows (got 65)"),
         (b"0,0,\xff", "File: byte 5 is not UTF-8 text"),
