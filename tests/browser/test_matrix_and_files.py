@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .helpers import notebook_in_lab, open_voila, scroll_lab_to, write_notebook
+from .helpers import cell_opened, scroll_lab_to
 
 pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
 
@@ -117,7 +117,7 @@ def file_scenario(page: Page, server: str, tmp: Path) -> None:
     path.write_text(TABLE)
     choose(path)
     status = root.locator("div[role=status]")
-    expect(status).to_contain_text("Opened five_rows.csv: 5 rows of 2 inputs then 1 targets")
+    expect(status).to_contain_text("Opened five_rows.csv: 5 rows of 2 inputs then 1 target ")
     table = control(root, "textbox", "Table")
     expect(table).to_be_visible()
     expect(table).to_have_value("0, 0, 0.1\n0, 1, 0.9\n1, 0, 0.9\n1, 1, 0.1\n0.5, 0.5, 0.5")
@@ -143,15 +143,7 @@ def file_scenario(page: Page, server: str, tmp: Path) -> None:
 @pytest.fixture(scope="module")
 def opened(client, module_page, request, tmp_path_factory):
     """The module's page (1280 x 1800) with the panel open in ``client``."""
-    page = module_page.page
-    if client == "lab":
-        lab = request.getfixturevalue("lab_server")
-        write_notebook(lab.root / NOTEBOOK, CELL)
-        with notebook_in_lab(page, lab, NOTEBOOK):
-            yield module_page
-    else:
-        notebook = write_notebook(tmp_path_factory.mktemp("matrix") / NOTEBOOK, CELL)
-        open_voila(page, request.getfixturevalue("voila_server")(notebook), ".bp-panel")
+    with cell_opened(client, module_page.page, request, tmp_path_factory, NOTEBOOK, CELL):
         yield module_page
 
 
