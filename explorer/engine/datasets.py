@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import validation as v
-from .formatting import number
+from .formatting import count, number
 from .presets import SEED_INPUTS, SEED_TARGETS
 
 #: A table holds at most this many examples (every one is drawn on the panel).
@@ -166,7 +166,7 @@ def parse_table(text: str, n_inputs: int, n_outputs: int | None = None, field: s
             raise v.InputError(
                 field,
                 f"row {r} has {len(row)} cell{'s' * (len(row) != 1)}; each row needs "
-                f"{width} ({_count(n_inputs, 'input')}, then {_count(n_outputs, 'target')})",
+                f"{width} ({count(n_inputs, 'input')}, then {count(n_outputs, 'target')})",
             )
     values = np.array(
         [
@@ -229,10 +229,6 @@ def _cells(line: str) -> list[str]:
     return [v.trim(cell) for cell in line.split("\t" if "\t" in line else ",")]
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
-
-
 def accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
     """The fraction of examples classified right, outputs and targets of shape (m, n_L).
 
@@ -259,8 +255,8 @@ def check_fits(data: Dataset, sizes: Sequence[int], field: str = "layers") -> No
         hidden = ",".join(map(str, sizes[1:-1])) or "3"
         raise v.InputError(
             field,
-            f"the {data.name} dataset has {_count(data.n_inputs, 'input')} and "
-            f"{_count(data.n_outputs, 'target')}, so the network must start with "
+            f"the {data.name} dataset has {count(data.n_inputs, 'input')} and "
+            f"{count(data.n_outputs, 'target')}, so the network must start with "
             f"{data.n_inputs} and end with {data.n_outputs} neurons, such as "
             f"{data.n_inputs},{hidden},{data.n_outputs} (got {','.join(map(str, sizes))})",
         )

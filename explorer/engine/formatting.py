@@ -14,6 +14,11 @@ import re
 DECIMALS = 9
 
 
+def count(n: int, word: str) -> str:
+    """``n`` and a word that takes an s when there is not exactly one: "1 row", "5 rows"."""
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def number(value: float) -> str:
     """Plain text: ``0.3775``, ``0.593269992``, ``-0.019049119``, ``3.51085e-05``."""
     if value == 0:

@@ -20,6 +20,7 @@ import numpy as np
 
 from . import validation as v
 from .datasets import Dataset, fit_sizes
+from .formatting import count
 from .functions import ACTIVATIONS, LOSSES
 from .network import Network
 from .presets import random_network, seed_network
@@ -225,8 +226,8 @@ def fit_to_data(network: Network, data: Dataset, seed: int) -> tuple[Network, st
 
 def _said_dataset(data: Dataset, old: Network, new: Network, weights: str) -> str:
     text = (
-        f"Dataset {data.name}: {_plural(data.examples, 'example')}, {_plural(data.n_inputs, 'input')}, "
-        f"{_plural(data.n_outputs, 'target')}."
+        f"Dataset {data.name}: {count(data.examples, 'example')}, {count(data.n_inputs, 'input')}, "
+        f"{count(data.n_outputs, 'target')}."
     )
     pairs = (("input", old.sizes[0], new.sizes[0]), ("output", old.sizes[-1], new.sizes[-1]))
     changes = [f"{what} layer {a} -> {b} neurons" for what, a, b in pairs if a != b]
@@ -235,7 +236,3 @@ def _said_dataset(data: Dataset, old: Network, new: Network, weights: str) -> st
     else:
         text += f" The network stays {shape(new.sizes)}"
     return text + f", with {weights}."
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"

@@ -384,6 +384,24 @@ def notebook_in_lab(page, lab: LabServer, name: str) -> Iterator[None]:
         lab.reset_workspaces()
 
 
+@contextlib.contextmanager
+def cell_opened(client: str, page, request, tmp_path_factory, name: str, cell: str) -> Iterator[None]:
+    """A notebook ``name`` of one ``cell``, written and opened in ``client`` for a module's tests.
+
+    ``"lab"``: in the session's JupyterLab (closed and left as found afterwards);
+    otherwise on a classroom page of its own Voila.
+    """
+    if client == "lab":
+        lab = request.getfixturevalue("lab_server")
+        write_notebook(lab.root / name, cell)
+        with notebook_in_lab(page, lab, name):
+            yield
+    else:
+        notebook = write_notebook(tmp_path_factory.mktemp(Path(name).stem) / name, cell)
+        open_voila(page, request.getfixturevalue("voila_server")(notebook), ".bp-panel")
+        yield
+
+
 def open_voila(
     page,
     voila: VoilaServer,

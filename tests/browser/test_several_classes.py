@@ -15,7 +15,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .helpers import notebook_in_lab, open_voila, scroll_lab_to, write_notebook
+from .helpers import cell_opened, scroll_lab_to
 
 pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
 
@@ -108,15 +108,7 @@ def scenario(page: Page, server: str, shots=None) -> str:
 @pytest.fixture(scope="module")
 def opened(client, module_page, request, tmp_path_factory):
     """The module's page with the panel open in ``client``."""
-    page = module_page.page
-    if client == "lab":
-        lab = request.getfixturevalue("lab_server")
-        write_notebook(lab.root / NOTEBOOK, CELL)
-        with notebook_in_lab(page, lab, NOTEBOOK):
-            yield module_page
-    else:
-        notebook = write_notebook(tmp_path_factory.mktemp("classes") / NOTEBOOK, CELL)
-        open_voila(page, request.getfixturevalue("voila_server")(notebook), ".bp-panel")
+    with cell_opened(client, module_page.page, request, tmp_path_factory, NOTEBOOK, CELL):
         yield module_page
 
 

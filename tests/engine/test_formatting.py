@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from explorer.engine.formatting import DECIMALS, number, tex_name, tex_number, tex_symbol, tex_term
+from explorer.engine.formatting import DECIMALS, count, number, tex_name, tex_number, tex_symbol, tex_term
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,7 @@ def test_tex_symbol_writes_a_derivative_as_a_fraction_of_partials():
     assert tex_symbol("dE_total/dout_o1") == r"\frac{\partial E_{total}}{\partial \mathit{out}_{o1}}"
     assert tex_symbol("dout_h1/dnet_h1") == r"\frac{\partial \mathit{out}_{h1}}{\partial \mathit{net}_{h1}}"
     assert tex_symbol("dnet_o1/dw5") == r"\frac{\partial \mathit{net}_{o1}}{\partial w_{5}}"
+
+
+def test_count_takes_an_s_unless_there_is_exactly_one():
+    assert [count(n, "row") for n in (0, 1, 2)] == ["0 rows", "1 row", "2 rows"]

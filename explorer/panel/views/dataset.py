@@ -19,7 +19,7 @@ import html
 import ipywidgets as widgets
 
 from explorer.engine.datasets import DESCRIPTIONS, NAMES, Dataset, table_text
-from explorer.engine.formatting import number
+from explorer.engine.formatting import count, number
 from explorer.engine.validation import InputError
 from explorer.lesson.session import Session
 from explorer.panel.messages import Messages
@@ -196,8 +196,8 @@ class DatasetView(View):
         self.render()
         (rows, inputs), targets = self.session.inputs.shape, self.session.targets.shape[1]
         self.messages.say(
-            f"Opened {name}: {_count(rows, 'row')} of {_count(inputs, 'input')} then "
-            f"{_count(targets, 'target')} (Inputs sets the split). {said}"
+            f"Opened {name}: {count(rows, 'row')} of {count(inputs, 'input')} then "
+            f"{count(targets, 'target')} (Inputs sets the split). {said}"
         )
 
     @handler(showing=lambda view: ())  # () : the field emptied below, for the same file again
@@ -221,7 +221,3 @@ class DatasetView(View):
     @handler(showing=lambda view: view.session.example)
     def _on_example(self, change: dict) -> None:
         self.accepted_then_stop(lambda: self.session.set_example(change["new"]))
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
