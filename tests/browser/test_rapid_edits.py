@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from .helpers import open_notebook_in_lab, open_voila
+from .helpers import notebook_in_lab, open_voila
 
 
 def test_architecture_clicked_in_quick_succession_on_the_classroom_page(voila_server, page):
@@ -15,8 +15,8 @@ def test_architecture_clicked_in_quick_succession_on_the_classroom_page(voila_se
 
 
 def test_architecture_clicked_in_quick_succession_in_jupyterlab(lab_server, page):
-    open_notebook_in_lab(page, lab_server, "01_step_by_step.ipynb")
-    clicked_in_quick_succession(page, "Datasets, network and sweep")
+    with notebook_in_lab(page, lab_server, "01_step_by_step.ipynb"):
+        clicked_in_quick_succession(page, "Datasets, network and sweep")
 
 
 def clicked_in_quick_succession(page: Page, section: str) -> None:

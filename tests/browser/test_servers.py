@@ -68,8 +68,9 @@ def test_button_updates_mathjax(client, request, page, smoke_notebook, artifacts
     else:
         open_voila(page, request.getfixturevalue("voila_server")(smoke_notebook))
         click_and_check(page, artifacts)
-    # Markdown cells are typeset by the same (local) MathJax.
-    expect(page.locator(".jp-MarkdownOutput mjx-container")).to_be_visible()
+    # Markdown cells are typeset by the same (local) MathJax.  Only this
+    # notebook's cell is looked at: Lab may hold other notebooks' tabs.
+    expect(page.locator(".jp-MarkdownOutput", has_text="Markdown math too").locator("mjx-container")).to_be_visible()
     if client == "voila":
         # The code cell itself is not shown (Voila strips sources).
         expect(page.get_by_text("on_step")).to_have_count(0)
