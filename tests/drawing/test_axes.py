@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from matplotlib.colors import to_hex, to_rgb, to_rgba
+from matplotlib.colors import to_hex, to_rgba
 from matplotlib.figure import Figure
 
 from explorer.drawing.axes import (
@@ -18,20 +18,7 @@ from explorer.drawing.axes import (
     log_ticks,
     plain_axes,
 )
-
-#: CSS px per point at the figures' 100 dpi.
-PX = 100 / 72
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG 2 contrast ratio of two colours."""
-
-    def luminance(colour: str) -> float:
-        channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
-        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+from tests.helpers.readable import PX, contrast
 
 
 def test_contrast_matches_the_known_figures():

@@ -10,8 +10,7 @@ from matplotlib.figure import Figure
 from explorer.drawing.boundary import RESOLUTION, DecisionBoundary, inner_ticks, output_grid, square
 from explorer.engine.network import Network
 from explorer.engine.presets import random_network
-
-from .readable import assert_readable
+from tests.helpers.readable import assert_readable
 
 XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_TARGETS = np.array([[0.0], [1.0], [1.0], [0.0]])

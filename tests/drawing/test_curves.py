@@ -17,8 +17,7 @@ from explorer.drawing.axes import PAPER
 from explorer.drawing.curves import CEILING, ErrorCurve, compact, thin
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, seed_network
 from explorer.engine.training import train
-
-from .readable import assert_readable
+from tests.helpers.readable import assert_readable
 
 STEEP = seed_network(activations=("sigmoid", "linear"), update_biases=True)
 

@@ -11,8 +11,7 @@ from matplotlib.figure import Figure
 from explorer.drawing.axes import INK, PAPER
 from explorer.drawing.sweep_plot import REGIME_COLOURS, SweepPlot
 from explorer.engine.sweep import REGIMES, Sweep
-
-from .readable import assert_readable, tick_labels
+from tests.helpers.readable import assert_readable, tick_labels
 
 
 def fake_sweep() -> Sweep:

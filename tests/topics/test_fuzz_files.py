@@ -17,6 +17,7 @@ import copy
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,10 @@ from explorer.engine import validation as v
 from explorer.lesson import savefile
 from explorer.lesson.session import Session
 from explorer.panel.explorer import Explorer
-from tests.topics.test_fuzz import BAD_TEXT, LONGEST_MESSAGE, ROOT, panel_snapshot, session_snapshot, short_enough
+from tests.helpers.bad_input import BAD_TEXT, LONGEST_MESSAGE
+from tests.helpers.snapshots import panel_snapshot, session_snapshot, short_enough
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 CASES = {"files": 0, "labels": 0, "tables": 0, "cli": 0}

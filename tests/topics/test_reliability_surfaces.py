@@ -21,7 +21,7 @@ from explorer.lesson import savefile
 from explorer.lesson.quiz import Quiz
 from explorer.lesson.session import Session
 from explorer.serve import app
-from tests.topics.test_fuzz import session_snapshot
+from tests.helpers.snapshots import session_snapshot
 
 LONG = "d" * 5_000
 

@@ -17,7 +17,7 @@ from explorer.engine.functions import ELEMENTWISE, LOSSES, softmax
 from explorer.engine.presets import random_data, random_network, seed_network
 from explorer.engine.training import train, train_many
 from tests.helpers import softmax_oracle as oracle
-from tests.topics.test_gradients import RELU_MARGIN, assert_gradients_match, central_differences
+from tests.helpers.gradients import RELU_MARGIN, assert_gradients_match, central_differences
 
 RTOL, ATOL = 1e-12, 1e-14
 

@@ -15,7 +15,7 @@ import pytest
 
 from explorer.lesson import savefile
 from explorer.panel.explorer import Explorer
-from tests.topics.test_fuzz import panel_snapshot, short_enough
+from tests.helpers.snapshots import panel_snapshot, short_enough
 
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 
