@@ -137,3 +137,29 @@ def test_every_module_has_its_test_file():
         and not (ROOT / "tests" / path.parent.relative_to(ROOT / "explorer") / f"test_{path.name}").is_file()
     ]
     assert missing == []
+
+
+def imported_test_modules(path: Path) -> list[str]:
+    """The test modules (``test_*``) a file imports: what tests share belongs in tests/helpers."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            names.append(node.module or "")
+            names += [f"{node.module or ''}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+    return sorted({n for n in names if n.rsplit(".", 1)[-1].startswith("test_")})
+
+
+def test_no_test_module_imports_another():
+    found = {
+        path.relative_to(ROOT).as_posix(): imported
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if (imported := imported_test_modules(path))
+    }
+    assert found == {}
+
+
+def test_the_import_finder_sees_a_test_module(tmp_path):
+    (tmp_path / "a.py").write_text("from tests.topics.test_fuzz import x\nfrom . import test_b\nimport os\n")
+    assert imported_test_modules(tmp_path / "a.py") == [".test_b", "tests.topics.test_fuzz"]
