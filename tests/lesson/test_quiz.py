@@ -374,7 +374,7 @@ def xor_batch_quiz(sizes=(2, 2, 1), seed=1, **options) -> Quiz:
 
 
 def every_session():
-    """Every step kind: each loss, both orders, online and batch (batch goes with the textbook order)."""
+    """Every step kind: each loss, both orders, online and batch (batch: textbook order), softmax, the update rule."""
     for loss, order, mode in itertools.product(("squared", "mse", "bce"), ("textbook", "seed"), ("online", "batch")):
         if mode == "batch" and order == "seed":
             continue
@@ -382,6 +382,11 @@ def every_session():
         network = random_network((2, 3, 2), seed=4, activations=acts, loss=loss, order=order, update_biases=True)
         x, t = random_data(network, 3, seed=4)
         yield pytest.param(network, x, t, mode, id=f"{loss}-{order}-{mode}")
+    for mode in ("online", "batch"):  # softmax outputs with cce, and the update rule's extra terms
+        network = random_network((2, 3, 3), seed=4, activations=["sigmoid", "softmax"], loss="cce", update_biases=True)
+        yield pytest.param(network, *random_data(network, 3, seed=4), mode, id=f"cce-{mode}")
+        network = random_network((2, 3, 2), seed=4, weight_decay=0.01, momentum=0.9, update_biases=True)
+        yield pytest.param(network, *random_data(network, 3, seed=4), mode, id=f"decay-momentum-{mode}")
 
 
 @pytest.mark.parametrize("network, x, t, mode", list(every_session()))
