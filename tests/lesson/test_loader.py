@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from explorer.engine import validation as v
 from explorer.engine.datasets import NAMES as DATASETS
+from explorer.engine.functions import ACTIVATIONS as ACTIVATION_RECORDS
+from explorer.engine.functions import LOSSES as LOSS_RECORDS
 from explorer.lesson import loader, savefile
 from explorer.lesson.session import Session
 
@@ -191,8 +193,8 @@ ACTIONS = st.lists(
         st.tuples(st.just("table"), st.sampled_from(["1,2,0\n3,4,1", "0.5,-1,0.25,1\n-0.5,1,0.75,0"])),
         st.tuples(st.just("hidden"), st.lists(st.integers(1, 4), max_size=3)),
         st.tuples(st.just("bias"), st.sampled_from(["shared", "per-neuron"])),
-        st.tuples(st.just("activation"), st.sampled_from(["sigmoid", "tanh", "relu", "linear"])),
-        st.tuples(st.just("loss"), st.sampled_from(["squared", "mse", "bce"])),
+        st.tuples(st.just("activation"), st.sampled_from(list(ACTIVATION_RECORDS))),  # softmax too
+        st.tuples(st.just("loss"), st.sampled_from(list(LOSS_RECORDS))),
         st.tuples(st.just("order"), st.sampled_from(["textbook", "seed"])),
         st.tuples(st.just("mode"), st.sampled_from(["online", "batch"])),
         st.tuples(st.just("update_biases"), st.booleans()),
