@@ -81,7 +81,8 @@ class Dataset:
 
     def to_csv(self) -> str:
         """The examples as a CSV file (no header): every number exactly, as :func:`table_text` reads it back."""
-        return "".join(",".join(_exact(float(c)) for c in (*x, *t)) + "\n" for x, t in zip(self.inputs, self.targets))
+        rows = zip(self.inputs.tolist(), self.targets.tolist())  # floats at once: faster than element by element
+        return "".join(",".join(_exact(c) for c in (*x, *t)) + "\n" for x, t in rows)
 
     def __repr__(self) -> str:
         return (
