@@ -140,20 +140,39 @@ def notebook(v: Views) -> Arrangement:
 
 
 def _edit_toggle(v: Views) -> widgets.ToggleButton:
-    """The button that opens the edit table, open at first for a small network (:data:`OPEN_TABLE_PARAMETERS`)."""
-    ed = v.editing
+    """The button that opens the edit table: open for a small network (:data:`OPEN_TABLE_PARAMETERS`).
+
+    A network grown past that size closes the table, one shrunk to it opens
+    it; between such changes, the person's choice stands.
+    """
+    ed, session = v.editing, v.session
+
+    def small() -> bool:
+        return len(session.network.parameters()) <= OPEN_TABLE_PARAMETERS
+
+    def shape() -> tuple:  # what the count depends on
+        return session.network.sizes, session.network.bias_mode
+
     toggle = widgets.ToggleButton(
         description="Edit the example",
-        value=len(v.session.network.parameters()) <= OPEN_TABLE_PARAMETERS,
+        value=small(),
         tooltip="Show or hide the table of every input, target, weight and bias",
         layout=widgets.Layout(width="auto"),
     )
+    was = {"small": toggle.value, "shape": shape()}
 
     def shown(_change: object = None) -> None:
         ed.table.layout.display = None if toggle.value else "none"
         ed.show(toggle.value)
 
+    def resized(_change: object) -> None:
+        if shape() != was["shape"]:
+            was["shape"] = shape()
+            if small() != was["small"]:
+                was["small"] = toggle.value = small()
+
     toggle.observe(shown, names="value")
+    session.observe(resized, names="revision")
     shown()
     return toggle
 

@@ -69,6 +69,25 @@ def test_the_notebook_edit_table_opens_at_first_for_a_small_network_only():
     assert OPEN_TABLE_PARAMETERS < 131 and OPEN_TABLE_PARAMETERS >= 10
 
 
+def test_the_notebook_edit_table_closes_for_a_network_grown_past_the_size_and_opens_for_one_shrunk_to_it():
+    panel = Explorer()
+    s = panel.session
+    s.set_hidden([8, 8])  # 96 weights
+    assert not panel.edit_toggle.value and not panel.editing.in_sight
+    panel.edit_toggle.value = True  # the person's choice stands until the size is crossed again
+    s.set_hidden([8, 6])
+    assert panel.edit_toggle.value
+    s.set_hidden([3])
+    assert panel.edit_toggle.value and panel.editing.in_sight
+    panel.edit_toggle.value = False
+    s.set_hidden([2])
+    assert not panel.edit_toggle.value
+    s.set_hidden([8, 8])
+    s.set_hidden([2])  # back to the seed's shape: open again
+    w5 = number(s.network.parameters()["w5"])
+    assert panel.edit_toggle.value and panel.editing.fields["p:w5"].value == w5
+
+
 def test_the_more_sections_are_linked_in_the_page(presenter):
     assert presenter.more.options == ("Hide", "Training", "Steps", "Edit", "Problem", "Files", "Display")
     assert presenter.more.value == "Hide"
