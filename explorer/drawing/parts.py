@@ -8,6 +8,7 @@ nodes under labels.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
@@ -102,20 +103,36 @@ def _layer_word(l: int, L: int) -> str:
 
 
 # -------------------------------------------------------------------- links
-#: Each weight's drawn line and label, by everything they are drawn from, for the layout
-#: last drawn: a step click changes a handful of the largest network's 1,280 weights
-#: (what is lit, a gradient, an update), and formatting the rest again was most of a redraw.
-_drawn_weights: dict = {"layout": None, "pieces": {}}
+#: Each weight's drawn line and label, by everything they are drawn from, for the last
+#: :data:`KEPT_LAYOUTS` layouts drawn: a step click changes a handful of the largest network's
+#: 1,280 weights (what is lit, a gradient, an update), and formatting the rest again was most
+#: of a redraw.  A layout is known by its geometry, not its labels' places: in the presenter
+#: each step places its few labels on a layout of its own (level CURRENT), and those steps
+#: share one store, a weight's place for its label being part of what it is kept by.  Several
+#: are kept for panels of other shapes in one kernel, or a shape left and come back to.
+_drawn_weights: OrderedDict[tuple, dict] = OrderedDict()
+KEPT_LAYOUTS = 4
 _MAX_DRAWN = 50_000
+
+
+def _drawn_for(s: Scene) -> dict:
+    """The pieces drawn on this layout's geometry, the most recently drawn layout last."""
+    lay = s.lay
+    geometry = (lay.level, lay.shows, lay.ty, lay.neurons, s.nm.neurons, s.shared)
+    drawn = _drawn_weights.pop(geometry, None)
+    if drawn is None or len(drawn) > _MAX_DRAWN:
+        drawn = {}
+    _drawn_weights[geometry] = drawn
+    while len(_drawn_weights) > KEPT_LAYOUTS:
+        _drawn_weights.popitem(last=False)
+    return drawn
 
 
 def weight_links(s: Scene) -> tuple[list[str], list[str]]:
     """Each weight's line and its label, layer pair by layer pair in naming order."""
     lines, labels = [], []
-    nm, lay = s.nm, s.lay
-    if _drawn_weights["layout"] is not lay or len(_drawn_weights["pieces"]) > _MAX_DRAWN:
-        _drawn_weights["layout"], _drawn_weights["pieces"] = lay, {}
-    drawn = _drawn_weights["pieces"]
+    nm, anchors = s.nm, s.lay.anchors
+    drawn = _drawn_for(s)
     for l, W in enumerate(s.network.weights):
         values = W.tolist()  # floats at once: an array's element access costs more than a list's
         for k, row in enumerate(nm.weights[l]):
@@ -124,7 +141,7 @@ def weight_links(s: Scene) -> tuple[list[str], list[str]]:
                 new = s.updated.get(w)
                 grad = s.values.get(("gradient", w))
                 state = state_class(w, s.active)
-                key = (s.prefix, w, old, new, grad, state, s.biggest)
+                key = (s.prefix, w, old, new, grad, state, s.biggest, anchors.get(w))
                 pieces = drawn.get(key)
                 if pieces is None or 0.0 in (old, new, grad):  # -0.0 == 0.0, but each is written as it is
                     pieces = drawn[key] = _weight_pieces(s, l, k, j, w, old, new, grad, state)

@@ -139,10 +139,7 @@ class Network:
     # ----------------------------------------------------------- construction
     @staticmethod
     def _check_matrix(field: str, w: object) -> np.ndarray:
-        array = np.array(w, dtype=object)
-        if array.ndim != 2 or 0 in array.shape:
-            raise v.InputError(field, "expected a non-empty matrix (rows = receiving neurons)")
-        return np.stack([v.check_vector(field, row, array.shape[1], PARAMETER_LIMIT) for row in array])
+        return v.check_matrix(field, w, PARAMETER_LIMIT, "expected a non-empty matrix (rows = receiving neurons)")
 
     def _check_bias(self, l: int, b: object) -> np.ndarray:
         size = 1 if self.bias_mode == "shared" else self.sizes[l + 1]

@@ -59,6 +59,8 @@ LAYERS_CHARS = 100
 _REAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _WHOLE = re.compile(r"\d+|\d{1,3}(?:,\d{3})+|\d{1,3}(?:_\d{3})+", re.ASCII)
+#: a plain decimal literal, never too long nor too small to read (see :func:`quick_number`)
+_PLAIN = re.compile(r"-?\d{1,3}(?:\.\d{1,40})?", re.ASCII)
 _MINUS_SIGNS = str.maketrans({"\u2212": "-"})  # the minus sign the panel itself prints
 
 
@@ -250,6 +252,8 @@ def check_vector(field: str, values: Iterable[object], length: int, limit: float
 
 def check_examples(field: str, values: object, width: int) -> np.ndarray:
     """One example (a vector) or several (rows); returns shape (examples, width)."""
+    if _valid_array(values, VALUE_LIMIT) and values.ndim in (1, 2) and values.shape[-1] == width:  # type: ignore[union-attr]
+        return values.reshape(-1, width).copy()  # type: ignore[union-attr]
     items = as_list(field, values)
     rows = [row for row in items if not isinstance(row, (str, bytes)) and hasattr(row, "__iter__")]
     if not rows:  # one example, written as a flat list of numbers
@@ -257,6 +261,44 @@ def check_examples(field: str, values: object, width: int) -> np.ndarray:
     if len(rows) != len(items):
         raise InputError(field, f"expected a list of {width} values or a list of such lists")
     return np.stack([check_vector(f"{field}[example {k + 1}]", row, width) for k, row in enumerate(rows)])
+
+
+def check_matrix(
+    field: str, values: object, limit: float = VALUE_LIMIT, refusal: str = "expected a non-empty matrix"
+) -> np.ndarray:
+    """A non-empty float matrix of finite values within ``+/-limit``; ``refusal`` says what else was expected."""
+    if _valid_array(values, limit) and values.ndim == 2:  # type: ignore[union-attr]
+        return values.copy()  # type: ignore[union-attr]
+    array = np.array(values, dtype=object)
+    if array.ndim != 2 or 0 in array.shape:
+        raise InputError(field, refusal)
+    return np.stack([check_vector(field, row, array.shape[1], limit) for row in array])
+
+
+def _valid_array(values: object, limit: float) -> bool:
+    """Whether ``values`` is a plain non-empty float64 array, every value finite and within ``+/-limit``.
+
+    Such an array is what the number-by-number checks would return, so it
+    needs none of them: 1,024 numbers cost ~1 ms one by one.  Anything else
+    (a list, ints, a NaN) goes the long way, which words each refusal.
+    """
+    if type(values) is not np.ndarray or values.dtype != np.float64 or values.size == 0:
+        return False
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(np.abs(values) <= limit))  # False for NaN; inf is beyond any limit
+
+
+def quick_number(text: str, limit: float = VALUE_LIMIT) -> float | None:
+    """``text`` as a number if it is a plain decimal literal (``-0.25``) within ``+/-limit``, else None.
+
+    A pasted table's cells are nearly all such literals; the full parser
+    (:func:`parse_number`) decides about anything else and words its refusal.
+    """
+    if _PLAIN.fullmatch(text):
+        number = float(text)
+        if -limit <= number <= limit:
+            return number
+    return None
 
 
 def check_choice(field: str, value: object, choices: Sequence[str]) -> str:

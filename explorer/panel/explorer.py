@@ -98,6 +98,7 @@ class Explorer(widgets.VBox):
         self._compose(iterations, presenter=layout == "presenter")
         arrangement = LAYOUTS[layout](self._views())
         self.beyond_toggle, self.more = arrangement.beyond_toggle, arrangement.more
+        self.edit_toggle = arrangement.edit_toggle
         # the page's theme comes from its front end: the plots' ink follows it
         self.page_theme = PageTheme()
         self.page_theme.observe(self._on_theme, names="theme")

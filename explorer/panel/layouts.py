@@ -34,6 +34,11 @@ from .views.stepping import SteppingView
 from .views.sweep import SweepView
 from .views.training import TrainingView
 
+#: The notebook opens its edit table at first for a network of at most this many weights and
+#: biases (the seed has 10); a larger one's table is opened with "Edit the example", as every
+#: field written is a message and 6 layers of 16 have 1,285 of them.
+OPEN_TABLE_PARAMETERS = 64
+
 #: The panel's style sheet, in a <style> element the page applies to every panel.
 STYLE = "".join((Path(__file__).parent / "static" / name).read_text() for name in ("panel.css", "presenter.css"))
 
@@ -61,6 +66,7 @@ class Arrangement:
     children: list[widgets.Widget]
     beyond_toggle: widgets.ToggleButton | None = None
     more: widgets.ToggleButtons | None = None
+    edit_toggle: widgets.ToggleButton | None = None
 
 
 def section(title: str) -> widgets.HTML:
@@ -103,6 +109,7 @@ def notebook(v: Views) -> Arrangement:
     )
     widgets.dlink((beyond, "value"), (problem.layout, "display"), lambda shown: None if shown else "none")
     _unfold_for_another_problem(v.session, beyond)
+    edit = _edit_toggle(v)
     children = [
         _style(),
         KeyboardPassage(),
@@ -122,15 +129,52 @@ def notebook(v: Views) -> Arrangement:
         ),
         _row([beyond]),
         problem,
-        section("Edit the example"),
-        _row([ed.order, ed.update_biases]),
+        _row([edit, ed.order, ed.update_biases]),
         ed.table,
         _row([st.text_size]),
         section("Handout and saved session"),
         v.files.box,
         v.messages.details,
     ]
-    return Arrangement(children, beyond_toggle=beyond)
+    return Arrangement(children, beyond_toggle=beyond, edit_toggle=edit)
+
+
+def _edit_toggle(v: Views) -> widgets.ToggleButton:
+    """The button that opens the edit table: open for a small network (:data:`OPEN_TABLE_PARAMETERS`).
+
+    A network grown past that size closes the table, one shrunk to it opens
+    it; between such changes, the person's choice stands.
+    """
+    ed, session = v.editing, v.session
+
+    def small() -> bool:
+        return len(session.network.parameters()) <= OPEN_TABLE_PARAMETERS
+
+    def shape() -> tuple:  # what the count depends on
+        return session.network.sizes, session.network.bias_mode
+
+    toggle = widgets.ToggleButton(
+        description="Edit the example",
+        value=small(),
+        tooltip="Show or hide the table of every input, target, weight and bias",
+        layout=widgets.Layout(width="auto"),
+    )
+    was = {"small": toggle.value, "shape": shape()}
+
+    def shown(_change: object = None) -> None:
+        ed.table.layout.display = None if toggle.value else "none"
+        ed.show(toggle.value)
+
+    def resized(_change: object) -> None:
+        if shape() != was["shape"]:
+            was["shape"] = shape()
+            if small() != was["small"]:
+                was["small"] = toggle.value = small()
+
+    toggle.observe(shown, names="value")
+    session.observe(resized, names="revision")
+    shown()
+    return toggle
 
 
 def _stepping_column(v: Views) -> widgets.VBox:
@@ -203,6 +247,8 @@ def presenter(v: Views) -> Arrangement:
     )
     drawer = widgets.Stack([widgets.Box(), *sections.values()], selected_index=0)
     widgets.jslink((more, "index"), (drawer, "selected_index"))
+    # the edit table is written only while its section is open
+    more.observe(lambda change: v.editing.show(change["new"] == "Edit"), names="value")
     for box, name in ((reading, "bp-reading"), (news, "bp-news"), (curve, "bp-curve"), (more, "bp-more")):
         box.add_class(name)
     drawer.add_class("bp-drawer")

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from explorer.drawing.layout import layout
+from explorer.drawing.layout import layout, with_labels_for
 from explorer.drawing.parts import (
     bias_links,
     bias_units,
@@ -18,6 +18,7 @@ from explorer.drawing.parts import (
     scene,
     weight_links,
 )
+from explorer.drawing.sizes import CURRENT
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from explorer.engine.validation import InputError
 from tests.helpers.svg import NS, classes, text_of
@@ -147,9 +148,9 @@ def test_weights_drawn_again_from_what_was_kept_match_a_fresh_drawing():
             for values, updated, highlight in drawings:
                 s = scene(net, lay, x[0], t[0], values, updated, highlight, prefix)
                 kept = weight_links(s)
-                fresh = parts._drawn_weights["pieces"] = {}
+                parts._drawn_weights.clear()
                 assert kept == weight_links(s)
-                assert fresh  # the fresh drawing filled the cache the next one reads
+                assert any(parts._drawn_weights.values())  # the fresh drawing filled the cache the next one reads
     negative = weight_links(scene(zeros[1], lay, x[0], t[0], {}, {}, (), "a-"))[0]
     assert "w1 = -0.0 " in negative[0]
 
@@ -168,3 +169,56 @@ def test_a_neurons_values_sit_on_a_chip_over_the_lines():
     # inputs have no net and out: no chip
     (i1,) = [g for g in read(neurons(s)) if g.get("data-id") == "i1"]
     assert i1.find(NS + "rect") is None
+
+
+def _counting(monkeypatch) -> list[str]:
+    """The weights drawn afresh from now on."""
+    from explorer.drawing import parts  # noqa: PLC0415 - its cache is what is tested
+
+    drawn, original = [], parts._weight_pieces
+    monkeypatch.setattr(
+        parts, "_weight_pieces", lambda s, l, k, j, w, *rest: drawn.append(w) or original(s, l, k, j, w, *rest)
+    )
+    return drawn
+
+
+def test_the_steps_of_the_current_level_share_the_weights_drawn(monkeypatch):
+    """Each step places its few labels on a layout of its own; the other weights are drawn once for all."""
+    from explorer.drawing import parts  # noqa: PLC0415 - its cache is what is tested
+
+    net = random_network((4, 6, 6, 3), seed=2)
+    x, t = random_data(net, 1, seed=2)
+    base = layout(net.sizes, net.bias_mode, 1.0, "full", (400.0, 300.0))
+    assert base.level == CURRENT
+    steps = [("w1", "h1"), ("w2", "h1"), ("w1", "h1")]
+    lays = [with_labels_for(base, net.sizes, net.bias_mode, frozenset(h)) for h in steps]
+    weight_links(scene(net, lays[0], x[0], t[0], {}, {}, steps[0], "a-"))
+    drawn = _counting(monkeypatch)
+    for lay, highlight in zip(lays[1:], steps[1:]):
+        s = scene(net, lay, x[0], t[0], {}, {}, highlight, "a-")
+        kept = weight_links(s)
+        assert sorted(drawn) == ["w1", "w2"]  # lit or unlit, labelled or not: only these two changed
+        drawn.clear()
+        parts._drawn_weights.clear()
+        assert kept == weight_links(s)  # as a fresh drawing
+        drawn.clear()
+
+
+def test_the_weights_drawn_are_kept_for_several_layouts(monkeypatch):
+    """Panels of other shapes in one kernel, a shape left and come back to: each finds its weights drawn."""
+    from explorer.drawing import parts  # noqa: PLC0415 - its cache is what is tested
+
+    nets = [random_network((2, n, 2), seed=n) for n in range(2, 2 + parts.KEPT_LAYOUTS + 1)]
+    scenes = [scene(n, layout(n.sizes, n.bias_mode), [0.1, 0.2], [0.3, 0.4], {}, {}, (), "a-") for n in nets]
+    for s in scenes[: parts.KEPT_LAYOUTS]:
+        weight_links(s)
+    drawn = _counting(monkeypatch)
+    for s in scenes[: parts.KEPT_LAYOUTS]:
+        weight_links(s)
+    assert drawn == []
+    weight_links(scenes[-1])  # one more: the layout drawn longest ago is dropped
+    drawn.clear()
+    weight_links(scenes[1])
+    assert drawn == []
+    weight_links(scenes[0])
+    assert len(drawn) == len(nets[0].weights[0].flat) + len(nets[0].weights[1].flat)

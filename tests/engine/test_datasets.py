@@ -284,3 +284,27 @@ def test_a_header_row_of_column_names_is_skipped_and_rows_keep_their_file_number
 def test_a_first_row_with_any_number_or_blank_is_data_and_checked(first):
     with pytest.raises(InputError, match="row 1"):
         parse_table(f"{first}\n0,0,0", 2, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0.1, 0.2, 1\n-3, 4.25, 0",
+        "0.1, 0.2, 1\n-3, 1e-2, 0",  # one cell for the full parser: all read the same
+        "0.1, 0.2, 1\n-3, abc, 0",
+        "0.1, 0.2, 1\n-3, nan, 0",
+        "0.1, 0.2, 1\n-3, 100.5, 0",
+        "a, b, c\n0.1, -0, 1",
+    ],
+)
+def test_a_table_read_quickly_is_read_as_cell_by_cell(text, monkeypatch):
+    def read():
+        try:
+            data = parse_table(text, 2)
+        except InputError as error:
+            return str(error)
+        return data.inputs.tolist(), data.targets.tolist(), np.signbit(data.inputs).tolist()
+
+    fast = read()
+    monkeypatch.setattr("explorer.engine.validation.quick_number", lambda text, limit=100.0: None)
+    assert read() == fast

@@ -457,3 +457,79 @@ def test_momentum_of_one_is_refused_and_the_edges_are_accepted(seed_net):
     assert seed_net.with_options(momentum="0.999").momentum == 0.999
     assert seed_net.with_options(weight_decay=1, momentum=" 0 ").weight_decay == 1.0
     assert str(v.parse_weight_decay("-0")) == "0.0" and str(v.parse_momentum(-0.0)) == "0.0"
+
+
+# ------------------------------------------------- the fast paths decide as the slow ones
+def _outcome(check, *args):
+    """What a check returns, or the message it refuses with."""
+    try:
+        return check(*args)
+    except v.InputError as error:
+        return str(error)
+
+
+ARRAYS = [
+    np.array([[0.1, -0.2], [3.0, 100.0]]),
+    np.array([0.5, -0.0]),
+    np.array([[-100.0, 1e-300]]),
+    np.array([[0.1, np.nan]]),
+    np.array([np.inf, 0.0]),
+    np.array([[-np.inf, 0.0]]),
+    np.array([[100.5, 0.0]]),
+    np.array([[0.1, 0.2, 0.3]]),  # a row too long
+    np.array([0.1, 0.2, 0.3]),
+    np.array([[0.1, 0.2]], dtype=np.float32),
+    np.array([[1, 2]]),
+    np.array([[True, False]]),
+    np.array(0.5),
+    np.zeros((0, 2)),
+    np.zeros((1, 1, 2)),
+    np.array([[0.1, 0.2]]).T,
+]
+
+
+@pytest.mark.parametrize("values", ARRAYS, ids=range(len(ARRAYS)))
+def test_an_array_checked_at_once_is_accepted_or_refused_as_number_by_number(values, monkeypatch):
+    fast = (_outcome(v.check_examples, "inputs", values, 2), _outcome(v.check_matrix, "W", values, 100.0))
+    monkeypatch.setattr(v, "_valid_array", lambda values, limit: False)
+    slow = (_outcome(v.check_examples, "inputs", values, 2), _outcome(v.check_matrix, "W", values, 100.0))
+    for a, b in zip(fast, slow):
+        if isinstance(b, str):
+            assert a == b
+        else:
+            assert a.dtype == b.dtype == np.float64 and a.shape == b.shape
+            assert np.array_equal(a, b) and np.array_equal(np.signbit(a), np.signbit(b))
+
+
+def test_an_array_accepted_at_once_is_a_copy():
+    values = np.array([[0.1, 0.2]])
+    for checked in (v.check_examples("inputs", values, 2), v.check_matrix("W", values)):
+        checked[0, 0] = 9.0
+        assert values[0, 0] == 0.1
+
+
+TEXTS = [
+    *("0.5", "-0", "-0.0", "100", "-100", "100.0", "100.0000001", "-100.5", "007", "1234", ".5", "0.", "+1"),
+    *("0.1234567890123456789", "1e3", "1E-2"),
+    *(" 1", "1 ", "1,5", "\u22121", "\u0661", "nan", "inf", "-inf", "", "-", "1..2", "0x10", "1_0", "\u00a01"),
+    "0." + "0" * 39 + "1",
+    "0." + "0" * 80 + "1",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_quick_number_is_the_full_parser_s_number_or_leaves_it_to_the_parser(text):
+    quick = v.quick_number(text)
+    full = _outcome(v.parse_number, "cell", text)
+    assert quick is None or (quick == full and math.copysign(1, quick) == math.copysign(1, full))
+    if isinstance(full, str):
+        assert quick is None
+
+
+def test_quick_numbers_are_read_for_plain_decimals_within_the_limit():
+    assert v.quick_number("-0.25") == -0.25 and v.quick_number("100") == 100.0
+    assert v.quick_number("100.5") is None and v.quick_number("1e-3") is None
+    rng = np.random.default_rng(0)
+    for value, places in zip(rng.uniform(-100, 100, 200), rng.integers(0, 12, 200)):
+        text = f"{value:.{places}f}"  # as a spreadsheet copies it
+        assert v.quick_number(text) == v.parse_number("cell", text)

@@ -35,7 +35,7 @@ def example_label(k: int, inputs, targets) -> str:
     """``3: (1, 0) -> 1``: an example's number from 1, its inputs and its targets."""
 
     def cells(row) -> str:
-        return ", ".join(number(float(c)) for c in row)
+        return ", ".join(number(c) for c in row.tolist())  # floats at once: an array's element access costs more
 
     return f"{k + 1}: ({cells(inputs)}) -> {cells(targets)}"
 

@@ -22,7 +22,14 @@ ORDER_OPTIONS = [
 
 
 class EditingView(View):
-    """A text field for each number (keys ``i:0``, ``t:1``, ``p:w5``), with its message beneath."""
+    """A text field for each number (keys ``i:0``, ``t:1``, ``p:w5``), with its message beneath.
+
+    The table is made and written only while it is in sight (:meth:`show`,
+    called by the arrangement that holds it): the largest network has 1,317
+    fields, and writing them all took most of every click that changes the
+    numbers.  A change while it is out of sight marks it out of date; it is
+    written once when it shows again.
+    """
 
     def __init__(self, session: Session, messages: Messages, runner: Runner) -> None:
         super().__init__(session, messages, runner)
@@ -50,8 +57,10 @@ class EditingView(View):
         self._row_pool: list[tuple[widgets.HTML, widgets.HBox]] = []
         self._keys: dict[int, str] = {}  # id of a pooled field -> the key it edits now
         self._redrawing = False  # render is writing the fields: their changes are no one's edits
-        self.table = widgets.VBox(self._table())  # rebuilt for a network of another shape
-        self._shape = self._shape_now()
+        self.table = widgets.VBox()  # its rows made when it first shows, again for another shape
+        self._shape: tuple | None = None
+        self.in_sight = False
+        self._stale = True  # the fields do not show the session's numbers
         self.order.observe(self._on_order, names="value")
         self.update_biases.observe(self._on_update_biases, names="value")
         # one observer redraws the view: a change of the session (while training, the run's frames)
@@ -64,6 +73,12 @@ class EditingView(View):
             self.show_training(change["new"])
         elif change["owner"] is self.runner or not self.session.training:
             self.render()
+
+    def show(self, in_sight: bool) -> None:
+        """The table came into sight (``True``) or left it: shown, it is brought up to date once."""
+        self.in_sight = in_sight
+        if in_sight and self._stale:
+            self._write_table()
 
     def _groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """(title, [(key, label), ...]) for inputs, targets, then each layer's weights and biases."""
@@ -166,8 +181,6 @@ class EditingView(View):
         net = s.network
         if self.new_run():  # a reset, a loaded file: every field shows the new run's numbers
             self.rejected.clear()
-        if self._shape_now() != self._shape:
-            self.rebuild()
         shape = "-".join(map(str, net.sizes))
         about = (
             f"{shape} network, {', '.join(dict.fromkeys(net.activations))} neurons, "
@@ -175,11 +188,23 @@ class EditingView(View):
             f"{', biases updated' if net.update_biases else ''}"
         )
         self.title.value = f'<div class="bp-title">Backprop Explorer</div><div class="bp-subtitle">{about}</div>'
+        self.order.value = net.order
+        self.update_biases.value = net.update_biases
+        self._stale = True
+        if self.in_sight:
+            self._write_table()
+
+    def _write_table(self) -> None:
+        """Every field shows the session's number (those refused keep what was typed), made for its shape."""
+        if self._shape_now() != self._shape:
+            self.rebuild()
         # every parameter at once: one by one, the largest network's 1,317 fields cost a second
-        parameters = net.parameters()
+        parameters = self.session.network.parameters()
+        training = self.session.training
         self._redrawing = True
         try:
             for key, text in self.fields.items():
+                text.disabled = training  # no message unless it changes
                 if key in self.rejected:
                     continue
                 text.value = self.current(key, parameters)
@@ -187,11 +212,13 @@ class EditingView(View):
                 self.field_messages[key].value = ""
         finally:
             self._redrawing = False
-        self.order.value = net.order
-        self.update_biases.value = net.update_biases
+        self._stale = False
 
     def show_training(self, training: bool) -> None:
         """While training the table shows live values: typing there would be overwritten."""
+        if not self.in_sight:
+            self._stale = True
+            return
         for text in self.fields.values():
             text.disabled = training
 

@@ -51,7 +51,10 @@ def test_adding_and_removing_neurons_and_layers_keeps_the_labels_apart_up_to_8_8
     check()
     assert shapes[-1] == (8, 8) and len(panel.architecture.activations) == 1
     assert panel.architecture.remove_layer.disabled
-    # the edit table followed every shape: now 8 x 8 weights and 8 per-neuron biases
+    # the edit table, closed when the network grew past its size, follows the shape once opened:
+    # now 8 x 8 weights and 8 per-neuron biases
+    assert not panel.edit_toggle.value
+    panel.edit_toggle.value = True
     assert "p:w64" in panel.editing.fields and "p:w65" not in panel.editing.fields and "p:b_o8" in panel.editing.fields
 
 

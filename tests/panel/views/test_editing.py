@@ -119,3 +119,35 @@ def test_another_shape_reuses_the_rows_and_fields_already_made(panel):
     panel.dataset_view.choice.value = "seed"
     assert panel.editing.table.children == rows and panel.editing.fields["p:w1"] is w1
     assert {f.layout for f in panel.editing.fields.values()} == {w1.layout}  # one layout for them all
+
+
+def test_the_table_out_of_sight_is_not_written_and_is_written_once_when_it_shows(panel, monkeypatch):
+    """Every field written is a message: out of sight, changes only mark the table out of date."""
+    ed = panel.editing
+    reads = []
+    current = ed.current
+    monkeypatch.setattr(ed, "current", lambda key, parameters=None: reads.append(key) or current(key, parameters))
+    panel.edit_toggle.value = False
+    panel.session.train(5)
+    click(panel.stepping.next_button, 2)
+    panel.dataset_view.choice.value = "xor"  # another shape: its fields wait too
+    assert reads == [] and "p:w8" in ed.fields and not ed.in_sight
+    panel.edit_toggle.value = True
+    assert sorted(reads) == sorted(ed.fields) and "p:w8" not in ed.fields
+    parameters = panel.session.network.parameters()
+    assert all(ed.fields[f"p:{name}"].value == number(value) for name, value in parameters.items())
+    reads.clear()
+    panel.edit_toggle.value = False
+    panel.edit_toggle.value = True  # nothing changed meanwhile: nothing to write
+    assert reads == []
+
+
+def test_a_run_begun_out_of_sight_disables_the_fields_when_they_show(panel):
+    ed = panel.editing
+    panel.edit_toggle.value = False
+    panel.session.training = True
+    assert not ed.fields["p:w5"].disabled  # out of sight: left as it was
+    panel.edit_toggle.value = True
+    assert ed.fields["p:w5"].disabled
+    panel.session.training = False
+    assert not ed.fields["p:w5"].disabled
