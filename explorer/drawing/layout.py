@@ -30,21 +30,23 @@ from explorer.engine.naming import Names, names
 
 from .labels import GAP_STEP, attempt, column_of, min_pair_gap, pair_problem, place_pair, solve_pair, unit_x
 from .sizes import (
-    BIAS_RISE,
     CHAR_WIDTH,
     CURRENT,
     FONT_SIZES,
     LEGEND_ROWS,
+    LEGEND_ROWS_WRAPPED,
     LEVEL_LIMIT,
     LEVELS,
     LINE_HEIGHT,
-    MARGIN,
     PAD,
+    TIGHT_MARGIN,
+    TIGHT_RISE,
     UNIT,
     VALUE_CHARS,
     R,
     TextSizes,
     label_size,
+    legend_width,
     text_sizes,
     unit_label_size,
 )
@@ -102,18 +104,49 @@ def layout(
     return _bare_layout(sizes, nm, shared, "full" if detail == "full" else "compact", ty)
 
 
-def _bare_layout(sizes, nm, shared, level: str, ty: TextSizes) -> Layout:
-    """Neurons as close as their values allow; each gap room for ``level`` labels between circles and values.
+def tight(ty: TextSizes) -> TextSizes:
+    """Text sizes for a room: as low as the texts allow, the bias row just clearing the top
+    neurons, thin margins, and the legend a row less in a room wider than twice its height."""
+    return ty._replace(rise=TIGHT_RISE, margin=TIGHT_MARGIN, legend_wrap=ty.fit[0] > 2 * ty.fit[1])
 
-    A gap is wide enough for a label to sit wholly on either side of its middle, where every
-    line's middle is (a label on a line level with another's middle must).
+
+def _bare_layout(sizes, nm, shared, level: str, ty: TextSizes) -> Layout:
+    """Neurons as close as their values allow; each gap the narrowest in which any step's labels fit.
+
+    The legend goes on fewer lines if that lets the whole be shown larger in the room.
     """
-    dy = 2 * R + ty.val_h + 3 * PAD
+    ty = tight(ty)
+    dy = 2 * R + ty.val_h + 2 * PAD
     gaps = []
     for l in range(len(sizes) - 1):
         box = _pair_box(nm, shared, level, l, ty)
-        gaps.append((min_pair_gap(box) + BARE_EXTRA * ty.val_w, ()))
-    return replace(_assemble(sizes, nm, shared, level, dy, gaps, ty), level=CURRENT, shows=level)
+        gaps.append((_bare_gap(sizes[l], sizes[l + 1], max(sizes), box, shared, level, dy, l > 0, ty), ()))
+    options = [_assemble(sizes, nm, shared, level, dy, gaps, t) for t in (ty, ty._replace(legend_wrap=False))]
+    best = max(options, key=lambda lay: min(ty.fit[0] / lay.width, ty.fit[1] / lay.height))
+    return replace(best, level=CURRENT, shows=level)
+
+
+def _bare_gap(n_s, n_r, n_max, box, shared, level, dy, sender_texts, ty: TextSizes) -> float:
+    """The narrowest gap (to GAP_STEP) in which the labels of any one step are placed clear of everything.
+
+    A step lights one neuron's connections in (its weights and own bias) or out, or fewer.
+    Failing that, room for a label to sit wholly on either side of any line's middle.
+    """
+    groups = [[k * n_s + j for j in range(n_s)] + ([] if shared else [n_s * n_r + k]) for k in range(n_r)]
+    groups += [[k * n_s + j for k in range(n_r)] for j in range(n_s)]
+    gap, cap = min_pair_gap(box), min_pair_gap(box) + BARE_EXTRA * ty.val_w
+    while gap < cap:
+        edges, obstacles, _lines = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty)
+        reach = R + 2 * PAD + box[0] / 2
+        if all(_places([edges[k] for k in group], box, obstacles, reach, gap - reach) for group in groups):
+            return gap
+        gap += GAP_STEP
+    return cap
+
+
+def _places(chosen, box, obstacles, lo, hi) -> bool:
+    """Whether labels on the lines ``chosen`` are placed clear of everything but other lines, from either side."""
+    return any(place_pair(chosen, box, obstacles, lo, hi, side) is not None for side in (True, False))
 
 
 def with_labels_for(lay: Layout, sizes: tuple[int, ...], bias_mode: str, active: frozenset[str]) -> Layout:
@@ -268,15 +301,16 @@ def _widen(sizes, nm, shared, level, lay, gaps, boxes, ty) -> Layout:
 def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
     """Absolute coordinates from the per-pair gaps and label anchors."""
     n_max = max(sizes)
-    left = MARGIN + ty.val * CHAR_WIDTH * VALUE_CHARS + 6 + R
+    left = ty.margin + ty.val * CHAR_WIDTH * VALUE_CHARS + 6 + R
     xs = [left]
     for gap, _ in gaps:
         xs.append(xs[-1] + gap)
     _uw, uh = unit_label_size(level, ty)
-    row = -(n_max - 1) / 2 * dy - BIAS_RISE
-    y_shift = MARGIN + uh + UNIT / 2 + PAD - row  # content starts at the top margin
+    row = -(n_max - 1) / 2 * dy - ty.rise
+    y_shift = ty.margin + uh + UNIT / 2 + PAD - row  # content starts at the top margin
     # ... unless the legend above the error column needs more room (large text)
-    legend_bottom = MARGIN + 6 + LEGEND_ROWS * 16 * ty.scale + FONT_SIZES["bp-key"] * ty.scale
+    rows = LEGEND_ROWS_WRAPPED if ty.legend_wrap else LEGEND_ROWS
+    legend_bottom = ty.margin + 6 + rows * 16 * ty.scale + FONT_SIZES["bp-key"] * ty.scale
     y_shift = max(y_shift, legend_bottom + 2 * PAD + ty.e_h / 2 - column_of(sizes[-1], dy)[0])
     neurons = tuple(tuple((xs[l], y + y_shift) for y in column_of(n, dy)) for l, n in enumerate(sizes))
     units = tuple((xs[l] + unit_x(gaps[l][0]), row + y_shift) for l in range(len(gaps)))
@@ -290,7 +324,7 @@ def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
     x_err = xs[-1] + max(R + 44 + ty.e_w / 2, (ty.val_w + target_w) / 2 + 2 * PAD)
     errors = tuple((x_err, y) for _x, y in neurons[-1])
     ys = [y for _x, y in errors]
-    x_total = x_err + ty.e_w + 40
+    x_total = x_err + ty.e_w + (40 if ty.margin > TIGHT_MARGIN else 24)
     total = (x_total, (min(ys) + max(ys)) / 2)
     bottom = max(y for layer in neurons for _x, y in layer) + R + ty.val_h + 2
     bottom = max(bottom, max(ys) + ty.e_h / 2 + ty.val * LINE_HEIGHT + 4)
@@ -300,9 +334,9 @@ def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
     for l in range(1, len(sizes) - 1):
         captions.append((xs[l], "hidden" if hidden == 1 else f"hidden {l}"))
     captions += [(xs[-1], "output"), (x_err, "error"), (x_total, "total error")]
-    width = x_total + ty.e_w / 2 + MARGIN
-    height = caption_y + FONT_SIZES["bp-cap"] * ty.scale * LINE_HEIGHT / 2 + MARGIN
-    legend = (x_err - ty.e_w / 2, MARGIN + 6)
+    legend = (x_err - ty.e_w / 2, ty.margin + 6)
+    width = max(x_total + ty.e_w / 2, legend[0] + legend_width(ty.scale, ty.legend_wrap)) + ty.margin
+    height = caption_y + FONT_SIZES["bp-cap"] * ty.scale * LINE_HEIGHT / 2 + ty.margin
     return Layout(
         level,
         round(width),
