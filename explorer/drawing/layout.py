@@ -30,6 +30,7 @@ from explorer.engine.naming import Names, names
 
 from .labels import GAP_STEP, attempt, column_of, min_pair_gap, pair_problem, place_pair, solve_pair, unit_x
 from .sizes import (
+    BIAS_RISE,
     CHAR_WIDTH,
     CURRENT,
     FONT_SIZES,
@@ -52,6 +53,7 @@ from .sizes import (
 )
 
 _NO_FIT = (math.inf, 0.0)
+BARE_WIDEST = 2.0  # of a value line's width: the most a current-step gap is widened for its labels
 BARE_EXTRA = 0.5  # of a value line's width, added to a current-step gap: a label clears the values beside it
 
 
@@ -105,23 +107,25 @@ def layout(
 
 
 def tight(ty: TextSizes) -> TextSizes:
-    """Text sizes for a room: as low as the texts allow, the bias row just clearing the top
-    neurons, thin margins, and the legend a row less in a room wider than twice its height."""
-    return ty._replace(rise=TIGHT_RISE, margin=TIGHT_MARGIN, legend_wrap=ty.fit[0] > 2 * ty.fit[1])
+    """Text sizes for a room: as low as the texts allow, the bias row just clearing the top neurons, thin margins."""
+    return ty._replace(rise=TIGHT_RISE, margin=TIGHT_MARGIN)
 
 
 def _bare_layout(sizes, nm, shared, level: str, ty: TextSizes) -> Layout:
     """Neurons as close as their values allow; each gap the narrowest in which any step's labels fit.
 
-    The legend goes on fewer lines if that lets the whole be shown larger in the room.
+    Of a low bias row and the usual one (under which per-neuron biases' labels pack closer),
+    and the legend on fewer lines or not, what shows the whole largest in the room.
     """
-    ty = tight(ty)
     dy = 2 * R + ty.val_h + 2 * PAD
-    gaps = []
-    for l in range(len(sizes) - 1):
-        box = _pair_box(nm, shared, level, l, ty)
-        gaps.append((_bare_gap(sizes[l], sizes[l + 1], max(sizes), box, shared, level, dy, l > 0, ty), ()))
-    options = [_assemble(sizes, nm, shared, level, dy, gaps, t) for t in (ty, ty._replace(legend_wrap=False))]
+    options = []
+    for rise in (TIGHT_RISE, BIAS_RISE):
+        t = tight(ty)._replace(rise=rise)
+        gaps = []
+        for l in range(len(sizes) - 1):
+            box = _pair_box(nm, shared, level, l, t)
+            gaps.append((_bare_gap(sizes[l], sizes[l + 1], max(sizes), box, shared, level, dy, l > 0, t), ()))
+        options += [_assemble(sizes, nm, shared, level, dy, gaps, t._replace(legend_wrap=w)) for w in (True, False)]
     best = max(options, key=lambda lay: min(ty.fit[0] / lay.width, ty.fit[1] / lay.height))
     return replace(best, level=CURRENT, shows=level)
 
@@ -130,18 +134,19 @@ def _bare_gap(n_s, n_r, n_max, box, shared, level, dy, sender_texts, ty: TextSiz
     """The narrowest gap (to GAP_STEP) in which the labels of any one step are placed clear of everything.
 
     A step lights one neuron's connections in (its weights and own bias) or out, or fewer.
-    Failing that, room for a label to sit wholly on either side of any line's middle.
+    Per-neuron biases' lines are shallow under a low bias row: their labels may need a wider
+    gap than room for a label on either side of any line's middle, where the search would stop.
     """
     groups = [[k * n_s + j for j in range(n_s)] + ([] if shared else [n_s * n_r + k]) for k in range(n_r)]
     groups += [[k * n_s + j for k in range(n_r)] for j in range(n_s)]
-    gap, cap = min_pair_gap(box), min_pair_gap(box) + BARE_EXTRA * ty.val_w
-    while gap < cap:
+    least = min_pair_gap(box)
+    reach = R + 2 * PAD + box[0] / 2
+    for step in range(int(BARE_WIDEST * ty.val_w / GAP_STEP) + 1):
+        gap = least + step * GAP_STEP
         edges, obstacles, _lines = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty)
-        reach = R + 2 * PAD + box[0] / 2
         if all(_places([edges[k] for k in group], box, obstacles, reach, gap - reach) for group in groups):
             return gap
-        gap += GAP_STEP
-    return cap
+    return least + BARE_EXTRA * ty.val_w
 
 
 def _places(chosen, box, obstacles, lo, hi) -> bool:
@@ -310,8 +315,11 @@ def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
     y_shift = ty.margin + uh + UNIT / 2 + PAD - row  # content starts at the top margin
     # ... unless the legend above the error column needs more room (large text)
     rows = LEGEND_ROWS_WRAPPED if ty.legend_wrap else LEGEND_ROWS
-    legend_bottom = ty.margin + 6 + rows * 16 * ty.scale + FONT_SIZES["bp-key"] * ty.scale
-    y_shift = max(y_shift, legend_bottom + 2 * PAD + ty.e_h / 2 - column_of(sizes[-1], dy)[0])
+    tight_ = ty.margin <= TIGHT_MARGIN  # a room's current-step layout: every gap as small as it reads
+    key_h = FONT_SIZES["bp-key"] * ty.scale * LINE_HEIGHT
+    legend_y = ty.margin + (key_h / 2 if tight_ else 6)  # its first line's middle
+    legend_bottom = legend_y + rows * 16 * ty.scale + (key_h / 2 + PAD if tight_ else key_h / LINE_HEIGHT + 2 * PAD)
+    y_shift = max(y_shift, legend_bottom + ty.e_h / 2 - column_of(sizes[-1], dy)[0])
     neurons = tuple(tuple((xs[l], y + y_shift) for y in column_of(n, dy)) for l, n in enumerate(sizes))
     units = tuple((xs[l] + unit_x(gaps[l][0]), row + y_shift) for l in range(len(gaps)))
     anchors = {}
@@ -324,17 +332,17 @@ def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
     x_err = xs[-1] + max(R + 44 + ty.e_w / 2, (ty.val_w + target_w) / 2 + 2 * PAD)
     errors = tuple((x_err, y) for _x, y in neurons[-1])
     ys = [y for _x, y in errors]
-    x_total = x_err + ty.e_w + (40 if ty.margin > TIGHT_MARGIN else 24)
+    x_total = x_err + ty.e_w + (24 if tight_ else 40)
     total = (x_total, (min(ys) + max(ys)) / 2)
     bottom = max(y for layer in neurons for _x, y in layer) + R + ty.val_h + 2
     bottom = max(bottom, max(ys) + ty.e_h / 2 + ty.val * LINE_HEIGHT + 4)
-    caption_y = bottom + 14 * ty.scale
+    caption_y = bottom + (10 if tight_ else 14) * ty.scale
     hidden = len(sizes) - 2
     captions = [(xs[0], "input")]
     for l in range(1, len(sizes) - 1):
         captions.append((xs[l], "hidden" if hidden == 1 else f"hidden {l}"))
     captions += [(xs[-1], "output"), (x_err, "error"), (x_total, "total error")]
-    legend = (x_err - ty.e_w / 2, ty.margin + 6)
+    legend = (x_err - ty.e_w / 2, legend_y)
     width = max(x_total + ty.e_w / 2, legend[0] + legend_width(ty.scale, ty.legend_wrap)) + ty.margin
     height = caption_y + FONT_SIZES["bp-cap"] * ty.scale * LINE_HEIGHT / 2 + ty.margin
     return Layout(

@@ -139,9 +139,10 @@ def legend(x: float, y: float, scale: float, wrap: bool = False) -> str:
     """
     rows = []
     row = 16 * scale
-    first_w = 30 + FONT_SIZES["bp-key"] * scale * CHAR_WIDTH * len(LEGEND_KEYS[0])
-    second = (x + first_w + 12, y) if wrap else (x, y + row)
-    for (kx, ky), (cls, text) in zip(((x, y), second), (("bp-pos", LEGEND_KEYS[0]), ("bp-neg", LEGEND_KEYS[1]))):
+    key = FONT_SIZES["bp-key"] * scale * CHAR_WIDTH
+    positive = LEGEND_KEYS[0].split()[0] if wrap else LEGEND_KEYS[0]  # "weight" once, after "negative"
+    second = (x + 30 + key * len(positive) + 12, y) if wrap else (x, y + row)
+    for (kx, ky), (cls, text) in zip(((x, y), second), (("bp-pos", positive), ("bp-neg", LEGEND_KEYS[1]))):
         rows.append(
             f'<g class="bp-edge {cls}"><line x1="{px(kx)}" y1="{px(ky)}" x2="{px(kx + 22)}" '
             f'y2="{px(ky)}" stroke-width="2.5"/></g>'

@@ -39,7 +39,7 @@ E_W, E_H = 104.0, 40.0  # error node box
 MARGIN = 16.0
 BIAS_RISE = 74.0  # bias row above the top neuron
 LEGEND_ROWS = 3.1  # the legend's last line, in rows below its first
-LEGEND_ROWS_WRAPPED = 2.1  # ... with both signs' samples on its first line (marks.legend)
+LEGEND_ROWS_WRAPPED = 2.1  # ... with both signs' samples on its first line: "positive", "negative weight"
 LEGEND_KEYS = ("positive weight", "negative weight", "in this step", "thicker line: larger |weight|")
 FIT = (980.0, 760.0)  # the size a diagram should fit at 1:1 if it can
 LEVELS = ("full", "compact", "names")  # label detail, most first
@@ -56,8 +56,8 @@ PRESENTER_TEXT = 14.4
 PRESENTER_SCALE = round(PRESENTER_TEXT / FONT_SIZES["bp-val"], 3)
 #: A layout that labels only the current step's connections is as low as its texts allow: the
 #: bias row just clears the top neurons, the margins are a few px (see layout._bare_layout).
-TIGHT_RISE = UNIT / 2 + R + 2 * PAD
-TIGHT_MARGIN = 6.0
+TIGHT_RISE = UNIT / 2 + R  # the bias unit's bottom level with the top circles' tops
+TIGHT_MARGIN = 4.0
 
 
 class TextSizes(NamedTuple):
@@ -100,8 +100,8 @@ def legend_width(scale: float, wrap: bool) -> float:
     """The legend's width: its widest line, the two signs' keys on one line when ``wrap``."""
     key = FONT_SIZES["bp-key"] * scale * CHAR_WIDTH
     widths = [30 + key * len(text) for text in LEGEND_KEYS[:3]] + [key * len(LEGEND_KEYS[3])]
-    if wrap:
-        widths[0] += 12 + widths[1]
+    if wrap:  # "positive" then "negative weight"
+        widths[0] = 30 + key * len(LEGEND_KEYS[0].split()[0]) + 12 + widths[1]
     return max(widths)
 
 
