@@ -237,8 +237,7 @@ class Audit:
         """The network's first step, a step of its backward pass and its last step."""
         self.press("Reset iteration")
         self.wait_position(r"^step 0 of \d+")
-        self.press("Next step")
-        self.wait_position(r"^step 1 of \d+")
+        self.step(r"^step 1 of \d+")
         self.measure(f"{kind}-first", kind)
         self.press("Next phase")
         self.press("Next phase")
