@@ -9,7 +9,8 @@ values, keeping the names; the tooltip always has everything.
 
 Given the room it is shown in (the presenter's screen), a shape must fit it
 at 1:1 with its labels: text is never shrunk below its size.  A shape that
-cannot is drawn as compactly as its neurons' values allow, and labels only
+cannot is drawn as compactly as its neurons' values allow (thin margins, a
+low bias row, each gap just wide enough for any one step's labels), and labels only
 the current step's connections (level ``CURRENT``, :func:`with_labels_for`),
 the others' values in their tooltips.
 
@@ -54,7 +55,7 @@ from .sizes import (
 
 _NO_FIT = (math.inf, 0.0)
 BARE_WIDEST = 2.0  # of a value line's width: the most a current-step gap is widened for its labels
-BARE_EXTRA = 0.5  # of a value line's width, added to a current-step gap: a label clears the values beside it
+BARE_EXTRA = 0.5  # of a value line's width, added to the narrowest gap where a step's labels find no room
 
 
 @dataclass(frozen=True)
@@ -133,9 +134,10 @@ def _bare_layout(sizes, nm, shared, level: str, ty: TextSizes) -> Layout:
 def _bare_gap(n_s, n_r, n_max, box, shared, level, dy, sender_texts, ty: TextSizes) -> float:
     """The narrowest gap (to GAP_STEP) in which the labels of any one step are placed clear of everything.
 
-    A step lights one neuron's connections in (its weights and own bias) or out, or fewer.
-    Per-neuron biases' lines are shallow under a low bias row: their labels may need a wider
-    gap than room for a label on either side of any line's middle, where the search would stop.
+    A step lights one neuron's connections in (its weights and own bias) or out, or fewer;
+    with_labels_for places them as this finds room for them.  Per-neuron biases' lines are
+    shallow under a low bias row, so their labels may need a wider gap than the weights'.
+    Failing that (up to :data:`BARE_WIDEST`), room for a label on either side of any line's middle.
     """
     groups = [[k * n_s + j for j in range(n_s)] + ([] if shared else [n_s * n_r + k]) for k in range(n_r)]
     groups += [[k * n_s + j for k in range(n_r)] for j in range(n_s)]
