@@ -174,7 +174,7 @@ def _svg(s: Scene, edges: list[str], nodes: list[str], labels: list[str], notice
             *labels,
             "</g>",
             _captions(lay),
-            legend(*lay.legend, lay.ty.scale),
+            legend(*lay.legend, lay.ty.scale, lay.ty.legend_wrap),
             _notice(lay, notice),
             "</svg>",
         )

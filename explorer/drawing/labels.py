@@ -19,7 +19,7 @@ import bisect
 import math
 from functools import lru_cache
 
-from .sizes import BIAS_RISE, PAD, UNIT, R, TextSizes, unit_label_size
+from .sizes import PAD, UNIT, R, TextSizes, unit_label_size
 
 _COLUMN_STEP = 12.0  # spacing of the candidate label columns
 GAP_STEP = 8.0  # precision of the layer gap search
@@ -160,7 +160,7 @@ def pair_problem(
     """
     ys_s = column_of(n_s, dy)
     ys_r = column_of(n_r, dy)
-    row = -(n_max - 1) / 2 * dy - BIAS_RISE
+    row = -(n_max - 1) / 2 * dy - ty.rise
     xb = unit_x(gap)
     edges = [(0.0, yj, gap, yk) for yk in ys_r for yj in ys_s]
     if not shared:

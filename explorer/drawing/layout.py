@@ -9,7 +9,8 @@ values, keeping the names; the tooltip always has everything.
 
 Given the room it is shown in (the presenter's screen), a shape must fit it
 at 1:1 with its labels: text is never shrunk below its size.  A shape that
-cannot is drawn as compactly as its neurons' values allow, and labels only
+cannot is drawn as compactly as its neurons' values allow (thin margins, a
+low bias row, each gap just wide enough for any one step's labels), and labels only
 the current step's connections (level ``CURRENT``, :func:`with_labels_for`),
 the others' values in their tooltips.
 
@@ -35,22 +36,26 @@ from .sizes import (
     CURRENT,
     FONT_SIZES,
     LEGEND_ROWS,
+    LEGEND_ROWS_WRAPPED,
     LEVEL_LIMIT,
     LEVELS,
     LINE_HEIGHT,
-    MARGIN,
     PAD,
+    TIGHT_MARGIN,
+    TIGHT_RISE,
     UNIT,
     VALUE_CHARS,
     R,
     TextSizes,
     label_size,
+    legend_width,
     text_sizes,
     unit_label_size,
 )
 
 _NO_FIT = (math.inf, 0.0)
-BARE_EXTRA = 0.5  # of a value line's width, added to a current-step gap: a label clears the values beside it
+BARE_WIDEST = 2.0  # of a value line's width: the most a current-step gap is widened for its labels
+BARE_EXTRA = 0.5  # of a value line's width, added to the narrowest gap where a step's labels find no room
 
 
 @dataclass(frozen=True)
@@ -102,18 +107,53 @@ def layout(
     return _bare_layout(sizes, nm, shared, "full" if detail == "full" else "compact", ty)
 
 
-def _bare_layout(sizes, nm, shared, level: str, ty: TextSizes) -> Layout:
-    """Neurons as close as their values allow; each gap room for ``level`` labels between circles and values.
+def tight(ty: TextSizes) -> TextSizes:
+    """Text sizes for a room: as low as the texts allow, the bias row just clearing the top neurons, thin margins."""
+    return ty._replace(rise=TIGHT_RISE, margin=TIGHT_MARGIN)
 
-    A gap is wide enough for a label to sit wholly on either side of its middle, where every
-    line's middle is (a label on a line level with another's middle must).
+
+def _bare_layout(sizes, nm, shared, level: str, ty: TextSizes) -> Layout:
+    """Neurons as close as their values allow; each gap the narrowest in which any step's labels fit.
+
+    Of a low bias row and the usual one (under which per-neuron biases' labels pack closer),
+    and the legend on fewer lines or not, what shows the whole largest in the room.
     """
-    dy = 2 * R + ty.val_h + 3 * PAD
-    gaps = []
-    for l in range(len(sizes) - 1):
-        box = _pair_box(nm, shared, level, l, ty)
-        gaps.append((min_pair_gap(box) + BARE_EXTRA * ty.val_w, ()))
-    return replace(_assemble(sizes, nm, shared, level, dy, gaps, ty), level=CURRENT, shows=level)
+    dy = 2 * R + ty.val_h + 2 * PAD
+    options = []
+    for rise in (TIGHT_RISE, BIAS_RISE):
+        t = tight(ty)._replace(rise=rise)
+        gaps = []
+        for l in range(len(sizes) - 1):
+            box = _pair_box(nm, shared, level, l, t)
+            gaps.append((_bare_gap(sizes[l], sizes[l + 1], max(sizes), box, shared, level, dy, l > 0, t), ()))
+        options += [_assemble(sizes, nm, shared, level, dy, gaps, t._replace(legend_wrap=w)) for w in (True, False)]
+    best = max(options, key=lambda lay: min(ty.fit[0] / lay.width, ty.fit[1] / lay.height))
+    return replace(best, level=CURRENT, shows=level)
+
+
+def _bare_gap(n_s, n_r, n_max, box, shared, level, dy, sender_texts, ty: TextSizes) -> float:
+    """The narrowest gap (to GAP_STEP) in which the labels of any one step are placed clear of everything.
+
+    A step lights one neuron's connections in (its weights and own bias) or out, or fewer;
+    with_labels_for places them as this finds room for them.  Per-neuron biases' lines are
+    shallow under a low bias row, so their labels may need a wider gap than the weights'.
+    Failing that (up to :data:`BARE_WIDEST`), room for a label on either side of any line's middle.
+    """
+    groups = [[k * n_s + j for j in range(n_s)] + ([] if shared else [n_s * n_r + k]) for k in range(n_r)]
+    groups += [[k * n_s + j for k in range(n_r)] for j in range(n_s)]
+    least = min_pair_gap(box)
+    reach = R + 2 * PAD + box[0] / 2
+    for step in range(int(BARE_WIDEST * ty.val_w / GAP_STEP) + 1):
+        gap = least + step * GAP_STEP
+        edges, obstacles, _lines = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty)
+        if all(_places([edges[k] for k in group], box, obstacles, reach, gap - reach) for group in groups):
+            return gap
+    return least + BARE_EXTRA * ty.val_w
+
+
+def _places(chosen, box, obstacles, lo, hi) -> bool:
+    """Whether labels on the lines ``chosen`` are placed clear of everything but other lines, from either side."""
+    return any(place_pair(chosen, box, obstacles, lo, hi, side) is not None for side in (True, False))
 
 
 def with_labels_for(lay: Layout, sizes: tuple[int, ...], bias_mode: str, active: frozenset[str]) -> Layout:
@@ -268,16 +308,20 @@ def _widen(sizes, nm, shared, level, lay, gaps, boxes, ty) -> Layout:
 def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
     """Absolute coordinates from the per-pair gaps and label anchors."""
     n_max = max(sizes)
-    left = MARGIN + ty.val * CHAR_WIDTH * VALUE_CHARS + 6 + R
+    left = ty.margin + ty.val * CHAR_WIDTH * VALUE_CHARS + 6 + R
     xs = [left]
     for gap, _ in gaps:
         xs.append(xs[-1] + gap)
     _uw, uh = unit_label_size(level, ty)
-    row = -(n_max - 1) / 2 * dy - BIAS_RISE
-    y_shift = MARGIN + uh + UNIT / 2 + PAD - row  # content starts at the top margin
+    row = -(n_max - 1) / 2 * dy - ty.rise
+    y_shift = ty.margin + uh + UNIT / 2 + PAD - row  # content starts at the top margin
     # ... unless the legend above the error column needs more room (large text)
-    legend_bottom = MARGIN + 6 + LEGEND_ROWS * 16 * ty.scale + FONT_SIZES["bp-key"] * ty.scale
-    y_shift = max(y_shift, legend_bottom + 2 * PAD + ty.e_h / 2 - column_of(sizes[-1], dy)[0])
+    rows = LEGEND_ROWS_WRAPPED if ty.legend_wrap else LEGEND_ROWS
+    tight_ = ty.margin <= TIGHT_MARGIN  # a room's current-step layout: every gap as small as it reads
+    key_h = FONT_SIZES["bp-key"] * ty.scale * LINE_HEIGHT
+    legend_y = ty.margin + (key_h / 2 if tight_ else 6)  # its first line's middle
+    legend_bottom = legend_y + rows * 16 * ty.scale + (key_h / 2 + PAD if tight_ else key_h / LINE_HEIGHT + 2 * PAD)
+    y_shift = max(y_shift, legend_bottom + ty.e_h / 2 - column_of(sizes[-1], dy)[0])
     neurons = tuple(tuple((xs[l], y + y_shift) for y in column_of(n, dy)) for l, n in enumerate(sizes))
     units = tuple((xs[l] + unit_x(gaps[l][0]), row + y_shift) for l in range(len(gaps)))
     anchors = {}
@@ -290,19 +334,19 @@ def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
     x_err = xs[-1] + max(R + 44 + ty.e_w / 2, (ty.val_w + target_w) / 2 + 2 * PAD)
     errors = tuple((x_err, y) for _x, y in neurons[-1])
     ys = [y for _x, y in errors]
-    x_total = x_err + ty.e_w + 40
+    x_total = x_err + ty.e_w + (24 if tight_ else 40)
     total = (x_total, (min(ys) + max(ys)) / 2)
     bottom = max(y for layer in neurons for _x, y in layer) + R + ty.val_h + 2
     bottom = max(bottom, max(ys) + ty.e_h / 2 + ty.val * LINE_HEIGHT + 4)
-    caption_y = bottom + 14 * ty.scale
+    caption_y = bottom + (10 if tight_ else 14) * ty.scale
     hidden = len(sizes) - 2
     captions = [(xs[0], "input")]
     for l in range(1, len(sizes) - 1):
         captions.append((xs[l], "hidden" if hidden == 1 else f"hidden {l}"))
     captions += [(xs[-1], "output"), (x_err, "error"), (x_total, "total error")]
-    width = x_total + ty.e_w / 2 + MARGIN
-    height = caption_y + FONT_SIZES["bp-cap"] * ty.scale * LINE_HEIGHT / 2 + MARGIN
-    legend = (x_err - ty.e_w / 2, MARGIN + 6)
+    legend = (x_err - ty.e_w / 2, legend_y)
+    width = max(x_total + ty.e_w / 2, legend[0] + legend_width(ty.scale, ty.legend_wrap)) + ty.margin
+    height = caption_y + FONT_SIZES["bp-cap"] * ty.scale * LINE_HEIGHT / 2 + ty.margin
     return Layout(
         level,
         round(width),

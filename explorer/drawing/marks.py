@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from explorer.engine.formatting import number
 
-from .sizes import CHAR_WIDTH, LEGEND_ROWS, LINE_HEIGHT, TextSizes
+from .sizes import CHAR_WIDTH, FONT_SIZES, LEGEND_KEYS, LEGEND_ROWS, LEGEND_ROWS_WRAPPED, LINE_HEIGHT, TextSizes
 
 
 def px(x: float) -> str:
@@ -132,23 +132,27 @@ def error_box(name: str, value: float | None, x: float, y: float, ty: TextSizes)
     )
 
 
-def legend(x: float, y: float, scale: float) -> str:
-    """Key to the colours: line samples for the signs, a swatch for the current step."""
+def legend(x: float, y: float, scale: float, wrap: bool = False) -> str:
+    """Key to the colours: line samples for the signs, a swatch for the current step.
+
+    ``wrap`` puts both signs' samples on the first line: one row less, for a low room.
+    """
     rows = []
     row = 16 * scale
-    for i, (cls, text) in enumerate((("bp-pos", "positive weight"), ("bp-neg", "negative weight"))):
-        yy = y + i * row
+    key = FONT_SIZES["bp-key"] * scale * CHAR_WIDTH
+    positive = LEGEND_KEYS[0].split()[0] if wrap else LEGEND_KEYS[0]  # "weight" once, after "negative"
+    second = (x + 30 + key * len(positive) + 12, y) if wrap else (x, y + row)
+    for (kx, ky), (cls, text) in zip(((x, y), second), (("bp-pos", positive), ("bp-neg", LEGEND_KEYS[1]))):
         rows.append(
-            f'<g class="bp-edge {cls}"><line x1="{px(x)}" y1="{px(yy)}" x2="{px(x + 22)}" '
-            f'y2="{px(yy)}" stroke-width="2.5"/></g>'
-            f'<text class="bp-key" x="{px(x + 30)}" y="{px(yy)}">{text}</text>'
+            f'<g class="bp-edge {cls}"><line x1="{px(kx)}" y1="{px(ky)}" x2="{px(kx + 22)}" '
+            f'y2="{px(ky)}" stroke-width="2.5"/></g>'
+            f'<text class="bp-key" x="{px(kx + 30)}" y="{px(ky)}">{text}</text>'
         )
-    yy = y + 2 * row
+    yy = y + (1 if wrap else 2) * row
     rows.append(
         f'<rect class="bp-key-step" x="{px(x + 4)}" y="{px(yy - 6)}" width="14" height="12" rx="3"/>'
-        f'<text class="bp-key" x="{px(x + 30)}" y="{px(yy)}">in this step</text>'
+        f'<text class="bp-key" x="{px(x + 30)}" y="{px(yy)}">{LEGEND_KEYS[2]}</text>'
     )
-    rows.append(
-        f'<text class="bp-key" x="{px(x)}" y="{px(y + LEGEND_ROWS * row)}">thicker line: larger |weight|</text>'
-    )
+    last = LEGEND_ROWS_WRAPPED if wrap else LEGEND_ROWS
+    rows.append(f'<text class="bp-key" x="{px(x)}" y="{px(y + last * row)}">{LEGEND_KEYS[3]}</text>')
     return '<g class="bp-legend">' + "".join(rows) + "</g>"

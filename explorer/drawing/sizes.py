@@ -39,11 +39,25 @@ E_W, E_H = 104.0, 40.0  # error node box
 MARGIN = 16.0
 BIAS_RISE = 74.0  # bias row above the top neuron
 LEGEND_ROWS = 3.1  # the legend's last line, in rows below its first
+LEGEND_ROWS_WRAPPED = 2.1  # ... with both signs' samples on its first line: "positive", "negative weight"
+LEGEND_KEYS = ("positive weight", "negative weight", "in this step", "thicker line: larger |weight|")
 FIT = (980.0, 760.0)  # the size a diagram should fit at 1:1 if it can
 LEVELS = ("full", "compact", "names")  # label detail, most first
 #: The level of a diagram that labels only the current step's connections (the rest: tooltips).
 CURRENT = "current"
 LEVEL_LIMIT = {"full": 1.35, "compact": 2.2, "names": math.inf}  # largest acceptable shrink, detail first
+#: The presenter's diagram is made for a 1280 x 720 screen (the smallest projector it plans for), where
+#: presenter.css leaves it about 1100 x 414 CSS px: laid out in that room at text
+#: :data:`PRESENTER_SCALE`, the smallest text (values, captions, the legend) reads
+#: :data:`PRESENTER_TEXT` px once the SVG is scaled to the room, a margin over the 14 px floor.
+PRESENTER_SCREEN = (1280, 720)
+PRESENTER_ROOM = (1100.0, 414.0)
+PRESENTER_TEXT = 14.4
+PRESENTER_SCALE = round(PRESENTER_TEXT / FONT_SIZES["bp-val"], 3)
+#: A layout that labels only the current step's connections is as low as its texts allow: the
+#: bias row just clears the top neurons, the margins are a few px (see layout._bare_layout).
+TIGHT_RISE = UNIT / 2 + R  # the bias unit's bottom level with the top circles' tops
+TIGHT_MARGIN = 4.0
 
 
 class TextSizes(NamedTuple):
@@ -59,6 +73,9 @@ class TextSizes(NamedTuple):
     e_w: float  # error node box
     e_h: float
     fit: tuple[float, float]  # the size the diagram should fit at 1:1 if it can
+    rise: float = BIAS_RISE  # the bias row above the top neuron
+    margin: float = MARGIN  # around everything
+    legend_wrap: bool = False  # the legend in fewer, wider lines (a low room)
 
 
 @lru_cache(maxsize=16)
@@ -77,6 +94,15 @@ def text_sizes(scale: float, room: tuple[float, float] = FIT) -> TextSizes:
         E_H * scale,
         room,
     )
+
+
+def legend_width(scale: float, wrap: bool) -> float:
+    """The legend's width: its widest line, the two signs' keys on one line when ``wrap``."""
+    key = FONT_SIZES["bp-key"] * scale * CHAR_WIDTH
+    widths = [30 + key * len(text) for text in LEGEND_KEYS[:3]] + [key * len(LEGEND_KEYS[3])]
+    if wrap:  # "positive" then "negative weight"
+        widths[0] = 30 + key * len(LEGEND_KEYS[0].split()[0]) + 12 + widths[1]
+    return max(widths)
 
 
 def label_size(name: str, level: str, ty: TextSizes) -> tuple[float, float, float]:

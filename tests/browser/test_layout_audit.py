@@ -4,9 +4,11 @@ Matrix: clients {the classroom page (Voila), JupyterLab with its left sidebar
 open, JupyterLab with it closed, Notebook 7} x viewports {1024x768, 1280x720,
 1366x768, 1440x900, 1920x1080} x content {all 53 steps of the seed's first
 iteration, the quiz on with a wrong answer's feedback shown, every step of an
-XOR 2-3-1 iteration, the largest network the panel builds (2-16-16-16-16-1,
-four hidden layers of sixteen) at its first, middle and last step, iteration
-10,001 in the Iteration field, each of the six sections opened}.
+XOR 2-3-1 iteration, a 2-4-4-1 network and the largest network the panel
+builds (2-16-16-16-16-1, four hidden layers of sixteen) each at its first,
+middle and last step, iteration 10,001 in the Iteration field, each of the
+six sections opened}.  ``LAYOUT_AUDIT_SIZES=1280x720,1024x768`` measures at
+those sizes only.
 
 One page per client; each content state is brought about through the panel
 (its own buttons, fields and sections), then measured at the five sizes
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import time
 from collections import Counter
@@ -46,16 +49,18 @@ pytestmark = [pytest.mark.slow, pytest.mark.shared_lab_kernel]
 
 CLIENTS = ["voila", "lab-sidebar-open", "lab-sidebar-closed", "notebook7"]
 VIEWPORTS = [(1024, 768), (1280, 720), (1366, 768), (1440, 900), (1920, 1080)]
+if os.environ.get("LAYOUT_AUDIT_SIZES"):  # e.g. "1280x720,1024x768": fewer sizes, a quicker look
+    VIEWPORTS = [tuple(map(int, size.split("x"))) for size in os.environ["LAYOUT_AUDIT_SIZES"].split(",")]
 SECTIONS = ["Training", "Steps", "Edit", "Problem", "Files", "Display"]
 NOTEBOOK = "layout-audit.ipynb"
 MEASURE = (Path(__file__).parent / "layout_audit.js").read_text()
 TICK_PX = TEXT_PT * 100 / 72  # the plots' tick labels at their figures' own size (100 dpi)
-# Text sizes on the classroom page from 1280x720 up, for the seed's network (the states of SEED_KINDS).
+# Text sizes on the classroom page from 1280x720 up, for the seed's network and XOR's 2-3-1 (SEED_KINDS).
 FLOORS = {"diagramPx": 14.0, "formulaPx": 22.0, "tickPx": 14.0}
-SEED_KINDS = ("seed", "quiz", "iteration")
+SEED_KINDS = ("seed", "quiz", "iteration", "xor")
 SCREENSHOTS_PER_KIND = 3  # of each kind of failing state per client and size: enough to see it
 # states screenshotted even when they pass: the layout is also checked by looking
-LOOKED_AT = {"seed-step16", "quiz-wrong-answer", "section-Problem", "xor-step1"}
+LOOKED_AT = {"seed-step16", "quiz-wrong-answer", "section-Problem", "xor-step1", "four-first", "four-middle"}
 
 # Click a button of the panel by its text without scrolling it into view, as a clicker would not.
 _PRESS = """([name, nth]) => {
@@ -209,8 +214,9 @@ class Audit:
         self.section("Problem")
         self.root.get_by_role("combobox", name="Dataset", exact=True).select_option(dataset)
         shape = self.root.locator("b", has_text=re.compile(r"^Network "))
-        expect(shape).to_have_text(re.compile(r"^Network 2-\d+-1$"))
-        for layers in range(2, len(hidden) + 1):  # one at a time, as a person clicks
+        expect(shape).to_have_text(re.compile(r"^Network 2(-\d+)+-1$"))
+        # one layer at a time, as a person clicks, from the hidden layers there are
+        for layers in range(len(shape.inner_text().split("-")) - 1, len(hidden) + 1):
             self.press("Add layer")
             expect(shape).to_have_text(re.compile(rf"^Network 2(-\d+){{{layers}}}-1$"))
         sizes = [2, *hidden, 1]
@@ -227,21 +233,24 @@ class Audit:
         expect(shape).to_have_text(f"Network {'-'.join(map(str, sizes))}", timeout=60_000)
         self.section("Hide")
 
-    def largest(self) -> None:
-        self.network("xor", [16, 16, 16, 16])
+    def ends(self, kind: str) -> None:
+        """The network's first step, a step of its backward pass and its last step."""
         self.press("Reset iteration")
         self.wait_position(r"^step 0 of \d+")
-        self.press("Next step")
-        self.wait_position(r"^step 1 of \d+")
-        self.measure("largest-first", "largest")
+        self.step(r"^step 1 of \d+")
+        self.measure(f"{kind}-first", kind)
         self.press("Next phase")
         self.press("Next phase")
         self.wait_position(r"^step (?!1 )\d+ of \d+")
-        self.measure("largest-middle", "largest")
+        self.measure(f"{kind}-middle", kind)
         self.press("Finish iteration")
         total = re.search(r"of (\d+)", self.position()).group(1)
         self.wait_position(rf"^step {total} of {total}")
-        self.measure("largest-last", "largest")
+        self.measure(f"{kind}-last", kind)
+
+    def largest(self) -> None:
+        self.network("xor", [16, 16, 16, 16])
+        self.ends("largest")
 
 
 def violations(r: dict, client: str) -> list[str]:
@@ -306,6 +315,8 @@ def test_layout_audit(client, audit_page, request):
         audit.sections()
         audit.network("xor", [3])
         audit.walk("xor")
+        audit.network("xor", [4, 4])
+        audit.ends("four")
         audit.largest()
     finally:
         moved = buttons_moved(audit.records)
@@ -325,7 +336,7 @@ def test_layout_audit(client, audit_page, request):
                     k: min((r[k] for r in audit.records if r["kind"] == kind and r[k] is not None), default=None)
                     for k in FLOORS
                 }
-                for kind in ("seed", "quiz", "xor", "largest")
+                for kind in ("seed", "quiz", "xor", "four", "largest")
             },
             "buttons moved": moved,
             "failing": [{k: r[k] for k in ("state", "size", "violations")} for r in failing],

@@ -9,17 +9,43 @@ checks the estimates against Chromium's own boxes.  The rest ask
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from explorer.drawing.diagram import render
 from explorer.drawing.layout import layout, with_labels_for
-from explorer.drawing.sizes import CURRENT, FIT, LEVELS, label_size, text_sizes
+from explorer.drawing.sizes import (
+    BIAS_RISE,
+    CURRENT,
+    FIT,
+    LEVELS,
+    MARGIN,
+    PRESENTER_ROOM,
+    PRESENTER_SCALE,
+    PRESENTER_TEXT,
+    label_size,
+    legend_width,
+    text_sizes,
+)
 from explorer.engine.formatting import number
 from explorer.engine.naming import names
 from explorer.engine.presets import random_data, random_network
 from explorer.lesson.walkthrough import walkthrough
-from tests.helpers.svg import NS, final_state, gradients_only, groups, label, overlaps, parse, text_boxes, text_of
+from tests.helpers.svg import (
+    NS,
+    final_state,
+    gradients_only,
+    groups,
+    label,
+    overlaps,
+    parse,
+    smallest_px,
+    state_at,
+    text_boxes,
+    text_of,
+)
 
 # ------------------------------------------------------- as drawn
 SHAPES = [(2, 2, 2), (2, 3, 2), (3, 4, 3, 2), (8, 8, 8, 8), (4, 8, 8, 2), (1, 1), (16, 1), (1, 5, 1)]
@@ -145,19 +171,21 @@ def test_a_shape_is_laid_out_once():
 
 
 # ------------------------------------------------------------- in a room
-ROOM = (1037.0, 396.0)  # the presenter's at 1280 x 720, text 1.2 times
+ROOM = PRESENTER_ROOM  # the presenter's at 1280 x 720
+SCALE = PRESENTER_SCALE
+CLASSROOM_ROOM = (1250.0, 414.0)  # the classroom page's at 1280 x 720 (its panel is wider than JupyterLab's)
 
 
 def test_in_a_room_the_seed_keeps_every_label_and_is_not_spread_out():
-    lay = layout((2, 2, 2), "shared", 1.2, "compact", ROOM)
+    lay = layout((2, 2, 2), "shared", SCALE, "compact", ROOM)
     assert lay.level == "compact" and lay.width <= ROOM[0] and lay.height <= ROOM[1]
     assert len(lay.anchors) == 8
 
 
 def test_a_shape_too_big_for_the_room_labels_only_the_current_step():
-    lay = layout((2, 3, 1), "shared", 1.2, "compact", ROOM)
+    lay = layout((2, 3, 1), "shared", SCALE, "compact", ROOM)
     assert lay.level == CURRENT and lay.shows == "compact" and not lay.anchors
-    assert lay.height <= ROOM[1]  # XOR 2-3-1: as low as the room, if a little wider (1,111 px)
+    assert lay.height <= ROOM[1]  # XOR 2-3-1: as low as the room, if a little wider
     forward = with_labels_for(lay, (2, 3, 1), "shared", frozenset({"i1", "i2", "w1", "w2", "b1", "h1"}))
     assert set(forward.anchors) == {"w1", "w2"}  # a shared bias's value is on its unit
     for eid in ("w1", "w2"):
@@ -165,12 +193,73 @@ def test_a_shape_too_big_for_the_room_labels_only_the_current_step():
         assert lay.neurons[0][0][0] < x < lay.neurons[1][0][0]
     assert with_labels_for(lay, (2, 3, 1), "shared", frozenset()).anchors == {}
     # without a room the same shape shows every label
-    assert layout((2, 3, 1), "shared", 1.2, "compact").level == "compact"
+    assert layout((2, 3, 1), "shared", SCALE, "compact").level == "compact"
     # a room never gets names alone: the current step's values matter more
-    assert layout((16, 16, 16), "shared", 1.2, "compact", ROOM).level == CURRENT
+    assert layout((16, 16, 16), "shared", SCALE, "compact", ROOM).level == CURRENT
 
 
 def test_per_neuron_biases_are_labelled_with_their_step():
-    lay = layout((2, 3, 1), "per-neuron", 1.2, "compact", ROOM)
+    lay = layout((2, 3, 1), "per-neuron", SCALE, "compact", ROOM)
     got = with_labels_for(lay, (2, 3, 1), "per-neuron", frozenset({"w1", "w2", "b_h1"}))
     assert set(got.anchors) == {"w1", "w2", "b_h1"}
+
+
+def test_a_current_step_layout_is_lower_than_the_usual_and_its_legend_may_wrap():
+    lay = layout((2, 4, 4), "shared", SCALE, "compact", ROOM)
+    assert lay.level == CURRENT and lay.ty.legend_wrap  # four error boxes: the legend takes a row less
+    assert lay.ty.rise < BIAS_RISE and lay.ty.margin < MARGIN
+    assert lay.height <= ROOM[1] * PRESENTER_TEXT / 14  # shown at 14 px or more
+    assert lay.legend[0] + legend_width(lay.ty.scale, True) <= lay.width
+    # neither tightened nor wrapped where the room is not given
+    assert layout((2, 4, 4), "shared", SCALE, "compact").ty == text_sizes(SCALE)
+
+
+def _shape(sizes) -> str:
+    return "-".join(map(str, sizes))
+
+
+def _smallest_in_room(sizes, mode, room=ROOM):
+    """The smallest text in px over every step of an iteration, the diagram shown in ``room``; asserts no overlaps."""
+    net = random_network(sizes, seed=3, bias_mode=mode)
+    xs, ts = random_data(net)
+    wt = walkthrough(net, xs[0], ts[0])
+    smallest = math.inf
+    for index in range(len(wt.steps)):
+        values, updated, highlight = state_at(wt, index)
+        svg = render(net, xs[0], ts[0], values, updated, highlight, text_scale=SCALE, detail="compact", room=ROOM)
+        smallest = min(smallest, smallest_px(svg, *room))
+        root = parse(svg)
+        boxes = text_boxes(root, SCALE)
+        assert not overlaps(boxes), (index, overlaps(boxes)[:2])
+        circles = []
+        for g in groups(root).values():
+            c = g.find(NS + "circle")
+            if c is not None:
+                cx, cy, r = (float(c.get(k)) for k in ("cx", "cy", "r"))
+                circles.append((g.get("data-id"), cx - r, cy - r, cx + r, cy + r, ""))
+        labels = [b for b in boxes if b[0].startswith(("w", "b_"))]
+        assert not overlaps(labels, circles), (index, overlaps(labels, circles)[:2])
+    return smallest
+
+
+@pytest.mark.parametrize(
+    "sizes", [(2, 2, 2), (2, 3, 1), (2, 4, 1), (2, 3, 3), (2, 4, 4)], ids=lambda s: "-".join(map(str, s))
+)
+def test_the_presenter_shows_up_to_four_neurons_a_layer_at_14_px_at_1280_by_720(sizes):
+    """The seed, XOR's 2-3-1 and one hidden layer of up to four neurons: every step at 14 px or more."""
+    assert _smallest_in_room(sizes, "shared") >= 14.0
+
+
+@pytest.mark.parametrize("sizes", [(2, 2, 2), (2, 4, 4)], ids=_shape)
+def test_with_per_neuron_biases_the_presenter_shows_a_little_smaller(sizes):
+    """Each bias's label needs its own place: 13 px or more, the classroom page's wider room 14 or more."""
+    assert _smallest_in_room(sizes, "per-neuron") >= 13.0
+    if sizes == (2, 2, 2):
+        assert _smallest_in_room(sizes, "per-neuron", CLASSROOM_ROOM) >= 14.0
+
+
+@pytest.mark.parametrize("sizes", [(2, 4, 4, 2), (4, 4, 4, 4)], ids=_shape)
+def test_two_hidden_layers_of_four_in_the_presenter(sizes):
+    """Three layer gaps do not fit 14 px text across 1100 px: about 11 px there, 12 on the classroom page."""
+    assert _smallest_in_room(sizes, "shared") >= 10.5
+    assert _smallest_in_room(sizes, "shared", CLASSROOM_ROOM) >= 12.0

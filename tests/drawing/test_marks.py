@@ -21,7 +21,7 @@ from explorer.drawing.marks import (
     stroke_width,
     tooltip,
 )
-from explorer.drawing.sizes import CHAR_WIDTH, text_sizes
+from explorer.drawing.sizes import CHAR_WIDTH, FONT_SIZES, legend_width, text_sizes
 
 SVG = 'xmlns="http://www.w3.org/2000/svg"'
 NS = "{http://www.w3.org/2000/svg}"
@@ -116,3 +116,15 @@ def test_legend_names_both_signs_the_step_and_the_widths():
     ]
     ys = [float(t.get("y")) for t in g.iter(NS + "text")]
     assert ys == sorted(ys) and len(set(ys)) == 4  # one row each, top to bottom
+
+
+def test_a_wrapped_legend_is_a_row_lower_and_within_its_width():
+    scale = 1.3
+    (g,) = read(legend(10.0, 20.0, scale, wrap=True))
+    texts = [(float(t.get("x")), float(t.get("y")), "".join(t.itertext())) for t in g.iter(NS + "text")]
+    assert [text for _x, _y, text in texts] == ["positive", "negative weight", "in this step", texts[-1][2]]
+    assert texts[0][1] == texts[1][1] < texts[2][1] < texts[3][1]  # both signs on the first line: three rows
+    char = FONT_SIZES["bp-key"] * scale * CHAR_WIDTH
+    right = max(x + char * len(text) for x, _y, text in texts)
+    assert right <= 10.0 + legend_width(scale, True) + 0.01
+    assert legend_width(scale, True) < legend_width(scale, False) + char * 10  # not much wider for a row less

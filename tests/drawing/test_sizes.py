@@ -15,6 +15,10 @@ from explorer.drawing.sizes import (
     FIT,
     FONT_SIZES,
     LINE_HEIGHT,
+    PRESENTER_ROOM,
+    PRESENTER_SCALE,
+    PRESENTER_SCREEN,
+    PRESENTER_TEXT,
     VALUE_CHARS,
     label_size,
     text_sizes,
@@ -67,3 +71,10 @@ def test_a_room_is_what_the_text_sizes_fit():
     assert text_sizes(1.2).fit == FIT
     assert text_sizes(1.2, (1000.0, 400.0)).fit == (1000.0, 400.0)
     assert text_sizes(1.2, (1000.0, 400.0)).val == text_sizes(1.2).val
+
+
+def test_the_presenters_smallest_text_reads_its_target_at_one_to_one():
+    shown = [FONT_SIZES[c] for c in FONT_SIZES if c != "bp-l2"]  # the second line: full detail only
+    assert min(shown) * PRESENTER_SCALE == pytest.approx(PRESENTER_TEXT, abs=0.01)
+    assert PRESENTER_TEXT >= 14
+    assert PRESENTER_ROOM[0] < PRESENTER_SCREEN[0] and PRESENTER_ROOM[1] < PRESENTER_SCREEN[1]

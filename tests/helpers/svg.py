@@ -5,6 +5,7 @@ Also the states a diagram is drawn from at a step of a walkthrough.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from explorer.drawing import sizes
@@ -109,3 +110,38 @@ def overlaps(boxes_a, boxes_b=None, same_owner_ok=True):
                 found.append((other, box))
         active.append((box, side))
     return found
+
+
+def font_sizes(svg: str) -> list[tuple[float, str]]:
+    """(font size in viewBox px, text) of every <text> drawn, the sizes read from the SVG's own stylesheet.
+
+    A text's size is its classes' ``font-size`` (the last rule that sets one wins, as in CSS),
+    else the stylesheet's ``.bp-diagram text`` size; a notice's text has its own rule.
+    """
+    root = parse(svg)
+    style = "".join(root.find(NS + "style").itertext())
+    default = float(re.search(r"\.bp-diagram text\{[^}]*font-size:([\d.]+)px", style)[1])
+    by_class = {name: float(size) for name, size in re.findall(r"\.bp-diagram \.([\w-]+)\{font-size:([\d.]+)px", style)}
+    notice = re.search(r"\.bp-notice text\{font-size:([\d.]+)px", style)
+    found = []
+    for parent in root.iter():
+        for t in parent.findall(NS + "text"):
+            size = default
+            if notice and "bp-notice" in classes(parent):
+                size = float(notice[1])
+            for c in sorted(classes(t), key=lambda c: list(by_class).index(c) if c in by_class else -1):
+                size = by_class.get(c, size)
+            found.append((size, "".join(t.itertext())))
+    return found
+
+
+def smallest_px(svg: str, width_px: float, height_px: float | None = None) -> float:
+    """The smallest text's size in CSS px when the SVG is shown ``width_px`` wide.
+
+    With ``height_px`` too, the SVG is shown in a box of that size, scaled to fit it whole
+    (``preserveAspectRatio`` ``meet``, the SVG's default), as the presenter shows the diagram.
+    """
+    root = parse(svg)
+    _x, _y, vb_w, vb_h = (float(v) for v in root.get("viewBox").split())
+    scale = width_px / vb_w if height_px is None else min(width_px / vb_w, height_px / vb_h)
+    return min(size for size, _text in font_sizes(svg)) * scale

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from explorer.drawing import diagram
 from explorer.drawing.formula import pieces
+from explorer.drawing.sizes import PRESENTER_ROOM, PRESENTER_SCALE
 from explorer.engine.formatting import number
 from explorer.engine.validation import InputError
 from explorer.lesson.session import Session
@@ -35,15 +36,11 @@ from .quiz import QuizView
 #: The step log lists this many of the latest steps done (all 53 of the seed's iteration).
 LOG_WINDOW = 100
 STEP_SPEEDS = {"slow (1 step/s)": 1.0, "medium (3 steps/s)": 3.0, "fast (8 steps/s)": 8.0}
-#: The room the diagram has at 1280 x 720 in the presenter layout, in its own px: about 1100 x 420
-#: on screen (JupyterLab's notebook, sidebar closed, is narrower than the classroom page; panel.css:
-#: the viewport's height less 300 px), where its smallest text (13.2 px at text scale 1.2) must
-#: read at 14 px or more.  A shape whose labels need more shows the current step's labels only.
-PRESENTER_ROOM = (1100 * 13.2 / 14, 420 * 13.2 / 14)
 #: Diagram text sizes: (text scale, label detail, whether the diagram fits the screen's height, its room).
 TEXT_SIZES = {
     "normal": (1.0, "full", False, None),
-    "large (fits a 1280 x 720 screen)": (1.2, "compact", True, PRESENTER_ROOM),
+    # laid out for the presenter's room at 1280 x 720, its smallest text 14 px or more there
+    "large (fits a 1280 x 720 screen)": (PRESENTER_SCALE, "compact", True, PRESENTER_ROOM),
     "larger": (1.5, "compact", False, None),
     "largest": (1.8, "compact", False, None),
 }

@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pytest
 
+from explorer.drawing.sizes import PRESENTER_TEXT
 from explorer.panel.explorer import Explorer
 from explorer.panel.views.stepping import formula_html
 from tests.helpers.panel import (
@@ -309,7 +310,7 @@ def test_presenter_labels_only_the_current_step_of_a_shape_too_big_for_its_room(
 
 def test_presenter_shows_large_compact_labels_and_wrapping_formulas(presenter):
     svg = presenter.stepping.diagram.value
-    assert "font-size:14.4px" in svg  # 1.2 times the 12 px labels
+    assert f"font-size:{PRESENTER_TEXT:.4g}px" in svg  # the values, the smallest text, at the presenter's size
     presenter.stepping.finish_button.click()
     # one line a label: the new value, not the old one beneath it
     assert label_text(presenter.stepping.diagram.value, "w5") == "w5 = 0.35891648"
