@@ -3,7 +3,7 @@
 The panel takes 2 to MAX_LAYERS layers of 1 to MAX_NEURONS neurons.  Every
 shape of up to 3 layers and 4 neurons a layer is drawn, a seeded sample of
 the deeper ones, and the largest; each in the notebook's text size and in the
-presenter's (text 1.2 times, in the room it has at 1280 x 720), at a step of
+presenter's (its larger text, in the room it has at 1280 x 720), at a step of
 the forward pass (every one, in the presenter), of the backward pass and
 after the update.  Read from the
 SVG, with text boxes estimated as the layout estimates them:
@@ -17,7 +17,7 @@ SVG, with text boxes estimated as the layout estimates them:
 - every connection of the current step has its label.
 
 The smallest text on a 1280 x 720 presenter screen (the diagram at most
-1100 x 420 px there in JupyterLab) is written to tests/artifacts/diagram-labels.json, by
+1100 x 414 px there on the classroom page) is written to tests/artifacts/diagram-labels.json, by
 size class: the seed, up to 4 neurons a layer, larger.
 """
 
@@ -31,16 +31,15 @@ from pathlib import Path
 import pytest
 
 from explorer.drawing.diagram import render
-from explorer.drawing.sizes import FONT_SIZES
+from explorer.drawing.sizes import FONT_SIZES, PRESENTER_ROOM, PRESENTER_SCALE
 from explorer.engine.presets import SEED_INPUTS, SEED_TARGETS, random_data, random_network, seed_network
 from explorer.engine.validation import MAX_LAYERS, MAX_NEURONS
 from explorer.lesson.walkthrough import walkthrough
-from explorer.panel.views.stepping import PRESENTER_ROOM
 from tests.helpers.svg import NS, classes, overlaps, parse, state_at, text_boxes
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-SCREEN = (1100.0, 420.0)  # the presenter's diagram at 1280 x 720 in JupyterLab, CSS px
-SETTINGS = {"notebook": (1.0, "full", None), "presenter": (1.2, "compact", PRESENTER_ROOM)}
+SCREEN = PRESENTER_ROOM  # the presenter's diagram at 1280 x 720 on the classroom page, CSS px
+SETTINGS = {"notebook": (1.0, "full", None), "presenter": (PRESENTER_SCALE, "compact", PRESENTER_ROOM)}
 SMALL = [s for n in (2, 3) for s in itertools.product(range(1, 5), repeat=n)]
 _rng = random.Random(16)
 DEEP = [tuple(_rng.randint(1, 4) for _ in range(n)) for n in (4, 5, 6) for _ in range(6)] + [(4,) * MAX_LAYERS]
