@@ -70,14 +70,6 @@ def _column_middles(lines, xs: list[float], half: float) -> tuple[list, list[lis
     return points, middles
 
 
-def _others_between(ys: list[float], lo: float, hi: float, own: tuple[float, float], xc: float, half: float) -> bool:
-    """Whether a middle other than the label's own line's (``own``) lies in (lo, hi) of a column's sorted ``ys``."""
-    count = bisect.bisect_left(ys, hi) - bisect.bisect_right(ys, lo)
-    if count and abs(own[0] - xc) < half and lo < own[1] < hi:
-        count -= 1
-    return count > 0
-
-
 def place_pair(
     edges: list[tuple[float, float, float, float]],
     box: tuple[float, float, float],
@@ -99,7 +91,16 @@ def place_pair(
     order), no label covers the middle of a line but its own, where a reader
     looks for that line's label.
     """
-    width, top, bottom = box
+    grid = _grid(box, obstacles, x_lo, x_hi, lines)
+    return None if grid is None else _pack(edges, box, grid, from_sender)
+
+
+def _grid(box, obstacles, x_lo: float, x_hi: float, lines):
+    """What packing from either side starts from: the candidate columns, what blocks each, and the lines' middles.
+
+    None if there is no column at all.
+    """
+    width = box[0]
     span = x_hi - x_lo
     if span < 0:
         return None
@@ -116,23 +117,50 @@ def place_pair(
     points, middles = ([], []) if lines is None else _column_middles(lines, xs, width / 2 + _CHIP_SLACK)
     # columns whose label boxes overlap column c's
     reach = [[d for d, xd in enumerate(xs) if abs(xd - xc) < width] for xc in xs]
+    return xs, columns, points, middles, reach
+
+
+def _pack(edges, box, grid, from_sender: bool) -> tuple[tuple[float, float], ...] | None:
+    """Place each edge's label in the first free column from one side (:func:`place_pair`); ``grid`` is kept.
+
+    The innermost loop of every layout search, so bisections and tests are inlined.
+    """
+    width, top, bottom = box
+    half = width / 2 + _CHIP_SLACK
+    xs, blocked, points, middles, reach = grid
+    columns = [(starts[:], ends[:]) for starts, ends in blocked]  # the grid serves both sides
+    order = range(len(xs)) if from_sender else range(len(xs) - 1, -1, -1)
+    inside: dict[tuple[float, float], list[int]] = {}  # the columns strictly within an edge's x-range
+    left, right = bisect.bisect_left, bisect.bisect_right
     anchors = []
-    order = list(range(count)) if from_sender else list(range(count - 1, -1, -1))
     for e, (x0, y0, x1, y1) in enumerate(edges):
-        for c in order:
+        if (x0, x1) not in inside:
+            inside[x0, x1] = [c for c in order if x0 + 1 < xs[c] < x1 - 1]
+        rise, run = y1 - y0, x1 - x0
+        for c in inside[x0, x1]:
             xc = xs[c]
-            if not x0 + 1 < xc < x1 - 1:
-                continue
-            y = y0 + (y1 - y0) * (xc - x0) / (x1 - x0)
+            y = y0 + rise * (xc - x0) / run
             lo, hi = y + top, y + bottom
             starts, ends = columns[c]
-            i = bisect.bisect_left(ends, lo)  # first blocked interval ending after lo
+            i = left(ends, lo)  # first blocked interval ending after lo
             if i < len(starts) and starts[i] < hi:
                 continue
-            if middles and _others_between(middles[c], lo, hi, points[e], xc, width / 2 + _CHIP_SLACK):
-                continue
-            for d in reach[c]:
-                _insert(*columns[d], lo, hi)
+            if middles:  # another line's middle under the label (its own line's may be)
+                ys = middles[c]
+                count = left(ys, hi) - right(ys, lo)
+                if count and abs(points[e][0] - xc) < half and lo < points[e][1] < hi:
+                    count -= 1
+                if count:
+                    continue
+            for d in reach[c]:  # _insert, inlined
+                starts, ends = columns[d]
+                i, j = left(ends, lo), right(starts, hi)
+                if i == j:
+                    starts.insert(i, lo)
+                    ends.insert(i, hi)
+                else:
+                    starts[i:j] = [min(lo, starts[i])]
+                    ends[i:j] = [max(hi, ends[j - 1])]
             anchors.append((xc, y))
             break
         else:
@@ -187,8 +215,11 @@ def attempt(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty):
     """
     edges, obstacles, lines = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty)
     reach = R + 2 * PAD + box[0] / 2  # a label keeps clear of the circles at both ends
+    grid = _grid(box, obstacles, reach, gap - reach, lines)
+    if grid is None:
+        return None
     for from_sender in (True, False):  # each packs some shapes tighter
-        found = place_pair(edges, box, obstacles, reach, gap - reach, from_sender, lines)
+        found = _pack(edges, box, grid, from_sender)
         if found is not None:
             return found
     return None
@@ -214,15 +245,29 @@ def solve_pair(
     args = (n_s, n_r, n_max, box, shared, level, dy)
     # Whether labels fit is not monotonic in the gap (a wider gap moves every
     # crossing), so scan upward in coarse steps, then refine below the first fit.
-    gap, limit = min_pair_gap(box), min(max_gap, 40 * box[0])
-    while gap <= limit:
-        found = attempt(*args, gap, sender_texts, ty)
-        if found is not None:
-            for finer in (gap - 2 * GAP_STEP, gap - GAP_STEP):
-                if finer >= min_pair_gap(box):
-                    got = attempt(*args, finer, sender_texts, ty)
-                    if got is not None:
-                        return finer, got
-            return gap, found
-        gap += 3 * GAP_STEP
-    return None
+    # The scan is shared by every max_gap (layer pairs of one shape get different ones).
+    scan = _scan(*args, sender_texts, ty)
+    limit = min(max_gap, 40 * box[0])
+    while scan[1] is None and scan[0] <= limit:
+        found = attempt(*args, scan[0], sender_texts, ty)
+        if found is None:
+            scan[0] += 3 * GAP_STEP
+        else:
+            scan[1] = _refine(args, scan[0], found, sender_texts, ty)
+    return scan[1] if scan[1] is not None and scan[0] <= limit else None
+
+
+@lru_cache(maxsize=4096)
+def _scan(n_s, n_r, n_max, box, shared, level, dy, sender_texts, ty) -> list:
+    """A layer pair's gap scan so far: [the coarse gap tried next or found, (gap, anchors) once found]."""
+    return [min_pair_gap(box), None]
+
+
+def _refine(args: tuple, gap: float, found, sender_texts: bool, ty: TextSizes):
+    """(gap, anchors) at the narrowest of ``gap`` (where labels fit) and the two finer steps below it."""
+    for finer in (gap - 2 * GAP_STEP, gap - GAP_STEP):
+        if finer >= min_pair_gap(args[3]):
+            got = attempt(*args, finer, sender_texts, ty)
+            if got is not None:
+                return finer, got
+    return gap, found
