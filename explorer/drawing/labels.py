@@ -91,8 +91,18 @@ def place_pair(
     order), no label covers the middle of a line but its own, where a reader
     looks for that line's label.
     """
-    grid = _grid(box, obstacles, x_lo, x_hi, lines)
+    global _last_grid
+    # callers ask again on the same grid with other edges or from the other side (a current-step
+    # layout tries every neuron's connections at one gap): the grid is made once
+    key = (box, x_lo, x_hi, tuple(obstacles), None if lines is None else tuple(lines))
+    last_key, grid = _last_grid
+    if key != last_key:
+        grid = _grid(box, obstacles, x_lo, x_hi, lines)
+        _last_grid = (key, grid)  # one assignment: a grid never goes with another key
     return None if grid is None else _pack(edges, box, grid, from_sender)
+
+
+_last_grid: tuple = (None, None)  # (the arguments of place_pair's last grid, that grid)
 
 
 def _grid(box, obstacles, x_lo: float, x_hi: float, lines):
@@ -106,44 +116,59 @@ def _grid(box, obstacles, x_lo: float, x_hi: float, lines):
         return None
     count = int(span // _COLUMN_STEP) + 1
     xs = [x_lo] if count == 1 else [x_lo + span * c / (count - 1) for c in range(count)]
+    # the xs rise, so what misses the first and last columns' boxes misses every one (most circles do)
+    near = [ob for ob in obstacles if ob[0] < xs[-1] + width / 2 and ob[2] > xs[0] - width / 2]
     columns: list[tuple[list[float], list[float]]] = []
     for xc in xs:
         starts: list[float] = []
         ends: list[float] = []
-        for x0, y0, x1, y1 in obstacles:
+        for x0, y0, x1, y1 in near:
             if x0 < xc + width / 2 and x1 > xc - width / 2:
                 _insert(starts, ends, y0, y1)
         columns.append((starts, ends))
     points, middles = ([], []) if lines is None else _column_middles(lines, xs, width / 2 + _CHIP_SLACK)
-    # columns whose label boxes overlap column c's
-    reach = [[d for d, xd in enumerate(xs) if abs(xd - xc) < width] for xc in xs]
-    return xs, columns, points, middles, reach
+    return xs, columns, points, middles, _reach(xs, width)
+
+
+def _reach(xs: list[float], width: float) -> list[list[int]]:
+    """For each column, the columns whose label boxes overlap its own, in order.
+
+    The xs rise, so those are a run about the column: found by walking out from it.
+    """
+    reach = []
+    for c, xc in enumerate(xs):
+        lo, hi = c, c + 1
+        while lo > 0 and abs(xs[lo - 1] - xc) < width:
+            lo -= 1
+        while hi < len(xs) and abs(xs[hi] - xc) < width:
+            hi += 1
+        reach.append(list(range(lo, hi)))
+    return reach
 
 
 def _pack(edges, box, grid, from_sender: bool) -> tuple[tuple[float, float], ...] | None:
     """Place each edge's label in the first free column from one side (:func:`place_pair`); ``grid`` is kept.
 
-    The innermost loop of every layout search, so bisections and tests are inlined.
+    The innermost loop of every layout search, so bisections and tests are inlined,
+    and each column's blocked ys end in an infinite one, so a bisection always lands.
     """
     width, top, bottom = box
     half = width / 2 + _CHIP_SLACK
     xs, blocked, points, middles, reach = grid
-    columns = [(starts[:], ends[:]) for starts, ends in blocked]  # the grid serves both sides
+    columns = [(starts + [math.inf], ends + [math.inf]) for starts, ends in blocked]  # the grid serves both sides
+    near = [[columns[d] for d in ds] for ds in reach]
     order = range(len(xs)) if from_sender else range(len(xs) - 1, -1, -1)
-    inside: dict[tuple[float, float], list[int]] = {}  # the columns strictly within an edge's x-range
+    inside: dict[tuple[float, float], list] = {}  # per x-range: the columns strictly within it, in order
     left, right = bisect.bisect_left, bisect.bisect_right
     anchors = []
     for e, (x0, y0, x1, y1) in enumerate(edges):
         if (x0, x1) not in inside:
-            inside[x0, x1] = [c for c in order if x0 + 1 < xs[c] < x1 - 1]
+            inside[x0, x1] = [(c, xs[c], xs[c] - x0, *columns[c], near[c]) for c in order if x0 + 1 < xs[c] < x1 - 1]
         rise, run = y1 - y0, x1 - x0
-        for c in inside[x0, x1]:
-            xc = xs[c]
-            y = y0 + rise * (xc - x0) / run
+        for c, xc, along, starts, ends, touching in inside[x0, x1]:
+            y = y0 + rise * along / run
             lo, hi = y + top, y + bottom
-            starts, ends = columns[c]
-            i = left(ends, lo)  # first blocked interval ending after lo
-            if i < len(starts) and starts[i] < hi:
+            if starts[left(ends, lo)] < hi:  # the first blocked interval ending after lo
                 continue
             if middles:  # another line's middle under the label (its own line's may be)
                 ys = middles[c]
@@ -152,8 +177,7 @@ def _pack(edges, box, grid, from_sender: bool) -> tuple[tuple[float, float], ...
                     count -= 1
                 if count:
                     continue
-            for d in reach[c]:  # _insert, inlined
-                starts, ends = columns[d]
+            for starts, ends in touching:  # _insert, inlined
                 i, j = left(ends, lo), right(starts, hi)
                 if i == j:
                     starts.insert(i, lo)
