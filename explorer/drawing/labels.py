@@ -60,7 +60,13 @@ def midpoint(x0: float, y0: float, x1: float, y1: float, r0: float = R, r1: floa
 
 def _column_middles(lines, xs: list[float], half: float) -> tuple[list, list[list[float]]]:
     """The lines' middles, and the ys (sorted) of those under each column's label box, ``half`` wide each side."""
-    points = [midpoint(*line) for line in lines]
+    # a line as short at both ends has its middle halfway, exactly as midpoint works it out (a zero shift)
+    points = [
+        ((x0 + x1) / 2 + (x1 - x0) * 0.0, (y0 + y1) / 2 + (y1 - y0) * 0.0)
+        if r0 == r1
+        else midpoint(x0, y0, x1, y1, r0, r1)
+        for x0, y0, x1, y1, r0, r1 in lines
+    ]
     by_x = sorted(points)
     px_ = [x for x, _ in by_x]
     middles = []
