@@ -297,9 +297,9 @@ def _pair_gaps(sizes, boxes, floor, shared, level, dy: float, width_left: float,
     spacings tried lose.
     """
     n_max = max(sizes)
-    order = list(range(len(boxes)))
-    if width_left == math.inf:  # no gap's room hangs on another's: the widest labels, likeliest to lose, first
-        order.sort(key=lambda l: -boxes[l][0])
+    # with no gap's room hanging on another's, what may widen the most first (one solve serves alike pairs)
+    same = [(sizes[l], sizes[l + 1], box, l > 0) for l, box in enumerate(boxes)]
+    order = sorted(range(len(boxes)), key=lambda l: -boxes[l][0] * same.count(same[l]) if width_left == math.inf else 0)
     gaps: list = [None] * len(boxes)
     for l in order:
         if stop(gaps):
