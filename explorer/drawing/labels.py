@@ -60,7 +60,13 @@ def midpoint(x0: float, y0: float, x1: float, y1: float, r0: float = R, r1: floa
 
 def _column_middles(lines, xs: list[float], half: float) -> tuple[list, list[list[float]]]:
     """The lines' middles, and the ys (sorted) of those under each column's label box, ``half`` wide each side."""
-    points = [midpoint(*line) for line in lines]
+    # a line as short at both ends has its middle halfway, exactly as midpoint works it out (a zero shift)
+    points = [
+        ((x0 + x1) / 2 + (x1 - x0) * 0.0, (y0 + y1) / 2 + (y1 - y0) * 0.0)
+        if r0 == r1
+        else midpoint(x0, y0, x1, y1, r0, r1)
+        for x0, y0, x1, y1, r0, r1 in lines
+    ]
     by_x = sorted(points)
     px_ = [x for x, _ in by_x]
     middles = []
@@ -68,14 +74,6 @@ def _column_middles(lines, xs: list[float], half: float) -> tuple[list, list[lis
         lo_i, hi_i = bisect.bisect_right(px_, xc - half), bisect.bisect_left(px_, xc + half)
         middles.append(sorted(y for _, y in by_x[lo_i:hi_i]))
     return points, middles
-
-
-def _others_between(ys: list[float], lo: float, hi: float, own: tuple[float, float], xc: float, half: float) -> bool:
-    """Whether a middle other than the label's own line's (``own``) lies in (lo, hi) of a column's sorted ``ys``."""
-    count = bisect.bisect_left(ys, hi) - bisect.bisect_right(ys, lo)
-    if count and abs(own[0] - xc) < half and lo < own[1] < hi:
-        count -= 1
-    return count > 0
 
 
 def place_pair(
@@ -99,40 +97,100 @@ def place_pair(
     order), no label covers the middle of a line but its own, where a reader
     looks for that line's label.
     """
-    width, top, bottom = box
+    global _last_grid
+    # callers ask again on the same grid with other edges or from the other side (a current-step
+    # layout tries every neuron's connections at one gap): the grid is made once
+    key = (box, x_lo, x_hi, tuple(obstacles), None if lines is None else tuple(lines))
+    last_key, grid = _last_grid
+    if key != last_key:
+        grid = _grid(box, obstacles, x_lo, x_hi, lines)
+        _last_grid = (key, grid)  # one assignment: a grid never goes with another key
+    return None if grid is None else _pack(edges, box, grid, from_sender)
+
+
+_last_grid: tuple = (None, None)  # (the arguments of place_pair's last grid, that grid)
+
+
+def _grid(box, obstacles, x_lo: float, x_hi: float, lines):
+    """What packing from either side starts from: the candidate columns, what blocks each, and the lines' middles.
+
+    None if there is no column at all.
+    """
+    width = box[0]
     span = x_hi - x_lo
     if span < 0:
         return None
     count = int(span // _COLUMN_STEP) + 1
     xs = [x_lo] if count == 1 else [x_lo + span * c / (count - 1) for c in range(count)]
+    # the xs rise, so what misses the first and last columns' boxes misses every one (most circles do)
+    near = [ob for ob in obstacles if ob[0] < xs[-1] + width / 2 and ob[2] > xs[0] - width / 2]
     columns: list[tuple[list[float], list[float]]] = []
     for xc in xs:
         starts: list[float] = []
         ends: list[float] = []
-        for x0, y0, x1, y1 in obstacles:
+        for x0, y0, x1, y1 in near:
             if x0 < xc + width / 2 and x1 > xc - width / 2:
                 _insert(starts, ends, y0, y1)
         columns.append((starts, ends))
     points, middles = ([], []) if lines is None else _column_middles(lines, xs, width / 2 + _CHIP_SLACK)
-    # columns whose label boxes overlap column c's
-    reach = [[d for d, xd in enumerate(xs) if abs(xd - xc) < width] for xc in xs]
+    return xs, columns, points, middles, _reach(xs, width)
+
+
+def _reach(xs: list[float], width: float) -> list[list[int]]:
+    """For each column, the columns whose label boxes overlap its own, in order.
+
+    The xs rise, so those are a run about the column: found by walking out from it.
+    """
+    reach = []
+    for c, xc in enumerate(xs):
+        lo, hi = c, c + 1
+        while lo > 0 and abs(xs[lo - 1] - xc) < width:
+            lo -= 1
+        while hi < len(xs) and abs(xs[hi] - xc) < width:
+            hi += 1
+        reach.append(list(range(lo, hi)))
+    return reach
+
+
+def _pack(edges, box, grid, from_sender: bool) -> tuple[tuple[float, float], ...] | None:
+    """Place each edge's label in the first free column from one side (:func:`place_pair`); ``grid`` is kept.
+
+    The innermost loop of every layout search, so bisections and tests are inlined,
+    and each column's blocked ys end in an infinite one, so a bisection always lands.
+    """
+    width, top, bottom = box
+    half = width / 2 + _CHIP_SLACK
+    xs, blocked, points, middles, reach = grid
+    columns = [(starts + [math.inf], ends + [math.inf]) for starts, ends in blocked]  # the grid serves both sides
+    near = [[columns[d] for d in ds] for ds in reach]
+    order = range(len(xs)) if from_sender else range(len(xs) - 1, -1, -1)
+    inside: dict[tuple[float, float], list] = {}  # per x-range: the columns strictly within it, in order
+    left, right = bisect.bisect_left, bisect.bisect_right
     anchors = []
-    order = list(range(count)) if from_sender else list(range(count - 1, -1, -1))
     for e, (x0, y0, x1, y1) in enumerate(edges):
-        for c in order:
-            xc = xs[c]
-            if not x0 + 1 < xc < x1 - 1:
-                continue
-            y = y0 + (y1 - y0) * (xc - x0) / (x1 - x0)
+        if (x0, x1) not in inside:
+            inside[x0, x1] = [(c, xs[c], xs[c] - x0, *columns[c], near[c]) for c in order if x0 + 1 < xs[c] < x1 - 1]
+        rise, run = y1 - y0, x1 - x0
+        for c, xc, along, starts, ends, touching in inside[x0, x1]:
+            y = y0 + rise * along / run
             lo, hi = y + top, y + bottom
-            starts, ends = columns[c]
-            i = bisect.bisect_left(ends, lo)  # first blocked interval ending after lo
-            if i < len(starts) and starts[i] < hi:
+            if starts[left(ends, lo)] < hi:  # the first blocked interval ending after lo
                 continue
-            if middles and _others_between(middles[c], lo, hi, points[e], xc, width / 2 + _CHIP_SLACK):
-                continue
-            for d in reach[c]:
-                _insert(*columns[d], lo, hi)
+            if middles:  # another line's middle under the label (its own line's may be)
+                ys = middles[c]
+                count = left(ys, hi) - right(ys, lo)
+                if count and abs(points[e][0] - xc) < half and lo < points[e][1] < hi:
+                    count -= 1
+                if count:
+                    continue
+            for starts, ends in touching:  # _insert, inlined
+                i, j = left(ends, lo), right(starts, hi)
+                if i == j:
+                    starts.insert(i, lo)
+                    ends.insert(i, hi)
+                else:
+                    starts[i:j] = [min(lo, starts[i])]
+                    ends[i:j] = [max(hi, ends[j - 1])]
             anchors.append((xc, y))
             break
         else:
@@ -187,8 +245,11 @@ def attempt(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty):
     """
     edges, obstacles, lines = pair_problem(n_s, n_r, n_max, box, shared, level, dy, gap, sender_texts, ty)
     reach = R + 2 * PAD + box[0] / 2  # a label keeps clear of the circles at both ends
+    grid = _grid(box, obstacles, reach, gap - reach, lines)
+    if grid is None:
+        return None
     for from_sender in (True, False):  # each packs some shapes tighter
-        found = place_pair(edges, box, obstacles, reach, gap - reach, from_sender, lines)
+        found = _pack(edges, box, grid, from_sender)
         if found is not None:
             return found
     return None
@@ -214,15 +275,29 @@ def solve_pair(
     args = (n_s, n_r, n_max, box, shared, level, dy)
     # Whether labels fit is not monotonic in the gap (a wider gap moves every
     # crossing), so scan upward in coarse steps, then refine below the first fit.
-    gap, limit = min_pair_gap(box), min(max_gap, 40 * box[0])
-    while gap <= limit:
-        found = attempt(*args, gap, sender_texts, ty)
-        if found is not None:
-            for finer in (gap - 2 * GAP_STEP, gap - GAP_STEP):
-                if finer >= min_pair_gap(box):
-                    got = attempt(*args, finer, sender_texts, ty)
-                    if got is not None:
-                        return finer, got
-            return gap, found
-        gap += 3 * GAP_STEP
-    return None
+    # The scan is shared by every max_gap (layer pairs of one shape get different ones).
+    scan = _scan(*args, sender_texts, ty)
+    limit = min(max_gap, 40 * box[0])
+    while scan[1] is None and scan[0] <= limit:
+        found = attempt(*args, scan[0], sender_texts, ty)
+        if found is None:
+            scan[0] += 3 * GAP_STEP
+        else:
+            scan[1] = _refine(args, scan[0], found, sender_texts, ty)
+    return scan[1] if scan[1] is not None and scan[0] <= limit else None
+
+
+@lru_cache(maxsize=4096)
+def _scan(n_s, n_r, n_max, box, shared, level, dy, sender_texts, ty) -> list:
+    """A layer pair's gap scan so far: [the coarse gap tried next or found, (gap, anchors) once found]."""
+    return [min_pair_gap(box), None]
+
+
+def _refine(args: tuple, gap: float, found, sender_texts: bool, ty: TextSizes):
+    """(gap, anchors) at the narrowest of ``gap`` (where labels fit) and the two finer steps below it."""
+    for finer in (gap - 2 * GAP_STEP, gap - GAP_STEP):
+        if finer >= min_pair_gap(args[3]):
+            got = attempt(*args, finer, sender_texts, ty)
+            if got is not None:
+                return finer, got
+    return gap, found

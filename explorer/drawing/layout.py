@@ -226,16 +226,24 @@ def _best_layout(sizes, nm, shared, level, limit: float, ty: TextSizes) -> Layou
         tried[dy] = (_NO_FIT,)
         if fixed_height + (n_max - 1) * dy > limit * ty.fit[1]:
             return
-        gaps = _pair_gaps(sizes, boxes, floor, shared, level, dy, limit * ty.fit[0] - fixed_width, ty)
+        best = min(v[0] for v in tried.values())
+        args = (sizes, nm, shared, level, dy)
+        gaps = _pair_gaps(
+            sizes,
+            boxes,
+            floor,
+            shared,
+            level,
+            dy,
+            limit * ty.fit[0] - fixed_width,
+            ty,
+            lambda so_far: _ruled_out(*args, so_far, floor, limit, best, ty),
+        )
         if gaps is None:
             return
         lay = _assemble(sizes, nm, shared, level, dy, gaps, ty)
-        shrink = _shrink(lay)
-        # fit 1:1 if possible, and then prefer an airy spacing near 130 px; else the least
-        # shrinking (in steps of 5%), and of those the flattest: screens are wide
-        key = (1.0, abs(dy - 130.0)) if shrink <= 1.0 else (1.0 + round(shrink * 20) / 20, lay.height)
-        if shrink <= limit:
-            tried[dy] = (key, lay, gaps)
+        if _shrink(lay) <= limit:
+            tried[dy] = (_key(dy, lay), lay, gaps)
 
     if n_max == 1:
         evaluate(dy_min)
@@ -254,26 +262,54 @@ def _best_layout(sizes, nm, shared, level, limit: float, ty: TextSizes) -> Layou
     options = [v for v in tried.values() if v[0] != _NO_FIT]
     if not options:
         return None
-    _key, lay, gaps = min(options, key=lambda v: v[0])
+    _score, lay, gaps = min(options, key=lambda v: v[0])
     # a room is the most the panel has, not a size to fill: spreading out would only shrink the text
     return lay if limit == 1.0 else _widen(sizes, nm, shared, level, lay, gaps, boxes, ty)
 
 
-def _pair_gaps(sizes, boxes, floor, shared, level, dy: float, width_left: float, ty: TextSizes) -> list | None:
+def _key(dy: float, lay: Layout) -> tuple[float, float]:
+    """How good a layout at neuron spacing ``dy`` is, the lowest best; no lower for wider gaps.
+
+    Fit 1:1 if possible, and then prefer an airy spacing near 130 px; else the least
+    shrinking (in steps of 5%), and of those the flattest: screens are wide.
+    """
+    shrink = _shrink(lay)
+    return (1.0, abs(dy - 130.0)) if shrink <= 1.0 else (1.0 + round(shrink * 20) / 20, lay.height)
+
+
+def _ruled_out(sizes, nm, shared, level, dy, gaps, floor, limit, best, ty: TextSizes) -> bool:
+    """Whether spacing ``dy`` can neither fit ``limit`` nor beat ``best``, given ``gaps`` (None: not solved yet).
+
+    The layout with the unsolved gaps at their ``floor`` is as tall as any (the
+    height is not the gaps') and no wider, so it bounds the shrink and the key.
+    """
+    lower = [(least, ()) if got is None else (got[0], ()) for got, least in zip(gaps, floor)]
+    lay = _assemble(sizes, nm, shared, level, dy, lower, ty)
+    return _shrink(lay) > limit or _key(dy, lay) > best
+
+
+def _pair_gaps(sizes, boxes, floor, shared, level, dy: float, width_left: float, ty: TextSizes, stop) -> list | None:
     """(gap, anchors) of each layer pair at neuron spacing ``dy``, the narrowest that fits; or None.
 
     The gaps may take ``width_left`` in all, each leaving the ones after it
-    at least their ``floor``.
+    at least their ``floor``.  None as soon as ``stop(gaps, None where not
+    yet solved)``: solving gaps is the whole cost of a layout, and most
+    spacings tried lose.
     """
     n_max = max(sizes)
-    gaps: list = []
-    for l, box in enumerate(boxes):
-        room = width_left - sum(g for g, _ in gaps) - sum(floor[l + 1 :])
+    # with no gap's room hanging on another's, what may widen the most first (one solve serves alike pairs)
+    same = [(sizes[l], sizes[l + 1], box, l > 0) for l, box in enumerate(boxes)]
+    order = sorted(range(len(boxes)), key=lambda l: -boxes[l][0] * same.count(same[l]) if width_left == math.inf else 0)
+    gaps: list = [None] * len(boxes)
+    for l in order:
+        if stop(gaps):
+            return None
+        room = width_left if width_left == math.inf else width_left - sum(g for g, _ in gaps[:l]) - sum(floor[l + 1 :])
         got = solve_pair(
             sizes[l],
             sizes[l + 1],
             n_max,
-            box,
+            boxes[l],
             shared,
             level,
             dy,
@@ -283,7 +319,7 @@ def _pair_gaps(sizes, boxes, floor, shared, level, dy: float, width_left: float,
         )
         if got is None:
             return None
-        gaps.append(got)
+        gaps[l] = got
     return gaps
 
 

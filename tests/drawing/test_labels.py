@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from explorer.drawing import labels
 from explorer.drawing.labels import (
     GAP_STEP,
     _insert,
+    _reach,
     attempt,
     column_of,
     midpoint,
@@ -16,7 +20,7 @@ from explorer.drawing.labels import (
     solve_pair,
     unit_x,
 )
-from explorer.drawing.sizes import label_size, text_sizes
+from explorer.drawing.sizes import PAD, R, label_size, text_sizes
 
 TY = text_sizes(1.0)
 
@@ -119,3 +123,50 @@ def test_a_gap_wider_than_allowed_is_no_answer():
     box = label_size("w64", "full", TY)
     gap, _ = solve_pair(8, 8, 8, box, True, "full", 60.0, True, TY)
     assert solve_pair(8, 8, 8, box, True, "full", 60.0, True, TY, max_gap=gap - 3 * GAP_STEP) is None
+
+
+def test_a_gap_scan_shared_by_every_room_answers_as_a_fresh_one():
+    box = label_size("w64", "full", TY)
+    args = (8, 8, 8, box, True, "full", 60.0, True, TY)
+    labels.solve_pair.cache_clear()
+    labels._scan.cache_clear()
+    fresh = solve_pair(*args)
+    labels.solve_pair.cache_clear()
+    labels._scan.cache_clear()
+    # asked with too little room first, the scan stops early; with more it goes on from there
+    assert solve_pair(*args, max_gap=min_pair_gap(box) + GAP_STEP) is None
+    assert solve_pair(*args, max_gap=fresh[0] + 4 * GAP_STEP) == fresh
+    assert solve_pair(*args, max_gap=fresh[0] - 3 * GAP_STEP) is None
+    assert solve_pair(*args) == fresh
+
+
+def test_a_grid_is_reused_only_for_the_same_problem():
+    box = label_size("w64", "full", TY)
+    gap, anchors = solve_pair(4, 3, 4, box, False, "full", 90.0, True, TY)
+    edges, obstacles, lines = pair_problem(4, 3, 4, box, False, "full", 90.0, gap, True, TY)
+    reach = R + 2 * PAD + box[0] / 2  # as attempt leaves clear of the circles
+    lo, hi = reach, gap - reach
+    wall = [(0.0, -1000.0, gap, 1000.0)]
+
+    def fresh(*args):
+        labels._last_grid = (None, None)
+        return place_pair(*args)
+
+    calls = [
+        (edges, box, obstacles, lo, hi, True, lines),
+        (edges[:5], box, obstacles, lo, hi, False, lines),  # the same grid, other edges and side
+        (edges, box, obstacles + wall, lo, hi, True, lines),  # another grid, with no room at all
+        (edges, box, obstacles, lo, hi, True, None),
+        (edges, box, obstacles, lo, hi, True, lines),
+    ]
+    answers = [place_pair(*call) for call in calls]
+    assert answers == [fresh(*call) for call in calls]
+    assert answers[0] == answers[4] == anchors and answers[2] is None
+
+
+def test_a_columns_reach_is_every_column_its_label_box_overlaps():
+    rng = random.Random(3)
+    for _ in range(50):
+        count, span, width = rng.randint(1, 40), rng.uniform(0.0, 600.0), rng.uniform(5.0, 150.0)
+        xs = [30.0] if count == 1 else [30.0 + span * c / (count - 1) for c in range(count)]
+        assert _reach(xs, width) == [[d for d, xd in enumerate(xs) if abs(xd - xc) < width] for xc in xs]

@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pytest
 
+from explorer.drawing import layout as layout_module
 from explorer.drawing.diagram import render
 from explorer.drawing.layout import layout, with_labels_for
 from explorer.drawing.sizes import (
@@ -263,3 +264,16 @@ def test_two_hidden_layers_of_four_in_the_presenter(sizes):
     """Three layer gaps do not fit 14 px text across 1100 px: about 11 px there, 12 on the classroom page."""
     assert _smallest_in_room(sizes, "shared") >= 10.5
     assert _smallest_in_room(sizes, "shared", CLASSROOM_ROOM) >= 12.0
+
+
+@pytest.mark.parametrize("sizes", [(3, 4, 2), (8, 8, 8, 8), (16, 16, 16)])
+@pytest.mark.parametrize(
+    ("scale", "detail", "room"), [(1.0, "full", None), (PRESENTER_SCALE, "compact", PRESENTER_ROOM)]
+)
+def test_spacings_ruled_out_early_change_no_layout(sizes, scale, detail, room, monkeypatch):
+    # every spacing solved in full, as the search did before it ruled any out, finds the same layout
+    for mode in ("shared", "per-neuron"):
+        searched = layout.__wrapped__(sizes, mode, scale, detail, room)
+        monkeypatch.setattr(layout_module, "_ruled_out", lambda *args: False)
+        assert layout.__wrapped__(sizes, mode, scale, detail, room) == searched
+        monkeypatch.undo()
