@@ -36,7 +36,7 @@ from explorer.engine.network import Network
 from .layout import Layout, layout, with_labels_for
 from .marks import legend, px
 from .parts import Scene, bias_links, bias_units, error_links, error_nodes, neurons, scene, weight_links
-from .sizes import CHAR_WIDTH, CURRENT, LEVELS, MARGIN
+from .sizes import CHAR_WIDTH, CURRENT, LEVELS, MARGIN, PRESENTER_ROOM
 
 _EMPTY: Mapping[str, float] = MappingProxyType({})
 
@@ -117,10 +117,24 @@ def render(
 
 def _laid_out(network: Network, scale: float, detail: str, room, highlight: tuple) -> Layout:
     """The shape's layout; at level CURRENT, with anchors for the labels of the connections highlighted."""
-    lay = layout(network.sizes, network.bias_mode, scale, detail, room)
+    lay = _room_layout(network.sizes, network.bias_mode, scale, detail, room)
     if lay.level == CURRENT:
         lay = with_labels_for(lay, network.sizes, network.bias_mode, frozenset(highlight))
     return lay
+
+
+def _room_layout(sizes: tuple[int, ...], bias_mode: str, scale: float, detail: str, room) -> Layout:
+    """Laid out for ``room``, or for the presenter's usual room if that one shows larger in it.
+
+    A room a little narrower than the usual one (1024 x 768) has the compact labels no room at
+    1:1 and would get the current step's only, in a wide low layout that shrinks more than the
+    usual one does; both are cached, so trying the two costs nothing after the first time.
+    """
+    if room is None:
+        return layout(sizes, bias_mode, scale, detail, room)
+    room = (float(room[0]), float(room[1]))
+    laid = [layout(sizes, bias_mode, scale, detail, r) for r in dict.fromkeys((room, PRESENTER_ROOM))]
+    return max(laid, key=lambda lay: min(room[0] / lay.width, room[1] / lay.height))
 
 
 # ------------------------------------------------------- legend and the rest

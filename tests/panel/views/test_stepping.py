@@ -441,3 +441,41 @@ def test_a_softmax_iteration_steps_through_with_its_formulas_and_diagram(present
 
     assert number(s.walk.value("out_o3")) in panel.stepping.diagram.value  # the softmax out on its neuron
     panel.close()
+
+
+def _view_box(svg: str) -> tuple[float, float]:
+    width, height = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups()
+    return float(width), float(height)
+
+
+def test_the_diagram_is_laid_out_for_the_room_the_page_reports_and_redrawn_once(presenter):
+    st = presenter.stepping
+    drawn = []
+    st.diagram.observe(lambda change: drawn.append(change["new"]), names="value")
+    usual = _view_box(st.diagram.value)  # no room reported yet: the usual 1280 x 720 room's layout
+    st.fit.room = [1100, 280]  # JupyterLab's notebook panel at 1280 x 720: lower than the usual room
+    assert len(drawn) == 1
+    low = _view_box(drawn[0])
+    assert low[1] < usual[1] and low[0] / low[1] > usual[0] / usual[1]  # lower and wider, to fill it
+    assert min(1100 / low[0], 280 / low[1]) > min(1100 / usual[0], 280 / usual[1])  # larger text in it
+    st.fit.room = (1100, 280)  # the same room again (as the page's JSON list or a tuple): no redraw
+    assert len(drawn) == 1
+    st.next_button.click()  # a step keeps the room
+    assert _view_box(drawn[-1]) == low
+
+
+def test_a_reported_room_redraws_nothing_at_a_text_size_not_laid_out_for_one(presenter):
+    st = presenter.stepping
+    st.text_size.value = "larger"
+    drawn = []
+    st.diagram.observe(lambda change: drawn.append(change["new"]), names="value")
+    st.fit.room = (1100, 280)
+    assert drawn == []
+
+
+def test_a_room_narrower_than_the_usual_keeps_the_usual_layout_when_it_shows_larger():
+    """At 1024 x 768 (about 1000 x 460) the compact labels need more width than there is at 1:1."""
+    presenter = Explorer(layout="presenter")
+    usual = _view_box(presenter.stepping.diagram.value)
+    presenter.stepping.fit.room = (1000, 460)
+    assert _view_box(presenter.stepping.diagram.value) == usual
