@@ -36,7 +36,7 @@ from explorer.engine.network import Network
 from .layout import Layout, layout, with_labels_for
 from .marks import legend, px
 from .parts import Scene, bias_links, bias_units, error_links, error_nodes, neurons, scene, weight_links
-from .sizes import CHAR_WIDTH, CURRENT, LEVELS, MARGIN, PRESENTER_ROOM
+from .sizes import CHAR_WIDTH, CURRENT, LEVELS, MARGIN, PRESENTER_FLOOR, PRESENTER_ROOM
 
 _EMPTY: Mapping[str, float] = MappingProxyType({})
 
@@ -124,17 +124,24 @@ def _laid_out(network: Network, scale: float, detail: str, room, highlight: tupl
 
 
 def _room_layout(sizes: tuple[int, ...], bias_mode: str, scale: float, detail: str, room) -> Layout:
-    """Laid out for ``room``, or for the presenter's usual room if that one shows larger in it.
+    """Laid out for ``room``, unless the presenter's usual layout reads well enough there.
 
-    A room a little narrower than the usual one (1024 x 768) has the compact labels no room at
-    1:1 and would get the current step's only, in a wide low layout that shrinks more than the
-    usual one does; both are cached, so trying the two costs nothing after the first time.
+    The usual layout (for :data:`PRESENTER_ROOM`) is kept where its smallest text, scaled to
+    ``room``, is :data:`PRESENTER_FLOOR` px or more, or larger than the layout for ``room``
+    makes it: a room a little smaller than the usual one would otherwise lose the labels of
+    every step but the current one for no gain.  Both are cached per shape and room.
     """
+    usual = layout(sizes, bias_mode, scale, detail, PRESENTER_ROOM if room is not None else None)
     if room is None:
-        return layout(sizes, bias_mode, scale, detail, room)
+        return usual
     room = (float(room[0]), float(room[1]))
-    laid = [layout(sizes, bias_mode, scale, detail, r) for r in dict.fromkeys((room, PRESENTER_ROOM))]
-    return max(laid, key=lambda lay: min(room[0] / lay.width, room[1] / lay.height))
+
+    def text(lay: Layout) -> float:  # the values' px, the smallest text, once scaled to the room
+        return lay.ty.val * min(room[0] / lay.width, room[1] / lay.height)
+
+    if text(usual) >= PRESENTER_FLOOR:
+        return usual
+    return max((usual, layout(sizes, bias_mode, scale, detail, room)), key=text)
 
 
 # ------------------------------------------------------- legend and the rest

@@ -53,6 +53,8 @@ LEVEL_LIMIT = {"full": 1.35, "compact": 2.2, "names": math.inf}  # largest accep
 PRESENTER_SCREEN = (1280, 720)
 PRESENTER_ROOM = (1100.0, 414.0)
 PRESENTER_TEXT = 14.4
+#: The smallest diagram text a class reads comfortably on a projector, in CSS px.
+PRESENTER_FLOOR = 14.0
 PRESENTER_SCALE = round(PRESENTER_TEXT / FONT_SIZES["bp-val"], 3)
 #: A layout that labels only the current step's connections is as low as its texts allow: the
 #: bias row just clears the top neurons, the margins are a few px (see layout._bare_layout).

@@ -479,3 +479,15 @@ def test_a_room_narrower_than_the_usual_keeps_the_usual_layout_when_it_shows_lar
     usual = _view_box(presenter.stepping.diagram.value)
     presenter.stepping.fit.room = (1000, 460)
     assert _view_box(presenter.stepping.diagram.value) == usual
+
+
+def test_a_room_where_the_usual_layout_reads_at_the_floor_keeps_it_and_all_its_labels():
+    """The classroom page at 1280 x 720 (about 1250 x 414, reported as 1240 x 400): the usual
+    layout reads 14.3 px there; laid out for that room it would read larger with only the
+    current step's labels, which is not worth the labels lost."""
+    presenter = Explorer(layout="presenter")
+    presenter.stepping.next_button.click()
+    usual = presenter.stepping.diagram.value
+    presenter.stepping.fit.room = (1240, 400)
+    assert presenter.stepping.diagram.value == usual
+    assert len(re.findall(r'data-for="(\w+)"', usual)) == 8  # the seed's w1-w8, each labelled
