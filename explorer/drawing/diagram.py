@@ -112,7 +112,7 @@ def render(
     bias_lines, bias_labels = bias_links(s)
     edges = [*weight_lines, *bias_lines, *error_links(s)]
     nodes = [*bias_units(s), *neurons(s), *error_nodes(s)]
-    return _svg(s, edges, nodes, [*weight_labels, *bias_labels], notice, width)
+    return _svg(s, edges, nodes, [*weight_labels, *bias_labels], notice, width, room)
 
 
 def _laid_out(network: Network, scale: float, detail: str, room, highlight: tuple) -> Layout:
@@ -144,6 +144,10 @@ def _room_layout(sizes: tuple[int, ...], bias_mode: str, scale: float, detail: s
     return max((usual, layout(sizes, bias_mode, scale, detail, room)), key=text)
 
 
+def _room_attribute(room) -> str:
+    return "" if room is None else f' data-room="{float(room[0]):g} {float(room[1]):g}"'
+
+
 # ------------------------------------------------------- legend and the rest
 def _captions(lay: Layout) -> str:
     """The layers' names along the bottom."""
@@ -168,8 +172,12 @@ def _notice(lay: Layout, notice: str) -> str:
     )
 
 
-def _svg(s: Scene, edges: list[str], nodes: list[str], labels: list[str], notice: str, width: int | None) -> str:
-    """The whole ``<svg>``: title, style, background, then lines, nodes and labels, legend on top."""
+def _svg(s: Scene, edges: list[str], nodes: list[str], labels: list[str], notice: str, width: int | None, room) -> str:
+    """The whole ``<svg>``: title, style, background, then lines, nodes and labels, legend on top.
+
+    Drawn for a ``room``, it says which (``data-room="1100 260"``): a page that measured the
+    room can tell when the diagram drawn for it has arrived.
+    """
     lay, p = s.lay, s.prefix
     max_width = lay.width if width is None else int(width)
     height = lay.height + (round(_NOTICE_H * lay.ty.scale) if notice else 0)
@@ -178,7 +186,7 @@ def _svg(s: Scene, edges: list[str], nodes: list[str], labels: list[str], notice
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="bp-diagram" id="{p}diagram" '
             f'viewBox="0 0 {lay.width} {height}" width="100%" style="max-width:{max_width}px" '
-            f'role="img" aria-labelledby="{p}diagram-title">',
+            f'role="img" aria-labelledby="{p}diagram-title"{_room_attribute(room)}>',
             f'<title id="{p}diagram-title">Network {shape}: neurons, weights and errors'
             f"{'. ' + escape(notice) if notice else ''}</title>",
             "<style>",

@@ -454,7 +454,7 @@ def test_the_diagram_is_laid_out_for_the_room_the_page_reports_and_redrawn_once(
     st.diagram.observe(lambda change: drawn.append(change["new"]), names="value")
     usual = _view_box(st.diagram.value)  # no room reported yet: the usual 1280 x 720 room's layout
     st.fit.room = [1100, 280]  # JupyterLab's notebook panel at 1280 x 720: lower than the usual room
-    assert len(drawn) == 1
+    assert len(drawn) == 1 and 'data-room="1100 280"' in drawn[0]  # which the page waits for
     low = _view_box(drawn[0])
     assert low[1] < usual[1] and low[0] / low[1] > usual[0] / usual[1]  # lower and wider, to fill it
     assert min(1100 / low[0], 280 / low[1]) > min(1100 / usual[0], 280 / usual[1])  # larger text in it
@@ -489,5 +489,6 @@ def test_a_room_where_the_usual_layout_reads_at_the_floor_keeps_it_and_all_its_l
     presenter.stepping.next_button.click()
     usual = presenter.stepping.diagram.value
     presenter.stepping.fit.room = (1240, 400)
-    assert presenter.stepping.diagram.value == usual
-    assert len(re.findall(r'data-for="(\w+)"', usual)) == 8  # the seed's w1-w8, each labelled
+    shown = presenter.stepping.diagram.value
+    assert _view_box(shown) == _view_box(usual) and 'data-room="1240 400"' in shown
+    assert len(re.findall(r'data-for="(\w+)"', shown)) == 8  # the seed's w1-w8, each labelled
