@@ -36,7 +36,7 @@ from explorer.engine.network import Network
 from .layout import Layout, layout, with_labels_for
 from .marks import legend, px
 from .parts import Scene, bias_links, bias_units, error_links, error_nodes, neurons, scene, weight_links
-from .sizes import CHAR_WIDTH, CURRENT, LEVELS, MARGIN
+from .sizes import CHAR_WIDTH, CURRENT, LEVELS, MARGIN, PRESENTER_FLOOR, PRESENTER_ROOM
 
 _EMPTY: Mapping[str, float] = MappingProxyType({})
 
@@ -112,15 +112,40 @@ def render(
     bias_lines, bias_labels = bias_links(s)
     edges = [*weight_lines, *bias_lines, *error_links(s)]
     nodes = [*bias_units(s), *neurons(s), *error_nodes(s)]
-    return _svg(s, edges, nodes, [*weight_labels, *bias_labels], notice, width)
+    return _svg(s, edges, nodes, [*weight_labels, *bias_labels], notice, width, room)
 
 
 def _laid_out(network: Network, scale: float, detail: str, room, highlight: tuple) -> Layout:
     """The shape's layout; at level CURRENT, with anchors for the labels of the connections highlighted."""
-    lay = layout(network.sizes, network.bias_mode, scale, detail, room)
+    lay = _room_layout(network.sizes, network.bias_mode, scale, detail, room)
     if lay.level == CURRENT:
         lay = with_labels_for(lay, network.sizes, network.bias_mode, frozenset(highlight))
     return lay
+
+
+def _room_layout(sizes: tuple[int, ...], bias_mode: str, scale: float, detail: str, room) -> Layout:
+    """Laid out for ``room``, unless the presenter's usual layout reads well enough there.
+
+    The usual layout (for :data:`PRESENTER_ROOM`) is kept where its smallest text, scaled to
+    ``room``, is :data:`PRESENTER_FLOOR` px or more, or larger than the layout for ``room``
+    makes it: a room a little smaller than the usual one would otherwise lose the labels of
+    every step but the current one for no gain.  Both are cached per shape and room.
+    """
+    usual = layout(sizes, bias_mode, scale, detail, PRESENTER_ROOM if room is not None else None)
+    if room is None:
+        return usual
+    room = (float(room[0]), float(room[1]))
+
+    def text(lay: Layout) -> float:  # the values' px, the smallest text, once scaled to the room
+        return lay.ty.val * min(room[0] / lay.width, room[1] / lay.height)
+
+    if text(usual) >= PRESENTER_FLOOR:
+        return usual
+    return max((usual, layout(sizes, bias_mode, scale, detail, room)), key=text)
+
+
+def _room_attribute(room) -> str:
+    return "" if room is None else f' data-room="{float(room[0]):g} {float(room[1]):g}"'
 
 
 # ------------------------------------------------------- legend and the rest
@@ -147,8 +172,12 @@ def _notice(lay: Layout, notice: str) -> str:
     )
 
 
-def _svg(s: Scene, edges: list[str], nodes: list[str], labels: list[str], notice: str, width: int | None) -> str:
-    """The whole ``<svg>``: title, style, background, then lines, nodes and labels, legend on top."""
+def _svg(s: Scene, edges: list[str], nodes: list[str], labels: list[str], notice: str, width: int | None, room) -> str:
+    """The whole ``<svg>``: title, style, background, then lines, nodes and labels, legend on top.
+
+    Drawn for a ``room``, it says which (``data-room="1100 260"``): a page that measured the
+    room can tell when the diagram drawn for it has arrived.
+    """
     lay, p = s.lay, s.prefix
     max_width = lay.width if width is None else int(width)
     height = lay.height + (round(_NOTICE_H * lay.ty.scale) if notice else 0)
@@ -157,7 +186,7 @@ def _svg(s: Scene, edges: list[str], nodes: list[str], labels: list[str], notice
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="bp-diagram" id="{p}diagram" '
             f'viewBox="0 0 {lay.width} {height}" width="100%" style="max-width:{max_width}px" '
-            f'role="img" aria-labelledby="{p}diagram-title">',
+            f'role="img" aria-labelledby="{p}diagram-title"{_room_attribute(room)}>',
             f'<title id="{p}diagram-title">Network {shape}: neurons, weights and errors'
             f"{'. ' + escape(notice) if notice else ''}</title>",
             "<style>",

@@ -50,9 +50,13 @@ LEVEL_LIMIT = {"full": 1.35, "compact": 2.2, "names": math.inf}  # largest accep
 #: presenter.css leaves it about 1100 x 414 CSS px: laid out in that room at text
 #: :data:`PRESENTER_SCALE`, the smallest text (values, captions, the legend) reads
 #: :data:`PRESENTER_TEXT` px once the SVG is scaled to the room, a margin over the 14 px floor.
+#: Once the page has measured the diagram's box, a room that reads better there takes its place
+#: (``diagram._room_layout``).
 PRESENTER_SCREEN = (1280, 720)
 PRESENTER_ROOM = (1100.0, 414.0)
 PRESENTER_TEXT = 14.4
+#: The smallest diagram text a class reads comfortably on a projector, in CSS px.
+PRESENTER_FLOOR = 14.0
 PRESENTER_SCALE = round(PRESENTER_TEXT / FONT_SIZES["bp-val"], 3)
 #: A layout that labels only the current step's connections is as low as its texts allow: the
 #: bias row just clears the top neurons, the margins are a few px (see layout._bare_layout).

@@ -23,7 +23,6 @@ import ipywidgets as widgets
 from explorer.lesson.session import Session
 
 from .controls import KeyboardPassage
-from .fit import Fit
 from .messages import Messages
 from .views.architecture import ArchitectureView
 from .views.curve import CurveView
@@ -259,7 +258,7 @@ def presenter(v: Views) -> Arrangement:
     # one screen's height; an error's details below it never squeeze the diagram
     main = widgets.VBox([st.diagram_box, _stepbar(st), lower])
     main.add_class("bp-main")
-    children = [_style(), KeyboardPassage(), st.presenter_keys, Fit(), main, v.messages.details]
+    children = [_style(), KeyboardPassage(), st.presenter_keys, st.fit, main, v.messages.details]
     return Arrangement(children, more=more)
 
 

@@ -42,6 +42,7 @@ import pytest
 from playwright.sync_api import expect
 
 from explorer.drawing.axes import TEXT_PT
+from explorer.panel.fit import ROOM_STEP
 
 from . import helpers
 
@@ -61,6 +62,18 @@ SEED_KINDS = ("seed", "quiz", "iteration", "xor")
 SCREENSHOTS_PER_KIND = 3  # of each kind of failing state per client and size: enough to see it
 # states screenshotted even when they pass: the layout is also checked by looking
 LOOKED_AT = {"seed-step16", "quiz-wrong-answer", "section-Problem", "xor-step1", "four-first", "four-middle"}
+
+_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+# The diagram is drawn for the room it was laid out for (data-room); the box's size, in the steps
+# fit.js reports it in, is the room it is in.  Measured before the two agree, a state would show
+# the layout of the size measured before it.
+_LAID_OUT = """(step) => {
+    const box = document.querySelector('.bp-panel .bp-diagram-box');
+    const svg = box && box.querySelector('svg.bp-diagram');
+    if (!svg || !svg.dataset.room) return true;  // a text size not laid out for a room
+    const room = [box.clientWidth, box.clientHeight].map((v) => Math.floor(v / step) * step).join(' ');
+    return svg.dataset.room === room;
+}"""
 
 # Click a button of the panel by its text without scrolling it into view, as a clicker would not.
 _PRESS = """([name, nth]) => {
@@ -108,7 +121,10 @@ class Audit:
 
     def settle(self) -> None:
         # two frames: the resize observers have run and the page has laid out again
-        self.page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        self.page.evaluate(_FRAMES)
+        # then the diagram laid out for the box it is in, once the page has reported it (fit.js)
+        self.page.wait_for_function(_LAID_OUT, arg=ROOM_STEP, timeout=20_000)
+        self.page.evaluate(_FRAMES)
 
     def measure(self, state: str, kind: str, *, quiz: bool = False, section: str | None = None) -> None:
         for width, height in VIEWPORTS:

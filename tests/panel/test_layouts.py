@@ -40,6 +40,7 @@ def test_every_control_is_in_the_presenter_once(presenter):
         presenter.stepping.iteration_field,
         presenter.stepping.text_size,
         presenter.stepping.presenter_keys,
+        presenter.stepping.fit,  # the diagram is laid out for the room it measures
         presenter.message,
     ):
         assert everything.count(widget) == 1, widget

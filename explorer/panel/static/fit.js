@@ -30,11 +30,33 @@ function viewHeight(panel, scroller) {
   return offset >= 0 && offset < 60 ? height - offset : height;
 }
 
-function render({ el }) {
+// The diagram's box, reported to the kernel (Fit.room) once a resize has settled for this long.
+const ROOM_SETTLE_MS = 150;
+
+// The diagram's box in whole steps, rounded down; null while it is not shown (no size).
+function measureRoom(box, step) {
+  const width = Math.floor(box.clientWidth / step) * step;
+  const height = Math.floor(box.clientHeight / step) * step;
+  return width > 0 && height > 0 ? [width, height] : null;
+}
+
+function render({ model, el }) {
   let panel = null, scroller = null, resize = null, typeset = null;
+  // the box's size comes from the style sheet alone, never from the SVG in it: a diagram
+  // redrawn for its room leaves the room as it was, and nothing is reported again
+  let diagramBox = null, settle = 0;
+  const reportRoom = () => {
+    const room = diagramBox && measureRoom(diagramBox, model.get("room_step"));
+    const last = model.get("room");
+    if (!room || (last.length === 2 && last[0] === room[0] && last[1] === room[1])) return;
+    model.set("room", room);
+    model.save_changes();
+  };
   const update = () => {
     panel.style.setProperty("--bp-view-h", `${Math.floor(viewHeight(panel, scroller))}px`);
     fitFormula(panel);
+    clearTimeout(settle);
+    settle = setTimeout(reportRoom, ROOM_SETTLE_MS);
   };
   // MathJax typesets after the formula's HTML arrives: fit once its glyphs are in
   let pending = 0;
@@ -48,9 +70,11 @@ function render({ el }) {
     const box = panel && panel.querySelector(".bp-equation");
     if (!box) { frame = requestAnimationFrame(attach); return; }  // not on the page yet
     scroller = panel.closest(".jp-WindowedPanel-outer");
+    diagramBox = panel.querySelector(".bp-diagram-box");
     resize = new ResizeObserver(update);
     resize.observe(scroller || document.documentElement);
     resize.observe(box);
+    if (diagramBox) resize.observe(diagramBox);
     window.addEventListener("resize", update);
     typeset = new MutationObserver(refit);
     typeset.observe(box, { childList: true, subtree: true });
@@ -60,6 +84,7 @@ function render({ el }) {
   return () => {
     cancelAnimationFrame(frame);
     cancelAnimationFrame(pending);
+    clearTimeout(settle);
     if (resize) resize.disconnect();
     if (typeset) typeset.disconnect();
     window.removeEventListener("resize", update);

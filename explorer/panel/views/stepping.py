@@ -25,6 +25,7 @@ from explorer.engine.validation import InputError
 from explorer.lesson.session import Session
 from explorer.lesson.walkthrough import PHASES
 from explorer.panel.controls import Slider
+from explorer.panel.fit import Fit
 from explorer.panel.keys import PresenterKeys
 from explorer.panel.messages import Messages
 from explorer.panel.runner import Runner
@@ -39,7 +40,8 @@ STEP_SPEEDS = {"slow (1 step/s)": 1.0, "medium (3 steps/s)": 3.0, "fast (8 steps
 #: Diagram text sizes: (text scale, label detail, whether the diagram fits the screen's height, its room).
 TEXT_SIZES = {
     "normal": (1.0, "full", False, None),
-    # laid out for the presenter's room at 1280 x 720, its smallest text 14 px or more there
+    # laid out for the presenter's room at 1280 x 720, its smallest text 14 px or more there; once
+    # the page has measured the diagram's box (Fit.room), for that room
     "large (fits a 1280 x 720 screen)": (PRESENTER_SCALE, "compact", True, PRESENTER_ROOM),
     "larger": (1.5, "compact", False, None),
     "largest": (1.8, "compact", False, None),
@@ -118,6 +120,7 @@ class SteppingView(View):
         self.iteration_message = widgets.HTML()
         self.iteration_message.add_class("bp-field-message")
         self.presenter_keys = PresenterKeys()
+        self.fit = Fit()  # shown by the presenter layout only: elsewhere no room is ever measured
         # the quiz gates these controls: Next step waits for an answer, jumps wait for the quiz to end
         self.quiz_view = QuizView(self.session, self.messages, self.runner)
         self.quiz = self.quiz_view.quiz
@@ -136,6 +139,8 @@ class SteppingView(View):
         self.play_steps.observe(self._on_play_steps, names="value")
         self.iteration_field.observe(self._on_iteration_field, names="value")
         self.text_size.observe(lambda change: self.render(), names="value")
+        # a report that repeats the room is no change: traitlets calls no observer, nothing is redrawn
+        self.fit.observe(self._on_room, names="room")
         self.presenter_keys.on_msg(self._on_key)
         # one observer redraws this view: a step, a change of the network or example, the
         # quiz's state, and a frame of a run (while training, the run's frames redraw, and
@@ -149,6 +154,17 @@ class SteppingView(View):
             self.render_position()
         else:
             self.render()
+
+    def _on_room(self, _change: dict) -> None:
+        if TEXT_SIZES[self.text_size.value][3] is not None:  # a text size laid out for a room
+            self._render_diagram()
+
+    def _room(self, room: tuple[float, float] | None) -> tuple[float, float] | None:
+        """The room a text size is laid out for: the diagram's box as measured, once it is."""
+        measured = self.fit.room
+        if room is None or len(measured) != 2:
+            return room
+        return float(measured[0]), float(measured[1])
 
     # ------------------------------------------------------------ rendering
     def render(self) -> None:
@@ -182,7 +198,7 @@ class SteppingView(View):
             text_scale=scale,
             detail=detail,
             notice=notice,
-            room=room,
+            room=self._room(room),
         )
         if fit_height:
             self.diagram_box.add_class("bp-fit-height")

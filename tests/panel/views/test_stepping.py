@@ -441,3 +441,54 @@ def test_a_softmax_iteration_steps_through_with_its_formulas_and_diagram(present
 
     assert number(s.walk.value("out_o3")) in panel.stepping.diagram.value  # the softmax out on its neuron
     panel.close()
+
+
+def _view_box(svg: str) -> tuple[float, float]:
+    width, height = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups()
+    return float(width), float(height)
+
+
+def test_the_diagram_is_laid_out_for_the_room_the_page_reports_and_redrawn_once(presenter):
+    st = presenter.stepping
+    drawn = []
+    st.diagram.observe(lambda change: drawn.append(change["new"]), names="value")
+    usual = _view_box(st.diagram.value)  # no room reported yet: the usual 1280 x 720 room's layout
+    st.fit.room = [1100, 280]  # JupyterLab's notebook panel at 1280 x 720: lower than the usual room
+    assert len(drawn) == 1 and 'data-room="1100 280"' in drawn[0]  # which the page waits for
+    low = _view_box(drawn[0])
+    assert low[1] < usual[1] and low[0] / low[1] > usual[0] / usual[1]  # lower and wider, to fill it
+    assert min(1100 / low[0], 280 / low[1]) > min(1100 / usual[0], 280 / usual[1])  # larger text in it
+    st.fit.room = (1100, 280)  # the same room again (as the page's JSON list or a tuple): no redraw
+    assert len(drawn) == 1
+    st.next_button.click()  # a step keeps the room
+    assert _view_box(drawn[-1]) == low
+
+
+def test_a_reported_room_redraws_nothing_at_a_text_size_not_laid_out_for_one(presenter):
+    st = presenter.stepping
+    st.text_size.value = "larger"
+    drawn = []
+    st.diagram.observe(lambda change: drawn.append(change["new"]), names="value")
+    st.fit.room = (1100, 280)
+    assert drawn == []
+
+
+def test_a_room_narrower_than_the_usual_keeps_the_usual_layout_when_it_shows_larger():
+    """At 1024 x 768 (about 1000 x 460) the compact labels need more width than there is at 1:1."""
+    presenter = Explorer(layout="presenter")
+    usual = _view_box(presenter.stepping.diagram.value)
+    presenter.stepping.fit.room = (1000, 460)
+    assert _view_box(presenter.stepping.diagram.value) == usual
+
+
+def test_a_room_where_the_usual_layout_reads_at_the_floor_keeps_it_and_all_its_labels():
+    """The classroom page at 1280 x 720 (about 1250 x 414, reported as 1240 x 400): the usual
+    layout reads 14.3 px there; laid out for that room it would read larger with only the
+    current step's labels, which is not worth the labels lost."""
+    presenter = Explorer(layout="presenter")
+    presenter.stepping.next_button.click()
+    usual = presenter.stepping.diagram.value
+    presenter.stepping.fit.room = (1240, 400)
+    shown = presenter.stepping.diagram.value
+    assert _view_box(shown) == _view_box(usual) and 'data-room="1240 400"' in shown
+    assert len(re.findall(r'data-for="(\w+)"', shown)) == 8  # the seed's w1-w8, each labelled
