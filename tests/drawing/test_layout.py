@@ -36,6 +36,7 @@ from explorer.engine.presets import random_data, random_network
 from explorer.lesson.walkthrough import walkthrough
 from tests.helpers.svg import (
     NS,
+    circle_boxes,
     final_state,
     gradients_only,
     groups,
@@ -66,12 +67,7 @@ def test_no_two_texts_overlap(sizes, mode, scale, detail):
         clashes = overlaps(boxes)
         assert not clashes, clashes[:3]
         # and no label covers a neuron
-        circles = []
-        for g in groups(root).values():
-            c = g.find(NS + "circle")
-            if c is not None:
-                cx, cy, r = (float(c.get(k)) for k in ("cx", "cy", "r"))
-                circles.append((g.get("data-id"), cx - r, cy - r, cx + r, cy + r, ""))
+        circles = circle_boxes(root)
         labels = [b for b in boxes if b[0].startswith(("w", "b_"))]
         assert not overlaps(labels, circles), overlaps(labels, circles)[:3]
 
@@ -232,12 +228,7 @@ def _smallest_in_room(sizes, mode, room=ROOM):
         root = parse(svg)
         boxes = text_boxes(root, SCALE)
         assert not overlaps(boxes), (index, overlaps(boxes)[:2])
-        circles = []
-        for g in groups(root).values():
-            c = g.find(NS + "circle")
-            if c is not None:
-                cx, cy, r = (float(c.get(k)) for k in ("cx", "cy", "r"))
-                circles.append((g.get("data-id"), cx - r, cy - r, cx + r, cy + r, ""))
+        circles = circle_boxes(root)
         labels = [b for b in boxes if b[0].startswith(("w", "b_"))]
         assert not overlaps(labels, circles), (index, overlaps(labels, circles)[:2])
     return smallest

@@ -21,22 +21,24 @@ def central_differences(network: Network, inputs, targets) -> tuple[list, list]:
     def error() -> float:
         return network.forward(inputs, targets).total_error
 
+    return difference_quotients(network.weights, error), difference_quotients(network.biases, error)
+
+
+def difference_quotients(arrays, error) -> list:
+    """d error() / d(every entry of ``arrays``) by central differences, each entry restored after."""
     result = []
-    for params in (network.weights, network.biases):
-        grads = []
-        for p in params:
-            g = np.zeros_like(p)
-            for index in np.ndindex(p.shape):
-                old = p[index]
-                p[index] = old + H
-                up = error()
-                p[index] = old - H
-                down = error()
-                p[index] = old
-                g[index] = (up - down) / ((old + H) - (old - H))
-            grads.append(g)
-        result.append(grads)
-    return result[0], result[1]
+    for p in arrays:
+        g = np.zeros_like(p)
+        for index in np.ndindex(p.shape):
+            old = p[index]
+            p[index] = old + H
+            up = error()
+            p[index] = old - H
+            down = error()
+            p[index] = old
+            g[index] = (up - down) / ((old + H) - (old - H))  # the step as represented, not 2H
+        result.append(g)
+    return result
 
 
 def assert_gradients_match(gradients, numerical_w, numerical_b) -> None:

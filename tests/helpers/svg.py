@@ -94,6 +94,17 @@ def text_boxes(root: ET.Element, scale: float = 1.0):
     return boxes
 
 
+def circle_boxes(root: ET.Element) -> list:
+    """Each neuron's circle as a box (owner, x0, y0, x1, y1, ""), as :func:`overlaps` takes boxes."""
+    boxes = []
+    for g in groups(root).values():
+        c = g.find(NS + "circle")
+        if c is not None:
+            cx, cy, r = (float(c.get(k)) for k in ("cx", "cy", "r"))
+            boxes.append((g.get("data-id"), cx - r, cy - r, cx + r, cy + r, ""))
+    return boxes
+
+
 def overlaps(boxes_a, boxes_b=None, same_owner_ok=True):
     """Pairs of boxes that overlap (sweep over x)."""
     items = [(b, 0) for b in boxes_a] + ([(b, 1) for b in boxes_b] if boxes_b is not None else [])

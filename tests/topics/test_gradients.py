@@ -17,7 +17,14 @@ from explorer.engine.functions import ACTIVATIONS as ACTIVATION_TABLE
 from explorer.engine.functions import ELEMENTWISE
 from explorer.engine.network import Network
 from explorer.engine.presets import random_data, random_network
-from tests.helpers.gradients import ATOL, RELU_MARGIN, RTOL, H, assert_gradients_match, central_differences
+from tests.helpers.gradients import (
+    ATOL,
+    RELU_MARGIN,
+    RTOL,
+    assert_gradients_match,
+    central_differences,
+    difference_quotients,
+)
 
 ACTIVATIONS = ELEMENTWISE  # softmax outputs: tests/topics/test_softmax_agrees.py
 KINKED = {"relu", "leaky_relu"}  # no derivative at net = 0: keep differences away from it
@@ -144,19 +151,7 @@ def seed_surrogate_gradients(network: Network, gradients, x, t, l: int):
     def surrogate() -> float:
         return float(np.sum(delta_above * (f(a @ W.T + b) @ W_above.T)))
 
-    result = []
-    for p in (W, b):
-        g = np.zeros_like(p)
-        for index in np.ndindex(p.shape):
-            old = p[index]
-            p[index] = old + H
-            up = surrogate()
-            p[index] = old - H
-            down = surrogate()
-            p[index] = old
-            g[index] = (up - down) / ((old + H) - (old - H))
-        result.append(g)
-    return result
+    return difference_quotients((W, b), surrogate)
 
 
 @FAST
