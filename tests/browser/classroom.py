@@ -236,6 +236,15 @@ def _panel(page):
     return page.locator(".bp-panel").first
 
 
+async def _until_value(field, value: str, timeout_s: float = CLICK_TIMEOUT_MS / 1000) -> None:
+    """Wait until a text field shows ``value`` (its live value, not the attribute)."""
+    deadline = time.monotonic() + timeout_s
+    while await field.input_value() != value:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the field shows {await field.input_value()!r}, not {value!r}")
+        await asyncio.sleep(0.1)
+
+
 def _w1_label(page, value: str):
     return _panel(page).locator(
         'svg.bp-diagram [data-id="w1"] text, svg.bp-diagram [data-for="w1"] text',
@@ -352,10 +361,17 @@ async def _check_isolation(pages, students: list[Student]) -> None:
         if await edit.count():  # the presenter layout: the table is one click away
             await edit.click()
         field = _panel(first).get_by_role("textbox", name="w1", exact=True)
-        await field.fill(W1_CHANGED)
-        await field.press("Enter")
+        # the table is written when it first shows: type once w1 shows its number, as a person
+        # would (on a loaded kernel the number can arrive after the field and replace what was typed)
         try:
-            await _w1_label(first, W1_CHANGED).first.wait_for(state="attached", timeout=CLICK_TIMEOUT_MS)
+            await _until_value(field, W1_SEED)
+            await field.fill(W1_CHANGED)
+            await field.press("Enter")
+        except Exception as error:
+            students[0].failure = f"the Edit table's w1 never showed {W1_SEED}: {error}"
+        try:
+            if students[0].failure is None:
+                await _w1_label(first, W1_CHANGED).first.wait_for(state="attached", timeout=CLICK_TIMEOUT_MS)
         except Exception as error:
             students[0].failure = f"w1 typed in the first page did not reach its diagram: {error}"
     await asyncio.sleep(1.0)  # a leak to other pages would arrive within this
