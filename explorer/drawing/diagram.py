@@ -36,7 +36,7 @@ from explorer.engine.network import Network
 from .layout import Layout, layout, with_labels_for
 from .marks import legend, px
 from .parts import Scene, bias_links, bias_units, error_links, error_nodes, neurons, scene, weight_links
-from .sizes import CHAR_WIDTH, CURRENT, LEVELS, MARGIN, PRESENTER_FLOOR, PRESENTER_ROOM
+from .sizes import CHAR_WIDTH, CURRENT, LEVELS, MARGIN, PRESENTER_FLOOR, PRESENTER_ROOM, SHORT_CHARS, VALUE_CHARS
 
 _EMPTY: Mapping[str, float] = MappingProxyType({})
 
@@ -131,17 +131,32 @@ def _room_layout(sizes: tuple[int, ...], bias_mode: str, scale: float, detail: s
     makes it: a room a little smaller than the usual one would otherwise lose the labels of
     every step but the current one for no gain.  Both are cached per shape and room.
     """
-    usual = layout(sizes, bias_mode, scale, detail, PRESENTER_ROOM if room is not None else None)
     if room is None:
-        return usual
+        return layout(sizes, bias_mode, scale, detail)
+    usual, chars = _values_that_fit(sizes, bias_mode, scale, detail)
     room = (float(room[0]), float(room[1]))
-
-    def text(lay: Layout) -> float:  # the values' px, the smallest text, once scaled to the room
-        return lay.ty.val * min(room[0] / lay.width, room[1] / lay.height)
-
-    if text(usual) >= PRESENTER_FLOOR:
+    if _reads(usual, room) >= PRESENTER_FLOOR:
         return usual
-    return max((usual, layout(sizes, bias_mode, scale, detail, room)), key=text)
+    return max((usual, layout(sizes, bias_mode, scale, detail, room, chars)), key=lambda lay: _reads(lay, room))
+
+
+def _reads(lay: Layout, room: tuple[float, float]) -> float:
+    """The values' px, the smallest text, once the diagram is scaled to ``room``."""
+    return lay.ty.val * min(room[0] / lay.width, room[1] / lay.height)
+
+
+def _values_that_fit(sizes: tuple[int, ...], bias_mode: str, scale: float, detail: str) -> tuple[Layout, int]:
+    """The usual layout (for :data:`PRESENTER_ROOM`) and the characters its values take.
+
+    Values are whole, unless the shape's current-step layout reads under 14 px with them (two
+    hidden layers of four): then shortened (:data:`SHORT_CHARS`, 4 significant digits), the
+    tooltips keeping them whole, in the usual room and in any other.  The seed and the shapes
+    that fit keep the textbook's nine decimals wherever they are shown.
+    """
+    whole = layout(sizes, bias_mode, scale, detail, PRESENTER_ROOM)
+    if whole.level != CURRENT or _reads(whole, PRESENTER_ROOM) >= PRESENTER_FLOOR:
+        return whole, VALUE_CHARS
+    return layout(sizes, bias_mode, scale, detail, PRESENTER_ROOM, SHORT_CHARS), SHORT_CHARS
 
 
 def _room_attribute(room) -> str:

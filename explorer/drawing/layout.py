@@ -85,19 +85,19 @@ def layout(
     scale: float = 1.0,
     detail: str = "full",
     room: tuple[float, float] | None = None,
+    chars: int = VALUE_CHARS,
 ) -> Layout:
     """The layout of a network of layer ``sizes``, its text ``scale`` times the usual.
 
-    Labels show the most of ``detail`` (``"full"``, ``"compact"``, ``"names"``)
-    that the shape can show without shrinking too far (:data:`LEVEL_LIMIT`).
-    Given a ``room`` (width, height) to fit at 1:1, no level may shrink at
-    all: a shape whose labels need more room labels only the current step's
-    connections (level :data:`CURRENT`, see :func:`with_labels_for`).
-    Cached: a shape is laid out once, whatever its values.
+    Labels show the most of ``detail`` (``"full"``, ``"compact"``, ``"names"``) that the shape
+    can show without shrinking too far (:data:`LEVEL_LIMIT`). Given a ``room`` (width, height)
+    to fit at 1:1, no level may shrink at all: a shape whose labels need more room labels only
+    the current step's connections (level :data:`CURRENT`, see :func:`with_labels_for`).
+    Values take ``chars`` characters.  Cached: a shape is laid out once, whatever its values.
     """
     shared = bias_mode == "shared"
     nm = names(sizes, shared)
-    ty = text_sizes(scale) if room is None else text_sizes(scale, (float(room[0]), float(room[1])))
+    ty = text_sizes(scale, chars=chars) if room is None else text_sizes(scale, (float(room[0]), float(room[1])), chars)
     # in a room, names alone would hide the current step's values too: those shapes get CURRENT
     levels = LEVELS[LEVELS.index(detail) :]
     for level in [lv for lv in levels if lv != "names"] if room else levels:
@@ -344,7 +344,7 @@ def _widen(sizes, nm, shared, level, lay, gaps, boxes, ty) -> Layout:
 def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
     """Absolute coordinates from the per-pair gaps and label anchors."""
     n_max = max(sizes)
-    left = ty.margin + ty.val * CHAR_WIDTH * VALUE_CHARS + 6 + R
+    left = ty.margin + ty.val * CHAR_WIDTH * ty.chars + 6 + R
     xs = [left]
     for gap, _ in gaps:
         xs.append(xs[-1] + gap)
@@ -366,7 +366,7 @@ def _assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
         for eid, (x, y) in zip(ids, found):
             anchors[eid] = (x + xs[l], y + y_shift)
     # the error column clears the output values beside it ("target ..." is the widest text)
-    target_w = ty.val * CHAR_WIDTH * (7 + VALUE_CHARS)
+    target_w = ty.val * CHAR_WIDTH * (7 + ty.chars)
     x_err = xs[-1] + max(R + 44 + ty.e_w / 2, (ty.val_w + target_w) / 2 + 2 * PAD)
     errors = tuple((x_err, y) for _x, y in neurons[-1])
     ys = [y for _x, y in errors]

@@ -11,7 +11,16 @@ from xml.sax.saxutils import escape
 
 from explorer.engine.formatting import number
 
-from .sizes import CHAR_WIDTH, FONT_SIZES, LEGEND_KEYS, LEGEND_ROWS, LEGEND_ROWS_WRAPPED, LINE_HEIGHT, TextSizes
+from .sizes import (
+    CHAR_WIDTH,
+    FONT_SIZES,
+    LEGEND_KEYS,
+    LEGEND_ROWS,
+    LEGEND_ROWS_WRAPPED,
+    LINE_HEIGHT,
+    TextSizes,
+    value_text,
+)
 
 
 def px(x: float) -> str:
@@ -93,17 +102,17 @@ def label_chip(
         cls = "bp-l1 bp-newv" if new is not None else "bp-l1"
         chars, first, second = len(name), name, None
     else:
-        shown = number(value if new is None else new)
+        shown = value_text(value if new is None else new, ty.chars)
         chars = len(name) + 3 + len(shown)
         first = f"{name} = " + (shown if new is None else f'<tspan class="bp-newv">{shown}</tspan>')
         cls = "bp-l1"
         second = None
         if level == "full":
             if new is not None:
-                old = number(value)
+                old = value_text(value, ty.chars)
                 second, chars2 = f'was <tspan class="bp-old">{old}</tspan>', 4 + len(old)
             elif grad is not None:
-                g = number(grad)
+                g = value_text(grad, ty.chars)
                 second, chars2 = f"∂E/∂{name} = {g}", 7 + len(name) + len(g)
     w = ty.l1 * CHAR_WIDTH * chars
     top, bottom = y - ty.l1 * LINE_HEIGHT / 2, y + ty.l1 * LINE_HEIGHT / 2

@@ -14,7 +14,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from explorer.engine.formatting import number
 from explorer.engine.naming import Names
 from explorer.engine.network import Network
 
@@ -32,7 +31,7 @@ from .marks import (
     stroke_width,
     tooltip,
 )
-from .sizes import CHAR_WIDTH, LINE_HEIGHT, PAD, UNIT, R, label_size
+from .sizes import CHAR_WIDTH, LINE_HEIGHT, PAD, UNIT, R, label_size, value_text
 
 
 class Scene(NamedTuple):
@@ -276,7 +275,7 @@ def neurons(s: Scene) -> list[str]:
                 tip = [f"{name} = {exact(s.x[j])} (input)"]
                 extra = (
                     f'<text class="bp-val bp-end bp-halo" x="{px(cx - R - 6)}" y="{px(cy)}">'
-                    f'<tspan class="bp-v">{number(float(s.x[j]))}</tspan></text>'
+                    f'<tspan class="bp-v">{value_text(float(s.x[j]), s.lay.ty.chars)}</tspan></text>'
                 )
                 kind = "bp-node bp-input"
             else:
@@ -299,7 +298,8 @@ def _neuron_values(s: Scene, name: str, cx: float, cy: float) -> tuple[list[str]
         if v is None:
             shown, chars = '<tspan class="bp-q">?</tspan>', 1
         else:
-            shown, chars = f'<tspan class="bp-v">{number(v)}</tspan>', len(number(v))
+            text = value_text(v, s.lay.ty.chars)
+            shown, chars = f'<tspan class="bp-v">{text}</tspan>', len(text)
             facts.append(f"{q}_{name} = {exact(v)}")
         widest = max(widest, len(q) + 1 + chars)
         parts.append(f'<text class="bp-val bp-halo" x="{px(cx)}" y="{px(y_text)}">{q} {shown}</text>')
@@ -330,7 +330,7 @@ def error_nodes(s: Scene) -> list[str]:
             tip.append(f"{eid} = {exact(v)}")
         target = (
             f'<text class="bp-val bp-halo" x="{px(ex)}" y="{px(ey + ty.e_h / 2 + ty.val * LINE_HEIGHT / 2 + 3)}">'
-            f'target <tspan class="bp-v">{number(float(s.t[k]))}</tspan></text>'
+            f'target <tspan class="bp-v">{value_text(float(s.t[k]), ty.chars)}</tspan></text>'
         )
         body = tooltip(tip) + error_box(eid, v, ex, ey, ty) + target
         nodes.append(_group(s, "bp-error", eid, body, state_class(eid, s.active)))

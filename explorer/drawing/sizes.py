@@ -13,6 +13,8 @@ import math
 from functools import lru_cache
 from typing import NamedTuple
 
+from explorer.engine.formatting import number
+
 #: Font size in px of each text class (the tests estimate label boxes from these).
 FONT_SIZES = {
     "bp-name": 13.0,
@@ -31,6 +33,10 @@ CHAR_WIDTH = 0.6
 LINE_HEIGHT = 1.2
 #: Characters reserved for a printed value: ``-0.123456789`` (see formatting.number).
 VALUE_CHARS = 12
+#: ... for a value shortened to 4 significant digits or fewer, ``-0.6327``, ``0.00123`` or
+#: ``-1e-05`` (the tooltip keeps it whole): the presenter's diagram of a shape too wide for
+#: 14 px text with whole values (see diagram._short_values).
+SHORT_CHARS = 7
 
 R = 20.0  # neuron radius
 UNIT = 30.0  # side of a bias unit's square
@@ -80,16 +86,20 @@ class TextSizes(NamedTuple):
     rise: float = BIAS_RISE  # the bias row above the top neuron
     margin: float = MARGIN  # around everything
     legend_wrap: bool = False  # the legend in fewer, wider lines (a low room)
+    chars: int = VALUE_CHARS  # reserved for a printed value, a neuron's or a label's (SHORT_CHARS: shortened)
 
 
 @lru_cache(maxsize=16)
-def text_sizes(scale: float, room: tuple[float, float] = FIT) -> TextSizes:
-    """Text ``scale`` times :data:`FONT_SIZES`, for a diagram to fit ``room``; the circles and lines keep their size."""
+def text_sizes(scale: float, room: tuple[float, float] = FIT, chars: int = VALUE_CHARS) -> TextSizes:
+    """Text ``scale`` times :data:`FONT_SIZES`, for a diagram to fit ``room``; the circles and lines keep their size.
+
+    The neurons' values take ``chars`` characters at most (:data:`SHORT_CHARS` once shortened).
+    """
     val, l1, l2 = (FONT_SIZES[c] * scale for c in ("bp-val", "bp-l1", "bp-l2"))
     return TextSizes(
         scale,
         val,
-        val * CHAR_WIDTH * (4 + VALUE_CHARS),
+        val * CHAR_WIDTH * (4 + chars),
         2 * val * LINE_HEIGHT,
         l1,
         l2,
@@ -97,6 +107,7 @@ def text_sizes(scale: float, room: tuple[float, float] = FIT) -> TextSizes:
         E_W * scale,
         E_H * scale,
         room,
+        chars=chars,
     )
 
 
@@ -114,9 +125,9 @@ def label_size(name: str, level: str, ty: TextSizes) -> tuple[float, float, floa
     if level == "names":
         width = ty.l1 * CHAR_WIDTH * len(name)
     else:
-        width = ty.l1 * CHAR_WIDTH * (len(name) + 3 + VALUE_CHARS)
+        width = ty.l1 * CHAR_WIDTH * (len(name) + 3 + ty.chars)
         if level == "full":  # "∂E/∂w5 = -0.123456789" or "was -0.123456789"
-            width = max(width, ty.l2 * CHAR_WIDTH * (len(name) + 7 + VALUE_CHARS))
+            width = max(width, ty.l2 * CHAR_WIDTH * (len(name) + 7 + ty.chars))
     top = -ty.l1 * LINE_HEIGHT / 2
     bottom = ty.l1 * LINE_HEIGHT / 2 + (ty.l2 * LINE_HEIGHT if level == "full" else 0.0)
     return width + 2.0, top - 1.0, bottom + 1.0
@@ -126,3 +137,12 @@ def unit_label_size(level: str, ty: TextSizes) -> tuple[float, float]:
     """(width, height) of the text above a shared bias unit: "b1 = 0.35" and a second line."""
     w, top, bottom = label_size("b0", level if level != "names" else "compact", ty)
     return w, bottom - top
+
+
+def value_text(value: float, chars: int) -> str:
+    """A value as the diagram prints it: whole (formatting.number) or, given fewer than
+    :data:`VALUE_CHARS` characters, in the most significant digits (4 at most) that fit them."""
+    if chars >= VALUE_CHARS or value == 0 or not math.isfinite(value):
+        return number(value)
+    forms = [f"{value:.{d}g}" for d in (4, 3, 2, 1)] + [f"{value:.1e}", f"{value:.0e}"]
+    return next((text for text in forms if len(text) <= chars), forms[-1])

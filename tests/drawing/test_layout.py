@@ -26,9 +26,12 @@ from explorer.drawing.sizes import (
     PRESENTER_ROOM,
     PRESENTER_SCALE,
     PRESENTER_TEXT,
+    SHORT_CHARS,
+    VALUE_CHARS,
     label_size,
     legend_width,
     text_sizes,
+    value_text,
 )
 from explorer.engine.formatting import number
 from explorer.engine.naming import names
@@ -250,11 +253,31 @@ def test_with_per_neuron_biases_the_presenter_shows_a_little_smaller(sizes):
         assert _smallest_in_room(sizes, "per-neuron", CLASSROOM_ROOM) >= 14.0
 
 
-@pytest.mark.parametrize("sizes", [(2, 4, 4, 2), (4, 4, 4, 4)], ids=_shape)
-def test_two_hidden_layers_of_four_in_the_presenter(sizes):
-    """Three layer gaps do not fit 14 px text across 1100 px: about 11 px there, 12 on the classroom page."""
-    assert _smallest_in_room(sizes, "shared") >= 10.5
-    assert _smallest_in_room(sizes, "shared", CLASSROOM_ROOM) >= 12.0
+@pytest.mark.parametrize("sizes", [(2, 4, 4, 1), (2, 4, 4, 2), (4, 4, 4, 4)], ids=_shape)
+def test_two_hidden_layers_of_four_in_the_presenter_at_14_px_with_shortened_values(sizes):
+    """Three layer gaps fit 14 px text across 1100 px once values are shortened (whole ones: about 11 px)."""
+    assert _smallest_in_room(sizes, "shared") >= 14.0
+    whole = layout(sizes, "shared", SCALE, "compact", ROOM)
+    assert whole.ty.chars == VALUE_CHARS and whole.ty.val * ROOM[0] / whole.width < 14.0
+
+
+@pytest.mark.parametrize("sizes", [(2, 2, 2), (2, 3, 1), (2, 4, 1), (2, 4, 4), (2, 4, 4, 1)], ids=_shape)
+def test_the_presenter_shortens_values_only_where_whole_ones_read_under_14_px(sizes):
+    net = random_network(sizes, seed=3, bias_mode="shared")
+    xs, ts = random_data(net)
+    wt = walkthrough(net, xs[0], ts[0])
+    values, updated, highlight = state_at(wt, len(wt.steps) - 1)
+    svg = render(net, xs[0], ts[0], values, updated, highlight, text_scale=SCALE, detail="compact", room=ROOM)
+    name = net.names.neurons[1][0]
+    out = groups(parse(svg))[name]
+    value = values[("out", name)]
+    assert f"out_{name} = {float(value)!r}" in out.find(f"{NS}title").text  # the tooltip keeps it whole
+    shown, whole, short = text_of(out), number(value), value_text(value, SHORT_CHARS)
+    assert len(whole) > len(short)
+    if len(sizes) == 3:  # the seed and one hidden layer: the textbook's nine decimals
+        assert f"out {whole}" in shown
+    else:
+        assert f"out {short}" in shown and f"out {whole}" not in shown
 
 
 @pytest.mark.parametrize("sizes", [(3, 4, 2), (8, 8, 8, 8), (16, 16, 16)])

@@ -19,11 +19,14 @@ from explorer.drawing.sizes import (
     PRESENTER_SCALE,
     PRESENTER_SCREEN,
     PRESENTER_TEXT,
+    SHORT_CHARS,
     VALUE_CHARS,
     label_size,
     text_sizes,
     unit_label_size,
+    value_text,
 )
+from explorer.engine.formatting import number
 
 CSS = (Path(explorer.drawing.__file__).parent / "static" / "diagram.css").read_text()
 
@@ -78,3 +81,29 @@ def test_the_presenters_smallest_text_reads_its_target_at_one_to_one():
     assert min(shown) * PRESENTER_SCALE == pytest.approx(PRESENTER_TEXT, abs=0.01)
     assert PRESENTER_TEXT >= 14
     assert PRESENTER_ROOM[0] < PRESENTER_SCREEN[0] and PRESENTER_ROOM[1] < PRESENTER_SCREEN[1]
+
+
+@pytest.mark.parametrize(
+    ("value", "short"),
+    [
+        (0.751365070, "0.7514"),
+        (-0.632710736, "-0.6327"),
+        (0.00123456, "0.00123"),
+        (-0.00123456, "-0.0012"),
+        (-3.51085e-05, "-4e-05"),
+        (1.5e-05, "1.5e-05"),
+        (12345.678, "1.2e+04"),
+        (0.35, "0.35"),
+        (0.0, "0"),
+    ],
+)
+def test_a_shortened_value_keeps_the_most_digits_that_fit_its_characters(value, short):
+    assert value_text(value, VALUE_CHARS) == number(value)  # whole: the seed's nine decimals
+    assert value_text(value, SHORT_CHARS) == short and len(short) <= SHORT_CHARS
+
+
+def test_shortened_values_reserve_fewer_characters():
+    whole, short = text_sizes(PRESENTER_SCALE), text_sizes(PRESENTER_SCALE, FIT, SHORT_CHARS)
+    assert whole.chars == VALUE_CHARS and short.chars == SHORT_CHARS
+    assert short.val_w == pytest.approx(whole.val_w * (4 + SHORT_CHARS) / (4 + VALUE_CHARS))
+    assert label_size("w12", "compact", short)[0] < label_size("w12", "compact", whole)[0]
