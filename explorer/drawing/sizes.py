@@ -33,10 +33,12 @@ CHAR_WIDTH = 0.6
 LINE_HEIGHT = 1.2
 #: Characters reserved for a printed value: ``-0.123456789`` (see formatting.number).
 VALUE_CHARS = 12
-#: ... for a value shortened to 4 significant digits or fewer, ``-0.6327``, ``0.00123`` or
-#: ``-1e-05`` (the tooltip keeps it whole): the presenter's diagram of a shape too wide for
-#: 14 px text with whole values (see diagram._short_values).
+#: ... for a value shortened to :data:`SHORT_DIGITS` significant digits or fewer, ``-0.6327``,
+#: ``0.00123`` or ``-3.5e-5`` (the tooltip keeps it whole): the presenter's diagram of a shape too
+#: wide for 14 px text with whole values (see diagram._short_values).
 SHORT_CHARS = 7
+#: The most significant digits a shortened value keeps.
+SHORT_DIGITS = 4
 
 R = 20.0  # neuron radius
 UNIT = 30.0  # side of a bias unit's square
@@ -140,9 +142,40 @@ def unit_label_size(level: str, ty: TextSizes) -> tuple[float, float]:
 
 
 def value_text(value: float, chars: int) -> str:
-    """A value as the diagram prints it: whole (formatting.number) or, given fewer than
-    :data:`VALUE_CHARS` characters, in the most significant digits (4 at most) that fit them."""
-    if chars >= VALUE_CHARS or value == 0 or not math.isfinite(value):
-        return number(value)
-    forms = [f"{value:.{d}g}" for d in (4, 3, 2, 1)] + [f"{value:.1e}", f"{value:.0e}"]
+    """A value as the diagram prints it, in ``chars`` characters at most (the room the layout reserved).
+
+    Whole (formatting.number: the seed's nine decimals) where that fits and ``chars`` is
+    :data:`VALUE_CHARS`; otherwise in the most significant digits that fit (:data:`SHORT_DIGITS` at
+    most when shortened), a power of ten written without its "+" and leading zeros (``-3.5e-5``,
+    ``1.235e4``) so that a small or large value keeps two digits or more rather than one.
+    """
+    whole = number(value)
+    if value == 0 or not math.isfinite(value) or (chars >= VALUE_CHARS and len(whole) <= chars):
+        return whole
+    most = SHORT_DIGITS if chars < VALUE_CHARS else min(chars - 1, 17)
+    forms = [text for digits in range(most, 1, -1) for text in _in_digits(value, digits)]
+    # "-15e-13" is unusual, but one digit ("-1e-12" for -1.5e-12) reads as another number
+    forms += [_two_digits_no_point(value), *_in_digits(value, 1)]
     return next((text for text in forms if len(text) <= chars), forms[-1])
+
+
+def _in_digits(value: float, digits: int) -> tuple[str, str]:
+    """``value`` to ``digits`` significant digits, as the ``g`` format writes it and in scientific form."""
+    return _compact(f"{value:.{digits}g}"), _compact(f"{value:.{digits - 1}e}")
+
+
+def _compact(text: str) -> str:
+    """A number's power of ten without "+" and leading zeros, its mantissa without trailing zeros:
+    ``-3.50e-05`` -> ``-3.5e-5``, ``1.235e+04`` -> ``1.235e4``; a number without one as it is."""
+    mantissa, e, power = text.partition("e")
+    if not e:
+        return text
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(power)}"
+
+
+def _two_digits_no_point(value: float) -> str:
+    """Two significant digits as a whole mantissa, a character shorter than ``-1.5e-12``: ``-15e-13``."""
+    mantissa, _, power = f"{value:.1e}".partition("e")
+    return f"{mantissa.replace('.', '')}e{int(power) - 1}"

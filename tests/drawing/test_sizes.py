@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -90,9 +92,13 @@ def test_the_presenters_smallest_text_reads_its_target_at_one_to_one():
         (-0.632710736, "-0.6327"),
         (0.00123456, "0.00123"),
         (-0.00123456, "-0.0012"),
-        (-3.51085e-05, "-4e-05"),
-        (1.5e-05, "1.5e-05"),
-        (12345.678, "1.2e+04"),
+        (-3.51085e-05, "-3.5e-5"),  # not "-4e-05": two digits, the power of ten compact
+        (-0.000351085, "-3.5e-4"),
+        (0.000123456, "1.23e-4"),
+        (1.5e-05, "1.5e-5"),
+        (-1.5e-12, "-15e-13"),  # "-1.5e-12" takes 8 characters
+        (12345.678, "1.235e4"),
+        (-12345.678, "-1.23e4"),
         (0.35, "0.35"),
         (0.0, "0"),
     ],
@@ -102,8 +108,52 @@ def test_a_shortened_value_keeps_the_most_digits_that_fit_its_characters(value, 
     assert value_text(value, SHORT_CHARS) == short and len(short) <= SHORT_CHARS
 
 
+@pytest.mark.parametrize(
+    ("value", "whole"),
+    [
+        (-12.3456789012, "-12.3456789"),  # nine decimals would take 13 characters
+        (123456.789012345, "123456.78901"),
+        (-1.23456789e100, "-1.23457e100"),
+        (-1.23456789e-100, "-1.2346e-100"),
+    ],
+)
+def test_a_whole_value_too_long_for_its_characters_keeps_the_digits_that_fit(value, whole):
+    assert len(number(value)) > VALUE_CHARS
+    assert value_text(value, VALUE_CHARS) == whole
+
+
 def test_shortened_values_reserve_fewer_characters():
     whole, short = text_sizes(PRESENTER_SCALE), text_sizes(PRESENTER_SCALE, FIT, SHORT_CHARS)
     assert whole.chars == VALUE_CHARS and short.chars == SHORT_CHARS
     assert short.val_w == pytest.approx(whole.val_w * (4 + SHORT_CHARS) / (4 + VALUE_CHARS))
     assert label_size("w12", "compact", short)[0] < label_size("w12", "compact", whole)[0]
+
+
+#: Values from 1e-12 to 1e12 of either sign: a round one, the seed's -3.51085e-05 scaled, one that
+#: rounds up to the next power of ten, and one with more digits than any budget holds.
+MANTISSAS = (1.0, 3.51085, 9.99951, 1.2345678901234)
+MAGNITUDES = [sign * m * 10.0**k for k in range(-12, 13) for m in MANTISSAS for sign in (1, -1)]
+#: Far beyond them: three-digit powers of ten, where 7 characters hold one significant digit only.
+EXTREMES = [sign * m * 10.0**k for k in (-300, 300) for m in MANTISSAS for sign in (1, -1)]
+
+
+def _last_digit(text: str) -> Decimal:
+    """One unit of the text's last digit: "-3.5e-5" -> 1e-6, "0.298371109" -> 1e-9, "1.235e4" -> 10."""
+    return Decimal(1).scaleb(Decimal(text).as_tuple().exponent)
+
+
+@pytest.mark.parametrize("chars", [SHORT_CHARS, VALUE_CHARS])
+@pytest.mark.parametrize("value", MAGNITUDES + EXTREMES + [0.0, math.inf, -math.inf, math.nan], ids=repr)
+def test_a_value_fits_its_characters_and_keeps_the_digits_they_allow(value, chars):
+    text = value_text(value, chars)
+    assert len(text) <= chars  # the layout reserved room for `chars` characters, no more
+    back = float(text)
+    if not math.isfinite(value) or value == 0:
+        assert text == number(value) and (back == value or math.isnan(back) and math.isnan(value))
+        return
+    # within half a unit of its last digit, less the float's own rounding (under one ulp)
+    error = abs(Decimal(back) - Decimal(value)) - Decimal(math.ulp(back))
+    assert error <= _last_digit(text) / 2, text
+    if value in MAGNITUDES:  # 7 characters hold two significant digits of these: "-35e-13", "-3.5e-5"
+        # ... so it is within half a unit of the second significant digit at least
+        assert error <= Decimal(1).scaleb(Decimal(value).adjusted() - 1) / 2, text
