@@ -136,6 +136,13 @@ class KeyboardPassage(anywidget.AnyWidget):
     ).tag(sync=True)
 
 
+class SteadyPointer(anywidget.AnyWidget):
+    """Invisible: keeps a button that was just clicked under the pointer while the panel
+    reflows around it (a layer added redraws the diagram above it lower)."""
+
+    _esm = STATIC / "steady-pointer.js"
+
+
 class StatusLine(anywidget.AnyWidget):
     """The panel's message area: plain ``value`` text, ``kind`` "info" or "error"."""
 

@@ -22,7 +22,7 @@ import ipywidgets as widgets
 
 from explorer.lesson.session import Session
 
-from .controls import KeyboardPassage
+from .controls import KeyboardPassage, SteadyPointer
 from .messages import Messages
 from .views.architecture import ArchitectureView
 from .views.curve import CurveView
@@ -112,6 +112,7 @@ def notebook(v: Views) -> Arrangement:
     children = [
         _style(),
         KeyboardPassage(),
+        SteadyPointer(),
         st.presenter_keys,
         ed.title,
         v.messages.line,
@@ -258,7 +259,7 @@ def presenter(v: Views) -> Arrangement:
     # one screen's height; an error's details below it never squeeze the diagram
     main = widgets.VBox([st.diagram_box, _stepbar(st), lower])
     main.add_class("bp-main")
-    children = [_style(), KeyboardPassage(), st.presenter_keys, st.fit, main, v.messages.details]
+    children = [_style(), KeyboardPassage(), SteadyPointer(), st.presenter_keys, st.fit, main, v.messages.details]
     return Arrangement(children, more=more)
 
 

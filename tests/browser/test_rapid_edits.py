@@ -1,4 +1,5 @@
-"""Edits clicked faster than the kernel answers: every click is one edit, and none is an error."""
+"""Edits clicked faster than the kernel answers: every click is one edit, none is an error, and the
+button clicked stays under the pointer while the diagram above it is drawn lower or higher."""
 
 from __future__ import annotations
 
@@ -17,6 +18,29 @@ def test_architecture_clicked_in_quick_succession_on_the_classroom_page(voila_se
 def test_architecture_clicked_in_quick_succession_in_jupyterlab(lab_server, page):
     with notebook_in_lab(page, lab_server, "01_step_by_step.ipynb"):
         clicked_in_quick_succession(page, "Datasets, network and sweep")
+
+
+def test_a_layer_button_stays_under_the_pointer_in_jupyterlab(lab_server, page):
+    """A layer more or less redraws the diagram above the button 40-60 px lower or higher; a
+    person clicking again as soon as the network changes, the pointer where it was, still hits it."""
+    with notebook_in_lab(page, lab_server, "01_step_by_step.ipynb"):
+        root = page.locator(".bp-panel").first
+        root.get_by_role("button", name="Datasets, network and sweep", exact=True).click()
+        shape = root.locator(".widget-html", has_text=re.compile(r"^\s*Network [\d-]+\s*$"))
+        for name, shapes in (
+            ("Add layer", ["2-2-2-2", "2-2-2-2-2", "2-2-2-2-2-2"]),
+            ("Remove layer", ["2-2-2-2-2", "2-2-2-2", "2-2-2"]),
+        ):
+            button = root.get_by_role("button", name=name, exact=True)
+            # mid-screen, so the page can scroll either way
+            button.evaluate("b => b.scrollIntoView({block: 'center'})")
+            page.wait_for_timeout(300)
+            box = button.bounding_box()
+            for after in shapes:
+                page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                expect(shape).to_have_text(re.compile(rf"Network {after}\s*$"), timeout=30_000)
+            page.wait_for_timeout(500)  # the last diagram drawn
+            assert abs(button.bounding_box()["y"] - box["y"]) < 1.5, (name, box, button.bounding_box())
 
 
 def clicked_in_quick_succession(page: Page, section: str) -> None:

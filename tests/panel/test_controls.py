@@ -1,4 +1,4 @@
-"""The panel's own widgets: the accessible slider, the status line, the keyboard passage.
+"""The panel's own widgets: the accessible slider, the status line, the keyboard passage, the steady pointer.
 
 Their front-end code lives in explorer/panel/static/; each widget sends the
 page exactly that file.  The slider's refusals of bad values are fuzzed in
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import explorer.panel
-from explorer.panel.controls import KeyboardPassage, Slider, StatusLine, round_stops
+from explorer.panel.controls import KeyboardPassage, Slider, StatusLine, SteadyPointer, round_stops
 
 STATIC = Path(explorer.panel.__file__).parent / "static"
 
@@ -24,6 +24,7 @@ STATIC = Path(explorer.panel.__file__).parent / "static"
         (Slider, "slider.js", "slider.css"),
         (StatusLine, "status-line.js", "status-line.css"),
         (KeyboardPassage, "keyboard-passage.js", None),
+        (SteadyPointer, "steady-pointer.js", None),
     ],
 )
 def test_the_front_end_code_is_the_static_files(widget, esm, css):
@@ -111,3 +112,15 @@ def test_the_learning_rate_slider_stops_at_round_rates_and_still_takes_any_value
     assert slider.stops == round_stops(0.001, 10.0)
     slider.value = 0.512861384  # typed into the text field: not a stop, still taken
     assert slider.value == 0.512861384 and slider.error == ""
+
+
+def test_the_steady_pointer_moves_the_page_only_as_far_as_the_layout_moved_the_button():
+    """What it must not do: undo a scroll (the person's, or the page's own scroll anchoring)."""
+    esm = SteadyPointer()._esm
+    assert '".bp-panel button"' in esm and ".jp-WindowedPanel-outer" in esm
+    assert "MutationObserver" in esm and "ResizeObserver" in esm
+    # a move counts only where the control's place in the page changed, and the page is
+    # scrolled by the distance from where it was last seen, never further
+    assert "top + scrolled(scroller) - placed" in esm and "const by = top - seen" in esm
+    for ends in ('"wheel"', '"touchstart"', '"keydown"'):
+        assert ends in esm

@@ -7,6 +7,7 @@ import pytest
 from explorer.engine.formatting import number
 from explorer.engine.presets import random_data, random_network
 from explorer.engine.validation import InputError
+from explorer.panel.controls import KeyboardPassage, SteadyPointer
 from explorer.panel.explorer import LAYOUT_VARIABLE, Explorer
 from explorer.panel.layouts import OPEN_TABLE_PARAMETERS
 from tests.helpers.panel import (
@@ -24,6 +25,14 @@ def test_layout_from_the_argument_or_the_environment(monkeypatch):
     assert Explorer(layout="notebook").layout_name == "notebook"
     with pytest.raises(InputError, match="layout.*notebook, presenter.*'slides'"):
         Explorer(layout="slides")
+
+
+@pytest.mark.parametrize("layout", ["notebook", "presenter"])
+def test_each_layout_carries_the_page_wide_helpers_once(layout):
+    """Invisible, but what keeps Tab out of the plots and a clicked button under the pointer."""
+    everything = list(walk_widgets(Explorer(layout=layout)))
+    for kind in (KeyboardPassage, SteadyPointer):
+        assert sum(isinstance(w, kind) for w in everything) == 1, kind
 
 
 def test_every_control_is_in_the_presenter_once(presenter):

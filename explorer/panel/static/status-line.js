@@ -8,13 +8,23 @@ function render({ model, el }) {
     line.textContent = model.get("value");
     line.className = "bp-status bp-status-" + model.get("kind");
   };
-  // A message answers what the user just did: when a section below has
-  // scrolled the line out of view, bring it back by the least distance.
+  // A message answers what the user just did: when a section below has scrolled the line
+  // out of view, bring it back by the least distance, unless that would take the control
+  // in hand (the button just clicked, the field typed in) out of view: a person clicking
+  // "Add layer" twice would find it gone.  Screen readers hear the message either way.
   const reveal = () => {
     if (!model.get("value")) return;
     const r = line.getBoundingClientRect();
-    const outside = r.bottom <= 0 || r.top < 0 || r.bottom > window.innerHeight;
-    if (r.height > 0 && outside) line.scrollIntoView({ block: "nearest" });
+    const scroller = line.closest(".jp-WindowedPanel-outer");
+    const view = scroller ? scroller.getBoundingClientRect() : { top: 0, bottom: window.innerHeight };
+    if (r.height === 0 || (r.top >= view.top && r.bottom <= view.bottom)) return;
+    const by = r.top < view.top ? r.top - view.top : r.bottom - view.bottom;  // the page moves by this
+    const held = document.activeElement;
+    if (held instanceof Element && held !== line && line.closest(".bp-panel")?.contains(held)) {
+      const c = held.getBoundingClientRect();
+      if (c.top - by < view.top || c.bottom - by > view.bottom) return;
+    }
+    line.scrollIntoView({ block: "nearest" });
   };
   model.on("change:value", () => {
     show();
