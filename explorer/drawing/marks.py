@@ -9,8 +9,6 @@ import math
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
-from explorer.engine.formatting import number
-
 from .sizes import (
     CHAR_WIDTH,
     FONT_SIZES,
@@ -18,6 +16,7 @@ from .sizes import (
     LEGEND_ROWS,
     LEGEND_ROWS_WRAPPED,
     LINE_HEIGHT,
+    VALUE_CHARS,
     TextSizes,
     value_text,
 )
@@ -131,8 +130,11 @@ def label_chip(
 
 
 def error_box(name: str, value: float | None, x: float, y: float, ty: TextSizes) -> str:
-    """An error node's box centred on (x, y): its name over its value (``?`` until known)."""
-    shown = '<tspan class="bp-q">?</tspan>' if value is None else number(value)
+    """An error node's box centred on (x, y): its name over its value (``?`` until known).
+
+    The value in the characters a neuron's whole value takes (:data:`VALUE_CHARS`): the seed's
+    nine decimals, and an error of 12,345.678901234 still inside its box."""
+    shown = '<tspan class="bp-q">?</tspan>' if value is None else value_text(value, VALUE_CHARS)
     return (
         f'<rect x="{px(x - ty.e_w / 2)}" y="{px(y - ty.e_h / 2)}" width="{px(ty.e_w)}" '
         f'height="{px(ty.e_h)}" rx="8"/>'

@@ -102,6 +102,9 @@ def test_error_box_shows_a_question_mark_until_known():
     known = read(error_box("E_o1", 0.274811083, 50.0, 20.0, TY))
     assert ["".join(t.itertext()) for t in known.findall(NS + "text")] == ["E_o1", "0.274811083"]
     rect = known.find(NS + "rect")
+    large = read(error_box("E_o1", 12345.678901234, 50.0, 20.0, TY))
+    shown = "".join(large.findall(NS + "text")[1].itertext())
+    assert shown == "12345.678901" and len(shown) * FONT_SIZES["bp-eval"] * CHAR_WIDTH < TY.e_w - 8
     assert float(rect.get("width")) == TY.e_w and float(rect.get("x")) == pytest.approx(50.0 - TY.e_w / 2)
 
 
