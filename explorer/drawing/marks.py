@@ -16,7 +16,6 @@ from .sizes import (
     LEGEND_ROWS,
     LEGEND_ROWS_WRAPPED,
     LINE_HEIGHT,
-    VALUE_CHARS,
     TextSizes,
     value_text,
 )
@@ -132,9 +131,9 @@ def label_chip(
 def error_box(name: str, value: float | None, x: float, y: float, ty: TextSizes) -> str:
     """An error node's box centred on (x, y): its name over its value (``?`` until known).
 
-    The value in the characters a neuron's whole value takes (:data:`VALUE_CHARS`): the seed's
-    nine decimals, and an error of 12,345.678901234 still inside its box."""
-    shown = '<tspan class="bp-q">?</tspan>' if value is None else value_text(value, VALUE_CHARS)
+    The value in the characters a neuron's value takes (``ty.chars``, the box sized for them): the
+    seed's nine decimals, and an error of 12,345.678901234 still inside its box."""
+    shown = '<tspan class="bp-q">?</tspan>' if value is None else value_text(value, ty.chars)
     return (
         f'<rect x="{px(x - ty.e_w / 2)}" y="{px(y - ty.e_h / 2)}" width="{px(ty.e_w)}" '
         f'height="{px(ty.e_h)}" rx="8"/>'

@@ -48,7 +48,7 @@ MARGIN = 16.0
 BIAS_RISE = 74.0  # bias row above the top neuron
 LEGEND_ROWS = 3.1  # the legend's last line, in rows below its first
 LEGEND_ROWS_WRAPPED = 2.1  # ... with both signs' samples on its first line: "positive", "negative weight"
-LEGEND_KEYS = ("positive weight", "negative weight", "in this step", "thicker line: larger |weight|")
+LEGEND_KEYS = ("positive weight", "negative weight", "in this step", "thicker: larger |weight|")
 FIT = (980.0, 760.0)  # the size a diagram should fit at 1:1 if it can
 LEVELS = ("full", "compact", "names")  # label detail, most first
 #: The level of a diagram that labels only the current step's connections (the rest: tooltips).
@@ -106,7 +106,8 @@ def text_sizes(scale: float, room: tuple[float, float] = FIT, chars: int = VALUE
         l1,
         l2,
         (l1 + l2) * LINE_HEIGHT / 2,
-        E_W * scale,
+        # as wide as its value: a shortened value's box is narrower (the name, E_total, still fits)
+        (E_W - (VALUE_CHARS - chars) * FONT_SIZES["bp-eval"] * CHAR_WIDTH) * scale,
         E_H * scale,
         room,
         chars=chars,

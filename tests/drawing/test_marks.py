@@ -21,7 +21,7 @@ from explorer.drawing.marks import (
     stroke_width,
     tooltip,
 )
-from explorer.drawing.sizes import CHAR_WIDTH, FONT_SIZES, legend_width, text_sizes
+from explorer.drawing.sizes import CHAR_WIDTH, FONT_SIZES, SHORT_CHARS, legend_width, text_sizes
 
 SVG = 'xmlns="http://www.w3.org/2000/svg"'
 NS = "{http://www.w3.org/2000/svg}"
@@ -105,14 +105,23 @@ def test_error_box_shows_a_question_mark_until_known():
     large = read(error_box("E_o1", 12345.678901234, 50.0, 20.0, TY))
     shown = "".join(large.findall(NS + "text")[1].itertext())
     assert shown == "12345.678901" and len(shown) * FONT_SIZES["bp-eval"] * CHAR_WIDTH < TY.e_w - 8
-    assert float(rect.get("width")) == TY.e_w and float(rect.get("x")) == pytest.approx(50.0 - TY.e_w / 2)
+    assert float(rect.get("width")) == TY.e_w
+    # a shortened diagram's box is as much narrower as its value, and "E_total" and the value still fit
+    short = text_sizes(1.0, chars=SHORT_CHARS)
+    box = read(error_box("E_total", 0.274811083, 50.0, 20.0, short))
+    name, value = ("".join(t.itertext()) for t in box.findall(NS + "text"))
+    assert value == "0.2748" and short.e_w < TY.e_w - 30
+    widest = max(len(name) * FONT_SIZES["bp-ename"], SHORT_CHARS * FONT_SIZES["bp-eval"]) * CHAR_WIDTH
+    assert widest < float(box.find(NS + "rect").get("width")) - 8 and float(rect.get("x")) == pytest.approx(
+        50.0 - TY.e_w / 2
+    )
 
 
 def test_legend_names_both_signs_the_step_and_the_widths():
     (g,) = read(legend(10.0, 20.0, 1.0))
     assert g.get("class") == "bp-legend"
     texts = ["".join(t.itertext()) for t in g.iter(NS + "text")]
-    assert texts == ["positive weight", "negative weight", "in this step", "thicker line: larger |weight|"]
+    assert texts == ["positive weight", "negative weight", "in this step", "thicker: larger |weight|"]
     assert [e.get("class") for e in g.iter(NS + "g") if e.get("class") != "bp-legend"] == [
         "bp-edge bp-pos",
         "bp-edge bp-neg",
