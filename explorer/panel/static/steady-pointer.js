@@ -4,7 +4,9 @@
 // a while after each click, the page is scrolled by as much as the layout moved the clicked
 // control, so it stays under the pointer.  Scrolling moves nothing in the layout, so a
 // scroll by anyone (a wheel, a key, the page itself) is kept; wheel, touch and keys also
-// end the hold, as the person has moved on.  One capture-phase listener per page.
+// end the hold, as the person has moved on, and so does a resized window: what it reflows
+// is the new size's layout, not the click's, and holding the control would scroll the
+// panel away from where that layout puts it.  One capture-phase listener per page.
 
 const HOLD_MS = 5000;
 
@@ -22,6 +24,7 @@ function hold(control) {
   const panel = control.closest(".bp-panel");
   let seen = control.getBoundingClientRect().top;  // where the pointer found it
   let placed = seen + scrolled(scroller);          // where the layout puts it
+  const size = `${window.innerWidth}x${window.innerHeight}`;
   let mutations = null, resizes = null, timer = 0;
   const release = () => {
     mutations.disconnect();
@@ -29,7 +32,7 @@ function hold(control) {
     clearTimeout(timer);
   };
   const follow = () => {
-    if (!control.isConnected) return release();
+    if (!control.isConnected || `${window.innerWidth}x${window.innerHeight}` !== size) return release();
     const top = control.getBoundingClientRect().top;
     if (Math.abs(top + scrolled(scroller) - placed) >= 0.5) {  // the layout moved it
       const by = top - seen;  // zero where the browser's own scroll anchoring kept it
