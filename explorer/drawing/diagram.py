@@ -33,7 +33,9 @@ from xml.sax.saxutils import escape
 
 from explorer.engine.network import Network
 
-from .layout import Layout, layout, with_labels_for
+from .assembly import Layout
+from .current_step import with_labels_for
+from .layout import layout
 from .marks import legend, px
 from .parts import Scene, bias_links, bias_units, error_links, error_nodes, neurons, scene, weight_links
 from .sizes import CHAR_WIDTH, CURRENT, LEVELS, MARGIN, PRESENTER_FLOOR, PRESENTER_ROOM, SHORT_CHARS, VALUE_CHARS

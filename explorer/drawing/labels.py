@@ -10,7 +10,7 @@ gap in which every label of a layer pair finds a place.
 
 Everything here is in the pair's own frame: the sending layer at x = 0, the
 receiving layer at x = gap, each layer's neurons centred on y = 0;
-:mod:`explorer.drawing.layout` puts the pairs side by side.
+:mod:`explorer.drawing.assembly` puts the pairs side by side.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import numpy as np
 from explorer.engine.naming import Names
 from explorer.engine.network import Network
 
-from .layout import Layout
+from .assembly import Layout
 from .marks import (
     error_box,
     exact,

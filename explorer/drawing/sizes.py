@@ -67,7 +67,7 @@ PRESENTER_TEXT = 14.4
 PRESENTER_FLOOR = 14.0
 PRESENTER_SCALE = round(PRESENTER_TEXT / FONT_SIZES["bp-val"], 3)
 #: A layout that labels only the current step's connections is as low as its texts allow: the
-#: bias row just clears the top neurons, the margins are a few px (see layout._bare_layout).
+#: bias row just clears the top neurons, the margins are a few px (see current_step.bare_layout).
 TIGHT_RISE = UNIT / 2 + R  # the bias unit's bottom level with the top circles' tops
 TIGHT_MARGIN = 4.0
 

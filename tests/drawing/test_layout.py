@@ -1,4 +1,4 @@
-"""A shape's layout: where neurons, bias units, labels and error nodes go, and how much each label shows.
+"""The search for a shape's layout: its neuron spacing, its layer gaps and how much each label shows.
 
 Most tests read the layout as drawn (``render``), with label boxes estimated
 as the layout estimates them (font size x 0.6 per character, 1.2 x font
@@ -11,25 +11,19 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
 from explorer.drawing import layout as layout_module
 from explorer.drawing.diagram import render
-from explorer.drawing.layout import layout, with_labels_for
+from explorer.drawing.layout import layout
 from explorer.drawing.sizes import (
-    BIAS_RISE,
-    CURRENT,
     FIT,
     LEVELS,
-    MARGIN,
     PRESENTER_ROOM,
     PRESENTER_SCALE,
-    PRESENTER_TEXT,
     SHORT_CHARS,
     VALUE_CHARS,
     label_size,
-    legend_width,
     text_sizes,
     value_text,
 )
@@ -93,24 +87,6 @@ def test_largest_shapes_keep_names_without_overlap():
         # names at least, values in the tooltip
         assert text_of(label(root, "w300")).startswith("w300")
         assert "w300 = " in groups(root)["w300"].find(NS + "title").text
-
-
-def test_layers_in_columns_neurons_centred():
-    net = random_network((3, 4, 3, 2), seed=1)
-    xs, ts = random_data(net)
-    g = groups(parse(render(net, xs[0], ts[0])))
-    cols = []
-    for layer in net.names.neurons:
-        pts = [(float(g[n].find(NS + "circle").get("cx")), float(g[n].find(NS + "circle").get("cy"))) for n in layer]
-        assert len({x for x, _ in pts}) == 1  # one column per layer
-        ys = [y for _, y in pts]
-        assert ys == sorted(ys) and len(set(np.round(np.diff(ys), 1))) <= 1  # evenly spaced, in order
-        cols.append((pts[0][0], (ys[0] + ys[-1]) / 2))
-    assert [c[0] for c in cols] == sorted(c[0] for c in cols)
-    assert len({round(c[1], 1) for c in cols}) == 1  # centred on one line
-    # error nodes right of the outputs, the total right of them
-    assert float(g["E_o1"].find(NS + "rect").get("x")) > cols[-1][0]
-    assert float(g["E_total"].find(NS + "rect").get("x")) > float(g["E_o1"].find(NS + "rect").get("x"))
 
 
 # ------------------------------------------------------------ asked directly
@@ -180,38 +156,6 @@ def test_in_a_room_the_seed_keeps_every_label_and_is_not_spread_out():
     lay = layout((2, 2, 2), "shared", SCALE, "compact", ROOM)
     assert lay.level == "compact" and lay.width <= ROOM[0] and lay.height <= ROOM[1]
     assert len(lay.anchors) == 8
-
-
-def test_a_shape_too_big_for_the_room_labels_only_the_current_step():
-    lay = layout((2, 3, 1), "shared", SCALE, "compact", ROOM)
-    assert lay.level == CURRENT and lay.shows == "compact" and not lay.anchors
-    assert lay.height <= ROOM[1]  # XOR 2-3-1: as low as the room, if a little wider
-    forward = with_labels_for(lay, (2, 3, 1), "shared", frozenset({"i1", "i2", "w1", "w2", "b1", "h1"}))
-    assert set(forward.anchors) == {"w1", "w2"}  # a shared bias's value is on its unit
-    for eid in ("w1", "w2"):
-        x, _y = forward.anchors[eid]
-        assert lay.neurons[0][0][0] < x < lay.neurons[1][0][0]
-    assert with_labels_for(lay, (2, 3, 1), "shared", frozenset()).anchors == {}
-    # without a room the same shape shows every label
-    assert layout((2, 3, 1), "shared", SCALE, "compact").level == "compact"
-    # a room never gets names alone: the current step's values matter more
-    assert layout((16, 16, 16), "shared", SCALE, "compact", ROOM).level == CURRENT
-
-
-def test_per_neuron_biases_are_labelled_with_their_step():
-    lay = layout((2, 3, 1), "per-neuron", SCALE, "compact", ROOM)
-    got = with_labels_for(lay, (2, 3, 1), "per-neuron", frozenset({"w1", "w2", "b_h1"}))
-    assert set(got.anchors) == {"w1", "w2", "b_h1"}
-
-
-def test_a_current_step_layout_is_lower_than_the_usual_and_its_legend_may_wrap():
-    lay = layout((2, 4, 4), "shared", SCALE, "compact", ROOM)
-    assert lay.level == CURRENT and lay.ty.legend_wrap  # four error boxes: the legend takes a row less
-    assert lay.ty.rise < BIAS_RISE and lay.ty.margin < MARGIN
-    assert lay.height <= ROOM[1] * PRESENTER_TEXT / 14  # shown at 14 px or more
-    assert lay.legend[0] + legend_width(lay.ty.scale, True) <= lay.width
-    # neither tightened nor wrapped where the room is not given
-    assert layout((2, 4, 4), "shared", SCALE, "compact").ty == text_sizes(SCALE)
 
 
 def _shape(sizes) -> str:

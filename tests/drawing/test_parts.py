@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from explorer.drawing.layout import layout, with_labels_for
+from explorer.drawing.current_step import with_labels_for
+from explorer.drawing.layout import layout
 from explorer.drawing.parts import (
     bias_links,
     bias_units,
