@@ -15,6 +15,7 @@ SCRIPTS = (
     "train_button.py",
     "walkthrough.py",
     "handlers.py",
+    "edit_table.py",
     "panel.py",
     "history.py",
     "files.py",

@@ -236,13 +236,10 @@ def _panel(page):
     return page.locator(".bp-panel").first
 
 
-async def _until_value(field, value: str, timeout_s: float = CLICK_TIMEOUT_MS / 1000) -> None:
-    """Wait until a text field shows ``value`` (its live value, not the attribute)."""
-    deadline = time.monotonic() + timeout_s
-    while await field.input_value() != value:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the field shows {await field.input_value()!r}, not {value!r}")
-        await asyncio.sleep(0.1)
+async def _shown_when_visible(field, timeout_ms: float = CLICK_TIMEOUT_MS) -> str:
+    """What a text field shows (its live value, not the attribute) the moment it is visible."""
+    await field.wait_for(state="visible", timeout=timeout_ms)
+    return await field.input_value()
 
 
 def _w1_label(page, value: str):
@@ -361,14 +358,16 @@ async def _check_isolation(pages, students: list[Student]) -> None:
         if await edit.count():  # the presenter layout: the table is one click away
             await edit.click()
         field = _panel(first).get_by_role("textbox", name="w1", exact=True)
-        # the table is written when it first shows: type once w1 shows its number, as a person
-        # would (on a loaded kernel the number can arrive after the field and replace what was typed)
+        # the table is made when it first shows, each field sent with its label and number: a
+        # person may type as soon as w1 appears, and no number arriving later replaces what they typed
         try:
-            await _until_value(field, W1_SEED)
+            shown = await _shown_when_visible(field)
+            if shown != W1_SEED:
+                raise AssertionError(f"it appeared showing {shown!r}")
             await field.fill(W1_CHANGED)
             await field.press("Enter")
         except Exception as error:
-            students[0].failure = f"the Edit table's w1 never showed {W1_SEED}: {error}"
+            students[0].failure = f"the Edit table's w1 did not show {W1_SEED} as soon as it appeared: {error}"
         try:
             if students[0].failure is None:
                 await _w1_label(first, W1_CHANGED).first.wait_for(state="attached", timeout=CLICK_TIMEOUT_MS)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+from contextlib import contextmanager
 
 import ipywidgets as widgets
-from ipywidgets.widgets.widget_string import TextStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from explorer.engine.formatting import number
 from explorer.engine.validation import InputError
@@ -93,55 +94,68 @@ class EditingView(View):
             groups.append((f"Layer {l + 1}", [(f"p:{n}", n) for n in weight_names + bias_names]))
         return groups
 
-    def _table(self) -> list[widgets.HBox]:
-        """One row per group (inputs, targets, each layer's parameters), its fields relabelled for this network."""
+    def _table(self, parameters: dict[str, float]) -> list[widgets.HBox]:
+        """One row per group (inputs, targets, each layer's parameters), its fields showing this network's numbers."""
         rows = []
         used = 0
         for g, (title, fields) in enumerate(self._groups()):
             boxes = []
             for key, label in fields:
-                text, message, box = self._pooled(used)
+                text, message, box = self._pooled(used, label, self.current(key, parameters))
                 used += 1
-                text.description = label
                 self._keys[id(text)] = key
                 self.fields[key], self.field_messages[key] = text, message
+                message.value = ""
                 boxes.append(box)
-            heading, row = self._pooled_row(g)
-            heading.value = f"<b>{html.escape(title)}</b>"
+            heading, row = self._pooled_row(g, f"<b>{html.escape(title)}</b>")
             row.children = [heading, *boxes]
             rows.append(row)
         return rows
 
-    def _pooled_row(self, index: int) -> tuple[widgets.HTML, widgets.HBox]:
+    def _pooled_row(self, index: int, heading_html: str) -> tuple[widgets.HTML, widgets.HBox]:
         """Row number ``index`` and its heading, reused like the fields: a new widget costs a comm and its state."""
-        while len(self._row_pool) <= index:
-            heading = widgets.HTML(layout=widgets.Layout(width="70px"))
+        if index < len(self._row_pool):
+            self._row_pool[index][0].value = heading_html
+        else:
+            heading = widgets.HTML(heading_html, layout=widgets.Layout(width="70px"))
             self._row_pool.append((heading, widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))))
         return self._row_pool[index]
 
-    def _pooled(self, index: int) -> tuple[widgets.Text, widgets.HTML, widgets.VBox]:
-        """Edit field number ``index``: reused from an earlier table, else made (and kept) now.
+    def _pooled(self, index: int, label: str, value: str) -> tuple[widgets.Text, widgets.HTML, widgets.VBox]:
+        """Edit field number ``index`` labelled ``label``, showing ``value``: reused from an earlier table, else made.
 
         A new shape relabels the fields it still needs instead of making them
         again: hundreds of widgets for a 4-8-8-4 network would cost ~0.5 s.
+        Either way a page is sent the field whole: a field made is opened with
+        its label and number, a field reused gets both in one message.  Sent
+        apart, a page that shows the table as it arrives would show empty or
+        unlabelled fields, or a field labelled for its new key with the old
+        key's number.
         """
+        training = self.session.training
+        if index < len(self._pool):
+            text = self._pool[index][0]
+            with text.hold_sync():
+                text.description, text.value, text.disabled = label, value, training
+                text.remove_class("bp-invalid")  # a refusal was of the old key's text
+            return self._pool[index]
         if not self._pool:
-            # one layout and one style shared by every field: each is a widget of its own, and
-            # made per field they were four of the seven a field cost (9,200 for the largest network's 1,317 fields)
+            # one layout and one style shared by every field and every message: each is a widget of its
+            # own, and made per field they were five of the eight a field cost (the largest network has 1,317)
             self._looks = (
                 TextStyle(description_width="initial"),
+                HTMLStyle(),
                 widgets.Layout(width="150px"),
                 widgets.Layout(margin="0 6px 0 0"),
             )
-        style, width, margin = self._looks
-        while len(self._pool) <= index:
-            text = widgets.Text(continuous_update=False, style=style, layout=width)
-            text.observe(self._on_pooled, names="value")
-            # as wide as its field, so a message wraps instead of pushing the next field
-            message = widgets.HTML(layout=width)
-            message.add_class("bp-field-message")
-            box = widgets.VBox([text, message], layout=margin)
-            self._pool.append((text, message, box))
+        style, message_style, width, margin = self._looks
+        text = widgets.Text(
+            value, description=label, disabled=training, continuous_update=False, style=style, layout=width
+        )
+        text.observe(self._on_pooled, names="value")
+        # as wide as its field, so a message wraps instead of pushing the next field
+        message = widgets.HTML(style=message_style, layout=width, _dom_classes=["bp-field-message"])
+        self._pool.append((text, message, widgets.VBox([text, message], layout=margin)))
         return self._pool[index]
 
     def _on_pooled(self, change: dict) -> None:
@@ -154,16 +168,28 @@ class EditingView(View):
     def _shape_now(self) -> tuple:
         return self.session.network.sizes, self.session.network.bias_mode
 
-    def rebuild(self) -> None:
-        """Fields for a network of another shape (another architecture, a loaded session).
+    def rebuild(self, parameters: dict[str, float] | None = None) -> None:
+        """Fields for a network of another shape (another architecture, a loaded session), showing its numbers.
 
         The pooled rows and fields are relabelled and reused; those not needed wait off the page.
+        ``parameters``: the network's, if at hand.
         """
         self.rejected.clear()
         self.fields.clear()
         self.field_messages.clear()
-        self.table.children = tuple(self._table())
+        with self._writing():
+            parameters = self.session.network.parameters() if parameters is None else parameters
+            self.table.children = tuple(self._table(parameters))
         self._shape = self._shape_now()
+
+    @contextmanager
+    def _writing(self):
+        """The panel writes the fields: their changes are no one's edits."""
+        self._redrawing = True
+        try:
+            yield
+        finally:
+            self._redrawing = False
 
     # ------------------------------------------------------------ rendering
     def current(self, key: str, parameters: dict[str, float] | None = None) -> str:
@@ -196,13 +222,18 @@ class EditingView(View):
 
     def _write_table(self) -> None:
         """Every field shows the session's number (those refused keep what was typed), made for its shape."""
-        if self._shape_now() != self._shape:
-            self.rebuild()
         # every parameter at once: one by one, the largest network's 1,317 fields cost a second
         parameters = self.session.network.parameters()
+        if self._shape_now() != self._shape:
+            self.rebuild(parameters)  # its fields made or relabelled with their numbers
+        else:
+            self._refill(parameters)
+        self._stale = False
+
+    def _refill(self, parameters: dict[str, float]) -> None:
+        """The fields of this shape show the session's numbers, but those refused: they keep what was typed."""
         training = self.session.training
-        self._redrawing = True
-        try:
+        with self._writing():
             for key, text in self.fields.items():
                 text.disabled = training  # no message unless it changes
                 if key in self.rejected:
@@ -210,9 +241,6 @@ class EditingView(View):
                 text.value = self.current(key, parameters)
                 text.remove_class("bp-invalid")
                 self.field_messages[key].value = ""
-        finally:
-            self._redrawing = False
-        self._stale = False
 
     def show_training(self, training: bool) -> None:
         """While training the table shows live values: typing there would be overwritten."""

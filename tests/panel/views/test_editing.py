@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import comm
 import numpy as np
 import pytest
 
 from explorer.engine.formatting import number
+from explorer.panel.explorer import Explorer
 from tests.helpers.panel import (
     FAST,
     STEPS,
@@ -151,3 +153,80 @@ def test_a_run_begun_out_of_sight_disables_the_fields_when_they_show(panel):
     assert ed.fields["p:w5"].disabled
     panel.session.training = False
     assert not ed.fields["p:w5"].disabled
+
+
+# ------------------------------------------------------------ what a page is sent
+@pytest.fixture
+def sent(monkeypatch) -> list[tuple[comm.DummyComm, str, dict]]:
+    """What every widget made from now on sends its page: (its comm, message type, data)."""
+    messages = []
+
+    class Recording(comm.DummyComm):
+        def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+            messages.append((self, msg_type, data or {}))
+
+    monkeypatch.setattr(comm, "create_comm", Recording)
+    return messages
+
+
+def states_sent(sent, widget) -> list[tuple[str, dict]]:
+    """(message type, state) of each message ``widget`` sent: its opening, then its updates."""
+    return [(kind, data["state"]) for channel, kind, data in sent if channel is widget.comm and "state" in data]
+
+
+def test_a_new_table_s_fields_open_with_their_label_and_number(sent):
+    """A page shows a field as it was opened: it must not show an empty or unlabelled field first."""
+    ed = Explorer().editing  # the seed's table is open: written as it is made
+    assert len(ed.fields) == 14
+    for key, text in ed.fields.items():
+        [(kind, state), *updates] = states_sent(sent, text)
+        assert kind == "comm_open" and updates == [], key
+        assert (state["description"], state["value"]) == (text.description, ed.current(key)), key
+        assert state["description"] and not state["disabled"], key
+        [(_, state)] = states_sent(sent, ed.field_messages[key])  # its message beneath, empty, styled at once
+        assert (state["value"], state["_dom_classes"]) == ("", ("bp-field-message",)), key
+    assert len({message.style for message in ed.field_messages.values()}) == 1  # a widget fewer a field
+    assert (ed.fields["p:w1"].description, ed.fields["p:w1"].value) == ("w1", "0.15")
+
+
+def test_a_reused_field_is_relabelled_and_refilled_in_one_message(sent):
+    """Another shape: a field kept for another key gets its label, number and look in one update."""
+    panel = Explorer()
+    ed = panel.editing
+    refused = ed.fields["p:b1"]
+    refused.value = "abc"  # refused: marked, and it keeps what was typed
+    assert "bp-invalid" in refused._dom_classes
+    looks = ("description", "value", "_dom_classes", "disabled")
+    before = {id(text): text.get_state(looks) for text in ed.fields.values()}
+    sent.clear()
+    panel.session.set_hidden([3])  # 2-3-2: new weights, and b1's place in the table is w5's now
+    assert len(ed.fields) == 18 and ed.rejected == {}
+    both = 0
+    for key, text in ed.fields.items():
+        now = text.get_state(looks)
+        if id(text) not in before:  # one of the four fields made for this shape
+            assert [kind for kind, _ in states_sent(sent, text)] == ["comm_open"], key
+            continue
+        changed = {name: value for name, value in now.items() if value != before[id(text)][name]}
+        assert [state for _, state in states_sent(sent, text)] == ([changed] if changed else []), key
+        both += {"description", "value"} <= changed.keys()
+    assert both > 0 and ed.fields["p:w5"] is refused
+    assert refused.get_state(looks) == {
+        "description": "w5",
+        "value": ed.current("p:w5"),
+        "_dom_classes": (),
+        "disabled": False,
+    }
+
+
+def test_no_edit_field_is_ever_sent_empty(sent):
+    """Made, reused for more fields and for fewer: no page ever sees a field without its number."""
+    panel = Explorer()
+    ed = panel.editing
+    fields = set(ed.fields.values())
+    for hidden in ([4, 3], [2], [3, 3, 2]):
+        panel.session.set_hidden(hidden)
+        fields |= set(ed.fields.values())
+    assert len(ed.fields) == 4 + 7 + 10 + 7 + 5  # 2-3-3-2-2
+    values = [state["value"] for text in fields for _, state in states_sent(sent, text) if "value" in state]
+    assert len(values) >= len(fields) and "" not in values
