@@ -509,6 +509,58 @@ def train_and_stop(panel: Panel) -> None:
     (helpers.ARTIFACTS / f"{panel.server}-train-stop.json").write_text(json.dumps(timing))
 
 
+# The legend in the curve's image: the box of its ground (the theme's paper, #ffffff or #111111, at
+# the frame's 0.88 alpha on the transparent figure) and, inside it, the pixels of each entry's
+# line sample in full colour: the current run's blue (#0072B2), the first kept curve's green
+# (#009E73).  Curves under the ground show through it only faintly, never in full colour.
+_LEGEND_STATS = """(canvas) => {
+    const {width, height} = canvas;
+    const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    const near = (i, [r, g, b], by) => Math.abs(data[i] - r) <= by && Math.abs(data[i + 1] - g) <= by
+                                       && Math.abs(data[i + 2] - b) <= by;
+    let left = width, right = -1, top = height, bottom = -1, ground = 0;
+    for (let i = 0; i < data.length; i += 4) {
+        const a = data[i + 3];
+        if (a < 200 || a > 240 || !(near(i, [255, 255, 255], 4) || near(i, [17, 17, 17], 4))) continue;
+        const x = (i / 4) % width, y = Math.floor(i / 4 / width);
+        ground++;
+        left = Math.min(left, x); right = Math.max(right, x); top = Math.min(top, y); bottom = Math.max(bottom, y);
+    }
+    let current = 0, kept = 0;
+    for (let y = top; y <= bottom; y++) {
+        for (let x = left; x <= right; x++) {
+            const i = 4 * (y * width + x);
+            if (data[i + 3] < 250) continue;
+            if (near(i, [0x00, 0x72, 0xb2], 12)) current++;
+            if (near(i, [0x00, 0x9e, 0x73], 12)) kept++;
+        }
+    }
+    return {ground, box: [left, top, right - left + 1, bottom - top + 1], current, kept};
+}"""
+
+
+def kept_curve_in_legend(panel: Panel) -> dict:
+    """A kept curve joins the legend beside the current run, on a ground of its own."""
+    assert panel.iteration() > 0, f"{panel.server}: train first: there is no curve to keep"
+    panel.button("Keep curve").click()
+    try:
+        panel.page.wait_for_function(
+            f"(c) => {{ const s = ({_LEGEND_STATS})(c); return s.ground > 1500 && s.current > 20 && s.kept > 20; }}",
+            arg=panel.canvas.element_handle(),
+            timeout=WAIT_MS,
+            polling=100,
+        )
+    except Exception as error:
+        raise AssertionError(
+            f"{panel.server}: the legend does not name the current run and the kept curve on its own ground: "
+            f"{panel.canvas.evaluate(_LEGEND_STATS)}"
+        ) from error
+    panel.shot("09-kept-curve")
+    stats = panel.canvas.evaluate(_LEGEND_STATS)
+    panel.button("Clear kept curves").click()
+    return stats
+
+
 def tab_reaches_every_control(panel: Panel, max_presses: int = 200) -> None:
     """From the panel's first control, Tab focuses every enabled control in turn."""
     panel.button("Next step").click()  # so that Previous step is enabled (and focusable)

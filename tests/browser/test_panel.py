@@ -100,6 +100,10 @@ def test_train_then_stop(panel):
     steps.train_and_stop(panel)
 
 
+def test_kept_curve_named_in_the_legend(panel):
+    steps.kept_curve_in_legend(panel)
+
+
 def test_handout_save_and_load(panel, tmp_path):
     steps.handout_save_and_load(panel, tmp_path)
 
