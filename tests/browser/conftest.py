@@ -65,7 +65,7 @@ from . import helpers
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = helpers.ARTIFACTS  # tests/artifacts, git-ignored
-CLIENTS = ("lab", "voila")
+CLIENTS = ("lab", "notebook7", "voila")
 
 
 def pytest_configure(config):
@@ -76,7 +76,8 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes minutes (the layout audit); run by tasks.py test")
     config.addinivalue_line(
         "markers",
-        "clients(*names): run the test once in each client named ('lab': JupyterLab, 'voila': the classroom page)",
+        "clients(*names): run the test once in each client named "
+        "('lab': JupyterLab, 'notebook7': Notebook 7, 'voila': the classroom page)",
     )
 
 
@@ -268,7 +269,7 @@ class ModulePage:
 
 @pytest.fixture(scope="module")
 def client() -> str | None:
-    """The client of a ``pytest.mark.clients`` test ("lab" or "voila"); None elsewhere.
+    """The client of a ``pytest.mark.clients`` test ("lab", "notebook7" or "voila"); None elsewhere.
 
     Parametrised by ``pytest_generate_tests`` from the mark; this default is
     what the fixtures of unmarked tests see.

@@ -166,8 +166,11 @@ class LabServer:
         """Delete every saved workspace, so the next page opens no tab left by an earlier one.
 
         Lab saves its layout (the open notebooks) on the server and restores
-        it on every page load, across browser contexts.
+        it on every page load, across browser contexts.  Notebook 7 shows one
+        notebook a page and restores none: it has nothing to delete.
         """
+        if self.notebooks == "notebooks/":
+            return
         headers = {"Authorization": f"token {self.token}"}
         with urllib.request.urlopen(
             urllib.request.Request(f"{self.base_url}lab/api/workspaces", headers=headers), timeout=10
@@ -312,8 +315,20 @@ def new_page(
     context.set_default_timeout(timeout_ms)
     block_external_requests(context, external_requests)
     page = context.new_page()
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    page.on("pageerror", lambda error: None if notebook7_own(error) else page_errors.append(str(error)))
     return context, page
+
+
+def notebook7_own(error) -> bool:
+    """Notebook 7.6's own error on every page load, with or without the panel (a notebook of ``1+1``
+    raises it too): its shortcuts plugin reads the schema of a plugin its settings registry does not
+    hold.  Only that error, raised wholly inside Notebook 7's own bundle, is left out."""
+    frames = [line for line in (error.stack or "").splitlines()[1:] if "/static/" in line]
+    return (
+        "reading 'schema'" in str(error)
+        and bool(frames)
+        and all("/static/notebook/notebook_core." in line for line in frames)
+    )
 
 
 _KERNEL_IDLE = """(name) => {
@@ -384,15 +399,20 @@ def notebook_in_lab(page, lab: LabServer, name: str) -> Iterator[None]:
         lab.reset_workspaces()
 
 
+def jupyter_server(client: str, request) -> LabServer:
+    """The session's JupyterLab (``"lab"``) or Notebook 7 (``"notebook7"``) for a test in that client."""
+    return request.getfixturevalue("notebook7_server" if client == "notebook7" else "lab_server")
+
+
 @contextlib.contextmanager
 def cell_opened(client: str, page, request, tmp_path_factory, name: str, cell: str) -> Iterator[None]:
     """A notebook ``name`` of one ``cell``, written and opened in ``client`` for a module's tests.
 
-    ``"lab"``: in the session's JupyterLab (closed and left as found afterwards);
-    otherwise on a classroom page of its own Voila.
+    ``"lab"`` or ``"notebook7"``: in the session's JupyterLab or Notebook 7 (closed
+    and left as found afterwards); otherwise on a classroom page of its own Voila.
     """
-    if client == "lab":
-        lab = request.getfixturevalue("lab_server")
+    if client != "voila":
+        lab = jupyter_server(client, request)
         write_notebook(lab.root / name, cell)
         with notebook_in_lab(page, lab, name):
             yield

@@ -175,7 +175,7 @@ _FOCUSED = """() => {
 
 @dataclass
 class Panel:
-    """The explorer panel on a page of ``server`` ("lab" or "voila")."""
+    """The explorer panel on a page of ``server`` ("lab", "notebook7" or "voila")."""
 
     page: Page
     server: str
@@ -255,7 +255,7 @@ class Panel:
         """Screenshot the whole panel as tests/artifacts/<server>-<state>.png."""
         helpers.ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = helpers.ARTIFACTS / f"{self.server}-{state}.png"
-        if self.server == "lab":  # the notebook scrolls inside its own panel
+        if self.server != "voila":  # the notebook scrolls inside its own panel
             helpers.scroll_lab_to(self.page, self.root)
         self.root.screenshot(path=str(path), animations="disabled")
         return path
@@ -684,7 +684,7 @@ def final_screenshot(panel: Panel, name: str) -> Path:
     """The whole panel, as it is now, in tests/artifacts/<name>.png."""
     helpers.ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = helpers.ARTIFACTS / f"{name}.png"
-    if panel.server == "lab":
+    if panel.server != "voila":
         helpers.scroll_lab_to(panel.page, panel.root)
     panel.root.screenshot(path=str(path), animations="disabled")
     return path

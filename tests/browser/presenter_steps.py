@@ -147,7 +147,7 @@ def presenter_keys(panel: Panel) -> None:
     """PageDown and PageUp step; not while typing in the Iteration field."""
     reset(panel)
     panel.page.evaluate("document.activeElement && document.activeElement.blur()")
-    if panel.server == "lab":  # the notebook holds the focus: a click on the diagram gives it to the panel
+    if panel.server != "voila":  # the notebook holds the focus: a click on the diagram gives it to the panel
         panel.diagram.click(position={"x": 5, "y": 5})
     for k in (1, 2, 3):
         panel.page.keyboard.press("PageDown")

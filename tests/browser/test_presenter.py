@@ -1,10 +1,11 @@
-"""The presenter layout in JupyterLab and on the classroom page (``python -m explorer app``).
+"""The presenter layout in JupyterLab, Notebook 7 and on the classroom page (``python -m explorer app``).
 
-Each test runs in both clients (``pytest.mark.clients``), on one page per
+Each test runs in each client (``pytest.mark.clients``), on one page per
 client, at 1280 x 720 first, as a projector shows it; the other size is set
 on the same page.  In JupyterLab a notebook shows ``Explorer(layout="presenter")``
-with the left sidebar closed, as a teacher presenting from Lab would; the
-classroom page (Voila) opens notebook 01 in the presenter layout by itself.
+with the left sidebar closed, as a teacher presenting from Lab would, and in
+Notebook 7 as it opens; the classroom page (Voila) opens notebook 01 in the
+presenter layout by itself.
 
 Screenshots (tests/artifacts/presenter-<client>-*.png): the classroom page as
 it opens and at both sizes; JupyterLab at both sizes in the light and the dark
@@ -20,7 +21,7 @@ from . import helpers
 from . import presenter_steps as steps
 from .panel_steps import Panel
 
-pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
+pytestmark = [pytest.mark.clients("lab", "notebook7", "voila"), pytest.mark.shared_lab_kernel]
 
 NOTEBOOK = "presenter.ipynb"  # JupyterLab's
 CHANGE_THEME = "(theme) => window.jupyterapp.commands.execute('apputils:change-theme', {theme})"
@@ -30,11 +31,12 @@ CHANGE_THEME = "(theme) => window.jupyterapp.commands.execute('apputils:change-t
 def panel(client, module_page, request):
     page = module_page.page
     page.set_viewport_size({"width": 1280, "height": 720})
-    if client == "lab":
-        lab = request.getfixturevalue("lab_server")
+    if client != "voila":
+        lab = helpers.jupyter_server(client, request)
         helpers.write_notebook(lab.root / NOTEBOOK, 'from explorer import Explorer\n\nExplorer(layout="presenter")')
         with helpers.notebook_in_lab(page, lab, NOTEBOOK):
-            page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+            if client == "lab":
+                page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
             panel = Panel(page, client)
             expect(panel.diagram).to_be_visible()
             helpers.scroll_lab_to(page, panel.root)
@@ -59,7 +61,7 @@ def test_classroom_page_opens_on_the_panel(panel):
 def test_text_sizes_and_buttons_that_never_move(panel, client, size):
     panel.page.set_viewport_size({"width": size[0], "height": size[1]})
     try:
-        if client == "lab":  # the notebook scrolls inside its own panel
+        if client != "voila":  # the notebook scrolls inside its own panel
             helpers.scroll_lab_to(panel.page, panel.root)
         sizes = steps.check_sizes(panel, size)
         moved = steps.buttons_stay_put(panel, size)

@@ -1,4 +1,4 @@
-"""The presenter keys wherever the focus is, in JupyterLab and on the classroom page.
+"""The presenter keys wherever the focus is, in JupyterLab, Notebook 7 and on the classroom page.
 
 A teacher clicks a step button, types into the Iteration field, scrolls down
 to read the lesson; the clicker must go on doing what a teacher expects:
@@ -7,9 +7,9 @@ to read the lesson; the clicker must go on doing what a teacher expects:
 - Enter in the Iteration field opens the iteration and leaves the keys working;
 - with the panel scrolled out of view, PageDown and PageUp scroll the page.
 
-Each test runs in both clients, at 1280 x 720.  In JupyterLab the notebook
-has a long text cell under the panel, so there is a lesson to scroll to; the
-classroom page has the lesson under its panel already.
+Each test runs in each client, at 1280 x 720.  In JupyterLab and Notebook 7
+the notebook has a long text cell under the panel, so there is a lesson to
+scroll to; the classroom page has the lesson under its panel already.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from . import helpers
 from .panel_steps import Panel
 from .presenter_steps import position, reset
 
-pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
+pytestmark = [pytest.mark.clients("lab", "notebook7", "voila"), pytest.mark.shared_lab_kernel]
 
 NOTEBOOK = "presenter_keys.ipynb"
 PANEL = 'from explorer import Explorer\n\nExplorer(layout="presenter")'
@@ -57,11 +57,12 @@ _SCROLL_PAST = f"""(panel) => {{
 def panel(client, module_page, request):
     page = module_page.page
     page.set_viewport_size({"width": 1280, "height": 720})
-    if client == "lab":
-        lab = request.getfixturevalue("lab_server")
+    if client != "voila":
+        lab = helpers.jupyter_server(client, request)
         helpers.write_notebook(lab.root / NOTEBOOK, PANEL, LESSON)
         with helpers.notebook_in_lab(page, lab, NOTEBOOK):
-            page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+            if client == "lab":
+                page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
             panel = Panel(page, client)
             expect(panel.diagram).to_be_visible()
             yield panel
@@ -143,8 +144,8 @@ def test_scrolled_out_of_view_page_keys_scroll_the_page(panel, focus):
     panel.button("Next step").click()
     at_step(panel, 1)
     if focus == "nothing":
-        if panel.server == "lab":  # in Lab the notebook itself holds the focus then: its keys are Lab's
-            pytest.skip("JupyterLab gives the focus to the notebook, never to nothing")
+        if panel.server != "voila":  # there the notebook itself holds the focus: its keys are the notebook's
+            pytest.skip("JupyterLab and Notebook 7 give the focus to the notebook, never to nothing")
         panel.page.evaluate("document.activeElement && document.activeElement.blur()")
     root = panel.root.element_handle()
     scrolled = panel.page.evaluate(_SCROLL_PAST, root)

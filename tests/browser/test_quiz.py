@@ -1,6 +1,6 @@
-"""The quiz in a real browser: three steps answered (right, a sign error, revealed), in Lab and in Voila.
+"""The quiz in a real browser: three steps answered (right, a sign error, revealed), in Lab, Notebook 7 and Voila.
 
-A notebook of two lines, ``Explorer(quiz=True)``, opened in JupyterLab (the
+A notebook of two lines, ``Explorer(quiz=True)``, opened in JupyterLab and Notebook 7 (the
 notebook layout) and served by Voila as the classroom page (the presenter
 layout, where "Quiz" is in the Steps section).  The student's keys go to the
 "Your answer" field (Enter checks), the buttons are clicked, and the
@@ -17,9 +17,9 @@ import pytest
 from playwright.sync_api import expect
 
 from . import panel_steps as steps
-from .helpers import notebook_in_lab, open_voila, write_notebook
+from .helpers import jupyter_server, notebook_in_lab, open_voila, write_notebook
 
-pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
+pytestmark = [pytest.mark.clients("lab", "notebook7", "voila"), pytest.mark.shared_lab_kernel]
 
 NOTEBOOK = "quiz.ipynb"
 SOURCES = ("from explorer import Explorer", "Explorer(quiz=True)")
@@ -122,8 +122,8 @@ def three_steps(panel: QuizPanel) -> None:
 @pytest.fixture(scope="module")
 def panel(client, module_page, request, tmp_path_factory):
     page = module_page.page
-    if client == "lab":
-        lab = request.getfixturevalue("lab_server")
+    if client != "voila":
+        lab = jupyter_server(client, request)
         write_notebook(lab.root / NOTEBOOK, *SOURCES)
         with notebook_in_lab(page, lab, NOTEBOOK):
             yield QuizPanel(page, client)
