@@ -543,20 +543,13 @@ def kept_curve_in_legend(panel: Panel) -> dict:
     """A kept curve joins the legend beside the current run, on a ground of its own."""
     assert panel.iteration() > 0, f"{panel.server}: train first: there is no curve to keep"
     panel.button("Keep curve").click()
-    try:
-        panel.page.wait_for_function(
-            f"(c) => {{ const s = ({_LEGEND_STATS})(c); return s.ground > 1500 && s.current > 20 && s.kept > 20; }}",
-            arg=panel.canvas.element_handle(),
-            timeout=WAIT_MS,
-            polling=100,
-        )
-    except Exception as error:
-        raise AssertionError(
-            f"{panel.server}: the legend does not name the current run and the kept curve on its own ground: "
-            f"{panel.canvas.evaluate(_LEGEND_STATS)}"
-        ) from error
+    stats = curve_comes_to(
+        panel,
+        _LEGEND_STATS,
+        "s.ground > 1500 && s.current > 20 && s.kept > 20",
+        "the legend does not name the current run and the kept curve on its own ground",
+    )
     panel.shot("09-kept-curve")
-    stats = panel.canvas.evaluate(_LEGEND_STATS)
     panel.button("Clear kept curves").click()
     return stats
 
@@ -666,18 +659,23 @@ _INK_STATS = """(canvas) => {
 def plots_follow_theme(panel: Panel, theme: str) -> dict:
     """The curve's ink is the theme's: mostly light greys on a dark page, dark greys on a light one."""
     more, fewer = ("light", "dark") if theme == "dark" else ("dark", "light")
+    condition = f"s.{more} > 200 && s.{more} > 4 * s.{fewer}"
+    return curve_comes_to(panel, _INK_STATS, condition, f"the curve's ink is not the {theme} theme's")
+
+
+def curve_comes_to(panel: Panel, stats: str, condition: str, failure: str) -> dict:
+    """Wait until the curve's image has ``stats`` (a JavaScript function of the canvas) that meet
+    ``condition`` (JavaScript over them, as ``s``), as the kernel's frames arrive; those stats."""
     try:
         panel.page.wait_for_function(
-            f"(c) => {{ const s = ({_INK_STATS})(c); return s.{more} > 200 && s.{more} > 4 * s.{fewer}; }}",
+            f"(c) => {{ const s = ({stats})(c); return {condition}; }}",
             arg=panel.canvas.element_handle(),
             timeout=WAIT_MS,
             polling=100,
         )
     except Exception as error:
-        raise AssertionError(
-            f"{panel.server}: the curve's ink is not the {theme} theme's: {panel.canvas.evaluate(_INK_STATS)}"
-        ) from error
-    return panel.canvas.evaluate(_INK_STATS)
+        raise AssertionError(f"{panel.server}: {failure}: {panel.canvas.evaluate(stats)}") from error
+    return panel.canvas.evaluate(stats)
 
 
 def final_screenshot(panel: Panel, name: str) -> Path:
