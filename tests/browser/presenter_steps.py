@@ -22,7 +22,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from . import helpers
-from .panel_steps import WAIT_MS, Panel
+from .panel_steps import NOTEBOOK_CLIENTS, WAIT_MS, Panel
 
 SIZES = [(1280, 720), (1440, 900)]
 STEP_BUTTONS = ["Previous step", "Next step", "Next phase", "Finish iteration", "Reset iteration"]
@@ -147,7 +147,7 @@ def presenter_keys(panel: Panel) -> None:
     """PageDown and PageUp step; not while typing in the Iteration field."""
     reset(panel)
     panel.page.evaluate("document.activeElement && document.activeElement.blur()")
-    if panel.server != "voila":  # the notebook holds the focus: a click on the diagram gives it to the panel
+    if panel.server in NOTEBOOK_CLIENTS:  # the notebook holds the focus: a click on the diagram gives it to the panel
         panel.diagram.click(position={"x": 5, "y": 5})
     for k in (1, 2, 3):
         panel.page.keyboard.press("PageDown")
