@@ -170,7 +170,7 @@ def _smallest_in_room(sizes, mode, room=ROOM):
     smallest = math.inf
     for index in range(len(wt.steps)):
         values, updated, highlight = state_at(wt, index)
-        svg = render(net, xs[0], ts[0], values, updated, highlight, text_scale=SCALE, detail="compact", room=ROOM)
+        svg = render(net, xs[0], ts[0], values, updated, highlight, text_scale=SCALE, detail="compact", room=room)
         smallest = min(smallest, smallest_px(svg, *room))
         root = parse(svg)
         boxes = text_boxes(root, SCALE)
@@ -203,6 +203,11 @@ def test_two_hidden_layers_of_four_in_the_presenter_at_14_px_with_shortened_valu
     assert _smallest_in_room(sizes, "shared") >= 14.0
     whole = layout(sizes, "shared", SCALE, "compact", ROOM)
     assert whole.ty.chars == VALUE_CHARS and whole.ty.val * ROOM[0] / whole.width < 14.0
+
+
+def test_three_hidden_layers_of_four_on_the_classroom_page_at_14_px():
+    """The classroom page's room at 1280 x 720 (1250 x 414) fits four layer gaps of 14 px text, values shortened."""
+    assert _smallest_in_room((2, 4, 4, 4, 1), "shared", CLASSROOM_ROOM) >= 14.0
 
 
 @pytest.mark.parametrize("sizes", [(2, 2, 2), (2, 3, 1), (2, 4, 1), (2, 4, 4), (2, 4, 4, 1)], ids=_shape)
