@@ -54,10 +54,15 @@ class Layout:
     shows: str = ""  # at level CURRENT: the detail its few labels show
 
 
+def labelled(nm: Names, shared: bool, l: int) -> list[str]:
+    """The connections of layer pair l that carry a label, in the label solver's order:
+    its weights row by row, then each neuron's own bias (a shared bias's value is on its unit)."""
+    return [w for row in nm.weights[l] for w in row] + ([] if shared else list(nm.biases[l]))
+
+
 def pair_box(nm: Names, shared: bool, level: str, l: int, ty: TextSizes) -> tuple[float, float, float]:
     """The label box reserved for every connection of layer pair l: the widest name's."""
-    labels = [n for row in nm.weights[l] for n in row] + ([] if shared else list(nm.biases[l]))
-    return max((label_size(n, level, ty) for n in labels), key=lambda b: b[0])
+    return max((label_size(n, level, ty) for n in labelled(nm, shared, l)), key=lambda b: b[0])
 
 
 def assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
@@ -81,8 +86,7 @@ def assemble(sizes, nm, shared, level, dy, gaps, ty) -> Layout:
     units = tuple((xs[l] + unit_x(gaps[l][0]), row + y_shift) for l in range(len(gaps)))
     anchors = {}
     for l, (_gap, found) in enumerate(gaps):
-        ids = [w for row_ in nm.weights[l] for w in row_] + ([] if shared else list(nm.biases[l]))
-        for eid, (x, y) in zip(ids, found):
+        for eid, (x, y) in zip(labelled(nm, shared, l), found):
             anchors[eid] = (x + xs[l], y + y_shift)
     # the error column clears the output values beside it ("target ..." is the widest text)
     target_w = ty.val * CHAR_WIDTH * (7 + ty.chars)

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from explorer.engine.naming import names
 
-from .assembly import Layout, assemble, pair_box
+from .assembly import Layout, assemble, labelled, pair_box
 from .labels import GAP_STEP, column_of, min_pair_gap, pair_problem, place_pair
 from .sizes import BIAS_RISE, CURRENT, PAD, TIGHT_MARGIN, TIGHT_RISE, R, TextSizes
 
@@ -84,7 +84,7 @@ def with_labels_for(lay: Layout, sizes: tuple[int, ...], bias_mode: str, active:
     n_max = max(sizes)
     anchors = {}
     for l in range(len(sizes) - 1):
-        ids = [w for row in nm.weights[l] for w in row] + ([] if shared else list(nm.biases[l]))
+        ids = labelled(nm, shared, l)
         mine = [k for k, eid in enumerate(ids) if eid in active]
         if not mine:
             continue

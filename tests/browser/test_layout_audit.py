@@ -308,7 +308,7 @@ def _open(client: str, page, request) -> None:
     if client == "voila":
         helpers.open_voila(page, request.getfixturevalue("voila_server")("01"), ".bp-panel svg.bp-diagram")
         return
-    server = request.getfixturevalue("notebook7_server" if client == "notebook7" else "lab_server")
+    server = helpers.jupyter_server(client, request)
     helpers.write_notebook(server.root / NOTEBOOK, 'from explorer import Explorer\n\nExplorer(layout="presenter")')
     helpers.open_notebook_in_lab(page, server, NOTEBOOK)
     if client == "lab-sidebar-open":
@@ -362,7 +362,7 @@ def test_layout_audit(client, audit_page, request):
         helpers.ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (helpers.ARTIFACTS / f"layout-audit-{client}.json").write_text(json.dumps(summary, indent=1))
         if client != "voila":
-            server = request.getfixturevalue("notebook7_server" if client == "notebook7" else "lab_server")
+            server = helpers.jupyter_server(client, request)
             server.shutdown_sessions(NOTEBOOK)
             server.reset_workspaces() if client != "notebook7" else None
     assert not failing and not moved, (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.drawing.assembly import assemble, pair_box
+from explorer.drawing.assembly import assemble, labelled, pair_box
 from explorer.drawing.diagram import render
 from explorer.drawing.labels import column_of
 from explorer.drawing.sizes import label_size, legend_width, text_sizes
@@ -70,3 +70,11 @@ def test_a_pair_reserves_the_widest_label_of_its_connections():
                 box = pair_box(nm, shared, level, l, ty)
                 boxes = [label_size(eid, level, ty) for eid in _ids(nm, l, shared)]
                 assert box in boxes and all(b[0] <= box[0] for b in boxes)
+
+
+def test_the_labelled_connections_are_the_weights_then_each_neurons_own_bias():
+    """The seed's second pair: w5-w8; with per-neuron biases, b_o1 and b_o2 after them (a shared b2 is on its unit)."""
+    assert labelled(names((2, 2, 2), True), True, 1) == ["w5", "w6", "w7", "w8"]
+    assert labelled(names((2, 2, 2), False), False, 1) == ["w5", "w6", "w7", "w8", "b_o1", "b_o2"]
+    nm = names((3, 4, 4, 2), False)
+    assert [labelled(nm, False, l) for l in range(3)] == [_ids(nm, l, False) for l in range(3)]

@@ -168,17 +168,15 @@ class EditingView(View):
     def _shape_now(self) -> tuple:
         return self.session.network.sizes, self.session.network.bias_mode
 
-    def rebuild(self, parameters: dict[str, float] | None = None) -> None:
-        """Fields for a network of another shape (another architecture, a loaded session), showing its numbers.
+    def rebuild(self, parameters: dict[str, float]) -> None:
+        """Fields for a network of another shape (another architecture, a loaded session), showing ``parameters``.
 
         The pooled rows and fields are relabelled and reused; those not needed wait off the page.
-        ``parameters``: the network's, if at hand.
         """
         self.rejected.clear()
         self.fields.clear()
         self.field_messages.clear()
         with self._writing():
-            parameters = self.session.network.parameters() if parameters is None else parameters
             self.table.children = tuple(self._table(parameters))
         self._shape = self._shape_now()
 
