@@ -23,6 +23,7 @@ import ipywidgets as widgets
 from explorer.lesson.session import Session
 
 from .controls import KeyboardPassage, SteadyPointer
+from .full_screen import FullScreen
 from .messages import Messages
 from .views.architecture import ArchitectureView
 from .views.curve import CurveView
@@ -232,6 +233,9 @@ def presenter(v: Views) -> Arrangement:
     the bar and the reading area keep their heights from step to step and
     the diagram takes the rest, so the buttons never move.  A section opens
     over the reading area, never below the screen's edge (``presenter.css``).
+    Beside the section buttons, one shows the panel alone on the whole screen
+    (:class:`FullScreen`): in JupyterLab that gives the diagram the height
+    the menus and toolbars took.
     """
     st = v.stepping
     reading = widgets.VBox([st.equation, st.meaning, st.check, st.quiz_view.box])
@@ -249,12 +253,14 @@ def presenter(v: Views) -> Arrangement:
     widgets.jslink((more, "index"), (drawer, "selected_index"))
     # the edit table is written only while its section is open
     more.observe(lambda change: v.editing.show(change["new"] == "Edit"), names="value")
-    for box, name in ((reading, "bp-reading"), (news, "bp-news"), (curve, "bp-curve"), (more, "bp-more")):
+    # the section buttons, and the one that shows the panel alone on the screen
+    corner = widgets.HBox([more, FullScreen()], layout=widgets.Layout(align_items="center"))
+    for box, name in ((reading, "bp-reading"), (news, "bp-news"), (curve, "bp-curve"), (corner, "bp-more")):
         box.add_class(name)
     drawer.add_class("bp-drawer")
     for page in sections.values():
         page.add_class("bp-section-page")
-    lower = widgets.Box([reading, curve, news, more, drawer])
+    lower = widgets.Box([reading, curve, news, corner, drawer])
     lower.add_class("bp-lower")
     # one screen's height; an error's details below it never squeeze the diagram
     main = widgets.VBox([st.diagram_box, _stepbar(st), lower])

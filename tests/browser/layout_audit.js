@@ -11,10 +11,11 @@
   const shown = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
 
   // The screen the panel is seen through: the window, cut to the notebook's own scroller
-  // in JupyterLab and Notebook 7 (their notebooks scroll inside a panel, not the window).
+  // in JupyterLab and Notebook 7 (their notebooks scroll inside a panel, not the window);
+  // the whole window when the panel is shown full screen.
   let view = {left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight};
   const scroller = panel.closest('.jp-WindowedPanel-outer');
-  if (scroller) {
+  if (scroller && document.fullscreenElement !== panel) {
     const r = scroller.getBoundingClientRect();
     view = {left: Math.max(0, r.left), top: Math.max(0, r.top),
             right: Math.min(view.right, r.right), bottom: Math.min(view.bottom, r.bottom)};

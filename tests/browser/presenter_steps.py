@@ -21,6 +21,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from explorer.panel.fit import ROOM_STEP
+
 from . import helpers
 from .panel_steps import NOTEBOOK_CLIENTS, WAIT_MS, Panel
 
@@ -57,6 +59,23 @@ _IN_VIEW_JS = """(el) => {
     return {box: [r.x, r.y, r.width, r.height], inside: r.width > 0 && r.height > 0 && r.left >= 0
             && r.top >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight};
 }"""
+
+
+# The diagram is drawn for the room it was laid out for (data-room); the box's size, in the steps
+# fit.js reports it in, is the room it is in.  Measured before the two agree, a state would show
+# the layout of the size measured before it.
+LAID_OUT = """(step) => {
+    const box = document.querySelector('.bp-panel .bp-diagram-box');
+    const svg = box && box.querySelector('svg.bp-diagram');
+    if (!svg || !svg.dataset.room) return true;  // a text size not laid out for a room
+    const room = [box.clientWidth, box.clientHeight].map((v) => Math.floor(v / step) * step).join(' ');
+    return svg.dataset.room === room;
+}"""
+
+
+def laid_out(page: Page) -> None:
+    """Wait until the diagram is drawn for the box it is in (fit.js has reported the box)."""
+    page.wait_for_function(LAID_OUT, arg=ROOM_STEP, timeout=20_000)
 
 
 def position(panel: Panel):
@@ -163,6 +182,36 @@ def presenter_keys(panel: Panel) -> None:
     panel.page.wait_for_timeout(500)  # a step would have come back by now
     expect(position(panel)).to_contain_text(re.compile(r"^step 3 of 53"))
     field.evaluate("(f) => f.blur()")  # the field's text unchanged: nothing to open
+
+
+_FULL_SCREEN_JS = "([panel, on]) => (document.fullscreenElement === panel) === on"
+
+
+def full_screen(panel: Panel) -> dict:
+    """The Full screen button shows the panel alone on the screen; the keys step there; F brings the page back.
+
+    Alone on a 1280 x 720 screen the diagram's text is 14 px or more in every client, JupyterLab's
+    and Notebook 7's too (whose menus and toolbars otherwise take the diagram's height).
+    """
+    page, handle = panel.page, panel.root.element_handle()
+    reset(panel)
+    panel.button("Full screen").click()  # a real click: a page's script may not ask for full screen
+    page.wait_for_function(_FULL_SCREEN_JS, arg=[handle, True])
+    laid_out(page)
+    expect(panel.button("Exit full screen")).to_be_visible()
+    box = panel.root.bounding_box()
+    assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 1280, 720), box
+    page.keyboard.press("PageDown")  # the button clicked has the focus: the keys are the panel's
+    expect(position(panel)).to_contain_text(re.compile(r"^step 1 of 53"))
+    panel.expect_equation("=0.3775")
+    seen = main_view_in_sight(panel)
+    got = sizes_on_screen(panel)
+    assert got["diagram"] >= MIN_DIAGRAM_PX and got["formula"] >= MIN_FORMULA_PX, got
+    screenshot(page, panel.server, (1280, 720), "full-screen")
+    page.keyboard.press("f")
+    page.wait_for_function(_FULL_SCREEN_JS, arg=[handle, False])
+    expect(panel.button("Full screen")).to_be_visible()
+    return {"sizes": got, "in view": seen}
 
 
 def reset_message_in_view(panel: Panel) -> None:

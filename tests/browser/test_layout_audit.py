@@ -7,7 +7,9 @@ iteration, the quiz on with a wrong answer's feedback shown, every step of an
 XOR 2-3-1 iteration, a 2-4-4-1 network and the largest network the panel
 builds (2-16-16-16-16-1, four hidden layers of sixteen) each at its first,
 middle and last step, iteration 10,001 in the Iteration field, each of the
-six sections opened}.  ``LAYOUT_AUDIT_SIZES=1280x720,1024x768`` measures at
+six sections opened, the panel alone on the screen (its Full screen button)
+with the seed's network, XOR's 2-3-1 and 2-4-4-1 at their first, middle and
+last step}.  ``LAYOUT_AUDIT_SIZES=1280x720,1024x768`` measures at
 those sizes only.
 
 One page per client; each content state is brought about through the panel
@@ -42,9 +44,8 @@ import pytest
 from playwright.sync_api import expect
 
 from explorer.drawing.axes import TEXT_PT
-from explorer.panel.fit import ROOM_STEP
 
-from . import helpers
+from . import helpers, presenter_steps
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_lab_kernel]
 
@@ -59,21 +60,23 @@ TICK_PX = TEXT_PT * 100 / 72  # the plots' tick labels at their figures' own siz
 # Text sizes on the classroom page from 1280x720 up, for the seed's network and XOR's 2-3-1 (SEED_KINDS).
 FLOORS = {"diagramPx": 14.0, "formulaPx": 22.0, "tickPx": 14.0}
 SEED_KINDS = ("seed", "quiz", "iteration", "xor")
+# The panel alone on the screen (its Full screen button), in every client: the seed's network, XOR's
+# 2-3-1 and two hidden layers of four, each at its first, middle and last step; the floors hold there.
+FULL_SCREEN_KINDS = ("full-seed", "full-xor", "full-four")
 SCREENSHOTS_PER_KIND = 3  # of each kind of failing state per client and size: enough to see it
 # states screenshotted even when they pass: the layout is also checked by looking
-LOOKED_AT = {"seed-step16", "quiz-wrong-answer", "section-Problem", "xor-step1", "four-first", "four-middle"}
+LOOKED_AT = {
+    "seed-step16",
+    "quiz-wrong-answer",
+    "section-Problem",
+    "xor-step1",
+    "four-first",
+    "four-middle",
+    "full-xor-first",
+    "full-four-middle",
+}
 
 _FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
-# The diagram is drawn for the room it was laid out for (data-room); the box's size, in the steps
-# fit.js reports it in, is the room it is in.  Measured before the two agree, a state would show
-# the layout of the size measured before it.
-_LAID_OUT = """(step) => {
-    const box = document.querySelector('.bp-panel .bp-diagram-box');
-    const svg = box && box.querySelector('svg.bp-diagram');
-    if (!svg || !svg.dataset.room) return true;  // a text size not laid out for a room
-    const room = [box.clientWidth, box.clientHeight].map((v) => Math.floor(v / step) * step).join(' ');
-    return svg.dataset.room === room;
-}"""
 
 # Click a button of the panel by its text without scrolling it into view, as a clicker would not.
 _PRESS = """([name, nth]) => {
@@ -81,6 +84,7 @@ _PRESS = """([name, nth]) => {
         .filter((b) => b.textContent.trim() === name || b.title === name);
     found[nth || 0].click();
 }"""
+_FULL_SCREEN = "(on) => (document.fullscreenElement === document.querySelector('.bp-panel')) === on"
 _HOME = """() => {
     const panel = document.querySelector('.bp-panel');
     const scroller = panel.closest('.jp-WindowedPanel-outer');
@@ -123,7 +127,7 @@ class Audit:
         # two frames: the resize observers have run and the page has laid out again
         self.page.evaluate(_FRAMES)
         # then the diagram laid out for the box it is in, once the page has reported it (fit.js)
-        self.page.wait_for_function(_LAID_OUT, arg=ROOM_STEP, timeout=20_000)
+        presenter_steps.laid_out(self.page)
         self.page.evaluate(_FRAMES)
 
     def measure(self, state: str, kind: str, *, quiz: bool = False, section: str | None = None) -> None:
@@ -264,6 +268,17 @@ class Audit:
         self.wait_position(rf"^step {total} of {total}")
         self.measure(f"{kind}-last", kind)
 
+    def full_screen(self, kind: str) -> None:
+        """The panel alone on the screen, by its button (a real click: a page's script may not
+        ask for full screen), at the network's first, middle and last step; then back, by the F key."""
+        self.root.get_by_role("button", name="Full screen", exact=True).click()
+        self.page.wait_for_function(_FULL_SCREEN, arg=True)
+        try:
+            self.ends(f"full-{kind}")
+        finally:
+            self.page.keyboard.press("f")
+            self.page.wait_for_function(_FULL_SCREEN, arg=False)
+
     def largest(self) -> None:
         self.network("xor", [16, 16, 16, 16])
         self.ends("largest")
@@ -276,8 +291,10 @@ def violations(r: dict, client: str) -> list[str]:
     if r["kind"] != "largest":
         found += [f"labels overlap: {o}" for o in r["overlaps"]]
     width, height = map(int, r["size"].split("x"))
-    # the floors hold on the classroom page, from 1280 x 720 up, for the seed's network
-    if client == "voila" and width >= 1280 and height >= 720 and r["kind"] in SEED_KINDS:
+    # the floors hold from 1280 x 720 up: on the classroom page for the seed's network, and in
+    # every client for the panel alone on the screen
+    floored = r["kind"] in FULL_SCREEN_KINDS or (client == "voila" and r["kind"] in SEED_KINDS)
+    if floored and width >= 1280 and height >= 720:
         for name, floor in FLOORS.items():
             if r[name] is not None and r[name] < floor:
                 found.append(f"{name} {r[name]} < {floor}")
@@ -327,13 +344,16 @@ def test_layout_audit(client, audit_page, request):
     expect(audit.root.locator(".bp-plot-curve canvas").first).to_be_visible()
     try:
         audit.walk("seed")
+        audit.full_screen("seed")
         audit.quiz()
         audit.iteration_10001()
         audit.sections()
         audit.network("xor", [3])
         audit.walk("xor")
+        audit.full_screen("xor")
         audit.network("xor", [4, 4])
         audit.ends("four")
+        audit.full_screen("four")
         audit.largest()
     finally:
         moved = buttons_moved(audit.records)
@@ -353,7 +373,7 @@ def test_layout_audit(client, audit_page, request):
                     k: min((r[k] for r in audit.records if r["kind"] == kind and r[k] is not None), default=None)
                     for k in FLOORS
                 }
-                for kind in ("seed", "quiz", "xor", "four", "largest")
+                for kind in ("seed", "quiz", "xor", "four", "largest", *FULL_SCREEN_KINDS)
             },
             "buttons moved": moved,
             "failing": [{k: r[k] for k in ("state", "size", "violations")} for r in failing],

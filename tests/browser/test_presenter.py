@@ -112,6 +112,15 @@ def test_screenshots_light_and_dark(panel):
         page.set_viewport_size({"width": 1280, "height": 720})
 
 
+def test_full_screen(panel, client):
+    steps.record(client, "full-screen-1280x720", steps.full_screen(panel))
+    # back on the page, the panel is laid out for what the page shows it through again
+    if client != "voila":
+        helpers.scroll_lab_to(panel.page, panel.root)
+    steps.laid_out(panel.page)
+    steps.main_view_in_sight(panel)
+
+
 def test_reset_weights_message_in_view(panel):
     steps.reset_message_in_view(panel)
 

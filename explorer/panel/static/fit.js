@@ -20,10 +20,12 @@ function fitFormula(panel) {
   }
 }
 
-// The height the panel is seen through: the notebook's scrolling panel in JupyterLab and
-// Notebook 7, else the window.  A panel near the top of the page (the classroom page) also
-// leaves room for what is above it, so it is all in view without scrolling.
+// The height the panel is seen through: the screen when it is shown full screen, the
+// notebook's scrolling panel in JupyterLab and Notebook 7, else the window.  A panel near the
+// top of the page (the classroom page) also leaves room for what is above it, so it is all in
+// view without scrolling.
 function viewHeight(panel, scroller) {
+  if (document.fullscreenElement === panel) return panel.clientHeight;
   const height = scroller ? scroller.clientHeight : window.innerHeight;
   const top = scroller ? scroller.getBoundingClientRect().top - scroller.scrollTop : -window.scrollY;
   const offset = panel.getBoundingClientRect().top - top;
@@ -76,6 +78,7 @@ function render({ model, el }) {
     resize.observe(box);
     if (diagramBox) resize.observe(diagramBox);
     window.addEventListener("resize", update);
+    document.addEventListener("fullscreenchange", update);
     typeset = new MutationObserver(refit);
     typeset.observe(box, { childList: true, subtree: true });
     update();
@@ -88,6 +91,7 @@ function render({ model, el }) {
     if (resize) resize.disconnect();
     if (typeset) typeset.disconnect();
     window.removeEventListener("resize", update);
+    document.removeEventListener("fullscreenchange", update);
   };
 }
 export default { render };

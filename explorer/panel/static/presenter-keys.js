@@ -1,5 +1,7 @@
 const NEXT = new Set(["PageDown", "ArrowRight", " "]);
 const PREVIOUS = new Set(["PageUp", "ArrowLeft"]);
+// as in slide shows: the panel alone on the screen, and back (its full-screen button)
+const FULL_SCREEN = new Set(["f", "F"]);
 // The panel counts as out of view when less than this share of it (or of the
 // visible area, for a panel taller than that) shows.
 const IN_VIEW = 0.5;
@@ -19,6 +21,7 @@ function choosing(target) {
 // ancestor (JupyterLab's notebook scrolls inside its own panel, not the page).
 // The body and the root are left to the window: JupyterLab's body is 0 px tall.
 function visibleShare(el) {
+  if (document.fullscreenElement !== null && document.fullscreenElement.contains(el)) return 1;
   const box = el.getBoundingClientRect();
   let top = 0, bottom = window.innerHeight;
   for (let a = el.parentElement; a !== null && a !== document.body; a = a.parentElement) {
@@ -37,15 +40,27 @@ function render({ model, el }) {
   const panel = () => el.closest(".bp-panel");
   let swallowSpaceUp = false;
   function onKey(event) {
-    const key = NEXT.has(event.key) ? "next" : PREVIOUS.has(event.key) ? "previous" : null;
+    const key = NEXT.has(event.key) ? "next" : PREVIOUS.has(event.key) ? "previous"
+      : FULL_SCREEN.has(event.key) ? "full screen" : null;
     if (key === null || !model.get("enabled") || event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target, home = panel();
     if (home === null || choosing(target)) return;
+    // a panel shown full screen has the keys, whichever comes first on the page and has the focus
+    const front = document.fullscreenElement || document.querySelector(".bp-panel");
+    if (document.fullscreenElement !== null && !document.fullscreenElement.contains(home)) return;
     const inside = target instanceof Node && home.contains(target);
     const unfocused = target === document.body || target === document.documentElement || target === null;
-    if (!inside && !(unfocused && document.querySelector(".bp-panel") === home)) return;
+    if (!inside && !(unfocused && front === home)) return;
     // scrolled away to read the lesson: the keys scroll the page as usual
     if (visibleShare(home) < IN_VIEW) return;
+    if (key === "full screen") {  // the presenter's button does it (the notebook layout has none)
+      const button = home.querySelector(".bp-full-screen-button");
+      if (button === null || button.disabled) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      button.click();
+      return;
+    }
     // no page scroll, no notebook shortcut, no plot key; and Space steps even on a
     // focused button rather than pressing it (a click on Previous step left it focused)
     event.preventDefault();
