@@ -132,30 +132,30 @@ def browser_workdir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def lab_server(browser_workdir):
-    """JupyterLab serving a temporary copy of notebooks/ (``lab_server.root``).
-
-    A copy, so that Lab's autosave never writes outputs into the committed
-    notebooks.  Tests may add notebooks of their own under ``lab_server.root``.
-    """
-    root = browser_workdir / "lab-root"
-    if helpers.NOTEBOOKS.is_dir():
-        shutil.copytree(helpers.NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    root.mkdir(exist_ok=True)
-    with helpers.lab_server(root, browser_workdir / "lab") as lab:
+    """JupyterLab serving a temporary copy of notebooks/ (``lab_server.root``, made by ``notebooks_copy``)."""
+    with helpers.lab_server(notebooks_copy(browser_workdir / "lab-root"), browser_workdir / "lab") as lab:
         yield lab
 
 
 @pytest.fixture(scope="session")
 def notebook7_server(browser_workdir):
-    """Notebook 7 serving an empty temporary folder (``notebook7_server.root``); tests add notebooks.
+    """Notebook 7 serving a temporary copy of notebooks/ (``notebook7_server.root``), as ``lab_server`` does.
 
     Opened and run like Lab's (``helpers.open_notebook_in_lab``): the same
     front end, one notebook a page.
     """
-    root = browser_workdir / "notebook7-root"
-    root.mkdir(exist_ok=True)
+    root = notebooks_copy(browser_workdir / "notebook7-root")
     with helpers.lab_server(root, browser_workdir / "notebook7", notebook7=True) as server:
         yield server
+
+
+def notebooks_copy(root: Path) -> Path:
+    """``root``, made a copy of notebooks/: a server's autosave then never writes outputs into the
+    committed notebooks, and tests may add notebooks of their own beside them."""
+    if helpers.NOTEBOOKS.is_dir():
+        shutil.copytree(helpers.NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    root.mkdir(exist_ok=True)
+    return root
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,9 @@
-"""The browser scenario of the explorer panel, shared by JupyterLab and Voila.
+"""The browser scenario of the explorer panel, shared by JupyterLab, Notebook 7 and Voila.
 
-``test_panel.py`` loads notebooks/01_step_by_step.ipynb once in JupyterLab
-and once in Voila, wraps each page in :class:`Panel` and runs these steps in
-order on the same panel (one kernel, one page load per client).  Each step
+``test_panel.py`` loads notebooks/01_step_by_step.ipynb once in JupyterLab,
+once in Notebook 7 and once in Voila, wraps each page in :class:`Panel` and
+runs these steps in order on the same panel (one kernel, one page load per
+client).  Each step
 starts from a state it sets up itself (``Reset weights``, ``Reset
 iteration``), so a step also passes alone.
 

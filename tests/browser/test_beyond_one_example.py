@@ -1,6 +1,6 @@
-"""Datasets, architecture, decision boundary and sweep in a real browser, in JupyterLab and Voila.
+"""Datasets, architecture, decision boundary and sweep in a real browser, in JupyterLab, Notebook 7 and Voila.
 
-JupyterLab shows the notebook layout; Voila, started as the classroom page,
+JupyterLab and Notebook 7 show the notebook layout; Voila, started as the classroom page,
 the presenter layout, where training and the problem are two sections
 beneath the main view, one shown at a time.
 
@@ -21,8 +21,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from .helpers import cell_opened, scroll_lab_to
+from .panel_steps import NOTEBOOK_CLIENTS
 
-pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
+pytestmark = [pytest.mark.clients("lab", "notebook7", "voila"), pytest.mark.shared_lab_kernel]
 
 NOTEBOOK = "beyond_panel.ipynb"
 CELL = "from explorer import Explorer\n\nExplorer()"
@@ -77,7 +78,7 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
     expect(control(root, "combobox", "Dataset")).to_be_hidden()  # folded away at first
     control(root, "button", "Problem" if presenter else "Datasets, network and sweep").click()
     expect(control(root, "combobox", "Dataset")).to_be_visible()
-    if server == "lab":
+    if server in NOTEBOOK_CLIENTS:
         scroll_lab_to(page, control(root, "combobox", "Dataset"))
 
     control(root, "combobox", "Dataset").select_option("xor")
@@ -148,7 +149,7 @@ def scenario(page: Page, server: str, shots: Path | None = None) -> None:
     section("Problem")
 
     # a click on the plot: the rate nearest the click's x becomes the learning rate
-    if server == "lab":
+    if server in NOTEBOOK_CLIENTS:
         scroll_lab_to(page, sweep_canvas)
     else:
         sweep_canvas.scroll_into_view_if_needed()

@@ -1,6 +1,6 @@
-"""The matrix form and a table file in a real browser, in JupyterLab and Voila.
+"""The matrix form and a table file in a real browser, in JupyterLab, Notebook 7 and Voila.
 
-JupyterLab shows the notebook layout (the Matrix form toggle beside the step
+JupyterLab and Notebook 7 show the notebook layout (the Matrix form toggle beside the step
 buttons, the matrices under the formula); Voila, started as the classroom
 page, the presenter layout (both in the "Steps" section beneath the main view).
 
@@ -20,8 +20,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from .helpers import cell_opened, scroll_lab_to
+from .panel_steps import NOTEBOOK_CLIENTS
 
-pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
+pytestmark = [pytest.mark.clients("lab", "notebook7", "voila"), pytest.mark.shared_lab_kernel]
 
 NOTEBOOK = "matrix_panel.ipynb"
 CELL = "from explorer import Explorer\n\nExplorer()"
@@ -61,7 +62,7 @@ def matrix_scenario(page: Page, server: str, shots: Path | None) -> None:
     toggle.click()
     matrix = root.locator(".bp-matrix")
     expect(matrix).to_be_visible()
-    if server == "lab":
+    if server in NOTEBOOK_CLIENTS:
         scroll_lab_to(page, root.locator(".bp-matrix-box"))
     box = root.locator(".bp-matrix-box")
     expect(box).to_contain_text("Backward pass, layer 2 (the outputs): the entry of this step is boxed")
@@ -82,7 +83,7 @@ def matrix_scenario(page: Page, server: str, shots: Path | None) -> None:
         "dE_total/dw5 = 0.082167041"
     )
     if shots is not None:
-        if server == "lab":
+        if server in NOTEBOOK_CLIENTS:
             page.set_viewport_size({"width": 1280, "height": 720})
             scroll_lab_to(page, root.locator(".bp-phases-box"))
         page.screenshot(path=str(shots / f"{server}-matrix-form.png"), animations="disabled")
@@ -111,7 +112,7 @@ def file_scenario(page: Page, server: str, tmp: Path) -> None:
             upload.click()
         chooser.value.set_files(str(path))
 
-    if server == "lab":
+    if server in NOTEBOOK_CLIENTS:
         scroll_lab_to(page, control(root, "combobox", "Dataset"))
     path = tmp / "five_rows.csv"
     path.write_text(TABLE)

@@ -1,16 +1,18 @@
-"""The explorer panel's notebook layout in JupyterLab and in Voila: notebooks/01_step_by_step.ipynb.
+"""The explorer panel's notebook layout in JupyterLab, Notebook 7 and Voila: notebooks/01_step_by_step.ipynb.
 
-Each test runs in both clients (``pytest.mark.clients``): first every test in
-JupyterLab, on one page and one kernel, then every test in Voila, served as
-``python -m explorer app`` serves it, on one page of its own.  The tests run
-the shared scenario of ``panel_steps`` in order on that panel.  In Voila the
-notebook runs with ``Explorer(layout="notebook")``, every control in sight
-(the classroom page itself opens in the presenter layout: test_presenter.py).
-Last, each page must have stayed offline and raised no JavaScript error, and
-Voila's must show no code.
+Each test runs in each client (``pytest.mark.clients``): first every test in
+JupyterLab, on one page and one kernel, then every test in Notebook 7 the
+same way, then every test in Voila, served as ``python -m explorer app``
+serves it, on one page of its own.  The tests run the shared scenario of
+``panel_steps`` in order on that panel.  In Voila the notebook runs with
+``Explorer(layout="notebook")``, every control in sight (the classroom page
+itself opens in the presenter layout: test_presenter.py).  Last, each page
+must have stayed offline and raised no JavaScript error, and Voila's must
+show no code.
 
-Screenshots: tests/artifacts/lab-*.png and voila-*.png per state;
-panel-lab.png, panel-lab-dark.png (JupyterLab Dark) and panel-voila.png at the end.
+Screenshots: tests/artifacts/lab-*.png, notebook7-*.png and voila-*.png per
+state; panel-lab.png, panel-notebook7.png and panel-voila.png at the end, and
+panel-lab-dark.png and panel-notebook7-dark.png (JupyterLab Dark).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from playwright.sync_api import expect
 from . import helpers
 from . import panel_steps as steps
 
-pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
+pytestmark = [pytest.mark.clients("lab", "notebook7", "voila"), pytest.mark.shared_lab_kernel]
 
 CHANGE_THEME = "(theme) => window.jupyterapp.commands.execute('apputils:change-theme', {theme})"
 
@@ -47,8 +49,8 @@ def notebook_layout(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def panel(client, module_page, request, tmp_path_factory):
     page = module_page.page
-    if client == "lab":
-        with helpers.notebook_in_lab(page, request.getfixturevalue("lab_server"), steps.NOTEBOOK):
+    if client != "voila":
+        with helpers.notebook_in_lab(page, helpers.jupyter_server(client, request), steps.NOTEBOOK):
             yield steps.Panel(page, client)
     else:
         served = request.getfixturevalue("voila_server")(notebook_layout(tmp_path_factory.mktemp("notebook-layout")))
@@ -116,16 +118,16 @@ def test_final_screenshot(panel, client):
     steps.final_screenshot(panel, f"panel-{client}")
 
 
-@pytest.mark.clients("lab")
-def test_final_screenshot_dark(panel):
+@pytest.mark.clients("lab", "notebook7")
+def test_final_screenshot_dark(panel, client):
     page = panel.page
     try:
         page.evaluate(CHANGE_THEME, "JupyterLab Dark")
         page.wait_for_function("document.body.dataset.jpThemeLight === 'false'", timeout=15_000)
         page.wait_for_timeout(500)  # let the theme's CSS land before the picture
         steps.plots_follow_theme(panel, "dark")  # the plots are images: the kernel redraws them
-        steps.final_screenshot(panel, "panel-lab-dark")
-    finally:  # the theme is a user setting of the shared Lab: put it back
+        steps.final_screenshot(panel, f"panel-{client}-dark")
+    finally:  # the theme is a user setting of the shared server: put it back
         page.evaluate(CHANGE_THEME, "JupyterLab Light")
         page.wait_for_function("document.body.dataset.jpThemeLight === 'true'", timeout=15_000)
     steps.plots_follow_theme(panel, "light")

@@ -1,4 +1,4 @@
-"""Several classes in a real browser, in JupyterLab and Voila: softmax outputs learn the three-class data.
+"""Several classes in a real browser, in JupyterLab, Notebook 7 and Voila: softmax outputs learn the three-class data.
 
 The scenario: unfold "Datasets, network and sweep" (the presenter's "Problem"), choose the
 three-class dataset, set the outputs to softmax (the loss becomes cce with them), add a hidden
@@ -16,8 +16,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from .helpers import cell_opened, scroll_lab_to
+from .panel_steps import NOTEBOOK_CLIENTS
 
-pytestmark = [pytest.mark.clients("lab", "voila"), pytest.mark.shared_lab_kernel]
+pytestmark = [pytest.mark.clients("lab", "notebook7", "voila"), pytest.mark.shared_lab_kernel]
 
 NOTEBOOK = "several_classes_panel.ipynb"
 CELL = "from explorer import Explorer\n\nExplorer()"
@@ -61,7 +62,7 @@ def scenario(page: Page, server: str, shots=None) -> str:
     control(root, "button", "Problem" if presenter else "Datasets, network and sweep").click()
     dataset = control(root, "combobox", "Dataset")
     expect(dataset).to_be_visible()
-    if server == "lab":
+    if server in NOTEBOOK_CLIENTS:
         scroll_lab_to(page, dataset)
     dataset.select_option("three-class")
     expect(status).to_contain_text("Dataset three-class: 15 examples")
