@@ -271,6 +271,8 @@ class Audit:
     def full_screen(self, kind: str) -> None:
         """The panel alone on the screen, by its button (a real click: a page's script may not
         ask for full screen), at the network's first, middle and last step; then back, by the F key."""
+        # the button shows where the panel is 760 px wide or more (a narrower one has only the F key)
+        self.page.set_viewport_size({"width": 1280, "height": 720})
         self.root.get_by_role("button", name="Full screen", exact=True).click()
         self.page.wait_for_function(_FULL_SCREEN, arg=True)
         try:
