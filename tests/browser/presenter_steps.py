@@ -187,6 +187,11 @@ def presenter_keys(panel: Panel) -> None:
 _FULL_SCREEN_JS = "([panel, on]) => (document.fullscreenElement === panel) === on"
 
 
+def wait_full_screen(page: Page, panel, on: bool) -> None:
+    """Wait until the ``panel`` (an element handle) is shown full screen, or (``on`` false) no longer is."""
+    page.wait_for_function(_FULL_SCREEN_JS, arg=[panel, on])
+
+
 def full_screen(panel: Panel) -> dict:
     """The Full screen button shows the panel alone on the screen; the keys step there; F brings the page back.
 
@@ -196,7 +201,7 @@ def full_screen(panel: Panel) -> dict:
     page, handle = panel.page, panel.root.element_handle()
     reset(panel)
     panel.button("Full screen").click()  # a real click: a page's script may not ask for full screen
-    page.wait_for_function(_FULL_SCREEN_JS, arg=[handle, True])
+    wait_full_screen(page, handle, True)
     laid_out(page)
     expect(panel.button("Exit full screen")).to_be_visible()
     box = panel.root.bounding_box()
@@ -209,7 +214,7 @@ def full_screen(panel: Panel) -> dict:
     assert got["diagram"] >= MIN_DIAGRAM_PX and got["formula"] >= MIN_FORMULA_PX, got
     screenshot(page, panel.server, (1280, 720), "full-screen")
     page.keyboard.press("f")
-    page.wait_for_function(_FULL_SCREEN_JS, arg=[handle, False])
+    wait_full_screen(page, handle, False)
     expect(panel.button("Full screen")).to_be_visible()
     return {"sizes": got, "in view": seen}
 

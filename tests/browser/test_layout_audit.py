@@ -84,7 +84,6 @@ _PRESS = """([name, nth]) => {
         .filter((b) => b.textContent.trim() === name || b.title === name);
     found[nth || 0].click();
 }"""
-_FULL_SCREEN = "(on) => (document.fullscreenElement === document.querySelector('.bp-panel')) === on"
 _HOME = """() => {
     const panel = document.querySelector('.bp-panel');
     const scroller = panel.closest('.jp-WindowedPanel-outer');
@@ -273,13 +272,14 @@ class Audit:
         ask for full screen), at the network's first, middle and last step; then back, by the F key."""
         # the button shows where the panel is 760 px wide or more (a narrower one has only the F key)
         self.page.set_viewport_size({"width": 1280, "height": 720})
+        panel = self.root.element_handle()
         self.root.get_by_role("button", name="Full screen", exact=True).click()
-        self.page.wait_for_function(_FULL_SCREEN, arg=True)
+        presenter_steps.wait_full_screen(self.page, panel, True)
         try:
             self.ends(f"full-{kind}")
         finally:
             self.page.keyboard.press("f")
-            self.page.wait_for_function(_FULL_SCREEN, arg=False)
+            presenter_steps.wait_full_screen(self.page, panel, False)
 
     def largest(self) -> None:
         self.network("xor", [16, 16, 16, 16])

@@ -45,9 +45,9 @@ function render({ model, el }) {
     if (key === null || !model.get("enabled") || event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target, home = panel();
     if (home === null || choosing(target)) return;
-    // a panel shown full screen has the keys, whichever comes first on the page and has the focus
+    // the panel in front: the one shown full screen (the only one with the keys then), else the first
     const front = document.fullscreenElement || document.querySelector(".bp-panel");
-    if (document.fullscreenElement !== null && !document.fullscreenElement.contains(home)) return;
+    if (document.fullscreenElement !== null && front !== home) return;
     const inside = target instanceof Node && home.contains(target);
     const unfocused = target === document.body || target === document.documentElement || target === null;
     if (!inside && !(unfocused && front === home)) return;
